@@ -1,0 +1,122 @@
+# vTZ top-level build. `make help` lists the targets.
+#
+#   make run     install missing Debian packages, build, boot the default scenario
+#   make test    the same set-up, then every test (unit, system)
+#
+# Options: GATE=ciee|el3 (where the memory-mapping policy runs; el3 comes
+# with issue 3), SCENARIO=default|guest-fault, BUILD=dir, V=1 (verbose).
+
+BUILD ?= build
+GATE ?= ciee
+SCENARIO ?= default
+CROSS ?= aarch64-linux-gnu-
+PYTHON ?= /usr/bin/python3
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+LIBFDT := $(BUILD)/src/libfdt
+
+# ---------------------------------------------------------------- set-up
+# Every user-facing goal first runs the set-up script (quick when nothing
+# is missing), then re-enters make so rules see the fetched sources.
+.PHONY: setup
+setup:
+	$(Q)sh scripts/setup.sh $(BUILD)
+
+# --------------------------------------------------- freestanding images
+CC := $(CROSS)gcc
+LD := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
+
+FS_INC := -Iinclude -Ilib/include -Ipolicy/include -Iarch/aarch64/include \
+	-nostdinc -isystem $(GCC_INC) -Ilib/libc/include -I$(LIBFDT)
+FS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
+	-mgeneral-regs-only -mstrict-align -fno-pie -fno-pic \
+	-fno-stack-protector -fno-common -ffunction-sections -fdata-sections \
+	-fno-omit-frame-pointer -DGATE_$(GATE) $(FS_INC)
+FS_ASFLAGS := -D__ASSEMBLY__ -g $(FS_INC) -DGATE_$(GATE)
+FS_LDFLAGS := -ffreestanding -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,--gc-sections -Wl,--no-warn-rwx-segments
+# libfdt is third-party code: build it as it is, without our warning set.
+LIBFDT_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only \
+	-mstrict-align -fno-pie -fno-pic -fno-stack-protector \
+	-ffunction-sections -fdata-sections $(FS_INC)
+
+LIB_SRCS := lib/string.c lib/fmt.c lib/console.c lib/pl011.c
+LIBFDT_SRCS := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c
+
+$(BUILD)/fs/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(FS_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fs/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(FS_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fs/libfdt/%.o: $(LIBFDT)/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      libfdt/$(notdir $<)"
+	$(Q)$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
+
+# image NAME: $(NAME_SRCS) (paths) [+ $(NAME_EXTRA_OBJS)] linked with NAME's
+# linker script $(NAME_LDS) into $(BUILD)/NAME.elf and .bin.
+define image
+$(1)_OBJS := $$(patsubst %,$(BUILD)/fs/%.o,$$(basename $$($(1)_SRCS))) $$($(1)_EXTRA_OBJS)
+$(BUILD)/$(1).elf: $$($(1)_OBJS) $$($(1)_LDS)
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $$(FS_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(BUILD)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
+$(BUILD)/$(1).bin: $(BUILD)/$(1).elf
+	@echo "  OBJCOPY $$@"
+	$$(Q)$$(OBJCOPY) -O binary $$< $$@
+IMAGES += $(BUILD)/$(1).bin
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+include monitor/build.mk ciee/build.mk hyp/build.mk tee/build.mk guests/bare/build.mk
+
+$(foreach img,$(IMAGE_NAMES),$(eval $(call image,$(img))))
+
+.PHONY: images all
+images: $(IMAGES)
+all: setup
+	$(Q)$(MAKE) --no-print-directory images
+
+# --------------------------------------------------------- host unit tests
+include mk/host.mk
+
+# ------------------------------------------------------------- QEMU runs
+RUN := $(PYTHON) scripts/vtz_run.py --build $(BUILD)
+
+.PHONY: run debug test unit system-test
+run: all
+	$(Q)$(RUN) --scenario $(SCENARIO)
+
+# gdb: QEMU waits for `gdb-multiarch -ex 'target remote :1234'` (see README).
+debug: all
+	$(Q)$(RUN) --scenario $(SCENARIO) --gdb
+
+test: all
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory system-test
+
+system-test: images
+	@echo "[test] system tests (pytest, boots QEMU)"
+	$(Q)VTZ_BUILD=$(BUILD) $(PYTHON) -m pytest -q test/system
+
+.PHONY: print-layout clean help
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '1,12p' Makefile

@@ -1,0 +1,4 @@
+IMAGE_NAMES += ciee
+ciee_SRCS := ciee/entry.S ciee/vectors.S ciee/main.c ciee/mmu.c ciee/vm.c ciee/tee.c \
+	ciee/switch.c lib/exc_report.c $(LIB_SRCS) policy/pgtable.c
+ciee_LDS := ciee/ciee.lds

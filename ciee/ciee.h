@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces of the CIEE. */
+#ifndef CIEE_H
+#define CIEE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <policy/pgtable.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/vcpu_ctx.h>
+
+#include "percpu.h"
+
+#define CIEE_MAX_VMS 16
+
+enum tee_state {
+	TEE_STATE_NONE = 0, /* created, never entered */
+	TEE_STATE_BOOTING,  /* first entry at the image entry, until ENTRY_DONE */
+	TEE_STATE_READY,    /* idle: may be entered at a registered vector */
+	TEE_STATE_IN_CALL,  /* running a call for its VM */
+	TEE_STATE_DEAD,     /* faulted; every call fails */
+};
+
+struct ciee_tee {
+	enum tee_state state;
+	uint64_t vectors;       /* IPA of the registered optee_vectors_t */
+	struct vcpu_ctx ctx;    /* saved state, never visible to the hypervisor */
+	bool mmio_pending;      /* stopped on an MMIO access the hypervisor serves */
+	unsigned int mmio_srt;  /* register the read value goes to */
+	unsigned int mmio_size;
+	bool mmio_sign_extend;
+	bool mmio_sf;
+	struct vcpu_ctx *caller; /* VM vCPU whose call is running */
+};
+
+struct ciee_vm {
+	bool live;
+	unsigned int kind; /* CIEE_VM_KIND_* */
+	unsigned int partner; /* TEE: its VM; VM: its TEE (or CIEE_MAX_VMS if none) */
+	uint16_t vmid;
+	struct pt s2;
+	struct ciee_tee tee; /* used when kind == TEE */
+};
+
+extern struct ciee_percpu ciee_percpu[];
+
+/* mmu.c */
+int ciee_table_alloc(void *ctx, uint64_t *pa);
+extern const struct pt_mem_ops ciee_table_ops;
+void ciee_mmu_build(void);
+void ciee_mmu_enable(void);
+
+/* vm.c */
+struct ciee_vm *ciee_vm_get(uint64_t id);
+long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner);
+long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags);
+
+/* switch.c */
+uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);
+uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx);
+void ciee_scrub_el1(void);
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx);
+
+/* tee.c */
+long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry);
+long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mmio);
+long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio);
+
+void ciee_panic(const char *why) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CIEE boot and call dispatch. The CIEE sets the EL2 configuration that
+ * the hypervisor may not change (translation, vectors, HCR, VTCR) and then
+ * hands the CPU to the hypervisor with the MMU on.
+ */
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <lib/exc_report.h>
+#include <lib/pl011.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/image.h>
+#include <vtz/platform.h>
+#include <vtz/smccc.h>
+
+#include "ciee.h"
+
+extern char ciee_vectors[];
+
+struct ciee_percpu ciee_percpu[PLAT_MAX_CPUS] __attribute__((aligned(64)));
+
+static void uart_write(const char *s, size_t n)
+{
+	pl011_write(PLAT_UART0_BASE, s, n);
+}
+
+static void system_off(void)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+	__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	for (;;)
+		wfi();
+}
+
+void ciee_panic(const char *why)
+{
+	con_printf("FATAL: %s\n", why);
+	system_off();
+	for (;;)
+		;
+}
+
+void ciee_el2_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)
+{
+	(void)kind;
+	report_exception("at EL2 (hypervisor or CIEE)", esr, elr, far, spsr);
+	system_off();
+}
+
+/* The locked EL2 configuration, the same on every CPU. */
+static void ciee_el2_setup(void)
+{
+	write_sysreg(vbar_el2, (uint64_t)ciee_vectors);
+	/* Guests are AArch64, their SMCs trap to EL2, stage 2 always on. */
+	write_sysreg(hcr_el2, HCR_RW | HCR_TSC | HCR_VM | HCR_AMO | HCR_IMO | HCR_FMO);
+	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_PS_40 | VTCR_SL0_L1 | TCR_T0SZ(25) |
+				       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER);
+	write_sysreg(vttbr_el2, 0);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(mdcr_el2, 0);
+	write_sysreg(cnthctl_el2, 3); /* EL1 may use the physical counter and timer */
+	write_sysreg(cntvoff_el2, 0);
+	isb();
+	ciee_mmu_enable();
+}
+
+uint64_t ciee_cold_main(uint64_t dtb)
+{
+	(void)dtb;
+	console_init("ciee", uart_write);
+	con_printf("CIEE at EL2: building the EL2 translation tables\n");
+	ciee_mmu_build();
+	ciee_el2_setup();
+	ciee_percpu[0].cpu = 0;
+	con_printf("EL2 locked (VBAR, HCR, VTCR, MMU); entering the hypervisor\n");
+	return PLAT_HYP_BASE + HYP_ENTRY_PRIMARY_OFFSET;
+}
+
+uint64_t ciee_warm_main(void)
+{
+	unsigned int cpu = this_cpu_index();
+
+	ciee_el2_setup();
+	ciee_percpu[cpu].cpu = cpu;
+	return PLAT_HYP_BASE + HYP_ENTRY_SECONDARY_OFFSET;
+}
+
+long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		   uint64_t a5)
+{
+	switch (call) {
+	case CIEE_CALL_VM_CREATE:
+		return ciee_vm_create(a1, a2, a3);
+	case CIEE_CALL_S2_MAP:
+		return ciee_s2_map(a1, a2, a3, a4, a5);
+	case CIEE_CALL_VCPU_RUN:
+		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2);
+	case CIEE_CALL_TEE_BOOT:
+		return ciee_tee_boot(a1, (struct ciee_mmio *)a2, a3);
+	case CIEE_CALL_TEE_CALL:
+		return ciee_tee_call(a1, (struct vcpu_ctx *)a2, (struct ciee_mmio *)a3);
+	case CIEE_CALL_TEE_RESUME:
+		return ciee_tee_resume(a1, (struct ciee_mmio *)a2);
+	default:
+		return CIEE_ERR_BAD_CALL;
+	}
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Entering and leaving guests. All EL1 state is switched here, so a VM
+ * and its TEE can share a physical CPU; after a TEE runs, its EL1 state
+ * is saved in CIEE memory and the registers are cleared.
+ */
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/platform.h>
+
+#include "ciee.h"
+
+static void load_el1(const struct el1_sysregs *s)
+{
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(sp_el0, s->sp_el0);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	write_sysreg(csselr_el1, s->csselr);
+}
+
+static void save_el1(struct el1_sysregs *s)
+{
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->far = read_sysreg(far_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->par = read_sysreg(par_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	s->csselr = read_sysreg(csselr_el1);
+}
+
+/* Clear the EL1 registers a TEE left, so the hypervisor reads nothing of it. */
+void ciee_scrub_el1(void)
+{
+	static const struct el1_sysregs clean = { .sctlr = SCTLR_EL1_RES1 };
+
+	load_el1(&clean);
+	isb();
+}
+
+/* Run a vCPU of vm until it exits; fills pc, pstate and the exit syndrome. */
+uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
+{
+	uint64_t kind;
+
+	load_el1(&ctx->el1);
+	write_sysreg(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	write_sysreg(vmpidr_el2, ctx->vmpidr);
+	write_sysreg(elr_el2, ctx->pc);
+	write_sysreg(spsr_el2, ctx->pstate);
+	isb();
+	kind = ciee_guest_enter(ctx);
+	ctx->pc = read_sysreg(elr_el2);
+	ctx->pstate = read_sysreg(spsr_el2);
+	ctx->esr = read_sysreg(esr_el2);
+	ctx->far = read_sysreg(far_el2);
+	ctx->hpfar = read_sysreg(hpfar_el2);
+	save_el1(&ctx->el1);
+	/* The hypervisor never runs with a guest's stage 2 loaded. */
+	write_sysreg(vttbr_el2, 0);
+	isb();
+	return kind;
+}
+
+static bool hyp_ctx_ok(const struct vcpu_ctx *ctx)
+{
+	uint64_t p = (uint64_t)ctx;
+
+	/* Must lie in the hypervisor's region, aligned, not in the CIEE. */
+	return (p & 7) == 0 && p >= PLAT_HYP_BASE &&
+	       p + sizeof(*ctx) <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
+}
+
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx)
+{
+	struct ciee_vm *vm = ciee_vm_get(id);
+	uint64_t kind;
+
+	if (!vm)
+		return CIEE_ERR_BAD_VM;
+	if (vm->kind != CIEE_VM_KIND_GUEST)
+		return CIEE_ERR_BAD_KIND;
+	if (!hyp_ctx_ok(ctx))
+		return CIEE_ERR_BAD_PTR;
+	/* Guests run at EL0t, EL1t or EL1h in AArch64, never at EL2. */
+	switch (ctx->pstate & 0x1f) {
+	case 0x0:
+	case 0x4:
+	case SPSR_EL1H:
+		break;
+	default:
+		return CIEE_ERR_BAD_STATE;
+	}
+	kind = ciee_run(vm, ctx);
+	return kind == 0 ? CIEE_EXIT_GUEST_TRAP : CIEE_EXIT_GUEST_IRQ;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secure world switching: the CIEE plays TF-A's opteed dispatcher for each
+ * guest TEE. A TEE is entered only (a) at its image entry, once, until it
+ * answers ENTRY_DONE with its vector table, (b) at a slot of that table
+ * for a call from its own VM, or (c) resumed exactly where it stopped for
+ * an MMIO access. Its registers stay in CIEE memory.
+ */
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/optee_abi.h>
+#include <vtz/platform.h>
+
+#include "ciee.h"
+
+static bool hyp_ptr_ok(const void *ptr, uint64_t size)
+{
+	uint64_t p = (uint64_t)ptr;
+
+	return (p & 7) == 0 && p >= PLAT_HYP_BASE && p + size <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
+}
+
+static void tee_kill(struct ciee_vm *tee_vm, const char *why)
+{
+	struct ciee_tee *t = &tee_vm->tee;
+	unsigned int ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	con_printf("TEE vm%u stopped: %s (EC=0x%02x ESR=0x%llx PC=0x%llx FAR=0x%llx)\n",
+		   (unsigned int)(tee_vm - ciee_vm_get(0)), why, ec,
+		   (unsigned long long)t->ctx.esr, (unsigned long long)t->ctx.pc,
+		   (unsigned long long)t->ctx.far);
+	t->state = TEE_STATE_DEAD;
+	memset(&t->ctx, 0, sizeof(t->ctx));
+	t->mmio_pending = false;
+	t->caller = NULL;
+}
+
+/* Turn a TEE's data abort into what the hypervisor needs to emulate it. */
+static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
+{
+	uint64_t esr = t->ctx.esr;
+	unsigned int srt;
+
+	if (!(esr & ESR_DABT_ISV))
+		return false;
+	srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
+	t->mmio_srt = srt;
+	t->mmio_size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
+	t->mmio_sign_extend = esr & ESR_DABT_SSE;
+	t->mmio_sf = esr & ESR_DABT_SF;
+	t->mmio_pending = true;
+	mmio->ipa = ((t->ctx.hpfar >> 4) << 12) | (t->ctx.far & 0xfff);
+	mmio->size = t->mmio_size;
+	mmio->is_write = (esr & ESR_DABT_WNR) ? 1 : 0;
+	mmio->value = 0;
+	if (mmio->is_write && srt != 31) {
+		uint64_t v = t->ctx.x[srt];
+
+		if (t->mmio_size < 8)
+			v &= (1UL << (t->mmio_size * 8)) - 1;
+		mmio->value = v;
+	}
+	return true;
+}
+
+/* Run the TEE until it reports back or needs the hypervisor. */
+static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
+{
+	struct ciee_tee *t = &tee_vm->tee;
+	uint64_t kind = ciee_run(tee_vm, &t->ctx);
+	unsigned int ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	uint32_t fid = (uint32_t)t->ctx.x[0];
+	long ret;
+
+	ciee_scrub_el1();
+	if (kind != 0) {
+		tee_kill(tee_vm, "interrupt or SError while in the TEE (not yet supported)");
+		return CIEE_ERR_TEE_DEAD;
+	}
+	switch (ec) {
+	case EC_SMC64:
+		t->ctx.pc += 4; /* a trapped SMC returns to itself */
+		if (t->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ENTRY_DONE) {
+			uint64_t vec = t->ctx.x[1], pa, desc;
+
+			if ((vec & 3) || pt_lookup(&tee_vm->s2, vec, &pa, &desc) ||
+			    pt_lookup(&tee_vm->s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) ||
+			    (desc & PTE_XN)) {
+				tee_kill(tee_vm, "ENTRY_DONE with a vector table outside its "
+						 "executable memory");
+				return CIEE_ERR_BAD_ENTRY;
+			}
+			t->vectors = vec;
+			t->state = TEE_STATE_READY;
+			return CIEE_OK;
+		}
+		if (t->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
+			/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
+			t->caller->x[0] = t->ctx.x[1];
+			t->caller->x[1] = t->ctx.x[2];
+			t->caller->x[2] = t->ctx.x[3];
+			t->caller->x[3] = t->ctx.x[4];
+			t->caller = NULL;
+			t->state = TEE_STATE_READY;
+			return CIEE_EXIT_TEE_DONE;
+		}
+		tee_kill(tee_vm, "unexpected SMC from the TEE");
+		return CIEE_ERR_TEE_DEAD;
+	case EC_DABT_LOW:
+		if (tee_mmio_exit(t, mmio))
+			return CIEE_EXIT_TEE_MMIO;
+		tee_kill(tee_vm, "data abort without a valid syndrome");
+		return CIEE_ERR_TEE_DEAD;
+	default:
+		tee_kill(tee_vm, "unexpected exception in the TEE");
+		ret = CIEE_ERR_TEE_DEAD;
+		return ret;
+	}
+}
+
+static struct ciee_vm *tee_of(uint64_t id)
+{
+	struct ciee_vm *vm = ciee_vm_get(id);
+
+	return (vm && vm->kind == CIEE_VM_KIND_TEE) ? vm : NULL;
+}
+
+long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
+{
+	struct ciee_vm *tee_vm = tee_of(tee_id);
+	struct ciee_tee *t;
+	uint64_t pa, desc;
+
+	if (!tee_vm)
+		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
+	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
+		return CIEE_ERR_BAD_MMIO;
+	t = &tee_vm->tee;
+	if (t->state != TEE_STATE_NONE)
+		return CIEE_ERR_TEE_STATE;
+	if ((entry & 3) || pt_lookup(&tee_vm->s2, entry, &pa, &desc) || (desc & PTE_XN))
+		return CIEE_ERR_BAD_ENTRY;
+	memset(&t->ctx, 0, sizeof(t->ctx));
+	t->ctx.pc = entry;
+	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	t->ctx.el1.sctlr = SCTLR_EL1_RES1;
+	t->ctx.vmpidr = 0x80000000UL; /* vCPU 0 */
+	t->state = TEE_STATE_BOOTING;
+	return tee_run(tee_vm, mmio);
+}
+
+long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mmio)
+{
+	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
+	struct ciee_tee *t;
+	uint32_t fid;
+	unsigned int i;
+
+	if (!vm)
+		return CIEE_ERR_BAD_VM;
+	if (vm->kind != CIEE_VM_KIND_GUEST || vm->partner >= CIEE_MAX_VMS)
+		return CIEE_ERR_BAD_KIND;
+	if (!hyp_ptr_ok(vm_ctx, sizeof(*vm_ctx)))
+		return CIEE_ERR_BAD_PTR;
+	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
+		return CIEE_ERR_BAD_MMIO;
+	/* The call goes to this VM's own TEE, whatever else the hypervisor wants. */
+	tee_vm = ciee_vm_get(vm->partner);
+	t = &tee_vm->tee;
+	if (t->state == TEE_STATE_DEAD)
+		return CIEE_ERR_TEE_DEAD;
+	if (t->state != TEE_STATE_READY)
+		return CIEE_ERR_TEE_STATE;
+	fid = (uint32_t)vm_ctx->x[0];
+	for (i = 0; i < 8; i++)
+		t->ctx.x[i] = vm_ctx->x[i];
+	t->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
+	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	t->caller = vm_ctx;
+	t->state = TEE_STATE_IN_CALL;
+	return tee_run(tee_vm, mmio);
+}
+
+long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio)
+{
+	struct ciee_vm *tee_vm = tee_of(tee_id);
+	struct ciee_tee *t;
+
+	if (!tee_vm)
+		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
+	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
+		return CIEE_ERR_BAD_MMIO;
+	t = &tee_vm->tee;
+	if (!t->mmio_pending)
+		return t->state == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
+	t->mmio_pending = false;
+	if (!mmio->is_write && t->mmio_srt != 31) {
+		/* The read value goes only into the register that faulted. */
+		uint64_t v = mmio->value;
+		unsigned int bits = t->mmio_size * 8;
+
+		if (bits < 64) {
+			v &= (1UL << bits) - 1;
+			if (t->mmio_sign_extend && (v >> (bits - 1)))
+				v |= ~((1UL << bits) - 1);
+		}
+		if (!t->mmio_sf)
+			v &= 0xffffffffUL;
+		t->ctx.x[t->mmio_srt] = v;
+	}
+	t->ctx.pc += 4;
+	return tee_run(tee_vm, mmio);
+}

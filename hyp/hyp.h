@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces of the (untrusted) hypervisor. */
+#ifndef HYP_H
+#define HYP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/platform.h>
+#include <vtz/vcpu_ctx.h>
+
+#define HYP_MAX_VMS 16
+#define VM_NAME_MAX 16
+
+/* Guest-physical layout every guest sees (mirrors the real machine). */
+#define GUEST_RAM_IPA 0x40000000UL
+#define GUEST_RAM_SIZE 0x01000000UL /* 16 MiB */
+#define GUEST_UART_IPA PLAT_UART0_BASE
+/* A guest TEE sees "secure RAM" where a native TEE would have it. */
+#define TEE_RAM_IPA 0x0e100000UL
+#define TEE_RAM_SIZE 0x00f00000UL
+#define TEE_UART_IPA PLAT_UART1_BASE
+
+struct vuart {
+	char prefix[VM_NAME_MAX];
+	char line[200];
+	unsigned int len;
+};
+
+struct vm {
+	unsigned int id;   /* CIEE vm id */
+	char name[VM_NAME_MAX];
+	bool is_tee;
+	struct vm *partner;
+	uint64_t ram_pa, ram_ipa, ram_size;
+	struct vuart uart;
+	struct vcpu_ctx vcpu; /* guest VMs: one vCPU for now */
+	bool running;
+	bool faulted;
+};
+
+static inline long ciee_call(unsigned long call, unsigned long a1, unsigned long a2,
+			     unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	typedef long (*gate_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
+				unsigned long, unsigned long);
+	return ((gate_fn)(PLAT_CIEE_BASE + CIEE_GATE_OFFSET))(call, a1, a2, a3, a4, a5);
+}
+
+const char *ciee_strerror(long err);
+
+/* mem.c: memory for VMs, handed out in 2 MiB chunks. */
+void mem_init(uint64_t base, uint64_t end);
+uint64_t mem_alloc(uint64_t size);
+
+/* vm.c */
+struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max);
+struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
+			 uint64_t image_max);
+int vm_boot_tee(struct vm *tee);
+
+/* vcpu.c */
+void vcpu_run_loop(struct vm *vm);
+long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio);
+
+/* vuart.c */
+void vuart_init(struct vuart *u, const char *prefix);
+uint64_t vuart_access(struct vuart *u, uint64_t offset, bool is_write, uint64_t value);
+
+void hyp_panic(const char *why) __attribute__((noreturn));
+void hyp_system_off(void) __attribute__((noreturn));
+uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+#endif

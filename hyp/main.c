@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Untrusted hypervisor: reads the machine's device tree, starts the other
+ * CPUs through PSCI, creates a guest VM and its guest TEE, and runs the
+ * guest until it powers off. Everything that decides isolation is asked
+ * of the CIEE.
+ */
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <lib/pl011.h>
+#include <policy/fdt_info.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/smccc.h>
+
+#include "hyp.h"
+
+extern char __hyp_end[];
+static volatile unsigned int cpus_online;
+
+static void uart_write(const char *s, size_t n)
+{
+	pl011_write(PLAT_UART0_BASE, s, n);
+}
+
+uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return x0;
+}
+
+void hyp_system_off(void)
+{
+	hyp_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		wfi();
+}
+
+void hyp_panic(const char *why)
+{
+	con_printf("FATAL: %s\n", why);
+	hyp_system_off();
+}
+
+const char *ciee_strerror(long err)
+{
+	switch (err) {
+	case CIEE_OK: return "ok";
+	case CIEE_EXIT_GUEST_TRAP: return "guest trap";
+	case CIEE_EXIT_GUEST_IRQ: return "interrupt";
+	case CIEE_EXIT_TEE_DONE: return "TEE call done";
+	case CIEE_EXIT_TEE_MMIO: return "TEE MMIO access";
+	case CIEE_ERR_BAD_CALL: return "unknown CIEE call";
+	case CIEE_ERR_BAD_VM: return "no such VM";
+	case CIEE_ERR_VM_EXISTS: return "VM id in use";
+	case CIEE_ERR_BAD_KIND: return "wrong VM kind or partner";
+	case CIEE_ERR_NOMEM: return "CIEE out of page-table memory";
+	case CIEE_ERR_MAP: return "mapping refused";
+	case CIEE_ERR_PERM: return "permissions refused";
+	case CIEE_ERR_TEE_STATE: return "TEE not in a state for this call";
+	case CIEE_ERR_TEE_DEAD: return "TEE stopped after a fault";
+	case CIEE_ERR_BAD_PTR: return "context pointer outside hypervisor memory";
+	case CIEE_ERR_BAD_ENTRY: return "bad TEE entry or vector table";
+	case CIEE_ERR_BAD_STATE: return "vCPU mode not allowed";
+	case CIEE_ERR_BAD_MMIO: return "MMIO descriptor outside hypervisor memory";
+	default: return "unknown error";
+	}
+}
+
+static void start_secondaries(const struct fdt_info *info)
+{
+	unsigned int i, expected = 1;
+	uint64_t self = read_sysreg(mpidr_el1) & 0xffffffUL;
+
+	for (i = 0; i < info->n_cpus; i++) {
+		int64_t r;
+
+		if (info->cpu_mpidr[i] == self)
+			continue;
+		r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[i],
+				     PLAT_HYP_BASE + 4, i);
+		if (r != PSCI_RET_SUCCESS) {
+			con_printf("error: CPU_ON for cpu 0x%llx failed: %lld\n",
+				   (unsigned long long)info->cpu_mpidr[i], (long long)r);
+			continue;
+		}
+		expected++;
+	}
+	/* Bounded wait: a CPU that does not come up is reported, not waited for forever. */
+	for (i = 0; i < 100000000 && cpus_online + 1 < expected; i++)
+		__asm__ volatile("yield");
+	con_printf("%u of %u CPUs online\n", cpus_online + 1, info->n_cpus);
+}
+
+void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
+{
+	con_printf("cpu%u online at the trusted secondary entry (MMU on; context %llu, "
+		   "requested entry 0x%llx passed as data)\n",
+		   this_cpu_index(), (unsigned long long)context,
+		   (unsigned long long)requested_entry);
+	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_RELEASE);
+	for (;;)
+		wfi();
+}
+
+void hyp_main(uint64_t dtb)
+{
+	static struct fdt_info info;
+	struct vm *vm0, *tee0;
+	int err;
+	unsigned int i;
+
+	console_init("hyp", uart_write);
+	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx\n",
+		   (unsigned long long)dtb);
+	err = fdt_info_read((const void *)dtb, PLAT_DTB_MAX_SIZE, &info);
+	if (err) {
+		con_printf("FATAL: cannot read the device tree: %s\n", fdt_info_strerror(err));
+		hyp_system_off();
+	}
+	for (i = 0; i < info.n_mem; i++)
+		con_printf("memory: 0x%llx-0x%llx (%llu MiB)\n",
+			   (unsigned long long)info.mem[i].base,
+			   (unsigned long long)(info.mem[i].base + info.mem[i].size - 1),
+			   (unsigned long long)(info.mem[i].size >> 20));
+	con_printf("%u CPUs, console PL011 at 0x%llx\n", info.n_cpus,
+		   (unsigned long long)info.uart_base);
+
+	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
+		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
+	mem_init(PLAT_VM_POOL_BASE, PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE);
+
+	start_secondaries(&info);
+
+	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	if (!vm0)
+		hyp_panic("cannot create vm0");
+	tee0 = vm_create_tee(vm0, "tee0", PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
+	if (!tee0 || vm_boot_tee(tee0))
+		hyp_panic("cannot start tee0");
+
+	con_printf("running vm0\n");
+	vcpu_run_loop(vm0);
+	if (vm0->faulted)
+		hyp_panic("vm0 was stopped by a fault");
+	con_printf("all VMs powered off: system off\n");
+	hyp_system_off();
+}

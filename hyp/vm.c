@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Creating VMs: memory from the pool, the image copied in, the stage-2
+ * mappings requested from the CIEE (which alone writes the tables).
+ */
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+
+#include "hyp.h"
+
+static struct vm vms[HYP_MAX_VMS];
+static unsigned int n_vms;
+
+static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint64_t ram_size)
+{
+	struct vm *vm;
+	size_t n;
+
+	if (n_vms >= HYP_MAX_VMS) {
+		con_printf("error: cannot create %s: all %d VM slots in use\n", name, HYP_MAX_VMS);
+		return NULL;
+	}
+	vm = &vms[n_vms];
+	memset(vm, 0, sizeof(*vm));
+	vm->id = n_vms;
+	n = strnlen(name, VM_NAME_MAX - 1);
+	memcpy(vm->name, name, n);
+	vm->is_tee = is_tee;
+	vm->ram_ipa = ram_ipa;
+	vm->ram_size = ram_size;
+	vm->ram_pa = mem_alloc(ram_size);
+	if (!vm->ram_pa) {
+		con_printf("error: cannot create %s: out of memory for %llu MiB\n", name,
+			   (unsigned long long)(ram_size >> 20));
+		return NULL;
+	}
+	vuart_init(&vm->uart, vm->name);
+	n_vms++;
+	return vm;
+}
+
+static int load_image(struct vm *vm, uint64_t image, uint64_t image_max)
+{
+	if (image_max > vm->ram_size) {
+		con_printf("error: %s: image larger than its RAM\n", vm->name);
+		return -1;
+	}
+	memset((void *)vm->ram_pa, 0, vm->ram_size);
+	memcpy((void *)vm->ram_pa, (const void *)image, image_max);
+	return 0;
+}
+
+static int map(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags)
+{
+	long r = ciee_call(CIEE_CALL_S2_MAP, vm->id, ipa, pa, size, flags);
+
+	if (r != CIEE_OK) {
+		con_printf("error: %s: stage-2 map IPA 0x%llx -> PA 0x%llx (+0x%llx) refused: %s\n",
+			   vm->name, (unsigned long long)ipa, (unsigned long long)pa,
+			   (unsigned long long)size, ciee_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max)
+{
+	struct vm *vm = vm_alloc(name, false, GUEST_RAM_IPA, GUEST_RAM_SIZE);
+	long r;
+
+	if (!vm)
+		return NULL;
+	r = ciee_call(CIEE_CALL_VM_CREATE, vm->id, CIEE_VM_KIND_GUEST, 0, 0, 0);
+	if (r != CIEE_OK) {
+		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
+		return NULL;
+	}
+	if (load_image(vm, image, image_max) ||
+	    map(vm, vm->ram_ipa, vm->ram_pa, vm->ram_size, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X))
+		return NULL;
+	vm->vcpu.pc = vm->ram_ipa;
+	vm->vcpu.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	vm->vcpu.el1.sctlr = SCTLR_EL1_RES1;
+	vm->vcpu.vmpidr = 0x80000000UL;
+	vm->running = true;
+	con_printf("%s: guest VM, %llu MiB RAM at IPA 0x%llx (PA 0x%llx), entry 0x%llx\n",
+		   vm->name, (unsigned long long)(vm->ram_size >> 20),
+		   (unsigned long long)vm->ram_ipa, (unsigned long long)vm->ram_pa,
+		   (unsigned long long)vm->vcpu.pc);
+	return vm;
+}
+
+struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)
+{
+	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, TEE_RAM_SIZE);
+	long r;
+
+	if (!tee)
+		return NULL;
+	r = ciee_call(CIEE_CALL_VM_CREATE, tee->id, CIEE_VM_KIND_TEE, guest->id, 0, 0);
+	if (r != CIEE_OK) {
+		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
+		return NULL;
+	}
+	/* Its own memory, and its VM's memory: the view a secure world has. */
+	if (load_image(tee, image, image_max) ||
+	    map(tee, tee->ram_ipa, tee->ram_pa, tee->ram_size,
+		CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X) ||
+	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))
+		return NULL;
+	tee->partner = guest;
+	guest->partner = tee;
+	con_printf("%s: guest TEE of %s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx)\n", tee->name,
+		   guest->name, (unsigned long long)(tee->ram_size >> 20),
+		   (unsigned long long)tee->ram_ipa, (unsigned long long)tee->ram_pa);
+	return tee;
+}
+
+/* First entry of a TEE through the CIEE, serving its console until ENTRY_DONE. */
+int vm_boot_tee(struct vm *tee)
+{
+	static struct ciee_mmio mmio;
+	long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio, tee->ram_ipa, 0, 0);
+
+	r = tee_serve_mmio(tee, r, &mmio);
+	if (r != CIEE_OK) {
+		con_printf("error: %s did not complete its boot handshake: %s\n", tee->name,
+			   ciee_strerror(r));
+		return -1;
+	}
+	con_printf("%s: booted, vector table registered with the CIEE\n", tee->name);
+	return 0;
+}

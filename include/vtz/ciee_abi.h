@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CIEE call interface: how the untrusted hypervisor asks the CIEE to
+ * map memory and to switch worlds. The hypervisor branches to the gate at
+ * PLAT_CIEE_BASE + CIEE_GATE_OFFSET with x0 = call number, x1..x5 = args,
+ * like an AAPCS function call; x0 returns a CIEE_* status or exit code.
+ */
+#ifndef VTZ_CIEE_ABI_H
+#define VTZ_CIEE_ABI_H
+
+/* Fixed entry points at the start of the CIEE image. */
+#define CIEE_ENTRY_COLD_OFFSET 0x0 /* monitor: boot CPU, MMU off */
+#define CIEE_ENTRY_WARM_OFFSET 0x4 /* monitor: CPU_ON'd CPU, MMU off */
+#define CIEE_GATE_OFFSET 0x8       /* hypervisor: every CIEE call */
+#define CIEE_MAGIC_OFFSET 0x10
+#define CIEE_IMAGE_MAGIC 0x3130454549435476UL /* "vTCIEE01" */
+
+/* Calls (x0). */
+#define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */
+#define CIEE_CALL_S2_MAP 2     /* x1 = vm id, x2 = ipa, x3 = pa, x4 = size, x5 = CIEE_MAP_* flags */
+#define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx * */
+#define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = entry IPA */
+#define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = its struct vcpu_ctx *, x3 = struct ciee_mmio * */
+#define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out) */
+#define CIEE_CALL_MAX 6
+
+#define CIEE_VM_KIND_GUEST 0
+#define CIEE_VM_KIND_TEE 1
+
+/* S2_MAP flags */
+#define CIEE_MAP_R 0x1
+#define CIEE_MAP_W 0x2
+#define CIEE_MAP_X 0x4
+#define CIEE_MAP_DEVICE 0x8
+
+/* Results >= 0 are successes or exit reasons. */
+#define CIEE_OK 0
+#define CIEE_EXIT_GUEST_TRAP 1 /* VCPU_RUN: see esr/far/hpfar in the vcpu_ctx */
+#define CIEE_EXIT_GUEST_IRQ 2
+#define CIEE_EXIT_TEE_DONE 3   /* TEE finished: results are in the VM's x0..x3 */
+#define CIEE_EXIT_TEE_MMIO 4   /* TEE did an MMIO access: struct ciee_mmio filled */
+
+/* Errors: distinct for every refusal. */
+#define CIEE_ERR_BAD_CALL (-1)    /* unknown call number */
+#define CIEE_ERR_BAD_VM (-2)      /* vm id out of range or not created */
+#define CIEE_ERR_VM_EXISTS (-3)   /* VM_CREATE of a live id */
+#define CIEE_ERR_BAD_KIND (-4)    /* wrong VM kind for the call / bad partner */
+#define CIEE_ERR_NOMEM (-5)       /* no page-table memory left */
+#define CIEE_ERR_MAP (-6)         /* page-table update refused (alignment, overlap, range) */
+#define CIEE_ERR_PERM (-7)        /* permission combination refused (W+X, none, X device) */
+#define CIEE_ERR_TEE_STATE (-8)   /* TEE not in a state that allows this call */
+#define CIEE_ERR_TEE_DEAD (-9)    /* TEE faulted and was stopped */
+#define CIEE_ERR_BAD_PTR (-10)    /* context pointer outside hypervisor memory / misaligned */
+#define CIEE_ERR_BAD_ENTRY (-11)  /* TEE registered a vector table outside its memory */
+#define CIEE_ERR_BAD_STATE (-12)  /* vCPU state asks for a mode a guest may not run in */
+#define CIEE_ERR_BAD_MMIO (-13)   /* MMIO descriptor pointer outside hypervisor memory */
+
+#ifndef __ASSEMBLY__
+/* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */
+struct ciee_mmio {
+	unsigned long long ipa;
+	unsigned long long value; /* write: value written; read: filled by hypervisor */
+	unsigned int size;        /* bytes: 1, 2, 4, 8 */
+	unsigned int is_write;
+};
+#endif
+
+#endif

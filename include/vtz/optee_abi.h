@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The parts of the OP-TEE SMC ABI (optee_smc.h) and of TF-A's opteed
+ * dispatcher protocol (teesmc_opteed.h) that vTZ implements. Values are
+ * the published ABI; the names follow those headers so readers can check.
+ */
+#ifndef VTZ_OPTEE_ABI_H
+#define VTZ_OPTEE_ABI_H
+
+#include <vtz/smccc.h>
+
+#define OPTEE_SMC_OWNER_TRUSTED_OS 50
+#define OPTEE_SMC_OWNER_TRUSTED_OS_OPTEED 62
+#define OPTEE_SMC_OWNER_TRUSTED_OS_API 63
+
+#define OPTEE_SMC_FAST_CALL_VAL(func) SMCCC_CALL_VAL(1, 0, OPTEE_SMC_OWNER_TRUSTED_OS, func)
+#define OPTEE_SMC_STD_CALL_VAL(func) SMCCC_CALL_VAL(0, 0, OPTEE_SMC_OWNER_TRUSTED_OS, func)
+
+/* General-service calls of the trusted OS API owner. */
+#define OPTEE_SMC_CALLS_COUNT 0xbf00ff00U
+#define OPTEE_SMC_CALLS_UID 0xbf00ff01U
+#define OPTEE_SMC_CALLS_REVISION 0xbf00ff03U
+
+/* Returned in x0 by the TEE for a call it does not know. */
+#define OPTEE_SMC_RETURN_OK 0x0
+#define OPTEE_SMC_RETURN_UNKNOWN_FUNCTION 0xffffffffU
+
+/*
+ * vTZ's own fast call for the walking skeleton and benchmarks:
+ * x1, x2 in; returns x0 = OK, x1 = x1 + x2, x2 = x1 ^ x2, x3 = TEE id tag.
+ */
+#define VTZ_SMC_TEE_PING OPTEE_SMC_FAST_CALL_VAL(0xf000)
+
+/*
+ * opteed protocol: the secure OS reports back with these function IDs
+ * (owner 62, fast, SMC32). Literal values so assembly can use them too;
+ * checked against the SMCCC encoding below.
+ */
+#define TEESMC_OPTEED_RETURN_ENTRY_DONE 0xbe000000
+#define TEESMC_OPTEED_RETURN_ON_DONE 0xbe000001
+#define TEESMC_OPTEED_RETURN_OFF_DONE 0xbe000002
+#define TEESMC_OPTEED_RETURN_SUSPEND_DONE 0xbe000003
+#define TEESMC_OPTEED_RETURN_RESUME_DONE 0xbe000004
+#define TEESMC_OPTEED_RETURN_CALL_DONE 0xbe000005
+#define TEESMC_OPTEED_RETURN_FIQ_DONE 0xbe000006
+#define TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE 0xbe000007
+#define TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE 0xbe000008
+#ifndef __ASSEMBLY__
+#define TEESMC_OPTEED_RV(func) SMCCC_CALL_VAL(1, 0, OPTEE_SMC_OWNER_TRUSTED_OS_OPTEED, func)
+_Static_assert(TEESMC_OPTEED_RV(0) == TEESMC_OPTEED_RETURN_ENTRY_DONE, "opteed encoding");
+_Static_assert(TEESMC_OPTEED_RV(5) == TEESMC_OPTEED_RETURN_CALL_DONE, "opteed encoding");
+#endif
+
+/*
+ * The TEE's vector table (optee_vectors_t in TF-A): each slot is one
+ * instruction the dispatcher enters at. Offsets in bytes.
+ */
+#define OPTEE_VEC_YIELD_SMC 0x00
+#define OPTEE_VEC_FAST_SMC 0x04
+#define OPTEE_VEC_CPU_ON 0x08
+#define OPTEE_VEC_CPU_OFF 0x0c
+#define OPTEE_VEC_CPU_RESUME 0x10
+#define OPTEE_VEC_CPU_SUSPEND 0x14
+#define OPTEE_VEC_FIQ 0x18
+#define OPTEE_VEC_SYSTEM_OFF 0x1c
+#define OPTEE_VEC_SYSTEM_RESET 0x20
+#define OPTEE_VEC_COUNT 9
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical memory map of QEMU's virt machine as vTZ uses it, and where
+ * each image lives. One place, shared by every image and by the run
+ * scripts (which read the load addresses from `make print-layout`).
+ */
+#ifndef VTZ_PLATFORM_H
+#define VTZ_PLATFORM_H
+
+/* Devices (QEMU virt, secure=on). */
+#define PLAT_UART0_BASE 0x09000000UL /* PL011, non-secure */
+#define PLAT_UART1_BASE 0x09040000UL /* PL011, secure-only */
+#define PLAT_SECURE_GPIO 0x090b0000UL /* PL061: pin 0 reset, pin 1 power-off */
+#define PLAT_GICD_BASE 0x08000000UL
+#define PLAT_GICR_BASE 0x080a0000UL
+#define PLAT_DEVICE_BASE 0x08000000UL /* first 1 GiB holds all MMIO */
+#define PLAT_DEVICE_SIZE 0x38000000UL
+
+/* Secure RAM: monitor data, stacks, device root key. */
+#define PLAT_SECURE_RAM_BASE 0x0e000000UL
+#define PLAT_SECURE_RAM_SIZE 0x01000000UL
+
+/* Non-secure RAM. QEMU puts its DTB at the base when started with -bios. */
+#define PLAT_NS_RAM_BASE 0x40000000UL
+#define PLAT_NS_RAM_SIZE 0x40000000UL /* 1 GiB: the run scripts use -m 1G */
+#define PLAT_DTB_BASE PLAT_NS_RAM_BASE
+#define PLAT_DTB_MAX_SIZE 0x00100000UL
+
+/*
+ * Image load addresses in non-secure RAM (QEMU's loader writes through the
+ * non-secure view, so nothing can be preloaded into secure RAM).
+ *   0x40000000  DTB from QEMU (1 MiB)
+ *   0x40100000  CIEE image + its private data, page-table pool (3 MiB)
+ *   0x40400000  hypervisor image (4 MiB, includes its heap)
+ *   0x40800000  guest-TEE kernel image (staging copy, 1 MiB)
+ *   0x40900000  guest image (staging copy, 1 MiB)
+ *   0x41000000  free memory handed out to VMs by the hypervisor
+ */
+#define PLAT_CIEE_BASE 0x40100000UL
+#define PLAT_CIEE_SIZE 0x00300000UL
+#define PLAT_HYP_BASE 0x40400000UL
+#define PLAT_HYP_SIZE 0x00400000UL
+#define PLAT_TEE_IMAGE_BASE 0x40800000UL
+#define PLAT_TEE_IMAGE_MAX 0x00100000UL
+#define PLAT_GUEST_IMAGE_BASE 0x40900000UL
+#define PLAT_GUEST_IMAGE_MAX 0x00100000UL
+#define PLAT_VM_POOL_BASE 0x41000000UL
+
+#define PLAT_MAX_CPUS 8
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ticket-free test-and-set spinlock using the ARMv8.0 exclusives (no LSE
+ * atomics on Cortex-A57). Acquire/release semantics from LDAXR/STLR.
+ */
+#ifndef LIB_SPINLOCK_H
+#define LIB_SPINLOCK_H
+
+#include <stdint.h>
+
+struct spinlock {
+	volatile uint32_t locked;
+};
+
+#define SPINLOCK_INIT { 0 }
+
+static inline void spin_lock(struct spinlock *l)
+{
+#if defined(__aarch64__)
+	uint32_t tmp, one = 1;
+	__asm__ volatile("	sevl\n"
+			 "1:	wfe\n"
+			 "2:	ldaxr	%w0, [%1]\n"
+			 "	cbnz	%w0, 1b\n"
+			 "	stxr	%w0, %w2, [%1]\n"
+			 "	cbnz	%w0, 2b\n"
+			 : "=&r"(tmp)
+			 : "r"(&l->locked), "r"(one)
+			 : "memory");
+#else
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		;
+#endif
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("stlr wzr, [%0]" : : "r"(&l->locked) : "memory");
+#else
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+#endif
+}
+
+#endif

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL3 reset entry. Every CPU starts here (QEMU starts all cores at the
+ * reset vector). CPU 0 boots; the others wait in a pen until PSCI CPU_ON
+ * releases them, and then always go to the CIEE's warm entry.
+ */
+#include <arch/asm.h>
+#include <arch/sysreg.h>
+
+	.section .text.boot, "ax"
+ENTRY(monitor_reset)
+	/* Known state before anything else: no MMU, caches per SCTLR reset. */
+	mrs	x19, mpidr_el1
+	and	x19, x19, #MPIDR_AFF0_MASK
+	cmp	x19, #8
+	b.hs	park
+
+	/* Stack: __stacks_start + (cpu + 1) * 0x2000 */
+	adrp	x1, __stacks_start
+	add	x1, x1, :lo12:__stacks_start
+	add	x2, x19, #1
+	lsl	x2, x2, #13
+	add	x1, x1, x2
+	mov	sp, x1
+
+	bl	monitor_el3_init
+	cbnz	x19, secondary
+
+	/* Boot CPU: copy .data from flash, zero .bss, then C. */
+	adrp	x0, __data_start
+	add	x0, x0, :lo12:__data_start
+	adrp	x1, __data_end
+	add	x1, x1, :lo12:__data_end
+	adrp	x2, __data_load
+	add	x2, x2, :lo12:__data_load
+1:	cmp	x0, x1
+	b.hs	2f
+	ldr	x3, [x2], #8
+	str	x3, [x0], #8
+	b	1b
+2:	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+3:	cmp	x0, x1
+	b.hs	4f
+	str	xzr, [x0], #8
+	b	3b
+4:	bl	monitor_main
+	b	park
+
+secondary:
+	mov	x0, x19
+	bl	psci_secondary_wait	/* returns when CPU_ON released us */
+	b	park
+END(monitor_reset)
+
+ENTRY(park)
+	wfi
+	b	park
+END(park)
+
+/*
+ * monitor_enter_el2(entry, x0, x1, x2): drop to non-secure EL2h with all
+ * interrupts masked and the MMU off, at a trusted entry the monitor chose.
+ */
+ENTRY(monitor_enter_el2)
+	msr	elr_el3, x0
+	mov	x4, #(SPSR_EL2H | (0xf << 6))
+	msr	spsr_el3, x4
+	mov	x0, x1
+	mov	x1, x2
+	mov	x2, x3
+	mov	x3, xzr
+	/* Reset this CPU's EL3 stack: nothing below survives the ERET. */
+	mrs	x5, mpidr_el1
+	and	x5, x5, #MPIDR_AFF0_MASK
+	adrp	x6, __stacks_start
+	add	x6, x6, :lo12:__stacks_start
+	add	x5, x5, #1
+	lsl	x5, x5, #13
+	add	sp, x6, x5
+	mov	x4, xzr
+	mov	x5, xzr
+	mov	x6, xzr
+	isb
+	eret
+END(monitor_enter_el2)

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL3 monitor: sets up the secure side of every CPU, checks that the CIEE
+ * and hypervisor images are present, and enters the CIEE at EL2. After
+ * boot it serves SMCs from non-secure EL2: SMCCC, PSCI; nothing else.
+ */
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <lib/exc_report.h>
+#include <lib/pl011.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/image.h>
+#include <vtz/platform.h>
+#include <vtz/smccc.h>
+
+#include "monitor.h"
+
+extern char monitor_vectors[];
+
+static void uart_write(const char *s, size_t n)
+{
+	pl011_write(PLAT_UART0_BASE, s, n);
+}
+
+void monitor_el3_init(void)
+{
+	write_sysreg(vbar_el3, (uint64_t)monitor_vectors);
+	/* Lower ELs are non-secure and AArch64; EL2 exists; SMC enabled. */
+	write_sysreg(scr_el3, SCR_RES1 | SCR_NS | SCR_HCE | SCR_RW);
+	write_sysreg(cptr_el3, 0);
+	/* Let EL2 use the GICv3 system-register interface. */
+	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
+	isb();
+	/* EL2 starts with its MMU off; the CIEE turns it on. */
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(cntvoff_el2, 0);
+	isb();
+}
+
+static int image_present(uint64_t base, uint64_t magic_off, uint64_t magic)
+{
+	return *(volatile uint64_t *)(base + magic_off) == magic;
+}
+
+void monitor_main(void)
+{
+	pl011_init(PLAT_UART0_BASE);
+	console_init("mon", uart_write);
+	con_printf("vTZ monitor at EL3: secure RAM 0x%lx-0x%lx, %s gate\n",
+		   PLAT_SECURE_RAM_BASE, PLAT_SECURE_RAM_BASE + PLAT_SECURE_RAM_SIZE - 1,
+#ifdef GATE_el3
+		   "EL3"
+#else
+		   "CIEE"
+#endif
+	);
+	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
+		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
+			      "-device loader,file=ciee.bin,addr=0x40100000)");
+	if (!image_present(PLAT_HYP_BASE, HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC))
+		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
+			      "-device loader,file=hyp.bin,addr=0x40400000)");
+	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
+		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
+	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);
+}
+
+void monitor_handle_lower_sync(struct smc_frame *f)
+{
+	uint64_t esr = read_sysreg(esr_el3);
+	unsigned int ec = (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	uint32_t fid = (uint32_t)f->x[0];
+	int handled;
+	int64_t ret;
+
+	if (ec != EC_SMC64) {
+		report_exception("from a lower EL at EL3", esr, read_sysreg(elr_el3),
+				 read_sysreg(far_el3), read_sysreg(spsr_el3));
+		power_off();
+	}
+	if (f->x[0] >> 32) {
+		f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+		return;
+	}
+	if (fid == SMCCC_VERSION) {
+		f->x[0] = SMCCC_VERSION_1_1;
+		return;
+	}
+	ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+	if (!handled)
+		con_printf("refused SMC 0x%08x from non-secure EL2: not a monitor service\n", fid);
+	f->x[0] = (uint64_t)ret;
+}
+
+void monitor_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)
+{
+	(void)kind;
+	report_exception("at EL3", esr, elr, far, spsr);
+	power_off();
+}

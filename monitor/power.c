@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Power control through QEMU virt's secure PL061 GPIO, wired to QEMU's
+ * gpio-pwr device: pin 0 requests a reset, pin 1 a power-off.
+ */
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/platform.h>
+
+#include "monitor.h"
+
+#define GPIODIR 0x400
+#define PIN_RESET 0
+#define PIN_POWEROFF 1
+
+static void gpio_raise(unsigned int pin)
+{
+	volatile uint32_t *dir = (volatile uint32_t *)(PLAT_SECURE_GPIO + GPIODIR);
+	/* PL061 data register: address bits [9:2] select the pins written. */
+	volatile uint32_t *data = (volatile uint32_t *)(PLAT_SECURE_GPIO + ((1U << pin) << 2));
+
+	*dir |= 1U << pin;
+	*data = 1U << pin;
+}
+
+void power_off(void)
+{
+	con_printf("system off\n");
+	dsb(sy);
+	gpio_raise(PIN_POWEROFF);
+	for (;;)
+		wfi();
+}
+
+void power_reset(void)
+{
+	con_printf("system reset\n");
+	dsb(sy);
+	gpio_raise(PIN_RESET);
+	for (;;)
+		wfi();
+}
+
+void monitor_panic(const char *why)
+{
+	con_printf("FATAL: %s\n", why);
+	power_off();
+}

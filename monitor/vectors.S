@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL3 exception vectors. Only SMCs from the lower (non-secure) ELs are
+ * expected; everything else is reported and stops the system.
+ */
+#include <arch/asm.h>
+
+#define FRAME 272 /* x0..x30 + elr + spsr, 16-byte aligned */
+
+.macro unexpected kind
+	.balign 0x80
+	sub	sp, sp, #FRAME
+	stp	x0, x1, [sp]
+	mov	x0, #\kind
+	b	monitor_unexpected_entry
+.endm
+
+	.section .text
+	.balign 0x800
+ENTRY(monitor_vectors)
+	/* current EL, SP_EL0 */
+	unexpected 0
+	unexpected 1
+	unexpected 2
+	unexpected 3
+	/* current EL, SP_ELx */
+	unexpected 4
+	unexpected 5
+	unexpected 6
+	unexpected 7
+	/* lower EL, AArch64 */
+	.balign 0x80
+	b	monitor_lower_sync
+	unexpected 9
+	unexpected 10
+	unexpected 11
+	/* lower EL, AArch32 */
+	unexpected 12
+	unexpected 13
+	unexpected 14
+	unexpected 15
+END(monitor_vectors)
+
+/* Save x0..x30 of the caller into a frame; SMCCC 1.1 preserves x4..x30. */
+ENTRY(monitor_lower_sync)
+	sub	sp, sp, #FRAME
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	str	x30, [sp, #240]
+	mov	x0, sp
+	bl	monitor_handle_lower_sync
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #FRAME
+	eret
+END(monitor_lower_sync)
+
+ENTRY(monitor_unexpected_entry)
+	mrs	x1, esr_el3
+	mrs	x2, elr_el3
+	mrs	x3, far_el3
+	mrs	x4, spsr_el3
+	bl	monitor_unexpected
+1:	wfi
+	b	1b
+END(monitor_unexpected_entry)

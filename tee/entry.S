@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TEE kernel entry, following TF-A's opteed protocol: the first entry is
+ * at the image start; the TEE initialises and reports ENTRY_DONE with its
+ * vector table; every later call enters at a slot of that table with the
+ * caller's x0..x7, and ends with an SMC reporting the result.
+ */
+#include <arch/asm.h>
+#include <vtz/optee_abi.h>
+
+	.section .text.boot, "ax"
+ENTRY(tee_entry)
+	adrp	x9, __tee_stack_top
+	add	sp, x9, :lo12:__tee_stack_top
+	adrp	x9, tee_exception_vectors
+	add	x9, x9, :lo12:tee_exception_vectors
+	msr	vbar_el1, x9
+	isb
+	/* zero .bss */
+	adrp	x9, __bss_start
+	add	x9, x9, :lo12:__bss_start
+	adrp	x10, __bss_end
+	add	x10, x10, :lo12:__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8
+	b	1b
+2:	bl	tee_init
+	adrp	x1, tee_vector_table
+	add	x1, x1, :lo12:tee_vector_table
+	mov_imm64 x0, TEESMC_OPTEED_RETURN_ENTRY_DONE
+	smc	#0
+	b	tee_dead
+END(tee_entry)
+
+	.text
+	.balign 8
+/* optee_vectors_t: one branch per entry reason. */
+ENTRY(tee_vector_table)
+	b	tee_yield_entry		/* yield_smc_entry */
+	b	tee_fast_entry		/* fast_smc_entry */
+	b	tee_dead		/* cpu_on_entry */
+	b	tee_dead		/* cpu_off_entry */
+	b	tee_dead		/* cpu_resume_entry */
+	b	tee_dead		/* cpu_suspend_entry */
+	b	tee_dead		/* fiq_entry */
+	b	tee_dead		/* system_off_entry */
+	b	tee_dead		/* system_reset_entry */
+END(tee_vector_table)
+
+/* x0..x7 = the caller's arguments. Reply with CALL_DONE, x1..x4 = results. */
+.macro call_entry handler
+	adrp	x9, __tee_stack_top
+	add	sp, x9, :lo12:__tee_stack_top
+	sub	sp, sp, #64
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	mov	x0, sp
+	bl	\handler
+	ldp	x1, x2, [sp, #0]
+	ldp	x3, x4, [sp, #16]
+	add	sp, sp, #64
+	mov_imm64 x0, TEESMC_OPTEED_RETURN_CALL_DONE
+	smc	#0
+	b	tee_dead
+.endm
+
+ENTRY(tee_fast_entry)
+	call_entry tee_handle_fast
+END(tee_fast_entry)
+
+ENTRY(tee_yield_entry)
+	call_entry tee_handle_yield
+END(tee_yield_entry)
+
+/* Stop for good: HVC is not a service the TEE uses, so its dispatcher kills it. */
+ENTRY(tee_dead)
+	hvc	#0xdead
+	b	tee_dead
+END(tee_dead)
+
+/* Any exception inside the TEE is a bug of the TEE: report it and stop. */
+.macro tee_exc kind
+	.balign 0x80
+	mov	x0, #\kind
+	b	tee_exception_entry
+.endm
+	.balign 0x800
+ENTRY(tee_exception_vectors)
+	.rept 16
+	tee_exc 0
+	.endr
+END(tee_exception_vectors)
+
+ENTRY(tee_exception_entry)
+	adrp	x9, __tee_stack_top
+	add	sp, x9, :lo12:__tee_stack_top
+	mrs	x1, esr_el1
+	mrs	x2, elr_el1
+	mrs	x3, far_el1
+	bl	tee_exception
+	b	tee_dead
+END(tee_exception_entry)

@@ -1,0 +1,1 @@
+test_console_SRCS := lib/console.c lib/fmt.c

@@ -1,0 +1,1 @@
+test_fdt_info_SRCS := policy/fdt_info.c

@@ -1,0 +1,1 @@
+test_pgtable_SRCS := policy/pgtable.c arch/fake/fake_mem.c

@@ -1,0 +1,1 @@
+test_smc_class_SRCS := policy/smc_class.c
