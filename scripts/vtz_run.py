@@ -22,6 +22,7 @@ GUEST_ADDR = 0x40900000
 SCENARIOS = {
     "default": "guest.bin",
     "guest-fault": "guest-fault.bin",
+    "guest-hang": "guest-hang.bin",
 }
 
 
@@ -114,8 +115,12 @@ def main():
         return 0
     print("[run] booting scenario '%s': %s" % (args.scenario, " ".join(cmd)), flush=True)
     if args.gdb:
-        print("[run] QEMU is halted; attach with: gdb-multiarch build/monitor.elf "
-              "-ex 'target remote :1234'", flush=True)
+        elfs = " ".join("-ex 'add-symbol-file %s'" % os.path.join(args.build, e)
+                        for e in ("ciee.elf", "hyp.elf", "tee.elf"))
+        print("[run] QEMU is halted with a gdb server on :1234; in another terminal:\n"
+              "[run]   gdb-multiarch %s %s -ex 'target remote :1234'\n"
+              "[run] (quit QEMU with Ctrl-A x)"
+              % (os.path.join(args.build, "monitor.elf"), elfs), flush=True)
         return subprocess.call(cmd)
     status, _ = run(cmd, args.timeout)
     return status

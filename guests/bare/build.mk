@@ -9,3 +9,7 @@ guest_LDS := guests/bare/guest.lds
 IMAGE_NAMES += guest-fault
 guest-fault_SRCS := guests/bare/fault.c $(GUEST_COMMON_SRCS)
 guest-fault_LDS := guests/bare/guest.lds
+
+IMAGE_NAMES += guest-hang
+guest-hang_SRCS := guests/bare/hang.c $(GUEST_COMMON_SRCS)
+guest-hang_LDS := guests/bare/guest.lds

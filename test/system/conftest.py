@@ -1,0 +1,25 @@
+"""Shared helpers for the QEMU system tests."""
+import os
+import sys
+
+import pexpect
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("VTZ_BUILD", os.path.join(ROOT, "build"))
+if not os.path.isabs(BUILD):
+    BUILD = os.path.join(ROOT, BUILD)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+
+def run_to_end(scenario, timeout=60):
+    """Boot a scenario through scripts/vtz_run.py, as `make run` does, reading
+    its console with pexpect; return (exit status, list of output lines)."""
+    child = pexpect.spawn(
+        "/usr/bin/python3",
+        [os.path.join(ROOT, "scripts", "vtz_run.py"), "--build", BUILD,
+         "--scenario", scenario, "--timeout", str(timeout)],
+        cwd=ROOT, encoding="utf-8", codec_errors="replace", timeout=timeout + 30)
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    return child.exitstatus, [l.rstrip("\r") for l in out.split("\n") if l.strip()]

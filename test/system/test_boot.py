@@ -1,0 +1,121 @@
+"""System tests: boot the walking skeleton in QEMU and read every console."""
+import re
+import subprocess
+
+import pytest
+
+from conftest import BUILD, ROOT, run_to_end
+
+PREFIXES = ("[mon] ", "[ciee] ", "[hyp] ", "[tee0] ", "[vm0] ", "[run] ")
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return run_to_end("default")
+
+
+def find(lines, pattern):
+    """Index of the first line matching the regex, or fail showing the output."""
+    for i, line in enumerate(lines):
+        if re.search(pattern, line):
+            return i
+    pytest.fail("no line matches %r in:\n%s" % (pattern, "\n".join(lines)))
+
+
+def test_default_scenario_exits_zero(default_run):
+    status, lines = default_run
+    assert status == 0, "\n".join(lines)
+    assert lines[-1] == "[run] ok: clean power-off"
+
+
+def test_every_layer_speaks_in_boot_order(default_run):
+    _, lines = default_run
+    order = [
+        find(lines, r"^\[mon\] vTZ monitor at EL3"),
+        find(lines, r"^\[mon\] CIEE at 0x40100000, hypervisor at 0x40400000"),
+        find(lines, r"^\[ciee\] EL2 stage 1 built: .*WXN on"),
+        find(lines, r"^\[ciee\] EL2 locked"),
+        find(lines, r"^\[hyp\] vTZ hypervisor \(untrusted\) at EL2, MMU on"),
+        find(lines, r"^\[hyp\] memory: 0x40000000-0x7fffffff \(1024 MiB\)"),
+        find(lines, r"^\[hyp\] tee0: guest TEE of vm0"),
+        find(lines, r"^\[tee0\] vTZ TEE kernel: initialised"),
+        find(lines, r"^\[hyp\] tee0: booted, vector table registered"),
+        find(lines, r"^\[vm0\] bare-metal guest at EL1"),
+        find(lines, r"^\[vm0\] powering off"),
+        find(lines, r"^\[mon\] system off"),
+    ]
+    assert order == sorted(order), "layers spoke out of order:\n" + "\n".join(lines)
+
+
+def test_every_line_is_prefixed(default_run):
+    _, lines = default_run
+    body = [l for l in lines if not l.startswith("[run] booting")]
+    bad = [l for l in body if not l.startswith(PREFIXES)]
+    assert not bad, "unprefixed console lines: %r" % bad
+
+
+def test_round_trip_reply_computed_by_the_tee(default_run):
+    _, lines = default_run
+    # The TEE saw the guest's arguments...
+    find(lines, r"^\[tee0\] ping #\d+: 0x1234, 0x5678$")
+    # ...and the guest got the TEE's reply in its registers.
+    i = find(lines, r"^\[vm0\] round trip ok: TEE replied 0x1234 \+ 0x5678 = 0x68ac "
+                    r"\(xor 0x444c, call #\d+\)$")
+    j = find(lines, r"^\[vm0\] round trip ok: TEE replied 0xdeadbeef00 \+ 0x1100ff = "
+                    r"0xdeadcfefff")
+    assert i < j
+    find(lines, r"^\[vm0\] TEE UID 384fb3e0-e7f811e3-af630002-a5d5c51b$")
+
+
+def test_secondary_cpu_started_at_trusted_entry(default_run):
+    _, lines = default_run
+    i = find(lines, r"^\[mon\] CPU_ON cpu1: starting at the CIEE warm entry "
+                    r"\(requested entry 0x[0-9a-f]+ passed as an argument\)")
+    j = find(lines, r"^\[hyp\] cpu1 online at the trusted secondary entry \(MMU on")
+    k = find(lines, r"^\[hyp\] 2 of 2 CPUs online$")
+    assert i < j < k
+
+
+def test_clean_shutdown_through_psci(default_run):
+    _, lines = default_run
+    i = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_OFF$")
+    j = find(lines, r"^\[mon\] PSCI SYSTEM_OFF$")
+    k = find(lines, r"^\[mon\] system off$")
+    assert i < j < k
+    assert not [l for l in lines if "FATAL" in l]
+
+
+def test_guest_fault_is_reported_and_fails_the_run():
+    status, lines = run_to_end("guest-fault")
+    assert status == 1, "\n".join(lines)
+    i = find(lines, r"^\[hyp\] FATAL: unexpected exception in vm0 \(stage-2 data abort .*\): "
+                    r"EC=0x24 \(data abort from lower EL\) ESR=0x[0-9a-f]+ "
+                    r"ELR=0x4000[0-9a-f]+ FAR=0x20000000")
+    assert i < find(lines, r"^\[mon\] system off$")
+    assert not [l for l in lines if "must never appear" in l]
+    assert lines[-1] == "[run] FAILED: a FATAL error was reported"
+
+
+def test_hang_is_caught_by_the_timeout():
+    status, lines = run_to_end("guest-hang", timeout=5)
+    assert status == 124, "\n".join(lines)
+    find(lines, r"^\[vm0\] hang guest: spinning forever$")
+    find(lines, r"^\[run\] TIMEOUT: no power-off after 5 s")
+
+
+def test_monitor_refuses_to_boot_without_a_hypervisor():
+    import vtz_run
+    cmd = vtz_run.qemu_command(BUILD, "default")
+    i = [n for n, a in enumerate(cmd) if "hyp.bin" in a][0]
+    del cmd[i - 1:i + 1]
+    status, lines = vtz_run.run(cmd, timeout=30)
+    assert status == 1
+    find(lines, r"^\[mon\] FATAL: no hypervisor image at 0x40400000 \(load hyp.bin there")
+    assert not [l for l in lines if l.startswith("[hyp]")]
+
+
+def test_unknown_scenario_is_a_clear_error():
+    r = subprocess.run(["/usr/bin/python3", "scripts/vtz_run.py", "--build", BUILD,
+                        "--scenario", "nope"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "unknown scenario 'nope'" in r.stderr
