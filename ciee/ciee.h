@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <lib/spinlock.h>
+#include <policy/ownership.h>
 #include <policy/pgtable.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/vcpu_ctx.h>
@@ -45,15 +47,24 @@ struct ciee_vm {
 extern struct ciee_percpu ciee_percpu[];
 
 /* mmu.c */
+extern struct own_table ciee_own;
+extern struct pt ciee_hyp_s1;
 int ciee_table_alloc(void *ctx, uint64_t *pa);
+uint64_t ciee_tables_used(void);
 extern const struct pt_mem_ops ciee_table_ops;
 void ciee_mmu_build(void);
-void ciee_mmu_enable(void);
+void ciee_mmu_setup(void);
+void ciee_hyp_tlb_flush(void);
 
 /* vm.c */
 struct ciee_vm *ciee_vm_get(uint64_t id);
 long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner);
 long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags);
+long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size);
+long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
+long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
+long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
+long ciee_own_err(int err);
 
 /* switch.c */
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);

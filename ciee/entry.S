@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CIEE image header, boot entries and the gate.
+ * CIEE image header, boot entries, the gate and the halt path.
  *
  * The first three words are fixed entry points (include/vtz/ciee_abi.h):
  * the monitor enters at +0 (boot CPU) or +4 (CPU_ON), the hypervisor
- * calls +8 for every CIEE service.
+ * calls +8 for every CIEE service. The security argument for the gate is
+ * in docs/security.md; in short: CIEE mode is "EL2 MMU off", which the
+ * hypervisor cannot redirect, and every write of SCTLR_EL2 (or any other
+ * register that decides isolation) is followed by a check against
+ * constants in the instruction stream.
  */
 #include <arch/asm.h>
 #include <arch/sysreg.h>
@@ -21,31 +25,12 @@ ENTRY(ciee_header)
 	.quad	CIEE_IMAGE_MAGIC	/* +0x10 */
 END(ciee_header)
 
-/*
- * x0 = cpu index -> sp = top of that CPU's CIEE stack, tpidr_el2 = percpu.
- * The CPU index comes from MPIDR, never from a caller.
- */
-.macro ciee_stack_setup
-	mrs	x9, mpidr_el1
-	and	x9, x9, #MPIDR_AFF0_MASK
-	cmp	x9, #PLAT_MAX_CPUS
-	b.hs	ciee_halt
-	adrp	x10, __ciee_stacks_start
-	add	x10, x10, :lo12:__ciee_stacks_start
-	add	x11, x9, #1
-	lsl	x11, x11, #14
-	add	sp, x10, x11
-	adrp	x10, ciee_percpu
-	add	x10, x10, :lo12:ciee_percpu
-	mov	x11, #PERCPU_SIZE
-	madd	x10, x9, x11, x10
-	msr	tpidr_el2, x10
-.endm
-
-/* Boot CPU from the monitor: x0 = DTB address. MMU off. */
+/* Boot CPU from the monitor: x0 = DTB address. CIEE mode (MMU off). */
 ENTRY(ciee_cold_entry)
 	mov	x19, x0
-	ciee_stack_setup
+	msr	daifset, #0xf
+	assert_ciee_mode x9, x10
+	ciee_stack x9, x10
 	adrp	x0, __bss_start
 	add	x0, x0, :lo12:__bss_start
 	adrp	x1, __bss_end
@@ -56,6 +41,8 @@ ENTRY(ciee_cold_entry)
 	b	1b
 2:	mov	x0, x19
 	bl	ciee_cold_main		/* returns the hypervisor entry in x0 */
+	mov	x1, x19
+	mov	x2, xzr
 	b	ciee_enter_hyp
 END(ciee_cold_entry)
 
@@ -63,26 +50,34 @@ END(ciee_cold_entry)
 ENTRY(ciee_warm_entry)
 	mov	x19, x0
 	mov	x20, x1
-	ciee_stack_setup
+	msr	daifset, #0xf
+	assert_ciee_mode x9, x10
+	ciee_stack x9, x10
 	bl	ciee_warm_main		/* returns the hypervisor secondary entry */
 	mov	x1, x19
 	mov	x2, x20
-	b	ciee_enter_hyp_secondary
+	b	ciee_enter_hyp
 END(ciee_warm_entry)
 
-/* Branch to the hypervisor (MMU on, WXN on): x0 = entry, x19 = DTB. */
+/*
+ * Leave CIEE mode for the hypervisor: x0 = entry, x1, x2 = its arguments.
+ * Interrupts stay masked; the hypervisor chooses its own stack.
+ */
 ENTRY(ciee_enter_hyp)
 	mov	x9, x0
-	mov	x0, x19
-	mov	x1, xzr
-	b	1f
-ciee_enter_hyp_secondary:
-	mov	x9, x0
-	mov	x0, x1			/* context */
-	mov	x1, x2			/* requested entry, as data */
-1:	/* The hypervisor starts on its own stack, chosen by itself. */
+	mov_imm64 x10, SCTLR_EL2_HYP
+	msr	sctlr_el2, x10
+	isb
+	mrs	x10, sctlr_el2
+	mov_imm64 x11, SCTLR_EL2_HYP
+	cmp	x10, x11
+	b.ne	ciee_halt_bad_entry
+	mov	x0, x1
+	mov	x1, x2
 	mov	x2, xzr
 	mov	x3, xzr
+	mov	x10, xzr
+	mov	x11, xzr
 	mov	x19, xzr
 	mov	x20, xzr
 	mov	x29, xzr
@@ -93,31 +88,32 @@ END(ciee_enter_hyp)
 /*
  * The gate: the only way the hypervisor enters the CIEE.
  * In: x0 = call, x1..x5 = arguments, lr = return address. Out: x0.
- * Masks interrupts, moves to this CPU's CIEE stack (from MPIDR and
- * link-time constants, not from anything the caller controls), runs the
- * call, clears caller-saved registers so no CIEE or TEE value leaks, and
- * returns with the caller's interrupt mask and stack.
  */
 ENTRY(ciee_gate)
 	mrs	x9, daif
 	msr	daifset, #0xf
+	mov_imm64 x10, SCTLR_EL2_CIEE
+	msr	sctlr_el2, x10		/* MMU off: the CIEE's view of memory */
+	isb
+	/* Entering here, or at the msr with another value, fails this check. */
+	assert_ciee_mode x10, x11
 	mov	x10, sp
-	mov	x11, x30
-	mrs	x12, mpidr_el1
-	and	x12, x12, #MPIDR_AFF0_MASK
-	cmp	x12, #PLAT_MAX_CPUS
-	b.hs	ciee_halt
-	adrp	x13, __ciee_stacks_start
-	add	x13, x13, :lo12:__ciee_stacks_start
-	add	x12, x12, #1
-	lsl	x12, x12, #14
-	add	sp, x13, x12
-	stp	x9, x10, [sp, #-16]!
-	stp	x11, xzr, [sp, #-16]!
+	ciee_stack x11, x12
+	stp	x9, x10, [sp, #-16]!	/* caller's DAIF and stack */
+	stp	x30, xzr, [sp, #-16]!
 	bl	ciee_dispatch
 	ldp	x30, xzr, [sp], #16
 	ldp	x9, x10, [sp], #16
+	/* Back to the hypervisor's view, checked the same way. */
+	mov_imm64 x11, SCTLR_EL2_HYP
+	msr	sctlr_el2, x11
+	isb
+	mrs	x11, sctlr_el2
+	mov_imm64 x12, SCTLR_EL2_HYP
+	cmp	x11, x12
+	b.ne	ciee_halt_bad_entry
 	mov	sp, x10
+	/* Nothing of the CIEE or a TEE stays in a register. */
 	mov	x1, xzr
 	mov	x2, xzr
 	mov	x3, xzr
@@ -140,8 +136,36 @@ ENTRY(ciee_gate)
 	ret
 END(ciee_gate)
 
-ENTRY(ciee_halt)
+/*
+ * A mode check failed: someone entered the CIEE other than through the
+ * gate. Stop this CPU for good, in CIEE mode, on its own stack, and record
+ * why (CIEE_CALL_CPU_STATUS reports it). Never returns.
+ */
+ENTRY(ciee_halt_bad_entry)
+	mov	x19, #CIEE_HALT_BAD_ENTRY
+	b	ciee_halt_common
+END(ciee_halt_bad_entry)
+
+ENTRY(ciee_halt_spurious_exit)
+	mov	x19, #CIEE_HALT_SPURIOUS_EXIT
+	b	ciee_halt_common
+END(ciee_halt_spurious_exit)
+
+ENTRY(ciee_halt_common)
+	msr	daifset, #0xf
+	mov	x20, x30
+	mov_imm64 x9, SCTLR_EL2_CIEE
+	msr	sctlr_el2, x9
+	isb
+	ciee_stack x9, x10
+	mov	x0, x19
+	mov	x1, x20
+	bl	ciee_halted
+	b	ciee_halt_forever
+END(ciee_halt_common)
+
+ENTRY(ciee_halt_forever)
 	msr	daifset, #0xf
 1:	wfi
 	b	1b
-END(ciee_halt)
+END(ciee_halt_forever)

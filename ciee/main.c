@@ -13,11 +13,12 @@
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
+#include "checked.h"
 #include "ciee.h"
 
 extern char ciee_vectors[];
 
-struct ciee_percpu ciee_percpu[PLAT_MAX_CPUS] __attribute__((aligned(64)));
+struct ciee_percpu ciee_percpu[PLAT_MAX_CPUS] __attribute__((aligned(128)));
 
 static void uart_write(const char *s, size_t n)
 {
@@ -51,39 +52,63 @@ void ciee_el2_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far
 /* The locked EL2 configuration, the same on every CPU. */
 static void ciee_el2_setup(void)
 {
-	write_sysreg(vbar_el2, (uint64_t)ciee_vectors);
+	write_sysreg_checked(vbar_el2, (uint64_t)ciee_vectors);
 	/* Guests are AArch64, their SMCs trap to EL2, stage 2 always on. */
-	write_sysreg(hcr_el2, HCR_RW | HCR_TSC | HCR_VM | HCR_AMO | HCR_IMO | HCR_FMO);
-	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_PS_40 | VTCR_SL0_L1 | TCR_T0SZ(25) |
-				       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER);
-	write_sysreg(vttbr_el2, 0);
-	write_sysreg(cptr_el2, CPTR_EL2_RES1);
-	write_sysreg(mdcr_el2, 0);
+	write_sysreg_checked(hcr_el2, HCR_RW | HCR_TSC | HCR_VM | HCR_AMO | HCR_IMO | HCR_FMO);
+	write_sysreg_checked(vtcr_el2, VTCR_RES1 | VTCR_PS_40 | VTCR_SL0_L1 | TCR_T0SZ(25) |
+					       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER);
+	write_sysreg_checked(vttbr_el2, 0);
+	write_sysreg_checked(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg_checked(mdcr_el2, 0);
 	write_sysreg(cnthctl_el2, 3); /* EL1 may use the physical counter and timer */
 	write_sysreg(cntvoff_el2, 0);
 	isb();
-	ciee_mmu_enable();
+	ciee_mmu_setup();
 }
 
 uint64_t ciee_cold_main(uint64_t dtb)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
-	con_printf("CIEE at EL2: building the EL2 translation tables\n");
+	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off): building the ownership table and "
+		   "the hypervisor's translation tables\n");
 	ciee_mmu_build();
 	ciee_el2_setup();
-	ciee_percpu[0].cpu = 0;
-	con_printf("EL2 locked (VBAR, HCR, VTCR, MMU); entering the hypervisor\n");
+	con_printf("EL2 locked (VBAR, HCR, VTCR, TTBR0/TCR/MAIR, SCTLR with WXN); entering "
+		   "the hypervisor\n");
 	return PLAT_HYP_BASE + HYP_ENTRY_PRIMARY_OFFSET;
 }
 
 uint64_t ciee_warm_main(void)
 {
+	ciee_el2_setup();
+	return PLAT_HYP_BASE + HYP_ENTRY_SECONDARY_OFFSET;
+}
+
+/* A CPU failed a mode check (entered past the gate) or saw a forged exit. */
+void ciee_halted(uint64_t why, uint64_t lr)
+{
 	unsigned int cpu = this_cpu_index();
 
-	ciee_el2_setup();
-	ciee_percpu[cpu].cpu = cpu;
-	return PLAT_HYP_BASE + HYP_ENTRY_SECONDARY_OFFSET;
+	ciee_percpu[cpu].halted = why;
+	con_printf("cpu%u halted: %s (last return address 0x%llx)\n", cpu,
+		   why == CIEE_HALT_BAD_ENTRY ? "CIEE entered other than through the gate"
+					      : "lower-EL exception with no guest entered",
+		   (unsigned long long)lr);
+}
+
+static long cpu_status(uint64_t cpu)
+{
+	if (cpu >= PLAT_MAX_CPUS)
+		return CIEE_ERR_BAD_CPU;
+	switch (ciee_percpu[cpu].halted) {
+	case CIEE_HALT_BAD_ENTRY:
+		return CIEE_CPU_HALTED_BAD_ENTRY;
+	case CIEE_HALT_SPURIOUS_EXIT:
+		return CIEE_CPU_HALTED_SPURIOUS_EXIT;
+	default:
+		return CIEE_CPU_OK;
+	}
 }
 
 long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -102,6 +127,16 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 		return ciee_tee_call(a1, (struct vcpu_ctx *)a2, (struct ciee_mmio *)a3);
 	case CIEE_CALL_TEE_RESUME:
 		return ciee_tee_resume(a1, (struct ciee_mmio *)a2);
+	case CIEE_CALL_DONATE:
+		return ciee_donate(a1, a2, a3);
+	case CIEE_CALL_RECLAIM:
+		return ciee_reclaim(a1, a2, a3);
+	case CIEE_CALL_S2_UNMAP:
+		return ciee_s2_unmap(a1, a2, a3);
+	case CIEE_CALL_HYP_MAP:
+		return ciee_hyp_map(a1, a2, a3);
+	case CIEE_CALL_CPU_STATUS:
+		return cpu_status(a1);
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}

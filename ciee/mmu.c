@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The CIEE builds and owns every translation table: the hypervisor's EL2
- * stage 1 here, and each VM's stage 2 in vm.c. Tables come from a static
- * pool inside the CIEE's region (no dynamic allocation).
+ * stage 1 here, and each VM's stage 2 in vm.c. Tables and the ownership
+ * table live in the CIEE data region at the top of RAM, which no
+ * hypervisor mapping ever covers. (The CIEE itself runs with the EL2 MMU
+ * off, so it needs no tables of its own.)
  */
 #include <string.h>
 
@@ -11,35 +13,45 @@
 #include <vtz/image.h>
 #include <vtz/platform.h>
 
+#include "checked.h"
 #include "ciee.h"
 
-extern char __pt_pool_start[], __pt_pool_end[];
-extern char __ciee_start[], __ciee_text_end[], __ciee_end[];
+extern char __ciee_text_end[];
 
+struct own_table ciee_own;
+struct pt ciee_hyp_s1;
 static uint64_t pool_next; /* bytes handed out from the pool */
-static struct pt hyp_s1;
+static struct spinlock pool_lock = SPINLOCK_INIT;
 
 static uint64_t *table_ptr(void *ctx, uint64_t pa)
 {
-	uint64_t start = (uint64_t)__pt_pool_start, end = (uint64_t)__pt_pool_end;
-
 	(void)ctx;
-	if (pa < start || pa >= end || (pa & (PAGE_SIZE - 1)))
+	if (pa < PLAT_PT_POOL_BASE || pa >= PLAT_PT_POOL_BASE + PLAT_PT_POOL_SIZE ||
+	    (pa & (PAGE_SIZE - 1)))
 		return NULL;
-	return (uint64_t *)pa; /* identity mapped */
+	return (uint64_t *)pa; /* CIEE mode: physical addresses */
 }
 
 int ciee_table_alloc(void *ctx, uint64_t *pa)
 {
-	uint64_t start = (uint64_t)__pt_pool_start, end = (uint64_t)__pt_pool_end;
+	int ret = -1;
 
 	(void)ctx;
-	if (start + pool_next + PAGE_SIZE > end)
-		return -1;
-	*pa = start + pool_next;
-	pool_next += PAGE_SIZE;
-	memset((void *)*pa, 0, PAGE_SIZE);
-	return 0;
+	spin_lock(&pool_lock);
+	if (pool_next + PAGE_SIZE <= PLAT_PT_POOL_SIZE) {
+		*pa = PLAT_PT_POOL_BASE + pool_next;
+		pool_next += PAGE_SIZE;
+		ret = 0;
+	}
+	spin_unlock(&pool_lock);
+	if (!ret)
+		memset((void *)*pa, 0, PAGE_SIZE);
+	return ret;
+}
+
+uint64_t ciee_tables_used(void)
+{
+	return pool_next / PAGE_SIZE;
 }
 
 const struct pt_mem_ops ciee_table_ops = {
@@ -48,13 +60,20 @@ const struct pt_mem_ops ciee_table_ops = {
 	.ctx = NULL,
 };
 
+static void own_or_die(uint64_t pa, uint64_t size, owner_t o)
+{
+	if (own_set(&ciee_own, pa, size, o))
+		ciee_panic("cannot initialise the ownership table");
+}
+
 static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_memtype type)
 {
 	uint64_t attrs;
 	int err = pt_leaf_attrs(PT_REGIME_S1_EL2, perms, type, &attrs);
 
+	/* RAM in pages, so single pages can leave the hypervisor's view later. */
 	if (!err)
-		err = pt_map(&hyp_s1, va, va, size, attrs, true);
+		err = pt_map(&ciee_hyp_s1, va, va, size, attrs, type == PT_MEM_DEVICE);
 	if (err) {
 		con_printf("EL2 stage-1 map 0x%llx+0x%llx failed: %s\n", (unsigned long long)va,
 			   (unsigned long long)size, pt_strerror(err));
@@ -63,49 +82,68 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
 }
 
 /*
- * EL2 stage 1, identity mapped. Executable: the CIEE's text and the
- * hypervisor's text, nothing else (WXN enforces that writable is never
- * executable).
+ * Who owns what at boot, and the hypervisor's EL2 stage 1 that follows
+ * from it: its text read-execute, the CIEE's text read-execute (the gate),
+ * its data and free RAM read-write/XN; CIEE data and the CIEE data region
+ * not at all.
  */
 void ciee_mmu_build(void)
 {
-	uint64_t root, hyp_text;
-	uint64_t ciee_text_end = (uint64_t)__ciee_text_end;
+	uint64_t root, hyp_text, ciee_text_end = (uint64_t)__ciee_text_end;
+	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
-	if (ciee_table_alloc(NULL, &root) || pt_init(&hyp_s1, PT_REGIME_S1_EL2, root, 1, 39,
-						     &ciee_table_ops))
-		ciee_panic("cannot allocate the EL2 root table");
-
+	if (own_init(&ciee_own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
+		     (owner_t *)PLAT_CIEE_DATA_BASE, PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
+		     OWNER(OWN_FREE, 0)))
+		ciee_panic("cannot initialise the ownership table");
 	hyp_text = *(volatile uint64_t *)(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
 	if (hyp_text == 0 || hyp_text > PLAT_HYP_SIZE || (hyp_text & (PAGE_SIZE - 1)))
 		ciee_panic("hypervisor header: bad text size");
 
+	own_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, OWNER(OWN_HYP, 0));
+	own_or_die(PLAT_CIEE_BASE, PLAT_CIEE_SIZE, OWNER(OWN_CIEE, 0));
+	own_or_die(PLAT_HYP_BASE, hyp_text, OWNER(OWN_HYP_TEXT, 0));
+	own_or_die(PLAT_HYP_BASE + hyp_text, PLAT_VM_POOL_BASE - PLAT_HYP_BASE - hyp_text,
+		   OWNER(OWN_HYP, 0));
+	own_or_die(PLAT_CIEE_DATA_BASE, PLAT_CIEE_DATA_SIZE, OWNER(OWN_CIEE, 0));
+
+	if (ciee_table_alloc(NULL, &root) ||
+	    pt_init(&ciee_hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
+		ciee_panic("cannot allocate the EL2 root table");
 	map_or_die(PLAT_DEVICE_BASE, 0x04000000, PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
 	map_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, PT_PERM_R, PT_MEM_NORMAL);
 	map_or_die(PLAT_CIEE_BASE, ciee_text_end - PLAT_CIEE_BASE, PT_PERM_R | PT_PERM_X,
 		   PT_MEM_NORMAL);
-	map_or_die(ciee_text_end, PLAT_HYP_BASE - ciee_text_end, PT_PERM_R | PT_PERM_W,
-		   PT_MEM_NORMAL);
 	map_or_die(PLAT_HYP_BASE, hyp_text, PT_PERM_R | PT_PERM_X, PT_MEM_NORMAL);
-	map_or_die(PLAT_HYP_BASE + hyp_text, PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE -
-		   (PLAT_HYP_BASE + hyp_text), PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL);
-	con_printf("EL2 stage 1 built: CIEE text 0x%lx-0x%llx and hypervisor text "
-		   "0x%lx-0x%llx executable, everything else XN, WXN on\n",
-		   PLAT_CIEE_BASE, (unsigned long long)ciee_text_end - 1, PLAT_HYP_BASE,
-		   (unsigned long long)(PLAT_HYP_BASE + hyp_text - 1));
+	map_or_die(PLAT_HYP_BASE + hyp_text, PLAT_CIEE_DATA_BASE - (PLAT_HYP_BASE + hyp_text),
+		   PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL);
+	(void)ram_end;
+	con_printf("EL2 stage 1 for the hypervisor: its text 0x%lx-0x%llx and the CIEE gate "
+		   "page executable, CIEE data, tables and ownership unmapped, WXN on "
+		   "(%llu table pages)\n",
+		   PLAT_HYP_BASE, (unsigned long long)(PLAT_HYP_BASE + hyp_text - 1),
+		   (unsigned long long)ciee_tables_used());
 }
 
-void ciee_mmu_enable(void)
+/* Program the hypervisor's translation regime; SCTLR_EL2 is set on the way out. */
+void ciee_mmu_setup(void)
 {
-	write_sysreg(mair_el2, MAIR_EL2_VALUE);
-	write_sysreg(tcr_el2, TCR_EL2_RES1 | TCR_T0SZ(25) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-				      TCR_SH0_INNER | TCR_TG0_4K | TCR_EL2_PS_40);
-	write_sysreg(ttbr0_el2, hyp_s1.root_pa);
+	write_sysreg_checked(mair_el2, MAIR_EL2_VALUE);
+	write_sysreg_checked(tcr_el2, TCR_EL2_RES1 | TCR_T0SZ(25) | TCR_IRGN0_WBWA |
+					      TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
+					      TCR_EL2_PS_40);
+	write_sysreg_checked(ttbr0_el2, ciee_hyp_s1.root_pa);
 	dsb(ish);
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA |
-					SCTLR_WXN);
+}
+
+/* After the hypervisor's view lost pages: drop them from every CPU's TLB. */
+void ciee_hyp_tlb_flush(void)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb(ish);
 	isb();
 }

@@ -10,6 +10,7 @@
 #include <lib/console.h>
 #include <vtz/platform.h>
 
+#include "checked.h"
 #include "ciee.h"
 
 static void load_el1(const struct el1_sysregs *s)
@@ -85,7 +86,7 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
 	uint64_t kind;
 
 	load_el1(&ctx->el1);
-	write_sysreg(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
 	write_sysreg(elr_el2, ctx->pc);
 	write_sysreg(spsr_el2, ctx->pstate);
@@ -98,8 +99,7 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
 	ctx->hpfar = read_sysreg(hpfar_el2);
 	save_el1(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded. */
-	write_sysreg(vttbr_el2, 0);
-	isb();
+	write_sysreg_checked(vttbr_el2, 0);
 	return kind;
 }
 

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL2 exception vectors, owned by the CIEE (the hypervisor cannot write
- * VBAR_EL2). An exit from a guest (VM or TEE) saves its registers into
- * the running vCPU's context and returns from ciee_guest_enter() with the
- * kind of exit; the CIEE then decides what the hypervisor may see.
- * Exceptions taken at EL2 itself are bugs: reported, then power-off.
+ * VBAR_EL2). What an exception means depends on the mode it hits:
+ *  - CIEE mode, from a lower EL, with a guest entered by the CIEE: a guest
+ *    exit. Its registers are saved into that vCPU's context and
+ *    ciee_guest_enter() returns the kind of exit to the CIEE code.
+ *  - CIEE mode otherwise: a CIEE bug or a forged exit: report and halt.
+ *  - hypervisor mode: the hypervisor's own exception (including a guest it
+ *    ERETed to by itself): handed to the hypervisor's fault entry. It runs
+ *    there in hypervisor mode, so this grants it nothing.
  */
 #include <arch/asm.h>
+#include <arch/sysreg.h>
+#include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
 #include "percpu.h"
 
@@ -15,44 +21,61 @@
 #define EXIT_FIQ 2
 #define EXIT_SERROR 3
 
-.macro el2_unexpected kind
+/* Hypervisor mode: branch to the hypervisor's fault entry (image + 0x20). */
+.macro to_hyp_if_hyp_mode kind
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, sctlr_el2
+	tbz	x0, #0, 1f		/* M clear: CIEE mode */
+	mov	x0, #\kind
+	b	hyp_fault_entry
+1:	ldp	x0, x1, [sp], #16
+.endm
+
+.macro el2_current kind
 	.balign 0x80
+	to_hyp_if_hyp_mode \kind
 	mov	x0, #\kind
 	b	ciee_el2_unexpected_entry
 .endm
 
-.macro guest_exit kind
+.macro lower_el kind, exit
 	.balign 0x80
 	stp	x0, x1, [sp, #-16]!
-	mov	x1, #\kind
+	mrs	x0, sctlr_el2
+	tbz	x0, #0, 1f		/* M clear: CIEE mode */
+	mov	x0, #\kind
+	b	hyp_fault_entry
+1:	mov	x1, #\exit
 	b	ciee_guest_exit
 .endm
 
 	.text
 	.balign 0x800
 ENTRY(ciee_vectors)
-	el2_unexpected 0
-	el2_unexpected 1
-	el2_unexpected 2
-	el2_unexpected 3
-	el2_unexpected 4
-	el2_unexpected 5
-	el2_unexpected 6
-	el2_unexpected 7
-	guest_exit EXIT_SYNC
-	guest_exit EXIT_IRQ
-	guest_exit EXIT_FIQ
-	guest_exit EXIT_SERROR
-	el2_unexpected 12
-	el2_unexpected 13
-	el2_unexpected 14
-	el2_unexpected 15
+	el2_current 0
+	el2_current 1
+	el2_current 2
+	el2_current 3
+	el2_current 4
+	el2_current 5
+	el2_current 6
+	el2_current 7
+	lower_el 8, EXIT_SYNC
+	lower_el 9, EXIT_IRQ
+	lower_el 10, EXIT_FIQ
+	lower_el 11, EXIT_SERROR
+	el2_current 12
+	el2_current 13
+	el2_current 14
+	el2_current 15
 END(ciee_vectors)
 
 /* uint64_t ciee_guest_enter(struct vcpu_ctx *ctx): ELR/SPSR/EL1 state already loaded. */
 ENTRY(ciee_guest_enter)
-	mrs	x1, tpidr_el2
+	percpu_ptr x1, x2
 	str	x0, [x1, #PERCPU_GUEST]
+	mov	x2, #1
+	str	x2, [x1, #PERCPU_IN_GUEST]
 	add	x2, x1, #PERCPU_HOST
 	stp	x19, x20, [x2, #0]
 	stp	x21, x22, [x2, #16]
@@ -81,11 +104,17 @@ ENTRY(ciee_guest_enter)
 	eret
 END(ciee_guest_enter)
 
-/* Guest exit: guest x0, x1 on the stack, x1 = exit kind. */
+/*
+ * Guest exit in CIEE mode: guest x0, x1 on the stack, x1 = exit kind.
+ * Only valid if this CPU entered a guest through ciee_guest_enter.
+ */
 ENTRY(ciee_guest_exit)
-	mrs	x0, tpidr_el2
+	stp	x2, x3, [sp, #-16]!
+	percpu_ptr x0, x2
+	ldr	x2, [x0, #PERCPU_IN_GUEST]
+	cbz	x2, ciee_halt_spurious_exit
+	str	xzr, [x0, #PERCPU_IN_GUEST]
 	ldr	x0, [x0, #PERCPU_GUEST]
-	stp	x2, x3, [x0, #16]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
 	stp	x8, x9, [x0, #64]
@@ -101,9 +130,11 @@ ENTRY(ciee_guest_exit)
 	stp	x28, x29, [x0, #224]
 	str	x30, [x0, #VCPU_CTX_X30]
 	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #16]
+	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #0]
 	mov	x0, x1
-	mrs	x1, tpidr_el2
+	percpu_ptr x1, x2
 	add	x1, x1, #PERCPU_HOST
 	ldp	x19, x20, [x1, #0]
 	ldp	x21, x22, [x1, #16]
@@ -118,20 +149,14 @@ ENTRY(ciee_guest_exit)
 	ret
 END(ciee_guest_exit)
 
-/* Exception at EL2: report it on a known-good stack and stop. */
+/* Exception at EL2 in CIEE mode: a CIEE bug. Report on a known-good stack, stop. */
 ENTRY(ciee_el2_unexpected_entry)
-	mrs	x9, mpidr_el1
-	and	x9, x9, #0xff
-	adrp	x10, __ciee_stacks_start
-	add	x10, x10, :lo12:__ciee_stacks_start
-	add	x9, x9, #1
-	lsl	x9, x9, #14
-	add	sp, x10, x9
+	msr	daifset, #0xf
+	ciee_stack x9, x10
 	mrs	x1, esr_el2
 	mrs	x2, elr_el2
 	mrs	x3, far_el2
 	mrs	x4, spsr_el2
 	bl	ciee_el2_unexpected
-1:	wfi
-	b	1b
+	b	ciee_halt_forever
 END(ciee_el2_unexpected_entry)

@@ -1,24 +1,73 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMs as the CIEE sees them: an id, a kind (guest VM or guest TEE), a
- * partner, and a stage-2 table only the CIEE writes.
+ * VMs as the CIEE sees them, and secure memory mapping (SMM): every
+ * request is checked against the ownership table (policy/ownership.c)
+ * before any translation table changes.
  */
 #include <string.h>
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/spinlock.h>
+#include <vtz/platform.h>
 
+#include "checked.h"
 #include "ciee.h"
 
 static struct ciee_vm vms[CIEE_MAX_VMS];
-static struct spinlock vm_lock = SPINLOCK_INIT;
+/* One lock for all SMM state: ownership, every table, the VM list. */
+static struct spinlock smm_lock = SPINLOCK_INIT;
 
 struct ciee_vm *ciee_vm_get(uint64_t id)
 {
 	if (id >= CIEE_MAX_VMS || !vms[id].live)
 		return NULL;
 	return &vms[id];
+}
+
+static owner_t vm_owner(const struct ciee_vm *vm)
+{
+	unsigned int id = (unsigned int)(vm - vms);
+
+	return vm->kind == CIEE_VM_KIND_TEE ? OWNER(OWN_TEE, id) : OWNER(OWN_VM, id);
+}
+
+long ciee_own_err(int err)
+{
+	switch (-err) {
+	case OWN_ERR_RANGE: return CIEE_ERR_RANGE;
+	case OWN_ERR_ALIGN: return CIEE_ERR_ALIGN;
+	case OWN_ERR_NOT_OWNER: return CIEE_ERR_NOT_OWNER;
+	case OWN_ERR_TEE_PAGE: return CIEE_ERR_TEE_PAGE;
+	case OWN_ERR_PT_PAGE: return CIEE_ERR_PT_PAGE;
+	case OWN_ERR_CIEE_PAGE: return CIEE_ERR_CIEE_PAGE;
+	case OWN_ERR_OTHER_VM: return CIEE_ERR_OTHER_VM;
+	case OWN_ERR_PERM: return CIEE_ERR_PERM;
+	default: return CIEE_ERR_NOT_OWNER;
+	}
+}
+
+static long pt_err(int err)
+{
+	switch (-err) {
+	case PT_OK: return CIEE_OK;
+	case PT_ERR_NOMEM: return CIEE_ERR_NOMEM;
+	case PT_ERR_NOT_MAPPED: return CIEE_ERR_NOT_MAPPED;
+	case PT_ERR_ALIGN: case PT_ERR_SIZE: return CIEE_ERR_ALIGN;
+	case PT_ERR_RANGE: return CIEE_ERR_RANGE;
+	case PT_ERR_PERM: return CIEE_ERR_PERM;
+	default: return CIEE_ERR_MAP;
+	}
+}
+
+/* Drop every stage-2 TLB entry of one VM on every CPU. */
+static void s2_tlb_flush(const struct ciee_vm *vm)
+{
+	dsb(ishst);
+	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg_checked(vttbr_el2, 0);
 }
 
 long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
@@ -31,7 +80,7 @@ long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
 		return CIEE_ERR_BAD_VM;
 	if (kind != CIEE_VM_KIND_GUEST && kind != CIEE_VM_KIND_TEE)
 		return CIEE_ERR_BAD_KIND;
-	spin_lock(&vm_lock);
+	spin_lock(&smm_lock);
 	vm = &vms[id];
 	if (vm->live) {
 		ret = CIEE_ERR_VM_EXISTS;
@@ -65,33 +114,213 @@ long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
 	}
 	vm->live = true;
 out:
-	spin_unlock(&vm_lock);
+	spin_unlock(&smm_lock);
 	return ret;
+}
+
+static bool in_ram(uint64_t pa, uint64_t size)
+{
+	return pa >= PLAT_NS_RAM_BASE && pa + size >= pa &&
+	       pa + size <= PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
+}
+
+static bool overlaps_ram(uint64_t pa, uint64_t size)
+{
+	return pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE && pa + size > PLAT_NS_RAM_BASE;
+}
+
+/* A TEE maps its VM's pages only where its VM has them: reclaim finds both. */
+static long check_same_ipa(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	const struct ciee_vm *guest = &vms[tee->partner];
+	uint64_t off, vm_pa, desc;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		owner_t o;
+
+		if (own_get(&ciee_own, pa + off, &o) || OWNER_TYPE(o) != OWN_VM)
+			continue;
+		if (pt_lookup(&guest->s2, ipa + off, &vm_pa, &desc) || vm_pa != pa + off)
+			return CIEE_ERR_IPA_MISMATCH;
+	}
+	return CIEE_OK;
 }
 
 long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags)
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
 	unsigned int perms = 0;
+	bool device = flags & CIEE_MAP_DEVICE;
 	uint64_t attrs;
+	long ret;
 	int err;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
 	if (flags & ~(uint64_t)(CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X | CIEE_MAP_DEVICE))
 		return CIEE_ERR_PERM;
+	if (!size || ((ipa | pa | size) & (PAGE_SIZE - 1)))
+		return CIEE_ERR_ALIGN;
 	perms |= (flags & CIEE_MAP_R) ? PT_PERM_R : 0;
 	perms |= (flags & CIEE_MAP_W) ? PT_PERM_W : 0;
 	perms |= (flags & CIEE_MAP_X) ? PT_PERM_X : 0;
-	if (pt_leaf_attrs(PT_REGIME_S2, perms,
-			  (flags & CIEE_MAP_DEVICE) ? PT_MEM_DEVICE : PT_MEM_NORMAL, &attrs))
+	if (pt_leaf_attrs(PT_REGIME_S2, perms, device ? PT_MEM_DEVICE : PT_MEM_NORMAL, &attrs))
 		return CIEE_ERR_PERM;
-	spin_lock(&vm_lock);
-	err = pt_map(&vm->s2, ipa, pa, size, attrs, true);
-	/* New entries only (pt_map never replaces one): no stale TLB entry can exist. */
-	dsb(ishst);
-	spin_unlock(&vm_lock);
-	if (err == -PT_ERR_NOMEM)
-		return CIEE_ERR_NOMEM;
-	return err ? CIEE_ERR_MAP : CIEE_OK;
+
+	spin_lock(&smm_lock);
+	if (device) {
+		/* Device memory only outside RAM: RAM is governed by ownership. */
+		ret = overlaps_ram(pa, size) || pa + size < pa ? CIEE_ERR_RANGE : CIEE_OK;
+	} else if (!in_ram(pa, size)) {
+		ret = CIEE_ERR_RANGE;
+	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
+		err = smm_check_vm_map(&ciee_own, (unsigned int)id, pa, size, perms);
+		ret = err ? ciee_own_err(err) : CIEE_OK;
+	} else {
+		err = smm_check_tee_map(&ciee_own, (unsigned int)id, vm->partner, pa, size, perms);
+		ret = err ? ciee_own_err(err) : check_same_ipa(vm, ipa, pa, size);
+	}
+	if (ret == CIEE_OK) {
+		/* pt_map never replaces a live entry: no stale TLB entry can exist. */
+		ret = pt_err(pt_map(&vm->s2, ipa, pa, size, attrs, true));
+		dsb(ishst);
+	}
+	spin_unlock(&smm_lock);
+	return ret;
+}
+
+long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
+{
+	struct ciee_vm *vm = ciee_vm_get(id);
+	long ret;
+
+	if (!vm)
+		return CIEE_ERR_BAD_VM;
+	spin_lock(&smm_lock);
+	ret = pt_err(pt_unmap(&vm->s2, ipa, size));
+	if (ret == CIEE_OK)
+		s2_tlb_flush(vm);
+	spin_unlock(&smm_lock);
+	return ret;
+}
+
+/*
+ * Give free or hypervisor pages to a VM or a TEE. Pages given to a TEE
+ * leave the hypervisor's stage 1 at once (and every CPU's TLB).
+ */
+long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
+{
+	struct ciee_vm *vm = ciee_vm_get(id);
+	long ret;
+	int err;
+
+	if (!vm)
+		return CIEE_ERR_BAD_VM;
+	if (!size || ((pa | size) & (PAGE_SIZE - 1)))
+		return CIEE_ERR_ALIGN;
+	if (!in_ram(pa, size))
+		return CIEE_ERR_RANGE;
+	spin_lock(&smm_lock);
+	err = own_donate(&ciee_own, pa, size, vm_owner(vm));
+	ret = err ? ciee_own_err(err) : CIEE_OK;
+	if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE) {
+		err = pt_unmap(&ciee_hyp_s1, pa, size);
+		ciee_hyp_tlb_flush();
+		if (err)
+			ciee_panic("hypervisor view out of step with the ownership table");
+	}
+	spin_unlock(&smm_lock);
+	return ret;
+}
+
+/*
+ * Take pages back from a VM or TEE: unmapped from its stage 2 (and, for a
+ * VM's page, from its TEE's), zeroed if they leave a TEE, then the
+ * hypervisor's again. All pages are checked before anything changes.
+ */
+long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
+{
+	struct ciee_vm *vm = ciee_vm_get(id), *tee = NULL;
+	owner_t owner;
+	uint64_t off, pa, desc, attrs;
+	long ret = CIEE_OK;
+
+	if (!vm)
+		return CIEE_ERR_BAD_VM;
+	if (!size || ((ipa | size) & (PAGE_SIZE - 1)))
+		return CIEE_ERR_ALIGN;
+	if (ipa + size < ipa || size > PLAT_NS_RAM_SIZE)
+		return CIEE_ERR_RANGE;
+	owner = vm_owner(vm);
+	if (vm->kind == CIEE_VM_KIND_GUEST && vm->partner < CIEE_MAX_VMS)
+		tee = &vms[vm->partner];
+	if (pt_leaf_attrs(PT_REGIME_S1_EL2, PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL, &attrs))
+		return CIEE_ERR_PERM;
+
+	spin_lock(&smm_lock);
+	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
+		if (pt_lookup(&vm->s2, ipa + off, &pa, &desc))
+			ret = CIEE_ERR_NOT_MAPPED;
+		else if (!own_all(&ciee_own, pa & ~(PAGE_SIZE - 1), PAGE_SIZE, owner))
+			ret = CIEE_ERR_NOT_OWNER;
+	}
+	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
+		bool scrub = false;
+		uint64_t tee_pa;
+
+		if (pt_lookup(&vm->s2, ipa + off, &pa, &desc) ||
+		    pt_unmap(&vm->s2, ipa + off, PAGE_SIZE) == -PT_ERR_BLOCK)
+			ciee_panic("reclaim: stage 2 changed under the lock or maps a block");
+		pa &= ~(PAGE_SIZE - 1);
+		if (tee && !pt_lookup(&tee->s2, ipa + off, &tee_pa, &desc) && tee_pa == pa)
+			pt_unmap(&tee->s2, ipa + off, PAGE_SIZE);
+		if (own_reclaim(&ciee_own, pa, PAGE_SIZE, owner, &scrub))
+			ciee_panic("reclaim: ownership changed under the lock");
+		if (scrub)
+			memset((void *)pa, 0, PAGE_SIZE);
+		if (vm->kind == CIEE_VM_KIND_TEE &&
+		    pt_map(&ciee_hyp_s1, pa, pa, PAGE_SIZE, attrs, false))
+			ciee_panic("reclaim: cannot give the page back to the hypervisor");
+	}
+	if (ret == CIEE_OK) {
+		s2_tlb_flush(vm);
+		if (tee)
+			s2_tlb_flush(tee);
+	}
+	spin_unlock(&smm_lock);
+	return ret;
+}
+
+/*
+ * Map more device MMIO into the hypervisor's EL2 stage 1 (identity, RW,
+ * never executable). RAM is never mapped this way: the hypervisor already
+ * sees what it owns, and everything else must stay out of its reach.
+ */
+long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
+{
+	uint64_t attrs;
+	long ret;
+	int err;
+
+	if (!size || ((pa | size) & (PAGE_SIZE - 1)))
+		return CIEE_ERR_ALIGN;
+	if (flags & ~(uint64_t)(CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE) || !(flags & CIEE_MAP_R))
+		return CIEE_ERR_PERM;
+	if (pa + size < pa || pa + size > (1UL << PT_S2_VA_BITS))
+		return CIEE_ERR_RANGE;
+	spin_lock(&smm_lock);
+	if (overlaps_ram(pa, size)) {
+		err = in_ram(pa, size) ? smm_check_hyp_map(&ciee_own, pa, size,
+							    (unsigned int)flags & 3)
+				       : -OWN_ERR_RANGE;
+		/* Even an allowed RAM page is already mapped: no aliases. */
+		ret = err ? ciee_own_err(err) : CIEE_ERR_MAP;
+	} else if (pt_leaf_attrs(PT_REGIME_S1_EL2, (unsigned int)flags & 3, PT_MEM_DEVICE,
+				 &attrs)) {
+		ret = CIEE_ERR_PERM;
+	} else {
+		ret = pt_err(pt_map(&ciee_hyp_s1, pa, pa, size, attrs, false));
+	}
+	spin_unlock(&smm_lock);
+	return ret;
 }

@@ -1,5 +1,26 @@
 IMAGE_NAMES += hyp
-hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c lib/exc_report.c \
+hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
+	lib/exc_report.c \
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c
 hyp_EXTRA_OBJS := $(patsubst %.c,$(BUILD)/fs/libfdt/%.o,$(LIBFDT_SRCS))
 hyp_LDS := hyp/hyp.lds
+
+# Attack suite: hypervisor images that each contain one instruction only
+# the CIEE may execute (hyp/attack/forbidden.S); the monitor must refuse to
+# boot every one (test/system/test_scanner.py). Same sources, linker
+# script and header as hyp.bin, plus the payload.
+HYP_BAD := ttbr0 tcr sctlr mair vbar hcr vttbr vtcr mdcr dcisw
+
+# The shorter stem makes this win over the generic $(BUILD)/fs/%.o rule.
+$(BUILD)/fs/hyp/attack/forbidden-%.o: hyp/attack/forbidden.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< ($*)"
+	$(Q)$(CC) $(FS_ASFLAGS) -DFORBIDDEN_$(shell echo $* | tr a-z A-Z) -MMD -MP -c $< -o $@
+
+define hyp_bad_image
+IMAGE_NAMES += hyp-bad-$(1)
+hyp-bad-$(1)_SRCS := $$(hyp_SRCS)
+hyp-bad-$(1)_EXTRA_OBJS := $$(hyp_EXTRA_OBJS) $(BUILD)/fs/hyp/attack/forbidden-$(1).o
+hyp-bad-$(1)_LDS := $$(hyp_LDS)
+endef
+$(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))

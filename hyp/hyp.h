@@ -67,6 +67,15 @@ long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio);
 void vuart_init(struct vuart *u, const char *prefix);
 uint64_t vuart_access(struct vuart *u, uint64_t offset, bool is_write, uint64_t value);
 
+/* fault.c and the probes in entry.S */
+struct probe_fault {
+	uint64_t esr, far, elr, kind;
+};
+extern struct probe_fault hyp_probe_last[PLAT_MAX_CPUS];
+int hyp_probe_read(uint64_t addr, uint64_t *val);
+int hyp_probe_write(uint64_t addr, uint64_t val);
+int hyp_probe_call(uint64_t addr, uint64_t arg);
+
 void hyp_panic(const char *why) __attribute__((noreturn));
 void hyp_system_off(void) __attribute__((noreturn));
 uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -67,6 +67,16 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_BAD_ENTRY: return "bad TEE entry or vector table";
 	case CIEE_ERR_BAD_STATE: return "vCPU mode not allowed";
 	case CIEE_ERR_BAD_MMIO: return "MMIO descriptor outside hypervisor memory";
+	case CIEE_ERR_NOT_OWNER: return "page not owned by the right owner";
+	case CIEE_ERR_TEE_PAGE: return "page belongs to a TEE";
+	case CIEE_ERR_PT_PAGE: return "page is a translation table";
+	case CIEE_ERR_CIEE_PAGE: return "page belongs to the CIEE/monitor";
+	case CIEE_ERR_OTHER_VM: return "page belongs to another VM";
+	case CIEE_ERR_RANGE: return "address range outside RAM or wraps";
+	case CIEE_ERR_ALIGN: return "not page aligned or empty";
+	case CIEE_ERR_NOT_MAPPED: return "not mapped";
+	case CIEE_ERR_IPA_MISMATCH: return "TEE must map its VM's page at the VM's address";
+	case CIEE_ERR_BAD_CPU: return "no such CPU";
 	default: return "unknown error";
 	}
 }
@@ -132,7 +142,7 @@ void hyp_main(uint64_t dtb)
 
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
-	mem_init(PLAT_VM_POOL_BASE, PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE);
+	mem_init(PLAT_VM_POOL_BASE, PLAT_CIEE_DATA_BASE);
 
 	start_secondaries(&info);
 

@@ -65,6 +65,18 @@ static int map(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 	return 0;
 }
 
+static int donate(struct vm *vm, uint64_t pa, uint64_t size)
+{
+	long r = ciee_call(CIEE_CALL_DONATE, vm->id, pa, size, 0, 0);
+
+	if (r != CIEE_OK) {
+		con_printf("error: %s: donating PA 0x%llx (+0x%llx) refused: %s\n", vm->name,
+			   (unsigned long long)pa, (unsigned long long)size, ciee_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
 struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max)
 {
 	struct vm *vm = vm_alloc(name, false, GUEST_RAM_IPA, GUEST_RAM_SIZE);
@@ -77,7 +89,7 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max)
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
 		return NULL;
 	}
-	if (load_image(vm, image, image_max) ||
+	if (load_image(vm, image, image_max) || donate(vm, vm->ram_pa, vm->ram_size) ||
 	    map(vm, vm->ram_ipa, vm->ram_pa, vm->ram_size, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X))
 		return NULL;
 	vm->vcpu.pc = vm->ram_ipa;
@@ -104,8 +116,12 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
 		return NULL;
 	}
-	/* Its own memory, and its VM's memory: the view a secure world has. */
-	if (load_image(tee, image, image_max) ||
+	/*
+	 * Load the image while the pages are still ours; once donated they
+	 * leave our view. Then its own memory, and its VM's memory at the
+	 * same addresses: the view a secure world has of the normal world.
+	 */
+	if (load_image(tee, image, image_max) || donate(tee, tee->ram_pa, tee->ram_size) ||
 	    map(tee, tee->ram_ipa, tee->ram_pa, tee->ram_size,
 		CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X) ||
 	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL3 monitor: sets up the secure side of every CPU, checks that the CIEE
- * and hypervisor images are present, and enters the CIEE at EL2. After
+ * and hypervisor images are present and that the hypervisor's text holds
+ * no instruction reserved to the CIEE, and enters the CIEE at EL2. After
  * boot it serves SMCs from non-secure EL2: SMCCC, PSCI; nothing else.
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/exc_report.h>
 #include <lib/pl011.h>
+#include <policy/insn_scan.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/image.h>
 #include <vtz/platform.h>
@@ -32,7 +34,7 @@ void monitor_el3_init(void)
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
 	isb();
 	/* EL2 starts with its MMU off; the CIEE turns it on. */
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	write_sysreg(sctlr_el2, SCTLR_EL2_CIEE); /* CIEE mode: the value its checks expect */
 	write_sysreg(hcr_el2, HCR_RW);
 	write_sysreg(cntvoff_el2, 0);
 	isb();
@@ -41,6 +43,41 @@ void monitor_el3_init(void)
 static int image_present(uint64_t base, uint64_t magic_off, uint64_t magic)
 {
 	return *(volatile uint64_t *)(base + magic_off) == magic;
+}
+
+/*
+ * The hypervisor runs at EL2, where MSR to the EL2 control registers and
+ * DC ISW cannot be trapped: it is kept from them only by never having
+ * them in its executable pages. The CIEE maps exactly [base, base +
+ * text size from the header) executable and every other hypervisor page
+ * XN (with SCTLR_EL2.WXN, text is never writable), so scanning that range
+ * once, before any hypervisor or CIEE code runs, covers everything the
+ * hypervisor can ever execute. Nothing non-secure has run yet, so the
+ * image cannot change between this scan and the CIEE's mapping.
+ */
+static void check_hyp_text(void)
+{
+	uint64_t text = *(volatile uint64_t *)(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
+	const uint32_t *words = (const uint32_t *)PLAT_HYP_BASE;
+	struct insn_hit hit;
+	uint64_t at;
+
+	/* The CIEE maps whole pages, inside the hypervisor's region only. */
+	if (!text || text % 4096 || text > PLAT_HYP_SIZE) {
+		con_printf("FATAL: hypervisor image refused: text size 0x%lx in its header is "
+			   "not a nonzero multiple of 4 KiB within its 0x%lx-byte region\n",
+			   text, PLAT_HYP_SIZE);
+		power_off();
+	}
+	if (insn_scan(words, text / 4, &hit)) {
+		at = PLAT_HYP_BASE + hit.index * 4;
+		con_printf("FATAL: hypervisor image refused: forbidden instruction %s (0x%08x) "
+			   "at 0x%lx (offset 0x%lx); the hypervisor must ask the CIEE instead\n",
+			   hit.name, hit.word, at, at - PLAT_HYP_BASE);
+		power_off();
+	}
+	con_printf("hypervisor text 0x%lx-0x%lx scanned: no forbidden instruction\n",
+		   PLAT_HYP_BASE, PLAT_HYP_BASE + text - 1);
 }
 
 void monitor_main(void)
@@ -61,6 +98,7 @@ void monitor_main(void)
 	if (!image_present(PLAT_HYP_BASE, HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC))
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
+	check_hyp_text();
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);

@@ -77,14 +77,15 @@ static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 	}
 	p->context = context;
 	p->requested_entry = entry;
+	/* Say it before the core runs, so the console shows cause before effect. */
+	con_printf("CPU_ON cpu%d: starting at the CIEE warm entry (requested entry 0x%llx "
+		   "passed as an argument)\n",
+		   cpu, (unsigned long long)entry);
 	if (!__atomic_compare_exchange_n(&p->state, &expected, PEN_ON_PENDING, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return PSCI_RET_ALREADY_ON;
 	dsb(sy);
 	sev();
-	con_printf("CPU_ON cpu%d: starting at the CIEE warm entry (requested entry 0x%llx "
-		   "passed as an argument)\n",
-		   cpu, (unsigned long long)entry);
 	return PSCI_RET_SUCCESS;
 }
 

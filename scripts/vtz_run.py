@@ -26,11 +26,13 @@ SCENARIOS = {
 }
 
 
-def qemu_command(build, scenario, gdb=False, icount=False):
-    """The QEMU command line for a scenario, as a list."""
+def qemu_command(build, scenario, gdb=False, icount=False, hyp="hyp.bin"):
+    """The QEMU command line for a scenario, as a list. `hyp` names the
+    hypervisor image in the build directory (the attack suite boots
+    hyp-bad-*.bin in its place)."""
     if scenario not in SCENARIOS:
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
-    images = dict(LAYOUT)
+    images = {(hyp if name == "hyp.bin" else name): addr for name, addr in LAYOUT.items()}
     images[SCENARIOS[scenario]] = GUEST_ADDR
     cmd = [
         "qemu-system-aarch64",
@@ -101,12 +103,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build")
     ap.add_argument("--scenario", default="default")
+    ap.add_argument("--hyp", default="hyp.bin", metavar="IMAGE",
+                    help="hypervisor image in the build directory (default hyp.bin)")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VTZ_TIMEOUT", "60")))
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")
     args = ap.parse_args()
     try:
-        cmd = qemu_command(args.build, args.scenario, gdb=args.gdb)
+        cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)
         return 2

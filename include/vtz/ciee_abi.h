@@ -22,7 +22,16 @@
 #define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = entry IPA */
 #define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = its struct vcpu_ctx *, x3 = struct ciee_mmio * */
 #define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out) */
-#define CIEE_CALL_MAX 6
+#define CIEE_CALL_DONATE 7     /* x1 = vm id, x2 = pa, x3 = size: pages become that VM's or TEE's */
+#define CIEE_CALL_RECLAIM 8    /* x1 = vm id, x2 = ipa, x3 = size: unmap, scrub if TEE, give back */
+#define CIEE_CALL_S2_UNMAP 9   /* x1 = vm id, x2 = ipa, x3 = size */
+#define CIEE_CALL_HYP_MAP 10   /* x1 = pa, x2 = size, x3 = CIEE_MAP_* : device MMIO into EL2 stage 1 */
+#define CIEE_CALL_CPU_STATUS 11 /* x1 = cpu index: returns CIEE_CPU_* */
+#define CIEE_CALL_MAX 11
+
+#define CIEE_CPU_OK 0
+#define CIEE_CPU_HALTED_BAD_ENTRY 1    /* entered the CIEE past the gate: stopped */
+#define CIEE_CPU_HALTED_SPURIOUS_EXIT 2 /* forged guest exit: stopped */
 
 #define CIEE_VM_KIND_GUEST 0
 #define CIEE_VM_KIND_TEE 1
@@ -54,6 +63,16 @@
 #define CIEE_ERR_BAD_ENTRY (-11)  /* TEE registered a vector table outside its memory */
 #define CIEE_ERR_BAD_STATE (-12)  /* vCPU state asks for a mode a guest may not run in */
 #define CIEE_ERR_BAD_MMIO (-13)   /* MMIO descriptor pointer outside hypervisor memory */
+#define CIEE_ERR_NOT_OWNER (-14)  /* a page is not owned by whom the request needs */
+#define CIEE_ERR_TEE_PAGE (-15)   /* the request would expose a TEE's page */
+#define CIEE_ERR_PT_PAGE (-16)    /* the request would map a translation-table page */
+#define CIEE_ERR_CIEE_PAGE (-17)  /* the request would map CIEE/monitor memory */
+#define CIEE_ERR_OTHER_VM (-18)   /* the page belongs to another VM */
+#define CIEE_ERR_RANGE (-19)      /* address range outside RAM / the IPA space, or wraps */
+#define CIEE_ERR_ALIGN (-20)      /* address or size not page aligned, or size 0 */
+#define CIEE_ERR_NOT_MAPPED (-21) /* unmap/reclaim of an IPA that is not mapped */
+#define CIEE_ERR_IPA_MISMATCH (-22) /* a TEE maps its VM's page at another IPA than the VM */
+#define CIEE_ERR_BAD_CPU (-23)    /* cpu index out of range */
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

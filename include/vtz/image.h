@@ -11,6 +11,12 @@
 #define HYP_HDR_MAGIC_OFFSET 0x8
 #define HYP_HDR_TEXT_SIZE_OFFSET 0x10
 #define HYP_HDR_IMAGE_SIZE_OFFSET 0x18
+/*
+ * The CIEE's vectors branch here for every exception taken in hypervisor
+ * mode (its own faults, or a guest it entered by itself): x0 = vector
+ * index, the hypervisor's x0 and x1 pushed on its stack.
+ */
+#define HYP_ENTRY_FAULT_OFFSET 0x20
 #define HYP_IMAGE_MAGIC 0x31305059485a5476UL /* "vTZHYP01" little-endian */
 
 #endif

@@ -35,6 +35,8 @@
  *   0x40800000  guest-TEE kernel image (staging copy, 1 MiB)
  *   0x40900000  guest image (staging copy, 1 MiB)
  *   0x41000000  free memory handed out to VMs by the hypervisor
+ *   0x7f000000  CIEE data: ownership table and the translation-table pool
+ *               (16 MiB, never mapped for the hypervisor)
  */
 #define PLAT_CIEE_BASE 0x40100000UL
 #define PLAT_CIEE_SIZE 0x00300000UL
@@ -45,6 +47,11 @@
 #define PLAT_GUEST_IMAGE_BASE 0x40900000UL
 #define PLAT_GUEST_IMAGE_MAX 0x00100000UL
 #define PLAT_VM_POOL_BASE 0x41000000UL
+#define PLAT_CIEE_DATA_BASE 0x7f000000UL
+#define PLAT_CIEE_DATA_SIZE 0x01000000UL
+#define PLAT_OWN_TABLE_SIZE 0x00080000UL /* 2 bytes per 4 KiB page of 1 GiB */
+#define PLAT_PT_POOL_BASE (PLAT_CIEE_DATA_BASE + 0x00100000UL)
+#define PLAT_PT_POOL_SIZE (PLAT_CIEE_DATA_SIZE - 0x00100000UL)
 
 #define PLAT_MAX_CPUS 8
 

@@ -32,8 +32,10 @@ def test_every_layer_speaks_in_boot_order(default_run):
     _, lines = default_run
     order = [
         find(lines, r"^\[mon\] vTZ monitor at EL3"),
+        find(lines, r"^\[mon\] hypervisor text 0x40400000-0x[0-9a-f]+ scanned: no forbidden"),
         find(lines, r"^\[mon\] CIEE at 0x40100000, hypervisor at 0x40400000"),
-        find(lines, r"^\[ciee\] EL2 stage 1 built: .*WXN on"),
+        find(lines, r"^\[ciee\] EL2 stage 1 for the hypervisor: .*CIEE data, tables and "
+                    r"ownership unmapped, WXN on"),
         find(lines, r"^\[ciee\] EL2 locked"),
         find(lines, r"^\[hyp\] vTZ hypervisor \(untrusted\) at EL2, MMU on"),
         find(lines, r"^\[hyp\] memory: 0x40000000-0x7fffffff \(1024 MiB\)"),

@@ -82,6 +82,16 @@ static inline unsigned int this_cpu_index(void)
 #define SCTLR_EL3_RES1 0x30c50830
 #define SCTLR_EL1_RES1 0x30d00800
 
+/*
+ * The two EL2 modes. CIEE mode runs with the EL2 MMU off (a physical,
+ * identity view the hypervisor cannot redirect); hypervisor mode runs with
+ * the CIEE-built tables, WXN on. These exact values are checked after every
+ * write of a register that decides isolation (docs/security.md).
+ */
+#define SCTLR_EL2_CIEE 0x30c51838 /* RES1 | I | SA; M = 0 */
+#define SCTLR_EL2_HYP 0x30cd183d  /* RES1 | M | C | SA | I | WXN */
+#define DAIF_ALL_MASKED 0x3c0
+
 /* HCR_EL2 */
 #define HCR_VM (1UL << 0)
 #define HCR_SWIO (1UL << 1)

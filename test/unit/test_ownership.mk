@@ -1,0 +1,1 @@
+test_ownership_SRCS := policy/ownership.c
