@@ -129,3 +129,11 @@ TCB_FILES = $(filter-out %.lds,$(sort $(monitor_SRCS) $(ciee_SRCS) \
 .PHONY: tcb
 tcb:
 	@$(PYTHON) scripts/count_lines.py $(TCB_FILES)
+
+# ------------------------------------------------------------ attack suite
+# Every attack of docs/security.md, from a compromised hypervisor; fails if
+# one succeeds or could not run.
+.PHONY: attacks
+attacks: all
+	@echo "[attacks] attack suite (GATE=$(GATE))"
+	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(BUILD)

@@ -24,3 +24,10 @@ hyp-bad-$(1)_EXTRA_OBJS := $$(hyp_EXTRA_OBJS) $(BUILD)/fs/hyp/attack/forbidden-$
 hyp-bad-$(1)_LDS := $$(hyp_LDS)
 endef
 $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))
+
+# The hypervisor with attack hooks (make attacks): the normal sources plus
+# hyp/attack/, which defines the weak hooks hyp/main.c calls.
+IMAGE_NAMES += hyp-attack
+hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S
+hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
+hyp-attack_LDS := hyp/hyp.lds

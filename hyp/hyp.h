@@ -76,6 +76,15 @@ int hyp_probe_read(uint64_t addr, uint64_t *val);
 int hyp_probe_write(uint64_t addr, uint64_t val);
 int hyp_probe_call(uint64_t addr, uint64_t arg);
 
+/*
+ * Attack-suite hooks, defined only in hyp-attack.bin (hyp/attack/): weak
+ * references, so the normal hypervisor carries no attack code.
+ */
+struct fdt_info;
+void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
+		     const struct fdt_info *info) __attribute__((weak));
+void hyp_attack_secondary(uint64_t ctx, uint64_t requested) __attribute__((weak));
+
 void hyp_panic(const char *why) __attribute__((noreturn));
 void hyp_system_off(void) __attribute__((noreturn));
 uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -108,6 +108,8 @@ static void start_secondaries(const struct fdt_info *info)
 
 void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 {
+	if (hyp_attack_secondary)
+		hyp_attack_secondary(context, requested_entry);
 	con_printf("cpu%u online at the trusted secondary entry (MMU on; context %llu, "
 		   "requested entry 0x%llx passed as data)\n",
 		   this_cpu_index(), (unsigned long long)context,
@@ -144,7 +146,9 @@ void hyp_main(uint64_t dtb)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
 	mem_init(PLAT_VM_POOL_BASE, PLAT_CIEE_DATA_BASE);
 
-	start_secondaries(&info);
+	/* The attack suite starts the other CPUs itself, as part of its attacks. */
+	if (!hyp_attacks_run)
+		start_secondaries(&info);
 
 	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
 	if (!vm0)
@@ -157,6 +161,15 @@ void hyp_main(uint64_t dtb)
 	vcpu_run_loop(vm0);
 	if (vm0->faulted)
 		hyp_panic("vm0 was stopped by a fault");
+	if (hyp_attacks_run) {
+		/* A second VM, without a TEE, for the cross-VM attacks. */
+		struct vm *vm1 = vm_create_guest("vm1", PLAT_GUEST_IMAGE_BASE,
+						 PLAT_GUEST_IMAGE_MAX);
+
+		if (!vm1)
+			hyp_panic("cannot create vm1");
+		hyp_attacks_run(vm0, tee0, vm1, &info);
+	}
 	con_printf("all VMs powered off: system off\n");
 	hyp_system_off();
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Power control through QEMU virt's secure PL061 GPIO, wired to QEMU's
- * gpio-pwr device: pin 0 requests a reset, pin 1 a power-off.
+ * gpio-pwr device (hw/arm/virt.c: SECURE_GPIO_POWEROFF 0, SECURE_GPIO_RESET 1):
+ * pin 0 requests a power-off, pin 1 a reset.
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
@@ -10,8 +11,8 @@
 #include "monitor.h"
 
 #define GPIODIR 0x400
-#define PIN_RESET 0
-#define PIN_POWEROFF 1
+#define PIN_POWEROFF 0
+#define PIN_RESET 1
 
 static void gpio_raise(unsigned int pin)
 {

@@ -19,28 +19,36 @@ LAYOUT = {
     "tee.bin": 0x40800000,
 }
 GUEST_ADDR = 0x40900000
+# scenario -> guest image, hypervisor image, CPUs, whether a reset reboots.
 SCENARIOS = {
-    "default": "guest.bin",
-    "guest-fault": "guest-fault.bin",
-    "guest-hang": "guest-hang.bin",
+    "default": dict(guest="guest.bin"),
+    "guest-fault": dict(guest="guest-fault.bin"),
+    "guest-hang": dict(guest="guest-hang.bin"),
+    # The attack suite: a hypervisor with attack hooks; spare CPUs for the
+    # attacks that stop a CPU; a reset that reboots (the reset attack).
+    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", smp=4, reboot=True),
 }
 
 
-def qemu_command(build, scenario, gdb=False, icount=False, hyp="hyp.bin"):
+def qemu_command(build, scenario, gdb=False, icount=False, hyp=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
-    hyp-bad-*.bin in its place)."""
+    hyp-bad-*.bin in its place); by default the scenario's own."""
     if scenario not in SCENARIOS:
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
+    sc = SCENARIOS[scenario]
+    hyp = hyp or sc.get("hyp", "hyp.bin")
     images = {(hyp if name == "hyp.bin" else name): addr for name, addr in LAYOUT.items()}
-    images[SCENARIOS[scenario]] = GUEST_ADDR
+    images[sc["guest"]] = GUEST_ADDR
     cmd = [
         "qemu-system-aarch64",
         "-M", "virt,secure=on,virtualization=on,gic-version=3",
-        "-cpu", "cortex-a57", "-smp", "2", "-m", "1G",
-        "-nographic", "-no-reboot",
-        "-bios", os.path.join(build, "monitor.bin"),
+        "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G",
+        "-nographic",
     ]
+    if not sc.get("reboot"):
+        cmd.append("-no-reboot")
+    cmd += ["-bios", os.path.join(build, "monitor.bin")]
     for name, addr in images.items():
         path = os.path.join(build, name)
         if not os.path.exists(path):
@@ -53,20 +61,26 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp="hyp.bin"):
     return cmd
 
 
-def run(cmd, timeout):
-    """Run QEMU, echo its output, return (exit_status, lines)."""
+def run(cmd, timeout, echo=True):
+    """Run QEMU, echo its output (unless echo is False), return (exit_status, lines)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout
     buf = b""
     lines = []
     fatal = False
+
+    def say(msg):
+        lines.append(msg)
+        if echo:
+            print(msg, flush=True)
+
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             proc.kill()
             proc.wait()
-            print("[run] TIMEOUT: no power-off after %d s; QEMU killed" % timeout, flush=True)
+            say("[run] TIMEOUT: no power-off after %d s; QEMU killed" % timeout)
             return 124, lines
         ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
         if ready:
@@ -78,24 +92,25 @@ def run(cmd, timeout):
                 raw, buf = buf.split(b"\n", 1)
                 line = raw.decode("utf-8", "replace").rstrip("\r")
                 lines.append(line)
-                print(line, flush=True)
+                if echo:
+                    print(line, flush=True)
                 if "FATAL" in line:
                     fatal = True
         elif proc.poll() is not None:
             break
     proc.wait()
     if buf:
-        print(buf.decode("utf-8", "replace"), flush=True)
+        say(buf.decode("utf-8", "replace"))
     if fatal:
-        print("[run] FAILED: a FATAL error was reported", flush=True)
+        say("[run] FAILED: a FATAL error was reported")
         return 1, lines
     if proc.returncode != 0:
-        print("[run] FAILED: QEMU exited with status %d" % proc.returncode, flush=True)
+        say("[run] FAILED: QEMU exited with status %d" % proc.returncode)
         return 1, lines
     if not any("system off" in l for l in lines if l.startswith("[mon]")):
-        print("[run] FAILED: QEMU stopped without the monitor powering off", flush=True)
+        say("[run] FAILED: QEMU stopped without the monitor powering off")
         return 1, lines
-    print("[run] ok: clean power-off", flush=True)
+    say("[run] ok: clean power-off")
     return 0, lines
 
 
@@ -103,8 +118,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build")
     ap.add_argument("--scenario", default="default")
-    ap.add_argument("--hyp", default="hyp.bin", metavar="IMAGE",
-                    help="hypervisor image in the build directory (default hyp.bin)")
+    ap.add_argument("--hyp", default=None, metavar="IMAGE",
+                    help="hypervisor image in the build directory (default: the scenario's)")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VTZ_TIMEOUT", "60")))
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")

@@ -10,7 +10,7 @@
 /* Devices (QEMU virt, secure=on). */
 #define PLAT_UART0_BASE 0x09000000UL /* PL011, non-secure */
 #define PLAT_UART1_BASE 0x09040000UL /* PL011, secure-only */
-#define PLAT_SECURE_GPIO 0x090b0000UL /* PL061: pin 0 reset, pin 1 power-off */
+#define PLAT_SECURE_GPIO 0x090b0000UL /* PL061: pin 0 power-off, pin 1 reset */
 #define PLAT_GICD_BASE 0x08000000UL
 #define PLAT_GICR_BASE 0x080a0000UL
 #define PLAT_DEVICE_BASE 0x08000000UL /* first 1 GiB holds all MMIO */

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The attack suite (built into hyp-attack.bin only). The hypervisor is
+ * assumed fully compromised: each attack tries, from hypervisor code, to
+ * reach a TEE's memory, a translation table, the CIEE or the monitor, and
+ * reports what happened:
+ *   attack NAME: blocked (MECHANISM)   or   attack NAME: SUCCEEDED (...)
+ * The verdict comes from the effect (did the read see the secret, did the
+ * CPU come back from the CIEE), never from the attack choosing to stop; the
+ * mechanism named is what was observed (a fault's syndrome, a CIEE or
+ * monitor error code, a CPU halted by the gate check).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <lib/fmt.h>
+#include <policy/fdt_info.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/platform.h>
+#include <vtz/smccc.h>
+
+#include "../hyp.h"
+
+#define PATTERN 0x5ec2e7c0ffee5ec2UL
+#define PERSIST_MAGIC 0x70657273697374UL /* "persist" */
+/* Survives a reset: beyond the image, not zeroed by us, not reloaded by QEMU. */
+#define PERSIST_ADDR (PLAT_HYP_BASE + PLAT_HYP_SIZE - PAGE_SIZE_4K)
+#define PAGE_SIZE_4K 0x1000UL
+#define SCRATCH_IPA 0x0f000000UL /* unused IPA in a TEE's space */
+#define FOREIGN_IPA 0x50000000UL /* unused IPA in a VM's space */
+
+#define CTX_CPU_ON_PROBE 0xa11
+#define CTX_JUMP_PAST_GATE 0xa12
+#define CTX_JUMP_SENSITIVE 0xa13
+
+struct persist {
+	uint64_t magic;
+	uint64_t tried, blocked, succeeded;
+	uint64_t tee_page;
+};
+
+static unsigned int tried, blocked, succeeded;
+
+/* Secondary CPUs report here. */
+static volatile uint64_t attacker_entry_ran;
+static volatile uint64_t cpu_on_reported, cpu_on_sctlr, cpu_on_requested;
+static volatile uint64_t jumped[PLAT_MAX_CPUS], came_back[PLAT_MAX_CPUS];
+
+/* A page-aligned buffer the attacker fills with code (it is hypervisor data). */
+static uint32_t code_buf[1024] __attribute__((aligned(4096)));
+
+int hyp_jump_with_regs(uint64_t addr, uint64_t value);
+
+static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	tried++;
+	if (was_blocked)
+		blocked++;
+	else
+		succeeded++;
+	con_printf("attack %s: %s (%s)\n", name, was_blocked ? "blocked" : "SUCCEEDED", why);
+}
+
+static const char *fault_text(char *buf, size_t n)
+{
+	const struct probe_fault *f = &hyp_probe_last[this_cpu_index()];
+
+	fmt_snprintf(buf, n, "EC=0x%02llx FAR=0x%llx", (unsigned long long)(f->esr >> 26),
+		     (unsigned long long)f->far);
+	return buf;
+}
+
+/* Read a TEE page: only a fault (or zeroes) counts as blocked. */
+static void attack_read_tee_page(struct vm *tee)
+{
+	uint64_t v = 0;
+	char f[64];
+
+	if (hyp_probe_read(tee->ram_pa, &v))
+		verdict("read-tee-page", true, "data abort at EL2, %s: TEE page not in the "
+			"hypervisor's stage 1", fault_text(f, sizeof(f)));
+	else
+		verdict("read-tee-page", false, "read 0x%llx from TEE memory",
+			(unsigned long long)v);
+}
+
+static void attack_map_tee_into_hyp(struct vm *tee)
+{
+	long r = ciee_call(CIEE_CALL_HYP_MAP, tee->ram_pa, PAGE_SIZE_4K,
+			   CIEE_MAP_R | CIEE_MAP_W, 0, 0);
+	uint64_t v = 0;
+	char f[64];
+
+	if (!hyp_probe_read(tee->ram_pa, &v))
+		verdict("map-tee-into-hyp-stage1", false, "CIEE returned %ld; TEE page readable",
+			r);
+	else
+		verdict("map-tee-into-hyp-stage1", true, "CIEE refused: %s; access still faults, %s",
+			ciee_strerror(r), fault_text(f, sizeof(f)));
+}
+
+static void attack_map_tee_into_vm(const char *name, struct vm *vm, struct vm *tee)
+{
+	long r = ciee_call(CIEE_CALL_S2_MAP, vm->id, FOREIGN_IPA, tee->ram_pa, PAGE_SIZE_4K,
+			   CIEE_MAP_R | CIEE_MAP_W);
+
+	verdict(name, r < 0, "CIEE %s: %s", r < 0 ? "refused" : "accepted", ciee_strerror(r));
+}
+
+static void attack_write_protected(const char *name, uint64_t addr, const char *what)
+{
+	uint64_t v = 0;
+	char f[64];
+
+	if (!hyp_probe_read(addr, &v)) {
+		verdict(name, false, "%s readable at 0x%llx", what, (unsigned long long)addr);
+		return;
+	}
+	if (!hyp_probe_write(addr, v ^ 0x3))
+		verdict(name, false, "%s written at 0x%llx", what, (unsigned long long)addr);
+	else
+		verdict(name, true, "data abort at EL2, %s: %s not mapped for the hypervisor",
+			fault_text(f, sizeof(f)), what);
+}
+
+/* Make code at run time and run it: DC ISW after a real CIEE update. */
+static void attack_dc_isw(struct vm *vm1)
+{
+	uint64_t pa = mem_alloc(PAGE_SIZE_4K);
+	long r1 = pa ? ciee_call(CIEE_CALL_DONATE, vm1->id, pa, PAGE_SIZE_4K, 0, 0) : -1;
+	long r2 = r1 ? r1 : ciee_call(CIEE_CALL_S2_MAP, vm1->id, FOREIGN_IPA, pa, PAGE_SIZE_4K,
+				      CIEE_MAP_R | CIEE_MAP_W);
+	char f[64];
+
+	code_buf[0] = 0xd5087640; /* dc isw, x0 */
+	code_buf[1] = 0xd65f03c0; /* ret */
+	dsb(ish);
+	if (r1 || r2) {
+		verdict("dc-isw-after-ciee-update", false, "could not run: the CIEE update "
+			"failed (%s)", ciee_strerror(r1 ? r1 : r2));
+		return;
+	}
+	if (!hyp_probe_call((uint64_t)code_buf, 0))
+		verdict("dc-isw-after-ciee-update", false, "DC ISW ran from hypervisor data");
+	else
+		verdict("dc-isw-after-ciee-update", true, "instruction abort at EL2, %s: "
+			"hypervisor data is never executable (W^X, WXN), and the image scan "
+			"refuses DC ISW in its text", fault_text(f, sizeof(f)));
+}
+
+/* A page with a known secret, given to the TEE and mapped there. */
+static uint64_t give_tee_secret_page(struct vm *tee, uint64_t ipa)
+{
+	uint64_t pa = mem_alloc(PAGE_SIZE_4K);
+	uint64_t *p = (uint64_t *)pa;
+	unsigned int i;
+
+	if (!pa)
+		return 0;
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		p[i] = PATTERN ^ i;
+	dsb(ish);
+	if (ciee_call(CIEE_CALL_DONATE, tee->id, pa, PAGE_SIZE_4K, 0, 0) ||
+	    ciee_call(CIEE_CALL_S2_MAP, tee->id, ipa, pa, PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W))
+		return 0;
+	return pa;
+}
+
+static bool page_has_secret(uint64_t pa, uint64_t *first)
+{
+	const uint64_t *p = (const uint64_t *)pa;
+	unsigned int i;
+	bool any = false;
+
+	*first = p[0];
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		any |= p[i] == (PATTERN ^ i);
+	return any;
+}
+
+static void attack_reclaim_and_read(struct vm *tee)
+{
+	uint64_t pa = give_tee_secret_page(tee, SCRATCH_IPA), v;
+	long r;
+
+	if (!pa) {
+		verdict("reclaim-tee-page-and-read", false, "set-up failed: could not give the TEE "
+			"a page");
+		return;
+	}
+	r = ciee_call(CIEE_CALL_RECLAIM, tee->id, SCRATCH_IPA, PAGE_SIZE_4K, 0, 0);
+	if (r != CIEE_OK) {
+		verdict("reclaim-tee-page-and-read", false, "set-up failed: reclaim refused: %s",
+			ciee_strerror(r));
+		return;
+	}
+	if (hyp_probe_read(pa, &v)) {
+		verdict("reclaim-tee-page-and-read", false, "reclaimed page not readable");
+		return;
+	}
+	verdict("reclaim-tee-page-and-read", !page_has_secret(pa, &v),
+		"page read back after reclaim: first word 0x%llx%s", (unsigned long long)v,
+		page_has_secret(pa, &v) ? ", the TEE's secret" : ", zeroed by the CIEE");
+}
+
+static void attack_smc_outside_list(void)
+{
+	static const uint32_t fids[] = {
+		0x82000010, /* SiP service */
+		0x83000000, /* OEM service */
+		0xb2000000, /* trusted-OS fast call, straight to the monitor */
+		0xc5000000, /* standard hypervisor service */
+	};
+	unsigned int i, refused = 0;
+
+	for (i = 0; i < sizeof(fids) / sizeof(fids[0]); i++)
+		if ((int64_t)hyp_smc(fids[i], 0, 0, 0) == SMCCC_NOT_SUPPORTED)
+			refused++;
+	verdict("smc-outside-allow-list", refused == 4, "monitor answered NOT_SUPPORTED to %u "
+		"of 4 function IDs outside its list", refused);
+}
+
+static bool wait_for(volatile uint64_t *flag)
+{
+	unsigned long i;
+
+	for (i = 0; i < 200000000UL && !*flag; i++)
+		__asm__ volatile("yield");
+	return *flag != 0;
+}
+
+static void attacker_entry(void)
+{
+	attacker_entry_ran = 1;
+	for (;;)
+		wfe();
+}
+
+static void attack_cpu_on(const struct fdt_info *info)
+{
+	int64_t r;
+
+	if (info->n_cpus < 2) {
+		verdict("cpu-on-arbitrary-entry", false, "could not run: needs a second CPU");
+		return;
+	}
+	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[1], (uint64_t)attacker_entry,
+			     CTX_CPU_ON_PROBE);
+	if (r != PSCI_RET_SUCCESS || !wait_for(&cpu_on_reported)) {
+		verdict("cpu-on-arbitrary-entry", attacker_entry_ran == 0 && r != PSCI_RET_SUCCESS,
+			"CPU_ON returned %lld, attacker entry %s", (long long)r,
+			attacker_entry_ran ? "ran" : "did not run");
+		return;
+	}
+	verdict("cpu-on-arbitrary-entry",
+		!attacker_entry_ran && cpu_on_requested == (uint64_t)attacker_entry &&
+			(cpu_on_sctlr & SCTLR_M) && (cpu_on_sctlr & SCTLR_WXN),
+		"cpu1 started at the trusted entry with MMU and WXN on (SCTLR_EL2=0x%llx); "
+		"the requested entry 0x%llx arrived as data and %s",
+		(unsigned long long)cpu_on_sctlr, (unsigned long long)cpu_on_requested,
+		attacker_entry_ran ? "RAN" : "was never jumped to");
+}
+
+/* Where the CIEE gate's SCTLR_EL2 write is: decode the branch at the gate slot. */
+static uint64_t find_insn(uint64_t from, unsigned int max, uint32_t mask, uint32_t match)
+{
+	unsigned int i;
+
+	for (i = 0; i < max; i++) {
+		uint64_t w;
+
+		if (hyp_probe_read(from + 4 * i, &w))
+			return 0;
+		if (((uint32_t)w & mask) == match)
+			return from + 4 * i;
+	}
+	return 0;
+}
+
+static uint64_t ciee_gate_address(void)
+{
+	uint32_t insn = *(volatile uint32_t *)(PLAT_CIEE_BASE + CIEE_GATE_OFFSET);
+	int64_t imm = (int64_t)((uint64_t)(insn & 0x3ffffff) << 38) >> 36;
+
+	return PLAT_CIEE_BASE + CIEE_GATE_OFFSET + imm;
+}
+
+static void destructive_attack(const char *name, const struct fdt_info *info, unsigned int cpu,
+			       uint64_t ctx)
+{
+	long status = 0;
+	unsigned long i;
+	int64_t r;
+
+	if (info->n_cpus <= cpu) {
+		verdict(name, false, "could not run: needs cpu%u (run with -smp 4)", cpu);
+		return;
+	}
+	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[cpu], PLAT_HYP_BASE + 4, ctx);
+	if (r != PSCI_RET_SUCCESS || !wait_for(&jumped[cpu])) {
+		verdict(name, false, "could not run: cpu%u did not start (%lld)", cpu,
+			(long long)r);
+		return;
+	}
+	for (i = 0; i < 2000000UL && !came_back[cpu]; i++) {
+		status = ciee_call(CIEE_CALL_CPU_STATUS, cpu, 0, 0, 0, 0);
+		if (status != CIEE_CPU_OK)
+			break;
+	}
+	if (came_back[cpu])
+		verdict(name, false, "cpu%u came back from inside the CIEE", cpu);
+	else if (status == CIEE_CPU_HALTED_BAD_ENTRY)
+		verdict(name, true, "CIEE mode check failed on cpu%u: CPU halted, nothing after "
+			"the entry point ran", cpu);
+	else
+		verdict(name, false, "cpu%u neither returned nor was halted by the CIEE (status "
+			"%ld)", cpu, status);
+}
+
+/* Secondary CPUs started by the attacks. */
+void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
+{
+	unsigned int cpu = this_cpu_index();
+	uint64_t target;
+
+	switch (ctx) {
+	case CTX_CPU_ON_PROBE:
+		cpu_on_sctlr = read_sysreg(sctlr_el2);
+		cpu_on_requested = requested;
+		dsb(ish);
+		cpu_on_reported = 1;
+		break;
+	case CTX_JUMP_PAST_GATE:
+		/* The instruction after the gate's switch to CIEE mode. */
+		target = find_insn(ciee_gate_address(), 64, 0xffffffe0, 0xd51c1000);
+		jumped[cpu] = 1;
+		if (target) {
+			hyp_jump_with_regs(target + 4, 0);
+			came_back[cpu] = 1;
+		}
+		break;
+	case CTX_JUMP_SENSITIVE:
+		/* An "msr vbar_el2, xN" anywhere in the CIEE, every register our vectors. */
+		target = find_insn(PLAT_CIEE_BASE, 0x4000, 0xffffffe0, 0xd51cc000);
+		jumped[cpu] = 1;
+		if (target) {
+			hyp_jump_with_regs(target, (uint64_t)code_buf);
+			came_back[cpu] = 1;
+		}
+		break;
+	default:
+		break;
+	}
+	for (;;)
+		wfi();
+}
+
+static void summary(void)
+{
+	con_printf("attacks: %u tried, %u blocked, %u succeeded\n", tried, blocked, succeeded);
+}
+
+/*
+ * Phase 2, after the reset the first phase asked for: is the TEE's page
+ * still holding its secret?
+ */
+static bool after_reset(void)
+{
+	struct persist *ps = (struct persist *)PERSIST_ADDR;
+	uint64_t v;
+
+	if (ps->magic != PERSIST_MAGIC)
+		return false;
+	tried = (unsigned int)ps->tried;
+	blocked = (unsigned int)ps->blocked;
+	succeeded = (unsigned int)ps->succeeded;
+	if (hyp_probe_read(ps->tee_page, &v))
+		verdict("read-tee-page-after-reset", false, "page 0x%llx unreadable after reset",
+			(unsigned long long)ps->tee_page);
+	else
+		verdict("read-tee-page-after-reset", !page_has_secret(ps->tee_page, &v),
+			"former TEE page 0x%llx after SYSTEM_RESET: first word 0x%llx%s",
+			(unsigned long long)ps->tee_page, (unsigned long long)v,
+			page_has_secret(ps->tee_page, &v) ? ", the TEE's secret"
+							  : ", scrubbed by the monitor");
+	memset(ps, 0, sizeof(*ps));
+	summary();
+	return true;
+}
+
+void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
+		     const struct fdt_info *info)
+{
+	struct persist *ps = (struct persist *)PERSIST_ADDR;
+	uint64_t secret;
+
+	if (after_reset())
+		hyp_system_off();
+	con_printf("attack suite: the hypervisor now behaves as an attacker\n");
+	attack_read_tee_page(tee0);
+	attack_map_tee_into_hyp(tee0);
+	attack_map_tee_into_vm("map-tee-into-other-vm", vm1, tee0);
+	attack_map_tee_into_vm("map-tee-into-own-guest", vm0, tee0);
+	attack_write_protected("write-page-table", PLAT_PT_POOL_BASE, "translation table");
+	attack_write_protected("write-stage2-table", PLAT_PT_POOL_BASE + 0x200000,
+			       "translation-table pool");
+	attack_write_protected("write-ownership-table",
+			       PLAT_CIEE_DATA_BASE + ((tee0->ram_pa - PLAT_NS_RAM_BASE) >> 12) * 2,
+			       "ownership table");
+	attack_write_protected("write-ciee-data", PLAT_CIEE_BASE + PLAT_CIEE_SIZE - 0x1000,
+			       "CIEE data");
+	attack_dc_isw(vm1);
+	attack_reclaim_and_read(tee0);
+	attack_smc_outside_list();
+	attack_cpu_on(info);
+	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
+	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
+
+	/* Last: leave a secret in a TEE page, reset, and look again (phase 2). */
+	secret = give_tee_secret_page(tee0, SCRATCH_IPA + PAGE_SIZE_4K);
+	if (!secret) {
+		verdict("read-tee-page-after-reset", false, "set-up failed");
+		summary();
+		hyp_system_off();
+	}
+	ps->magic = PERSIST_MAGIC;
+	ps->tried = tried;
+	ps->blocked = blocked;
+	ps->succeeded = succeeded;
+	ps->tee_page = secret;
+	dsb(sy);
+	con_printf("attack suite: secret left in TEE page 0x%llx; asking the monitor for "
+		   "SYSTEM_RESET\n", (unsigned long long)secret);
+	hyp_smc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	hyp_panic("SYSTEM_RESET returned");
+}
