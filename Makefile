@@ -111,7 +111,7 @@ test: all
 	$(Q)$(MAKE) --no-print-directory system-test
 
 system-test: images
-	@echo "[test] system tests (pytest, boots QEMU)"
+	@echo "[test] system tests and the attack suite (pytest, boots QEMU)"
 	$(Q)VTZ_BUILD=$(BUILD) $(PYTHON) -m pytest -q test/system
 
 .PHONY: print-layout clean help

@@ -46,12 +46,38 @@ struct ciee_vm {
 
 extern struct ciee_percpu ciee_percpu[];
 
+/*
+ * Secure-memory-mapping state, at a fixed address in the CIEE data region
+ * (never mapped for the hypervisor). The CIEE owns it; with GATE=el3 the
+ * same SMM code (mmu.c, vm.c) is linked into the monitor, which then owns
+ * everything here except the TEEs' world-switch state (vms[].tee), still
+ * the CIEE's. Nothing in it is a pointer into either image.
+ */
+struct smm_state {
+	struct spinlock lock;      /* all SMM state: ownership, tables, VM list */
+	struct spinlock pool_lock; /* the table-page pool */
+	uint64_t pool_next;
+	struct own_table own;
+	struct pt hyp_s1;
+	struct ciee_vm vms[CIEE_MAX_VMS];
+};
+#define smm ((struct smm_state *)PLAT_SMM_STATE_BASE)
+_Static_assert(sizeof(struct smm_state) <= PLAT_PT_POOL_BASE - PLAT_SMM_STATE_BASE,
+	       "SMM state overflows its place");
+
 /* mmu.c */
-extern struct own_table ciee_own;
-extern struct pt ciee_hyp_s1;
 int ciee_table_alloc(void *ctx, uint64_t *pa);
 uint64_t ciee_tables_used(void);
 extern const struct pt_mem_ops ciee_table_ops;
+/* A table handle with this image's table accessors (the stored ops pointer
+ * may belong to the other image). */
+static inline struct pt smm_pt(const struct pt *p)
+{
+	struct pt l = *p;
+
+	l.ops = &ciee_table_ops;
+	return l;
+}
 void ciee_mmu_build(void);
 void ciee_mmu_setup(void);
 void ciee_hyp_tlb_flush(void);
@@ -65,6 +91,9 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
 long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
 long ciee_own_err(int err);
+long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		  uint64_t a5);
+bool smm_is_call(uint64_t call);
 
 /* switch.c */
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);

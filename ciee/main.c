@@ -70,9 +70,14 @@ uint64_t ciee_cold_main(uint64_t dtb)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
+#ifdef GATE_el3
+	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off); memory mapping is served at EL3 "
+		   "(GATE=el3), which built the hypervisor's translation tables\n");
+#else
 	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off): building the ownership table and "
 		   "the hypervisor's translation tables\n");
 	ciee_mmu_build();
+#endif
 	ciee_el2_setup();
 	con_printf("EL2 locked (VBAR, HCR, VTCR, TTBR0/TCR/MAIR, SCTLR with WXN); entering "
 		   "the hypervisor\n");
@@ -90,11 +95,14 @@ void ciee_halted(uint64_t why, uint64_t lr)
 {
 	unsigned int cpu = this_cpu_index();
 
-	ciee_percpu[cpu].halted = why;
 	con_printf("cpu%u halted: %s (last return address 0x%llx)\n", cpu,
 		   why == CIEE_HALT_BAD_ENTRY ? "CIEE entered other than through the gate"
 					      : "lower-EL exception with no guest entered",
 		   (unsigned long long)lr);
+	/* Published after the message, so whoever polls for it prints after us. */
+	dsb(sy);
+	ciee_percpu[cpu].halted = why;
+	dsb(sy);
 }
 
 static long cpu_status(uint64_t cpu)
@@ -114,11 +122,15 @@ static long cpu_status(uint64_t cpu)
 long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		   uint64_t a5)
 {
+	if (smm_is_call(call)) {
+#ifdef GATE_el3
+		/* With GATE=el3 memory mapping is served by the monitor only. */
+		return CIEE_ERR_BAD_CALL;
+#else
+		return smm_dispatch(call, a1, a2, a3, a4, a5);
+#endif
+	}
 	switch (call) {
-	case CIEE_CALL_VM_CREATE:
-		return ciee_vm_create(a1, a2, a3);
-	case CIEE_CALL_S2_MAP:
-		return ciee_s2_map(a1, a2, a3, a4, a5);
 	case CIEE_CALL_VCPU_RUN:
 		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2);
 	case CIEE_CALL_TEE_BOOT:
@@ -127,14 +139,6 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 		return ciee_tee_call(a1, (struct vcpu_ctx *)a2, (struct ciee_mmio *)a3);
 	case CIEE_CALL_TEE_RESUME:
 		return ciee_tee_resume(a1, (struct ciee_mmio *)a2);
-	case CIEE_CALL_DONATE:
-		return ciee_donate(a1, a2, a3);
-	case CIEE_CALL_RECLAIM:
-		return ciee_reclaim(a1, a2, a3);
-	case CIEE_CALL_S2_UNMAP:
-		return ciee_s2_unmap(a1, a2, a3);
-	case CIEE_CALL_HYP_MAP:
-		return ciee_hyp_map(a1, a2, a3);
 	case CIEE_CALL_CPU_STATUS:
 		return cpu_status(a1);
 	default:

@@ -18,10 +18,6 @@
 
 extern char __ciee_text_end[];
 
-struct own_table ciee_own;
-struct pt ciee_hyp_s1;
-static uint64_t pool_next; /* bytes handed out from the pool */
-static struct spinlock pool_lock = SPINLOCK_INIT;
 
 static uint64_t *table_ptr(void *ctx, uint64_t pa)
 {
@@ -37,13 +33,13 @@ int ciee_table_alloc(void *ctx, uint64_t *pa)
 	int ret = -1;
 
 	(void)ctx;
-	spin_lock(&pool_lock);
-	if (pool_next + PAGE_SIZE <= PLAT_PT_POOL_SIZE) {
-		*pa = PLAT_PT_POOL_BASE + pool_next;
-		pool_next += PAGE_SIZE;
+	spin_lock(&smm->pool_lock);
+	if (smm->pool_next + PAGE_SIZE <= PLAT_PT_POOL_SIZE) {
+		*pa = PLAT_PT_POOL_BASE + smm->pool_next;
+		smm->pool_next += PAGE_SIZE;
 		ret = 0;
 	}
-	spin_unlock(&pool_lock);
+	spin_unlock(&smm->pool_lock);
 	if (!ret)
 		memset((void *)*pa, 0, PAGE_SIZE);
 	return ret;
@@ -51,7 +47,7 @@ int ciee_table_alloc(void *ctx, uint64_t *pa)
 
 uint64_t ciee_tables_used(void)
 {
-	return pool_next / PAGE_SIZE;
+	return smm->pool_next / PAGE_SIZE;
 }
 
 const struct pt_mem_ops ciee_table_ops = {
@@ -62,7 +58,7 @@ const struct pt_mem_ops ciee_table_ops = {
 
 static void own_or_die(uint64_t pa, uint64_t size, owner_t o)
 {
-	if (own_set(&ciee_own, pa, size, o))
+	if (own_set(&smm->own, pa, size, o))
 		ciee_panic("cannot initialise the ownership table");
 }
 
@@ -72,8 +68,10 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
 	int err = pt_leaf_attrs(PT_REGIME_S1_EL2, perms, type, &attrs);
 
 	/* RAM in pages, so single pages can leave the hypervisor's view later. */
+	struct pt s1 = smm_pt(&smm->hyp_s1);
+
 	if (!err)
-		err = pt_map(&ciee_hyp_s1, va, va, size, attrs, type == PT_MEM_DEVICE);
+		err = pt_map(&s1, va, va, size, attrs, type == PT_MEM_DEVICE);
 	if (err) {
 		con_printf("EL2 stage-1 map 0x%llx+0x%llx failed: %s\n", (unsigned long long)va,
 			   (unsigned long long)size, pt_strerror(err));
@@ -92,7 +90,8 @@ void ciee_mmu_build(void)
 	uint64_t root, hyp_text, ciee_text_end = (uint64_t)__ciee_text_end;
 	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
-	if (own_init(&ciee_own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
+	memset(smm, 0, sizeof(*smm));
+	if (own_init(&smm->own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
 		     (owner_t *)PLAT_CIEE_DATA_BASE, PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
 		     OWNER(OWN_FREE, 0)))
 		ciee_panic("cannot initialise the ownership table");
@@ -108,7 +107,7 @@ void ciee_mmu_build(void)
 	own_or_die(PLAT_CIEE_DATA_BASE, PLAT_CIEE_DATA_SIZE, OWNER(OWN_CIEE, 0));
 
 	if (ciee_table_alloc(NULL, &root) ||
-	    pt_init(&ciee_hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
+	    pt_init(&smm->hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
 		ciee_panic("cannot allocate the EL2 root table");
 	map_or_die(PLAT_DEVICE_BASE, 0x04000000, PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
 	map_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, PT_PERM_R, PT_MEM_NORMAL);
@@ -132,7 +131,7 @@ void ciee_mmu_setup(void)
 	write_sysreg_checked(tcr_el2, TCR_EL2_RES1 | TCR_T0SZ(25) | TCR_IRGN0_WBWA |
 					      TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
 					      TCR_EL2_PS_40);
-	write_sysreg_checked(ttbr0_el2, ciee_hyp_s1.root_pa);
+	write_sysreg_checked(ttbr0_el2, smm->hyp_s1.root_pa);
 	dsb(ish);
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);

@@ -84,9 +84,10 @@ static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
 		t->ctx.pc += 4; /* a trapped SMC returns to itself */
 		if (t->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ENTRY_DONE) {
 			uint64_t vec = t->ctx.x[1], pa, desc;
+			struct pt s2 = smm_pt(&tee_vm->s2);
 
-			if ((vec & 3) || pt_lookup(&tee_vm->s2, vec, &pa, &desc) ||
-			    pt_lookup(&tee_vm->s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) ||
+			if ((vec & 3) || pt_lookup(&s2, vec, &pa, &desc) ||
+			    pt_lookup(&s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) ||
 			    (desc & PTE_XN)) {
 				tee_kill(tee_vm, "ENTRY_DONE with a vector table outside its "
 						 "executable memory");
@@ -131,6 +132,7 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 {
 	struct ciee_vm *tee_vm = tee_of(tee_id);
 	struct ciee_tee *t;
+	struct pt s2;
 	uint64_t pa, desc;
 
 	if (!tee_vm)
@@ -140,7 +142,8 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	t = &tee_vm->tee;
 	if (t->state != TEE_STATE_NONE)
 		return CIEE_ERR_TEE_STATE;
-	if ((entry & 3) || pt_lookup(&tee_vm->s2, entry, &pa, &desc) || (desc & PTE_XN))
+	s2 = smm_pt(&tee_vm->s2);
+	if ((entry & 3) || pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
 		return CIEE_ERR_BAD_ENTRY;
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->ctx.pc = entry;

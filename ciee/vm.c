@@ -14,9 +14,8 @@
 #include "checked.h"
 #include "ciee.h"
 
-static struct ciee_vm vms[CIEE_MAX_VMS];
-/* One lock for all SMM state: ownership, every table, the VM list. */
-static struct spinlock smm_lock = SPINLOCK_INIT;
+#define vms (smm->vms)
+#define smm_lock (smm->lock)
 
 struct ciee_vm *ciee_vm_get(uint64_t id)
 {
@@ -65,6 +64,7 @@ static void s2_tlb_flush(const struct ciee_vm *vm)
 {
 	dsb(ishst);
 	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	isb();
 	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
 	dsb(ish);
 	write_sysreg_checked(vttbr_el2, 0);
@@ -112,6 +112,7 @@ long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
 		vm->partner = (unsigned int)partner;
 		vms[partner].partner = (unsigned int)id;
 	}
+	dsb(ish); /* every field before live: the CIEE may read it from another CPU */
 	vm->live = true;
 out:
 	spin_unlock(&smm_lock);
@@ -138,9 +139,11 @@ static long check_same_ipa(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa,
 	for (off = 0; off < size; off += PAGE_SIZE) {
 		owner_t o;
 
-		if (own_get(&ciee_own, pa + off, &o) || OWNER_TYPE(o) != OWN_VM)
+		if (own_get(&smm->own, pa + off, &o) || OWNER_TYPE(o) != OWN_VM)
 			continue;
-		if (pt_lookup(&guest->s2, ipa + off, &vm_pa, &desc) || vm_pa != pa + off)
+		struct pt s2 = smm_pt(&guest->s2);
+
+		if (pt_lookup(&s2, ipa + off, &vm_pa, &desc) || vm_pa != pa + off)
 			return CIEE_ERR_IPA_MISMATCH;
 	}
 	return CIEE_OK;
@@ -174,15 +177,17 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
-		err = smm_check_vm_map(&ciee_own, (unsigned int)id, pa, size, perms);
+		err = smm_check_vm_map(&smm->own, (unsigned int)id, pa, size, perms);
 		ret = err ? ciee_own_err(err) : CIEE_OK;
 	} else {
-		err = smm_check_tee_map(&ciee_own, (unsigned int)id, vm->partner, pa, size, perms);
+		err = smm_check_tee_map(&smm->own, (unsigned int)id, vm->partner, pa, size, perms);
 		ret = err ? ciee_own_err(err) : check_same_ipa(vm, ipa, pa, size);
 	}
 	if (ret == CIEE_OK) {
+		struct pt s2 = smm_pt(&vm->s2);
+
 		/* pt_map never replaces a live entry: no stale TLB entry can exist. */
-		ret = pt_err(pt_map(&vm->s2, ipa, pa, size, attrs, true));
+		ret = pt_err(pt_map(&s2, ipa, pa, size, attrs, true));
 		dsb(ishst);
 	}
 	spin_unlock(&smm_lock);
@@ -196,8 +201,11 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
+	struct pt s2;
+
 	spin_lock(&smm_lock);
-	ret = pt_err(pt_unmap(&vm->s2, ipa, size));
+	s2 = smm_pt(&vm->s2);
+	ret = pt_err(pt_unmap(&s2, ipa, size));
 	if (ret == CIEE_OK)
 		s2_tlb_flush(vm);
 	spin_unlock(&smm_lock);
@@ -221,10 +229,12 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 	if (!in_ram(pa, size))
 		return CIEE_ERR_RANGE;
 	spin_lock(&smm_lock);
-	err = own_donate(&ciee_own, pa, size, vm_owner(vm));
+	err = own_donate(&smm->own, pa, size, vm_owner(vm));
 	ret = err ? ciee_own_err(err) : CIEE_OK;
 	if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE) {
-		err = pt_unmap(&ciee_hyp_s1, pa, size);
+		struct pt s1 = smm_pt(&smm->hyp_s1);
+
+		err = pt_unmap(&s1, pa, size);
 		ciee_hyp_tlb_flush();
 		if (err)
 			ciee_panic("hypervisor view out of step with the ownership table");
@@ -241,6 +251,7 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 {
 	struct ciee_vm *vm = ciee_vm_get(id), *tee = NULL;
+	struct pt s2, s1, tee_s2;
 	owner_t owner;
 	uint64_t off, pa, desc, attrs;
 	long ret = CIEE_OK;
@@ -258,28 +269,31 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 		return CIEE_ERR_PERM;
 
 	spin_lock(&smm_lock);
+	s2 = smm_pt(&vm->s2);
+	s1 = smm_pt(&smm->hyp_s1);
+	if (tee)
+		tee_s2 = smm_pt(&tee->s2);
 	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
-		if (pt_lookup(&vm->s2, ipa + off, &pa, &desc))
+		if (pt_lookup(&s2, ipa + off, &pa, &desc))
 			ret = CIEE_ERR_NOT_MAPPED;
-		else if (!own_all(&ciee_own, pa & ~(PAGE_SIZE - 1), PAGE_SIZE, owner))
+		else if (!own_all(&smm->own, pa & ~(PAGE_SIZE - 1), PAGE_SIZE, owner))
 			ret = CIEE_ERR_NOT_OWNER;
 	}
 	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
 		bool scrub = false;
 		uint64_t tee_pa;
 
-		if (pt_lookup(&vm->s2, ipa + off, &pa, &desc) ||
-		    pt_unmap(&vm->s2, ipa + off, PAGE_SIZE) == -PT_ERR_BLOCK)
+		if (pt_lookup(&s2, ipa + off, &pa, &desc) ||
+		    pt_unmap(&s2, ipa + off, PAGE_SIZE) == -PT_ERR_BLOCK)
 			ciee_panic("reclaim: stage 2 changed under the lock or maps a block");
 		pa &= ~(PAGE_SIZE - 1);
-		if (tee && !pt_lookup(&tee->s2, ipa + off, &tee_pa, &desc) && tee_pa == pa)
-			pt_unmap(&tee->s2, ipa + off, PAGE_SIZE);
-		if (own_reclaim(&ciee_own, pa, PAGE_SIZE, owner, &scrub))
+		if (tee && !pt_lookup(&tee_s2, ipa + off, &tee_pa, &desc) && tee_pa == pa)
+			pt_unmap(&tee_s2, ipa + off, PAGE_SIZE);
+		if (own_reclaim(&smm->own, pa, PAGE_SIZE, owner, &scrub))
 			ciee_panic("reclaim: ownership changed under the lock");
 		if (scrub)
 			memset((void *)pa, 0, PAGE_SIZE);
-		if (vm->kind == CIEE_VM_KIND_TEE &&
-		    pt_map(&ciee_hyp_s1, pa, pa, PAGE_SIZE, attrs, false))
+		if (vm->kind == CIEE_VM_KIND_TEE && pt_map(&s1, pa, pa, PAGE_SIZE, attrs, false))
 			ciee_panic("reclaim: cannot give the page back to the hypervisor");
 	}
 	if (ret == CIEE_OK) {
@@ -310,7 +324,7 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 		return CIEE_ERR_RANGE;
 	spin_lock(&smm_lock);
 	if (overlaps_ram(pa, size)) {
-		err = in_ram(pa, size) ? smm_check_hyp_map(&ciee_own, pa, size,
+		err = in_ram(pa, size) ? smm_check_hyp_map(&smm->own, pa, size,
 							    (unsigned int)flags & 3)
 				       : -OWN_ERR_RANGE;
 		/* Even an allowed RAM page is already mapped: no aliases. */
@@ -319,8 +333,47 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 				 &attrs)) {
 		ret = CIEE_ERR_PERM;
 	} else {
-		ret = pt_err(pt_map(&ciee_hyp_s1, pa, pa, size, attrs, false));
+		struct pt s1 = smm_pt(&smm->hyp_s1);
+
+		ret = pt_err(pt_map(&s1, pa, pa, size, attrs, false));
 	}
 	spin_unlock(&smm_lock);
 	return ret;
+}
+
+bool smm_is_call(uint64_t call)
+{
+	switch (call) {
+	case CIEE_CALL_VM_CREATE:
+	case CIEE_CALL_S2_MAP:
+	case CIEE_CALL_S2_UNMAP:
+	case CIEE_CALL_DONATE:
+	case CIEE_CALL_RECLAIM:
+	case CIEE_CALL_HYP_MAP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The SMM calls, wherever they are served (CIEE gate, or EL3 with GATE=el3). */
+long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		  uint64_t a5)
+{
+	switch (call) {
+	case CIEE_CALL_VM_CREATE:
+		return ciee_vm_create(a1, a2, a3);
+	case CIEE_CALL_S2_MAP:
+		return ciee_s2_map(a1, a2, a3, a4, a5);
+	case CIEE_CALL_S2_UNMAP:
+		return ciee_s2_unmap(a1, a2, a3);
+	case CIEE_CALL_DONATE:
+		return ciee_donate(a1, a2, a3);
+	case CIEE_CALL_RECLAIM:
+		return ciee_reclaim(a1, a2, a3);
+	case CIEE_CALL_HYP_MAP:
+		return ciee_hyp_map(a1, a2, a3);
+	default:
+		return CIEE_ERR_BAD_CALL;
+	}
 }

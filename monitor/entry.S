@@ -86,3 +86,21 @@ ENTRY(monitor_enter_el2)
 	isb
 	eret
 END(monitor_enter_el2)
+
+/*
+ * monitor_zero(base, end): zero [base, end), both 64-byte aligned. With
+ * the MMU off every access is Device-nGnRnE, so no DC ZVA (it faults on
+ * Device memory) and no unaligned stores: aligned 16-byte STPs only.
+ */
+ENTRY(monitor_zero)
+1:	cmp	x0, x1
+	b.hs	2f
+	stp	xzr, xzr, [x0]
+	stp	xzr, xzr, [x0, #16]
+	stp	xzr, xzr, [x0, #32]
+	stp	xzr, xzr, [x0, #48]
+	add	x0, x0, #64
+	b	1b
+2:	dsb	sy
+	ret
+END(monitor_zero)

@@ -82,6 +82,14 @@ static void check_hyp_text(void)
 
 void monitor_main(void)
 {
+	uint64_t generation;
+	enum boot_kind kind;
+
+	/*
+	 * First, before anything could release a secondary: a new boot
+	 * generation retires every pen state the previous boot left.
+	 */
+	kind = psci_cold_boot(&generation);
 	pl011_init(PLAT_UART0_BASE);
 	console_init("mon", uart_write);
 	con_printf("vTZ monitor at EL3: secure RAM 0x%lx-0x%lx, %s gate\n",
@@ -99,6 +107,8 @@ void monitor_main(void)
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
 	check_hyp_text();
+	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
+	scrub_cold_boot(kind, generation);
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);

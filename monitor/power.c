@@ -33,8 +33,14 @@ void power_off(void)
 		wfi();
 }
 
+/*
+ * RAM survives the reset: what TEEs owned is scrubbed first. The next
+ * cold boot scrubs again (the whole pool), since other CPUs may have kept
+ * running while this one scrubbed.
+ */
 void power_reset(void)
 {
+	scrub_before_reset();
 	con_printf("system reset\n");
 	dsb(sy);
 	gpio_raise(PIN_RESET);

@@ -15,11 +15,18 @@
 #include "monitor.h"
 
 enum pen_state {
-	PEN_ABSENT = 0, /* never reached the pen: not a CPU of this machine */
+	PEN_ABSENT = 0, /* not arrived in this boot: not (yet) a CPU of this machine */
 	PEN_OFF,
 	PEN_ON_PENDING,
 	PEN_ON,
 };
+
+/*
+ * A pen's state word carries the boot generation it was written in:
+ * bits 63:32 the generation, bits 7:0 the pen_state. See pen_state_of().
+ */
+#define PEN_WORD(gen, st) (((uint64_t)(uint32_t)(gen) << 32) | (uint64_t)(st))
+#define PEN_GEN(w) ((uint32_t)((w) >> 32))
 
 struct pen {
 	volatile uint64_t state;
@@ -29,10 +36,90 @@ struct pen {
 };
 
 /*
+ * Survives reset. QEMU keeps secure RAM across a system reset (and so may
+ * a real machine's SRAM), so this is the only memory that remembers the
+ * machine ran before. It lives in .pen, which is NOLOAD and neither copied
+ * nor zeroed by the reset code: at first power-on it is zero. check is the
+ * complement of generation, so a marker is told from zeroed or random RAM.
+ */
+struct boot_marker {
+	volatile uint64_t generation; /* boots so far, this one included */
+	volatile uint64_t check;      /* ~generation once written */
+};
+
+/*
  * Not in .bss: secondaries write here while the boot CPU may still be
- * zeroing .bss. Cold-boot RAM is zero.
+ * zeroing .bss, and both survive a reset.
+ *
+ * Stale pens after a reset. Before the reset a pen may say ON or
+ * ON_PENDING, and context/requested_entry still hold the old boot's
+ * values. Resetting the pens from CPU 0 would race with the secondaries,
+ * which may have arrived (and written PEN_OFF) before CPU 0 gets there: a
+ * reset written after that arrival loses the CPU for good. So CPU 0 never
+ * writes a pen's state at boot; instead every state word is tagged with
+ * the boot generation, which CPU 0 alone advances, once, at cold boot,
+ * before any non-secure code runs:
+ *  - a word whose generation is not the current one is PEN_ABSENT for
+ *    CPU_ON and AFFINITY_INFO, so nothing a previous boot wrote counts;
+ *  - a secondary releases itself only on ON_PENDING tagged with the
+ *    current generation, which only this boot's CPU_ON writes (by CAS from
+ *    OFF of the same generation);
+ *  - a secondary that arrives before CPU 0 advanced the generation tags
+ *    its OFF with the old one, which CPU_ON does not accept; it watches
+ *    the generation (CPU 0 sends an event when it advances it) and
+ *    announces itself again, once, with the new one. Until then its pen
+ *    cannot be CAS'd by CPU_ON, so no release is lost.
+ * context and requested_entry are cleared by CPU 0 at cold boot (only
+ * CPU_ON writes them, and only CPU 0 runs until then).
  */
 static struct pen pens[PLAT_MAX_CPUS] __attribute__((section(".pen")));
+static struct boot_marker boot_marker __attribute__((section(".pen")));
+
+static uint32_t current_generation(void)
+{
+	return (uint32_t)__atomic_load_n(&boot_marker.generation, __ATOMIC_ACQUIRE);
+}
+
+/* The state of a pen in this boot: anything from an earlier one is ABSENT. */
+static enum pen_state pen_state_of(uint64_t word)
+{
+	if (PEN_GEN(word) != current_generation())
+		return PEN_ABSENT;
+	return (enum pen_state)(word & 0xff);
+}
+
+enum boot_kind psci_cold_boot(uint64_t *generation)
+{
+	uint64_t gen = boot_marker.generation, check = boot_marker.check;
+	enum boot_kind kind;
+	unsigned int i;
+
+	if (!gen && !check)
+		kind = BOOT_FIRST;
+	else if (check == ~gen)
+		kind = BOOT_AFTER_RESET;
+	else
+		kind = BOOT_UNKNOWN_MARKER;
+	/*
+	 * Never 0 (as a whole or in the 32 bits the pens carry) after this:
+	 * a wrapped counter must not look like first power-on. Written
+	 * before the scrub, so a reset in the middle of it is still seen as
+	 * a reset by the next boot.
+	 */
+	gen = (kind == BOOT_FIRST) ? 1 : gen + 1;
+	if ((uint32_t)gen == 0)
+		gen++;
+	for (i = 0; i < PLAT_MAX_CPUS; i++) {
+		pens[i].context = 0;
+		pens[i].requested_entry = 0;
+	}
+	boot_marker.check = ~gen;
+	__atomic_store_n(&boot_marker.generation, gen, __ATOMIC_RELEASE);
+	dsb(sy);
+	sev();
+	*generation = gen;
+	return kind;
+}
 
 static int mpidr_to_cpu(uint64_t mpidr)
 {
@@ -47,11 +134,23 @@ static int mpidr_to_cpu(uint64_t mpidr)
 void psci_secondary_wait(uint64_t cpu)
 {
 	struct pen *p = &pens[cpu];
+	uint32_t gen = current_generation(), now;
 
-	__atomic_store_n(&p->state, PEN_OFF, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PEN_ON_PENDING)
+	/* Overwrites whatever the previous boot left here, ON_PENDING included. */
+	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_OFF), __ATOMIC_RELEASE);
+	for (;;) {
+		now = current_generation();
+		if (now != gen) {
+			/* Arrived before CPU 0 advanced it: announce again. */
+			gen = now;
+			__atomic_store_n(&p->state, PEN_WORD(gen, PEN_OFF), __ATOMIC_RELEASE);
+			continue;
+		}
+		if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PEN_WORD(gen, PEN_ON_PENDING))
+			break;
 		wfe();
-	__atomic_store_n(&p->state, PEN_ON, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_ON), __ATOMIC_RELEASE);
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_WARM_OFFSET, p->context,
 			  p->requested_entry, cpu);
 }
@@ -59,13 +158,14 @@ void psci_secondary_wait(uint64_t cpu)
 static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 {
 	int cpu = mpidr_to_cpu(target);
+	uint32_t gen = current_generation();
+	uint64_t expected = PEN_WORD(gen, PEN_OFF);
 	struct pen *p;
-	uint64_t expected = PEN_OFF;
 
 	if (cpu < 0)
 		return PSCI_RET_INVALID_PARAMS;
 	p = &pens[cpu];
-	switch (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE)) {
+	switch (pen_state_of(__atomic_load_n(&p->state, __ATOMIC_ACQUIRE))) {
 	case PEN_ABSENT:
 		return PSCI_RET_INVALID_PARAMS;
 	case PEN_ON:
@@ -81,8 +181,8 @@ static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 	con_printf("CPU_ON cpu%d: starting at the CIEE warm entry (requested entry 0x%llx "
 		   "passed as an argument)\n",
 		   cpu, (unsigned long long)entry);
-	if (!__atomic_compare_exchange_n(&p->state, &expected, PEN_ON_PENDING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (!__atomic_compare_exchange_n(&p->state, &expected, PEN_WORD(gen, PEN_ON_PENDING),
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return PSCI_RET_ALREADY_ON;
 	dsb(sy);
 	sev();
@@ -95,7 +195,7 @@ static int64_t affinity_info(uint64_t target, uint64_t level)
 
 	if (cpu < 0 || level != 0)
 		return PSCI_RET_INVALID_PARAMS;
-	switch (__atomic_load_n(&pens[cpu].state, __ATOMIC_ACQUIRE)) {
+	switch (pen_state_of(__atomic_load_n(&pens[cpu].state, __ATOMIC_ACQUIRE))) {
 	case PEN_ON:
 		return 0;
 	case PEN_ON_PENDING:

@@ -1,0 +1,47 @@
+"""The attack suite (make attacks) as part of make test: every attack must
+run and be blocked by the mechanism it targets."""
+import os
+import re
+import subprocess
+
+from conftest import BUILD, ROOT
+
+EXPECTED_MECHANISM = {
+    "read-tee-page": r"data abort at EL2, EC=0x25 FAR=0x[0-9a-f]+: TEE page not in the "
+                     r"hypervisor's stage 1",
+    "map-tee-into-hyp-stage1": r"CIEE refused: page belongs to a TEE; access still faults",
+    "map-tee-into-other-vm": r"CIEE refused: page belongs to a TEE",
+    "map-tee-into-own-guest": r"CIEE refused: page belongs to a TEE",
+    "write-page-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
+    "write-stage2-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
+    "write-ownership-table": r"data abort at EL2, EC=0x25 .*ownership table not mapped",
+    "write-ciee-data": r"data abort at EL2, EC=0x25 .*CIEE data not mapped",
+    "dc-isw-after-ciee-update": r"instruction abort at EL2, EC=0x21",
+    "reclaim-tee-page-and-read": r"first word 0x0, zeroed by the CIEE",
+    "smc-outside-allow-list": r"NOT_SUPPORTED to 4 of 4",
+    "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
+                              r"never jumped to",
+    "jump-into-ciee-past-gate": r"CIEE mode check failed on cpu2: CPU halted",
+    "jump-to-ciee-sensitive-instruction": r"CIEE mode check failed on cpu3: CPU halted",
+    "read-tee-page-after-reset": r"first word 0x0, scrubbed by the monitor",
+}
+FORBIDDEN = ["ttbr0", "tcr", "sctlr", "mair", "vbar", "hcr", "vttbr", "vtcr", "mdcr", "dcisw"]
+
+
+def test_every_attack_runs_and_is_blocked_by_its_mechanism():
+    r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "vtz_attacks.py"),
+                        "--build", BUILD], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600)
+    out = r.stdout
+    print(out)
+    verdicts = dict(re.findall(r"^attack (\S+): (.*)$", out, re.M))
+    for name, mechanism in EXPECTED_MECHANISM.items():
+        assert name in verdicts, "attack %s did not report" % name
+        assert verdicts[name].startswith("blocked ("), "%s: %s" % (name, verdicts[name])
+        assert re.search(mechanism, verdicts[name]), "%s: %s" % (name, verdicts[name])
+    for name in FORBIDDEN:
+        v = verdicts["forbidden-instruction-" + name]
+        assert v.startswith("blocked (monitor instruction scan:"), v
+    n = len(EXPECTED_MECHANISM) + len(FORBIDDEN)
+    assert "attacks: %d tried, %d blocked, 0 succeeded" % (n, n) in out.splitlines()
+    assert r.returncode == 0
