@@ -3,11 +3,17 @@
 #   make run     install missing Debian packages, build, boot the default scenario
 #   make test    the same set-up, then every test (unit, system)
 #
-# Options: GATE=ciee|el3 (where the memory-mapping policy runs; el3 comes
-# with issue 3), SCENARIO=default|guest-fault, BUILD=dir, V=1 (verbose).
+# Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
+# the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
+# SCENARIO=default|guest-fault|guest-hang|attacks, BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
 GATE ?= ciee
+ifeq ($(filter $(GATE),ciee el3),)
+$(error GATE must be ciee or el3, not '$(GATE)')
+endif
+# Images and their objects, per gate: both variants can be built side by side.
+OUT := $(BUILD)/$(GATE)
 SCENARIO ?= default
 CROSS ?= aarch64-linux-gnu-
 PYTHON ?= /usr/bin/python3
@@ -54,32 +60,32 @@ LIBFDT_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only \
 LIB_SRCS := lib/string.c lib/fmt.c lib/console.c lib/pl011.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c
 
-$(BUILD)/fs/%.o: %.c
+$(OUT)/fs/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(FS_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/fs/%.o: %.S
+$(OUT)/fs/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(FS_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/fs/libfdt/%.o: $(LIBFDT)/%.c
+$(OUT)/fs/libfdt/%.o: $(LIBFDT)/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      libfdt/$(notdir $<)"
 	$(Q)$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
 
 # image NAME: $(NAME_SRCS) (paths) [+ $(NAME_EXTRA_OBJS)] linked with NAME's
-# linker script $(NAME_LDS) into $(BUILD)/NAME.elf and .bin.
+# linker script $(NAME_LDS) into $(OUT)/NAME.elf and .bin.
 define image
-$(1)_OBJS := $$(patsubst %,$(BUILD)/fs/%.o,$$(basename $$($(1)_SRCS))) $$($(1)_EXTRA_OBJS)
-$(BUILD)/$(1).elf: $$($(1)_OBJS) $$($(1)_LDS)
+$(1)_OBJS := $$(patsubst %,$(OUT)/fs/%.o,$$(basename $$($(1)_SRCS))) $$($(1)_EXTRA_OBJS)
+$(OUT)/$(1).elf: $$($(1)_OBJS) $$($(1)_LDS)
 	@echo "  LD      $$@"
-	$$(Q)$$(LD) $$(FS_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(BUILD)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
-$(BUILD)/$(1).bin: $(BUILD)/$(1).elf
+	$$(Q)$$(LD) $$(FS_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(OUT)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
+$(OUT)/$(1).bin: $(OUT)/$(1).elf
 	@echo "  OBJCOPY $$@"
 	$$(Q)$$(OBJCOPY) -O binary $$< $$@
-IMAGES += $(BUILD)/$(1).bin
+IMAGES += $(OUT)/$(1).bin
 -include $$($(1)_OBJS:.o=.d)
 endef
 
@@ -96,7 +102,7 @@ all: setup
 include mk/host.mk
 
 # ------------------------------------------------------------- QEMU runs
-RUN := $(PYTHON) scripts/vtz_run.py --build $(BUILD)
+RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 
 .PHONY: run debug test unit system-test
 run: all
@@ -106,13 +112,15 @@ run: all
 debug: all
 	$(Q)$(RUN) --scenario $(SCENARIO) --gdb
 
+# Unit tests once; system tests and the attack suite for both gates.
 test: all
 	$(Q)$(MAKE) --no-print-directory unit
-	$(Q)$(MAKE) --no-print-directory system-test
+	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
+	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
 
 system-test: images
-	@echo "[test] system tests and the attack suite (pytest, boots QEMU)"
-	$(Q)VTZ_BUILD=$(BUILD) $(PYTHON) -m pytest -q test/system
+	@echo "[test] system tests and the attack suite, GATE=$(GATE) (pytest, boots QEMU)"
+	$(Q)VTZ_BUILD=$(OUT) $(PYTHON) -m pytest -q test/system
 
 .PHONY: print-layout clean help
 clean:
@@ -136,4 +144,4 @@ tcb:
 .PHONY: attacks
 attacks: all
 	@echo "[attacks] attack suite (GATE=$(GATE))"
-	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(BUILD)
+	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT)

@@ -10,6 +10,17 @@
 
 #include <arch/sysreg.h>
 
+#ifdef SMM_AT_EL3
+/*
+ * The same SMM code linked into the monitor (GATE=el3): EL3 is entered
+ * only through its vectors, so there is no mode to check.
+ */
+#define write_sysreg_checked(r, v)                                                      \
+	do {                                                                            \
+		write_sysreg(r, v);                                                     \
+		isb();                                                                  \
+	} while (0)
+#else
 #define ASSERT_CIEE_MODE()                                                              \
 	__asm__ volatile("mrs	x16, sctlr_el2\n"                                       \
 			 "movz	x17, #%[lo]\n"                                          \
@@ -31,5 +42,6 @@
 		isb();                                                                  \
 		ASSERT_CIEE_MODE();                                                     \
 	} while (0)
+#endif
 
 #endif

@@ -23,6 +23,7 @@ ENTRY(ciee_header)
 	b	ciee_gate		/* +0x8 */
 	nop				/* +0xc */
 	.quad	CIEE_IMAGE_MAGIC	/* +0x10 */
+	.quad	__ciee_text_end - ciee_header /* +0x18 */
 END(ciee_header)
 
 /* Boot CPU from the monitor: x0 = DTB address. CIEE mode (MMU off). */

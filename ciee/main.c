@@ -125,6 +125,8 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	if (smm_is_call(call)) {
 #ifdef GATE_el3
 		/* With GATE=el3 memory mapping is served by the monitor only. */
+		(void)a4;
+		(void)a5;
 		return CIEE_ERR_BAD_CALL;
 #else
 		return smm_dispatch(call, a1, a2, a3, a4, a5);

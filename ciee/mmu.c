@@ -16,7 +16,6 @@
 #include "checked.h"
 #include "ciee.h"
 
-extern char __ciee_text_end[];
 
 
 static uint64_t *table_ptr(void *ctx, uint64_t pa)
@@ -87,7 +86,8 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
  */
 void ciee_mmu_build(void)
 {
-	uint64_t root, hyp_text, ciee_text_end = (uint64_t)__ciee_text_end;
+	uint64_t root, hyp_text, ciee_text;
+	uint64_t ciee_text_end;
 	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
 	memset(smm, 0, sizeof(*smm));
@@ -98,6 +98,11 @@ void ciee_mmu_build(void)
 	hyp_text = *(volatile uint64_t *)(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
 	if (hyp_text == 0 || hyp_text > PLAT_HYP_SIZE || (hyp_text & (PAGE_SIZE - 1)))
 		ciee_panic("hypervisor header: bad text size");
+	/* From the CIEE's header, so the monitor (GATE=el3) reads the same value. */
+	ciee_text = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET);
+	if (ciee_text == 0 || ciee_text > PLAT_CIEE_SIZE || (ciee_text & (PAGE_SIZE - 1)))
+		ciee_panic("CIEE header: bad text size");
+	ciee_text_end = PLAT_CIEE_BASE + ciee_text;
 
 	own_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, OWNER(OWN_HYP, 0));
 	own_or_die(PLAT_CIEE_BASE, PLAT_CIEE_SIZE, OWNER(OWN_CIEE, 0));

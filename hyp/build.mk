@@ -2,7 +2,7 @@ IMAGE_NAMES += hyp
 hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
 	lib/exc_report.c \
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c
-hyp_EXTRA_OBJS := $(patsubst %.c,$(BUILD)/fs/libfdt/%.o,$(LIBFDT_SRCS))
+hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
 hyp_LDS := hyp/hyp.lds
 
 # Attack suite: hypervisor images that each contain one instruction only
@@ -11,8 +11,8 @@ hyp_LDS := hyp/hyp.lds
 # script and header as hyp.bin, plus the payload.
 HYP_BAD := ttbr0 tcr sctlr mair vbar hcr vttbr vtcr mdcr dcisw
 
-# The shorter stem makes this win over the generic $(BUILD)/fs/%.o rule.
-$(BUILD)/fs/hyp/attack/forbidden-%.o: hyp/attack/forbidden.S
+# The shorter stem makes this win over the generic $(OUT)/fs/%.o rule.
+$(OUT)/fs/hyp/attack/forbidden-%.o: hyp/attack/forbidden.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $< ($*)"
 	$(Q)$(CC) $(FS_ASFLAGS) -DFORBIDDEN_$(shell echo $* | tr a-z A-Z) -MMD -MP -c $< -o $@
@@ -20,7 +20,7 @@ $(BUILD)/fs/hyp/attack/forbidden-%.o: hyp/attack/forbidden.S
 define hyp_bad_image
 IMAGE_NAMES += hyp-bad-$(1)
 hyp-bad-$(1)_SRCS := $$(hyp_SRCS)
-hyp-bad-$(1)_EXTRA_OBJS := $$(hyp_EXTRA_OBJS) $(BUILD)/fs/hyp/attack/forbidden-$(1).o
+hyp-bad-$(1)_EXTRA_OBJS := $$(hyp_EXTRA_OBJS) $(OUT)/fs/hyp/attack/forbidden-$(1).o
 hyp-bad-$(1)_LDS := $$(hyp_LDS)
 endef
 $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))

@@ -39,11 +39,48 @@ struct vm {
 	bool faulted;
 };
 
+#ifdef GATE_el3
+static inline long smm_smc(unsigned long call, unsigned long a1, unsigned long a2,
+			   unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	register unsigned long x0 __asm__("x0") = VTZ_SMC_SMM_BASE | call;
+	register unsigned long x1 __asm__("x1") = a1;
+	register unsigned long x2 __asm__("x2") = a2;
+	register unsigned long x3 __asm__("x3") = a3;
+	register unsigned long x4 __asm__("x4") = a4;
+	register unsigned long x5 __asm__("x5") = a5;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+			 :
+			 : "memory");
+	return (long)x0;
+}
+#endif
+
+/*
+ * Every request that decides isolation. Memory mapping goes to the CIEE's
+ * gate, or with GATE=el3 to the monitor as an SMC; world switching always
+ * goes through the CIEE's gate.
+ */
 static inline long ciee_call(unsigned long call, unsigned long a1, unsigned long a2,
 			     unsigned long a3, unsigned long a4, unsigned long a5)
 {
 	typedef long (*gate_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
 				unsigned long, unsigned long);
+#ifdef GATE_el3
+	switch (call) {
+	case CIEE_CALL_VM_CREATE:
+	case CIEE_CALL_S2_MAP:
+	case CIEE_CALL_S2_UNMAP:
+	case CIEE_CALL_DONATE:
+	case CIEE_CALL_RECLAIM:
+	case CIEE_CALL_HYP_MAP:
+		return smm_smc(call, a1, a2, a3, a4, a5);
+	default:
+		break;
+	}
+#endif
 	return ((gate_fn)(PLAT_CIEE_BASE + CIEE_GATE_OFFSET))(call, a1, a2, a3, a4, a5);
 }
 

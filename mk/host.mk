@@ -50,5 +50,5 @@ $(BUILD)/test-data/%.dtb: test/data/%.dts
 unit: $(addprefix $(BUILD)/host/,$(UNIT_TESTS)) $(TEST_DTBS)
 	@echo "[test] host unit tests (cmocka)"
 	$(Q)fail=0; for t in $(UNIT_TESTS); do \
-		VTZ_TEST_DATA=$(BUILD)/test-data $(BUILD)/host/$$t || fail=1; \
+		VTZ_TEST_DATA=$(BUILD)/test-data VTZ_IMAGES=$(OUT) $(BUILD)/host/$$t || fail=1; \
 	done; test $$fail -eq 0

@@ -5,6 +5,8 @@
  * no instruction reserved to the CIEE, and enters the CIEE at EL2. After
  * boot it serves SMCs from non-secure EL2: SMCCC, PSCI; nothing else.
  */
+#include <stdbool.h>
+
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/exc_report.h>
@@ -16,6 +18,14 @@
 #include <vtz/smccc.h>
 
 #include "monitor.h"
+
+#ifdef GATE_el3
+/* The SMM entry points linked in from ciee/ (monitor/smm_el3.c). */
+void ciee_mmu_build(void);
+long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		  uint64_t a5);
+bool smm_is_call(uint64_t call);
+#endif
 
 extern char monitor_vectors[];
 
@@ -109,6 +119,12 @@ void monitor_main(void)
 	check_hyp_text();
 	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
 	scrub_cold_boot(kind, generation);
+#ifdef GATE_el3
+	/* GATE=el3: the monitor owns secure memory mapping, from the start. */
+	con_printf("GATE=el3: building the ownership table and the hypervisor's "
+		   "translation tables at EL3\n");
+	ciee_mmu_build();
+#endif
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);
@@ -135,6 +151,15 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 		f->x[0] = SMCCC_VERSION_1_1;
 		return;
 	}
+#ifdef GATE_el3
+	/* Memory-mapping calls, from the hypervisor at EL2 only. */
+	if ((fid & VTZ_SMC_SMM_MASK) == VTZ_SMC_SMM_BASE && smm_is_call(fid & 0xff) &&
+	    ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
+		f->x[0] = (uint64_t)smm_dispatch(fid & 0xff, f->x[1], f->x[2], f->x[3], f->x[4],
+						 f->x[5]);
+		return;
+	}
+#endif
 	ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
 	if (!handled)
 		con_printf("refused SMC 0x%08x from non-secure EL2: not a monitor service\n", fid);

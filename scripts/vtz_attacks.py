@@ -67,7 +67,7 @@ def forbidden_image(build, name, timeout):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--build", default="build")
+    ap.add_argument("--build", default="build/ciee", help="images of one gate (default build/ciee)")
     ap.add_argument("--timeout", type=int, default=180)
     ap.add_argument("-v", "--verbose", action="store_true", help="show every console line")
     args = ap.parse_args()

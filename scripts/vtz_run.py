@@ -116,7 +116,7 @@ def run(cmd, timeout, echo=True):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--build", default="build")
+    ap.add_argument("--build", default="build/ciee", help="images of one gate (default build/ciee)")
     ap.add_argument("--scenario", default="default")
     ap.add_argument("--hyp", default=None, metavar="IMAGE",
                     help="hypervisor image in the build directory (default: the scenario's)")

@@ -31,6 +31,13 @@
 #define SCRATCH_IPA 0x0f000000UL /* unused IPA in a TEE's space */
 #define FOREIGN_IPA 0x50000000UL /* unused IPA in a VM's space */
 
+/* Who enforces memory mapping in this build (GATE=ciee or GATE=el3). */
+#ifdef GATE_el3
+#define SMM_BY "the monitor at EL3"
+#else
+#define SMM_BY "the CIEE"
+#endif
+
 #define CTX_CPU_ON_PROBE 0xa11
 #define CTX_JUMP_PAST_GATE 0xa12
 #define CTX_JUMP_SENSITIVE 0xa13
@@ -103,10 +110,10 @@ static void attack_map_tee_into_hyp(struct vm *tee)
 	char f[64];
 
 	if (!hyp_probe_read(tee->ram_pa, &v))
-		verdict("map-tee-into-hyp-stage1", false, "CIEE returned %ld; TEE page readable",
+		verdict("map-tee-into-hyp-stage1", false, SMM_BY " returned %ld; TEE page readable",
 			r);
 	else
-		verdict("map-tee-into-hyp-stage1", true, "CIEE refused: %s; access still faults, %s",
+		verdict("map-tee-into-hyp-stage1", true, SMM_BY " refused: %s; access still faults, %s",
 			ciee_strerror(r), fault_text(f, sizeof(f)));
 }
 
@@ -115,7 +122,7 @@ static void attack_map_tee_into_vm(const char *name, struct vm *vm, struct vm *t
 	long r = ciee_call(CIEE_CALL_S2_MAP, vm->id, FOREIGN_IPA, tee->ram_pa, PAGE_SIZE_4K,
 			   CIEE_MAP_R | CIEE_MAP_W);
 
-	verdict(name, r < 0, "CIEE %s: %s", r < 0 ? "refused" : "accepted", ciee_strerror(r));
+	verdict(name, r < 0, SMM_BY " %s: %s", r < 0 ? "refused" : "accepted", ciee_strerror(r));
 }
 
 static void attack_write_protected(const char *name, uint64_t addr, const char *what)
@@ -211,7 +218,7 @@ static void attack_reclaim_and_read(struct vm *tee)
 	}
 	verdict("reclaim-tee-page-and-read", !page_has_secret(pa, &v),
 		"page read back after reclaim: first word 0x%llx%s", (unsigned long long)v,
-		page_has_secret(pa, &v) ? ", the TEE's secret" : ", zeroed by the CIEE");
+		page_has_secret(pa, &v) ? ", the TEE's secret" : ", zeroed by " SMM_BY);
 }
 
 static void attack_smc_outside_list(void)

@@ -13,6 +13,7 @@
 #define CIEE_ENTRY_WARM_OFFSET 0x4 /* monitor: CPU_ON'd CPU, MMU off */
 #define CIEE_GATE_OFFSET 0x8       /* hypervisor: every CIEE call */
 #define CIEE_MAGIC_OFFSET 0x10
+#define CIEE_TEXT_SIZE_OFFSET 0x18 /* bytes of text from the image start, page multiple */
 #define CIEE_IMAGE_MAGIC 0x3130454549435476UL /* "vTCIEE01" */
 
 /* Calls (x0). */
@@ -28,6 +29,14 @@
 #define CIEE_CALL_HYP_MAP 10   /* x1 = pa, x2 = size, x3 = CIEE_MAP_* : device MMIO into EL2 stage 1 */
 #define CIEE_CALL_CPU_STATUS 11 /* x1 = cpu index: returns CIEE_CPU_* */
 #define CIEE_CALL_MAX 11
+
+/*
+ * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,
+ * RECLAIM, HYP_MAP) are SMCs to the monitor instead: function ID
+ * VTZ_SMC_SMM_BASE | call (SiP, fast, SMC64), x1..x5 as for the gate.
+ */
+#define VTZ_SMC_SMM_BASE 0xc2000000U
+#define VTZ_SMC_SMM_MASK 0xffffff00U
 
 #define CIEE_CPU_OK 0
 #define CIEE_CPU_HALTED_BAD_ENTRY 1    /* entered the CIEE past the gate: stopped */

@@ -5,7 +5,8 @@ import sys
 import pexpect
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("VTZ_BUILD", os.path.join(ROOT, "build"))
+# The images of one gate variant (make system-test sets it).
+BUILD = os.environ.get("VTZ_BUILD", os.path.join(ROOT, "build", "ciee"))
 if not os.path.isabs(BUILD):
     BUILD = os.path.join(ROOT, BUILD)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))

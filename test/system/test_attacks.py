@@ -6,18 +6,20 @@ import subprocess
 
 from conftest import BUILD, ROOT
 
+# The memory-mapping policy runs in the CIEE, or in the monitor with GATE=el3.
+SMM = r"(the CIEE|the monitor at EL3)"
 EXPECTED_MECHANISM = {
     "read-tee-page": r"data abort at EL2, EC=0x25 FAR=0x[0-9a-f]+: TEE page not in the "
                      r"hypervisor's stage 1",
-    "map-tee-into-hyp-stage1": r"CIEE refused: page belongs to a TEE; access still faults",
-    "map-tee-into-other-vm": r"CIEE refused: page belongs to a TEE",
-    "map-tee-into-own-guest": r"CIEE refused: page belongs to a TEE",
+    "map-tee-into-hyp-stage1": SMM + r" refused: page belongs to a TEE; access still faults",
+    "map-tee-into-other-vm": SMM + r" refused: page belongs to a TEE",
+    "map-tee-into-own-guest": SMM + r" refused: page belongs to a TEE",
     "write-page-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-stage2-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-ownership-table": r"data abort at EL2, EC=0x25 .*ownership table not mapped",
     "write-ciee-data": r"data abort at EL2, EC=0x25 .*CIEE data not mapped",
     "dc-isw-after-ciee-update": r"instruction abort at EL2, EC=0x21",
-    "reclaim-tee-page-and-read": r"first word 0x0, zeroed by the CIEE",
+    "reclaim-tee-page-and-read": r"first word 0x0, zeroed by " + SMM,
     "smc-outside-allow-list": r"NOT_SUPPORTED to 4 of 4",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",

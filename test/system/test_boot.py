@@ -34,8 +34,6 @@ def test_every_layer_speaks_in_boot_order(default_run):
         find(lines, r"^\[mon\] vTZ monitor at EL3"),
         find(lines, r"^\[mon\] hypervisor text 0x40400000-0x[0-9a-f]+ scanned: no forbidden"),
         find(lines, r"^\[mon\] CIEE at 0x40100000, hypervisor at 0x40400000"),
-        find(lines, r"^\[ciee\] EL2 stage 1 for the hypervisor: .*CIEE data, tables and "
-                    r"ownership unmapped, WXN on"),
         find(lines, r"^\[ciee\] EL2 locked"),
         find(lines, r"^\[hyp\] vTZ hypervisor \(untrusted\) at EL2, MMU on"),
         find(lines, r"^\[hyp\] memory: 0x40000000-0x7fffffff \(1024 MiB\)"),
@@ -47,6 +45,14 @@ def test_every_layer_speaks_in_boot_order(default_run):
         find(lines, r"^\[mon\] system off"),
     ]
     assert order == sorted(order), "layers spoke out of order:\n" + "\n".join(lines)
+
+
+def test_hypervisor_stage1_built_before_it_runs(default_run):
+    _, lines = default_run
+    # By the CIEE (GATE=ciee) or the monitor (GATE=el3), before EL2 is locked.
+    i = find(lines, r"^\[(ciee|mon)\] EL2 stage 1 for the hypervisor: .*CIEE data, tables and "
+                    r"ownership unmapped, WXN on")
+    assert i < find(lines, r"^\[ciee\] EL2 locked") < find(lines, r"^\[hyp\] ")
 
 
 def test_every_line_is_prefixed(default_run):

@@ -216,21 +216,21 @@ static void test_scan_counts_all_and_reports_the_first(void **state)
 }
 
 /*
- * Real images, when `make images` has run (make unit sets VTZ_TEST_DATA to
- * $(BUILD)/test-data; the images are one level up). The system tests boot
+ * Real images, when `make images` has run (make unit sets VTZ_IMAGES to
+ * the directory holding them). The system tests boot
  * them; this checks the scanner alone, with no QEMU in the way.
  */
 static uint32_t *load_image(const char *name, size_t *n_words)
 {
-	const char *td = getenv("VTZ_TEST_DATA");
+	const char *dir = getenv("VTZ_IMAGES");
 	char path[512];
 	uint32_t *buf;
 	FILE *f;
 	long len;
 
-	if (!td)
+	if (!dir)
 		return NULL;
-	snprintf(path, sizeof(path), "%s/../%s", td, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
