@@ -33,6 +33,7 @@ HYP_ATTACKS = [
     "reclaim-tee-page-and-read",
     "smc-outside-allow-list",
     "cpu-on-arbitrary-entry",
+    "two-cpu-tlb-shootdown",
     "jump-into-ciee-past-gate",
     "jump-to-ciee-sensitive-instruction",
     "read-tee-page-after-reset",

@@ -50,6 +50,10 @@ struct persist {
 
 static unsigned int tried, blocked, succeeded;
 
+/* Two-CPU check of TLB invalidation (see smm_two_cpu_check()). */
+#define XCPU_ROUNDS 64
+static volatile uint64_t xcpu_go, xcpu_page, xcpu_step, xcpu_err;
+
 /* Secondary CPUs report here. */
 static volatile uint64_t attacker_entry_ran;
 static volatile uint64_t cpu_on_reported, cpu_on_sctlr, cpu_on_requested;
@@ -65,7 +69,7 @@ static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 
 static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 {
-	char why[160];
+	char why[200];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -335,6 +339,81 @@ static void destructive_attack(const char *name, const struct fdt_info *info, un
 			"%ld)", cpu, status);
 }
 
+/*
+ * cpu1's half of the two-CPU check: for each page cpu0 has just read (so
+ * its TLB holds the translation), give it to the TEE, wait for cpu0 to try
+ * it, then reclaim it. Step numbers order the two CPUs.
+ */
+static struct vm *xcpu_tee;
+
+static void xcpu_wait(uint64_t step)
+{
+	while (__atomic_load_n(&xcpu_step, __ATOMIC_ACQUIRE) != step)
+		__asm__ volatile("yield");
+}
+
+static void xcpu_worker(void)
+{
+	unsigned int r;
+
+	while (!__atomic_load_n(&xcpu_go, __ATOMIC_ACQUIRE))
+		wfe();
+	for (r = 0; r < XCPU_ROUNDS; r++) {
+		xcpu_wait(4 * r + 1); /* cpu0 has read the page */
+		if (ciee_call(CIEE_CALL_DONATE, xcpu_tee->id, xcpu_page, PAGE_SIZE_4K, 0, 0) ||
+		    ciee_call(CIEE_CALL_S2_MAP, xcpu_tee->id, SCRATCH_IPA + 0x10000, xcpu_page,
+			      PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W))
+			xcpu_err++;
+		__atomic_store_n(&xcpu_step, 4 * r + 2, __ATOMIC_RELEASE);
+		xcpu_wait(4 * r + 3); /* cpu0 has tried the page again */
+		if (ciee_call(CIEE_CALL_RECLAIM, xcpu_tee->id, SCRATCH_IPA + 0x10000, PAGE_SIZE_4K,
+			      0, 0))
+			xcpu_err++;
+		__atomic_store_n(&xcpu_step, 4 * r + 4, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Memory mapping with two CPUs: the TLB invalidation must reach the other
+ * CPU. cpu0 reads a page (caching its translation), cpu1 gives the page to
+ * a TEE, cpu0 must then fault on it; after cpu1 reclaims it, cpu0 reads
+ * zeroes. A local-only invalidation would leave cpu0 a stale entry.
+ */
+static void smm_two_cpu_check(struct vm *tee)
+{
+	uint64_t chunk = mem_alloc(PAGE_SIZE_4K), v;
+	unsigned int r, stale = 0, unscrubbed = 0;
+	char f[64];
+
+	if (!chunk || !cpu_on_reported) {
+		verdict("two-cpu-tlb-shootdown", false, "could not run: needs cpu1 and memory");
+		return;
+	}
+	xcpu_tee = tee;
+	xcpu_step = 0;
+	__atomic_store_n(&xcpu_go, 1, __ATOMIC_RELEASE);
+	sev();
+	for (r = 0; r < XCPU_ROUNDS; r++) {
+		uint64_t page = chunk + (r % 256) * PAGE_SIZE_4K;
+
+		*(volatile uint64_t *)page = PATTERN ^ r; /* warm this CPU's TLB */
+		xcpu_page = page;
+		__atomic_store_n(&xcpu_step, 4 * r + 1, __ATOMIC_RELEASE);
+		xcpu_wait(4 * r + 2);
+		if (!hyp_probe_read(page, &v))
+			stale++;
+		__atomic_store_n(&xcpu_step, 4 * r + 3, __ATOMIC_RELEASE);
+		xcpu_wait(4 * r + 4);
+		if (hyp_probe_read(page, &v) || v != 0)
+			unscrubbed++;
+	}
+	verdict("two-cpu-tlb-shootdown", !stale && !unscrubbed && !xcpu_err,
+		"%u rounds: %u stale reads by cpu0 of pages cpu1 gave a TEE (%s), "
+		"%u not zeroed, %llu refused",
+		XCPU_ROUNDS, stale, fault_text(f, sizeof(f)), unscrubbed,
+		(unsigned long long)xcpu_err);
+}
+
 /* Secondary CPUs started by the attacks. */
 void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 {
@@ -347,6 +426,7 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 		cpu_on_requested = requested;
 		dsb(ish);
 		cpu_on_reported = 1;
+		xcpu_worker();
 		break;
 	case CTX_JUMP_PAST_GATE:
 		/* The instruction after the gate's switch to CIEE mode. */
@@ -431,6 +511,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_reclaim_and_read(tee0);
 	attack_smc_outside_list();
 	attack_cpu_on(info);
+	smm_two_cpu_check(tee0);
 	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
 	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
 

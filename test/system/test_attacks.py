@@ -23,6 +23,8 @@ EXPECTED_MECHANISM = {
     "smc-outside-allow-list": r"NOT_SUPPORTED to 4 of 4",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",
+    "two-cpu-tlb-shootdown": r"64 rounds: 0 stale reads by cpu0 of pages cpu1 gave a TEE "
+                             r"\(EC=0x25 FAR=0x[0-9a-f]+\), 0 not zeroed, 0 refused",
     "jump-into-ciee-past-gate": r"CIEE mode check failed on cpu2: CPU halted",
     "jump-to-ciee-sensitive-instruction": r"CIEE mode check failed on cpu3: CPU halted",
     "read-tee-page-after-reset": r"first word 0x0, scrubbed by the monitor",
