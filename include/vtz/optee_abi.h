@@ -30,6 +30,8 @@
  * x1, x2 in; returns x0 = OK, x1 = x1 + x2, x2 = x1 ^ x2, x3 = TEE id tag.
  */
 #define VTZ_SMC_TEE_PING OPTEE_SMC_FAST_CALL_VAL(0xf000)
+/* The echo TA's fast path for benchmarks: returns x0 = OK, x1 = x1, nothing printed. */
+#define VTZ_SMC_TEE_NULL OPTEE_SMC_FAST_CALL_VAL(0xf001)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
