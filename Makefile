@@ -76,12 +76,12 @@ $(OUT)/fs/libfdt/%.o: $(LIBFDT)/%.c
 	$(Q)$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
 
 # image NAME: $(NAME_SRCS) (paths) [+ $(NAME_EXTRA_OBJS)] linked with NAME's
-# linker script $(NAME_LDS) into $(OUT)/NAME.elf and .bin.
+# linker script $(NAME_LDS) [and $(NAME_LDFLAGS)] into $(OUT)/NAME.elf and .bin.
 define image
 $(1)_OBJS := $$(patsubst %,$(OUT)/fs/%.o,$$(basename $$($(1)_SRCS))) $$($(1)_EXTRA_OBJS)
 $(OUT)/$(1).elf: $$($(1)_OBJS) $$($(1)_LDS)
 	@echo "  LD      $$@"
-	$$(Q)$$(LD) $$(FS_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(OUT)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
+	$$(Q)$$(LD) $$(FS_LDFLAGS) $$($(1)_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(OUT)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
 $(OUT)/$(1).bin: $(OUT)/$(1).elf
 	@echo "  OBJCOPY $$@"
 	$$(Q)$$(OBJCOPY) -O binary $$< $$@
