@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/phys.h>
 #include <lib/spinlock.h>
 #include <policy/ownership.h>
 #include <policy/pgtable.h>
@@ -32,6 +33,7 @@ struct ciee_tee {
 	unsigned int mmio_size;
 	bool mmio_sign_extend;
 	bool mmio_sf;
+	bool mmio_is_write;
 	struct vcpu_ctx *caller; /* VM vCPU whose call is running */
 };
 
@@ -61,7 +63,7 @@ struct smm_state {
 	struct pt hyp_s1;
 	struct ciee_vm vms[CIEE_MAX_VMS];
 };
-#define smm ((struct smm_state *)PLAT_SMM_STATE_BASE)
+#define smm ((struct smm_state *)phys_to_virt(PLAT_SMM_STATE_BASE))
 _Static_assert(sizeof(struct smm_state) <= PLAT_PT_POOL_BASE - PLAT_SMM_STATE_BASE,
 	       "SMM state overflows its place");
 

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include <arch/phys.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <vtz/image.h>
@@ -16,15 +17,13 @@
 #include "checked.h"
 #include "ciee.h"
 
-
-
 static uint64_t *table_ptr(void *ctx, uint64_t pa)
 {
 	(void)ctx;
 	if (pa < PLAT_PT_POOL_BASE || pa >= PLAT_PT_POOL_BASE + PLAT_PT_POOL_SIZE ||
 	    (pa & (PAGE_SIZE - 1)))
 		return NULL;
-	return (uint64_t *)pa; /* CIEE mode: physical addresses */
+	return phys_to_virt(pa);
 }
 
 int ciee_table_alloc(void *ctx, uint64_t *pa)
@@ -40,7 +39,7 @@ int ciee_table_alloc(void *ctx, uint64_t *pa)
 	}
 	spin_unlock(&smm->pool_lock);
 	if (!ret)
-		memset((void *)*pa, 0, PAGE_SIZE);
+		memset(phys_to_virt(*pa), 0, PAGE_SIZE);
 	return ret;
 }
 
@@ -92,14 +91,14 @@ void ciee_mmu_build(void)
 
 	memset(smm, 0, sizeof(*smm));
 	if (own_init(&smm->own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
-		     (owner_t *)PLAT_CIEE_DATA_BASE, PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
+		     phys_to_virt(PLAT_CIEE_DATA_BASE), PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
 		     OWNER(OWN_FREE, 0)))
 		ciee_panic("cannot initialise the ownership table");
-	hyp_text = *(volatile uint64_t *)(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
+	hyp_text = *(volatile uint64_t *)phys_to_virt(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
 	if (hyp_text == 0 || hyp_text > PLAT_HYP_SIZE || (hyp_text & (PAGE_SIZE - 1)))
 		ciee_panic("hypervisor header: bad text size");
 	/* From the CIEE's header, so the monitor (GATE=el3) reads the same value. */
-	ciee_text = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET);
+	ciee_text = *(volatile uint64_t *)phys_to_virt(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET);
 	if (ciee_text == 0 || ciee_text > PLAT_CIEE_SIZE || (ciee_text & (PAGE_SIZE - 1)))
 		ciee_panic("CIEE header: bad text size");
 	ciee_text_end = PLAT_CIEE_BASE + ciee_text;
@@ -138,7 +137,7 @@ void ciee_mmu_setup(void)
 					      TCR_EL2_PS_40);
 	write_sysreg_checked(ttbr0_el2, smm->hyp_s1.root_pa);
 	dsb(ish);
-	__asm__ volatile("tlbi alle2" ::: "memory");
+	tlbi(alle2);
 	dsb(ish);
 	isb();
 }
@@ -147,7 +146,7 @@ void ciee_mmu_setup(void)
 void ciee_hyp_tlb_flush(void)
 {
 	dsb(ishst);
-	__asm__ volatile("tlbi alle2is" ::: "memory");
+	tlbi(alle2is);
 	dsb(ish);
 	isb();
 }

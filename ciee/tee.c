@@ -54,6 +54,7 @@ static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
 	mmio->ipa = ((t->ctx.hpfar >> 4) << 12) | (t->ctx.far & 0xfff);
 	mmio->size = t->mmio_size;
 	mmio->is_write = (esr & ESR_DABT_WNR) ? 1 : 0;
+	t->mmio_is_write = mmio->is_write;
 	mmio->value = 0;
 	if (mmio->is_write && srt != 31) {
 		uint64_t v = t->ctx.x[srt];
@@ -199,7 +200,8 @@ long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio)
 	if (!t->mmio_pending)
 		return t->state == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
 	t->mmio_pending = false;
-	if (!mmio->is_write && t->mmio_srt != 31) {
+	/* The direction is the CIEE's record, not the hypervisor's copy of it. */
+	if (!t->mmio_is_write && t->mmio_srt != 31) {
 		/* The read value goes only into the register that faulted. */
 		uint64_t v = mmio->value;
 		unsigned int bits = t->mmio_size * 8;

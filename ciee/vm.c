@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <arch/phys.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/spinlock.h>
@@ -65,7 +66,7 @@ static void s2_tlb_flush(const struct ciee_vm *vm)
 	dsb(ishst);
 	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
 	isb();
-	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	tlbi(vmalls12e1is);
 	dsb(ish);
 	write_sysreg_checked(vttbr_el2, 0);
 }
@@ -292,7 +293,7 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 		if (own_reclaim(&smm->own, pa, PAGE_SIZE, owner, &scrub))
 			ciee_panic("reclaim: ownership changed under the lock");
 		if (scrub)
-			memset((void *)pa, 0, PAGE_SIZE);
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
 		if (vm->kind == CIEE_VM_KIND_TEE && pt_map(&s1, pa, pa, PAGE_SIZE, attrs, false))
 			ciee_panic("reclaim: cannot give the page back to the hypervisor");
 	}

@@ -1,0 +1,1210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CIEE's secure-memory-mapping calls (ciee/vm.c, ciee/mmu.c), the real
+ * code linked against arch/fake: fake RAM stands in for the platform's
+ * non-secure RAM (SMM state, ownership table and page-table pool live in
+ * it at their real addresses), register writes and TLB invalidations are
+ * recorded. Every test starts from the state ciee_mmu_build() leaves at
+ * boot, from fake image headers. Every rejection path has its own
+ * CIEE_ERR_* code and is checked to change nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arch/phys.h>
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/image.h>
+#include <vtz/platform.h>
+
+#include "../../ciee/ciee.h"
+
+/* Fake image headers: text sizes in the range real images have. */
+#define HYP_TEXT 0x00040000UL
+#define CIEE_TEXT 0x00008000UL
+
+#define SZ_4K 0x1000UL
+#define POOL PLAT_VM_POOL_BASE
+#define P(i) (POOL + (uint64_t)(i) * SZ_4K)
+#define RAM_END (PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE)
+#define HYP_DATA (PLAT_HYP_BASE + HYP_TEXT) /* first hypervisor data page */
+
+/* IPAs as the hypervisor lays out guests (docs/architecture.md). */
+#define IPA_VM 0x40000000UL
+#define IPA_TEE 0x0e100000UL
+#define IPA_UART 0x09000000UL
+#define DEV_FREE 0x0c000000UL /* device space the boot map does not cover */
+
+#define R CIEE_MAP_R
+#define W CIEE_MAP_W
+#define X CIEE_MAP_X
+#define DEV CIEE_MAP_DEVICE
+
+/* VM ids: two guest/TEE pairs. */
+#define VM0 0
+#define TEE0 1
+#define VM1 2
+#define TEE1 3
+
+/* ------------------------------------------------------------ the CIEE's environment */
+
+static jmp_buf *panic_jmp;
+static const char *panic_why;
+
+/* A CIEE panic stops the CPU: a test fails unless it asked for one. */
+void ciee_panic(const char *why)
+{
+	panic_why = why;
+	if (panic_jmp)
+		longjmp(*panic_jmp, 1);
+	fail_msg("unexpected ciee_panic: %s", why);
+	abort();
+}
+
+#define assert_panics(stmt)                                                             \
+	do {                                                                            \
+		jmp_buf jb_;                                                            \
+		panic_why = NULL;                                                       \
+		panic_jmp = &jb_;                                                       \
+		if (!setjmp(jb_)) {                                                     \
+			stmt;                                                           \
+			panic_jmp = NULL;                                               \
+			fail_msg("no ciee_panic from " #stmt);                          \
+		}                                                                       \
+		panic_jmp = NULL;                                                       \
+		assert_non_null(panic_why);                                             \
+	} while (0)
+
+static char last_line[CONSOLE_LINE_MAX];
+
+void con_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_line, sizeof(last_line), fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static void put64(uint64_t pa, uint64_t v)
+{
+	*(volatile uint64_t *)phys_to_virt(pa) = v;
+}
+
+static void write_headers(uint64_t hyp_text, uint64_t ciee_text)
+{
+	put64(PLAT_HYP_BASE + HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC);
+	put64(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET, hyp_text);
+	put64(PLAT_CIEE_BASE + CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC);
+	put64(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET, ciee_text);
+}
+
+static int boot(void **state)
+{
+	(void)state;
+	fake_phys_reset();
+	fake_arch_reset();
+	write_headers(HYP_TEXT, CIEE_TEXT);
+	ciee_mmu_build();
+	/* Only what the calls under test do is counted. */
+	fake_arch_reset();
+	return 0;
+}
+
+static owner_t owner(uint64_t pa)
+{
+	owner_t o = 0xffff;
+
+	assert_int_equal(own_get(&smm->own, pa, &o), 0);
+	return o;
+}
+
+/* Hypervisor stage-1 lookup: true if mapped (identity), desc filled. */
+static bool s1_get(uint64_t va, uint64_t *desc)
+{
+	struct pt s1 = smm_pt(&smm->hyp_s1);
+	uint64_t pa, d;
+	int err = pt_lookup(&s1, va, &pa, &d);
+
+	if (err) {
+		assert_int_equal(err, -PT_ERR_NOT_MAPPED);
+		return false;
+	}
+	assert_int_equal(pa, va);
+	if (desc)
+		*desc = d;
+	return true;
+}
+
+/* Stage-2 lookup of VM id: the PA mapped at ipa, or 0 if none. */
+static uint64_t s2_pa(unsigned int id, uint64_t ipa, uint64_t *desc)
+{
+	struct pt s2 = smm_pt(&smm->vms[id].s2);
+	uint64_t pa, d;
+
+	if (pt_lookup(&s2, ipa, &pa, &d))
+		return 0;
+	if (desc)
+		*desc = d;
+	return pa;
+}
+
+static void assert_s1_rw_xn(uint64_t va)
+{
+	uint64_t d;
+
+	assert_true(s1_get(va, &d));
+	assert_true(d & PTE_XN);
+	assert_false(d & PTE_S1_AP_RO);
+	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_NORMAL));
+}
+
+static void assert_s1_rx(uint64_t va)
+{
+	uint64_t d;
+
+	assert_true(s1_get(va, &d));
+	assert_false(d & PTE_XN);
+	assert_true(d & PTE_S1_AP_RO);
+}
+
+static void fill(uint64_t pa, uint8_t v)
+{
+	memset(phys_to_virt(pa), v, SZ_4K);
+}
+
+static bool all_bytes(uint64_t pa, uint8_t v)
+{
+	const uint8_t *p = phys_to_virt(pa);
+	size_t i;
+
+	for (i = 0; i < SZ_4K; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+static uint64_t vttbr_of(unsigned int id)
+{
+	return smm->vms[id].s2.root_pa | ((uint64_t)smm->vms[id].vmid << 48);
+}
+
+/* Was the i-th TLB invalidation a stage-2 flush of VM id? */
+static void assert_s2_flush(unsigned int i, unsigned int id)
+{
+	const struct fake_tlbi_rec *t = fake_tlbi_get(i);
+
+	assert_non_null(t);
+	assert_string_equal(t->op, "vmalls12e1is");
+	assert_int_equal(t->vttbr, vttbr_of(id));
+}
+
+static void create_guest(unsigned int id)
+{
+	assert_int_equal(ciee_vm_create(id, CIEE_VM_KIND_GUEST, 0), CIEE_OK);
+}
+
+static void create_pair(unsigned int vm, unsigned int tee)
+{
+	create_guest(vm);
+	assert_int_equal(ciee_vm_create(tee, CIEE_VM_KIND_TEE, vm), CIEE_OK);
+}
+
+static int boot_pairs(void **state)
+{
+	boot(state);
+	create_pair(VM0, TEE0);
+	create_pair(VM1, TEE1);
+	fake_arch_reset();
+	return 0;
+}
+
+static void donate(unsigned int id, uint64_t pa, uint64_t size)
+{
+	assert_int_equal(ciee_donate(id, pa, size), CIEE_OK);
+}
+
+static void map(unsigned int id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags)
+{
+	assert_int_equal(ciee_s2_map(id, ipa, pa, size, flags), CIEE_OK);
+}
+
+/* ------------------------------------------------------------ boot */
+
+static void test_boot_ownership(void **state)
+{
+	(void)state;
+	assert_int_equal(owner(PLAT_NS_RAM_BASE), OWNER(OWN_HYP, 0)); /* the DTB */
+	assert_int_equal(owner(PLAT_CIEE_BASE - SZ_4K), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(PLAT_CIEE_BASE), OWNER(OWN_CIEE, 0));
+	assert_int_equal(owner(PLAT_HYP_BASE - SZ_4K), OWNER(OWN_CIEE, 0));
+	assert_int_equal(owner(PLAT_HYP_BASE), OWNER(OWN_HYP_TEXT, 0));
+	assert_int_equal(owner(HYP_DATA - SZ_4K), OWNER(OWN_HYP_TEXT, 0));
+	assert_int_equal(owner(HYP_DATA), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(POOL - SZ_4K), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(POOL), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(PLAT_CIEE_DATA_BASE - SZ_4K), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(PLAT_CIEE_DATA_BASE), OWNER(OWN_CIEE, 0));
+	assert_int_equal(owner(RAM_END - SZ_4K), OWNER(OWN_CIEE, 0));
+	/* The table itself is where the monitor's reset scrub expects it. */
+	assert_ptr_equal(smm->own.entries, phys_to_virt(PLAT_CIEE_DATA_BASE));
+	assert_int_equal(smm->own.npages, PLAT_NS_RAM_SIZE / SZ_4K);
+}
+
+static void test_boot_hyp_stage1(void **state)
+{
+	uint64_t d;
+
+	(void)state;
+	/* CIEE data: ownership table, SMM state, every table, never mapped. */
+	assert_false(s1_get(PLAT_CIEE_DATA_BASE, NULL));
+	assert_false(s1_get(PLAT_SMM_STATE_BASE, NULL));
+	assert_false(s1_get(PLAT_PT_POOL_BASE, NULL));
+	assert_false(s1_get(smm->hyp_s1.root_pa, NULL));
+	assert_false(s1_get(RAM_END - SZ_4K, NULL));
+	assert_true(smm->hyp_s1.root_pa >= PLAT_PT_POOL_BASE);
+
+	/* Its text and the CIEE's text (the gate) read-execute. */
+	assert_s1_rx(PLAT_HYP_BASE);
+	assert_s1_rx(HYP_DATA - SZ_4K);
+	assert_s1_rx(PLAT_CIEE_BASE);
+	assert_s1_rx(PLAT_CIEE_BASE + CIEE_TEXT - SZ_4K);
+	/* The CIEE's private data past its text: not mapped. */
+	assert_false(s1_get(PLAT_CIEE_BASE + CIEE_TEXT, NULL));
+	assert_false(s1_get(PLAT_HYP_BASE - SZ_4K, NULL));
+
+	/* Its data, the staging images and the VM pool: read-write, never executable. */
+	assert_s1_rw_xn(HYP_DATA);
+	assert_s1_rw_xn(PLAT_TEE_IMAGE_BASE);
+	assert_s1_rw_xn(POOL);
+	assert_s1_rw_xn(PLAT_CIEE_DATA_BASE - SZ_4K);
+
+	/* The DTB read-only, not executable. */
+	assert_true(s1_get(PLAT_NS_RAM_BASE, &d));
+	assert_true(d & PTE_XN);
+	assert_true(d & PTE_S1_AP_RO);
+
+	/* The boot device window: device memory, RW, XN; nothing past it. */
+	assert_true(s1_get(PLAT_UART0_BASE, &d));
+	assert_true(d & PTE_XN);
+	assert_false(d & PTE_S1_AP_RO);
+	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
+	assert_false(s1_get(DEV_FREE, NULL));
+
+	/* No TLB maintenance at build time: the MMU is not on yet. */
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	assert_true(ciee_tables_used() > 1);
+	assert_int_equal(smm->pool_next, ciee_tables_used() * SZ_4K);
+}
+
+static void test_boot_bad_headers(void **state)
+{
+	static const struct {
+		uint64_t hyp_text, ciee_text;
+		const char *why;
+	} bad[] = {
+		{ 0, CIEE_TEXT, "hypervisor header: bad text size" },
+		{ HYP_TEXT + 8, CIEE_TEXT, "hypervisor header: bad text size" },
+		{ PLAT_HYP_SIZE + SZ_4K, CIEE_TEXT, "hypervisor header: bad text size" },
+		{ HYP_TEXT, 0, "CIEE header: bad text size" },
+		{ HYP_TEXT, CIEE_TEXT + 8, "CIEE header: bad text size" },
+		{ HYP_TEXT, PLAT_CIEE_SIZE + SZ_4K, "CIEE header: bad text size" },
+	};
+	volatile size_t i; /* live across the longjmp out of ciee_panic */
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_headers(bad[i].hyp_text, bad[i].ciee_text);
+		assert_panics(ciee_mmu_build());
+		assert_string_equal(panic_why, bad[i].why);
+	}
+	/* The largest text sizes the headers may give are accepted. */
+	fake_phys_reset();
+	write_headers(PLAT_HYP_SIZE, PLAT_CIEE_SIZE);
+	ciee_mmu_build();
+	assert_s1_rx(PLAT_HYP_BASE + PLAT_HYP_SIZE - SZ_4K);
+	assert_s1_rx(PLAT_CIEE_BASE + PLAT_CIEE_SIZE - SZ_4K);
+}
+
+/*
+ * With the real images (`make images` ran, make unit sets VTZ_IMAGES): the
+ * same build from their real headers, as the CIEE does it at boot.
+ */
+static bool load_image(const char *name, uint64_t pa)
+{
+	const char *dir = getenv("VTZ_IMAGES");
+	char path[512];
+	size_t n;
+	FILE *f;
+
+	if (!dir)
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	n = fread(phys_to_virt(pa), 1, SZ_4K, f);
+	fclose(f);
+	return n >= 0x20;
+}
+
+static void test_boot_real_images(void **state)
+{
+	uint64_t hyp_text;
+
+	(void)state;
+	fake_phys_reset();
+	if (!load_image("hyp.bin", PLAT_HYP_BASE) || !load_image("ciee.bin", PLAT_CIEE_BASE)) {
+		skip();
+		return;
+	}
+	assert_int_equal(*(uint64_t *)phys_to_virt(PLAT_HYP_BASE + HYP_HDR_MAGIC_OFFSET),
+			 HYP_IMAGE_MAGIC);
+	assert_int_equal(*(uint64_t *)phys_to_virt(PLAT_CIEE_BASE + CIEE_MAGIC_OFFSET),
+			 CIEE_IMAGE_MAGIC);
+	hyp_text = *(uint64_t *)phys_to_virt(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
+	ciee_mmu_build();
+	assert_s1_rx(PLAT_HYP_BASE + hyp_text - SZ_4K);
+	assert_s1_rw_xn(PLAT_HYP_BASE + hyp_text);
+	assert_int_equal(owner(PLAT_HYP_BASE + hyp_text - SZ_4K), OWNER(OWN_HYP_TEXT, 0));
+	assert_false(s1_get(PLAT_CIEE_DATA_BASE, NULL));
+}
+
+static void test_mmu_setup(void **state)
+{
+	(void)state;
+	ciee_mmu_setup();
+	assert_int_equal(fake_read_sysreg("ttbr0_el2"), smm->hyp_s1.root_pa);
+	assert_int_equal(fake_read_sysreg("mair_el2"), MAIR_EL2_VALUE);
+	assert_int_equal(fake_read_sysreg("tcr_el2") & 0x3f, 25); /* T0SZ: 39-bit VA */
+	assert_int_equal(fake_tlbi_count("alle2"), 1);
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+}
+
+/* ------------------------------------------------------------ VM_CREATE */
+
+static void test_vm_create_ok(void **state)
+{
+	struct ciee_vm *vm, *tee;
+
+	(void)state;
+	create_guest(VM0);
+	vm = ciee_vm_get(VM0);
+	assert_non_null(vm);
+	assert_int_equal(vm->kind, CIEE_VM_KIND_GUEST);
+	assert_int_equal(vm->vmid, VM0 + 1);
+	assert_int_equal(vm->partner, CIEE_MAX_VMS);
+	assert_int_equal(vm->s2.regime, PT_REGIME_S2);
+	assert_true(vm->s2.root_pa >= PLAT_PT_POOL_BASE);
+
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_OK);
+	tee = ciee_vm_get(TEE0);
+	assert_non_null(tee);
+	assert_int_equal(tee->kind, CIEE_VM_KIND_TEE);
+	assert_int_equal(tee->partner, VM0);
+	assert_int_equal(vm->partner, TEE0);
+	assert_int_not_equal(tee->vmid, vm->vmid);
+	assert_int_not_equal(tee->s2.root_pa, vm->s2.root_pa);
+
+	/* The last id is valid. */
+	create_guest(CIEE_MAX_VMS - 1);
+	assert_null(ciee_vm_get(4));
+}
+
+static void test_vm_create_bad_vm(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_vm_create(CIEE_MAX_VMS, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_vm_create(UINT64_MAX, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_BAD_VM);
+	assert_null(ciee_vm_get(CIEE_MAX_VMS));
+	assert_int_equal(smm->pool_next, ciee_tables_used() * SZ_4K);
+}
+
+static void test_vm_create_exists(void **state)
+{
+	uint64_t pool;
+
+	(void)state;
+	create_guest(VM0);
+	pool = smm->pool_next;
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_VM_EXISTS);
+	/* Even as a TEE with a valid partner: the id is taken. */
+	create_guest(VM1);
+	pool = smm->pool_next;
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_TEE, VM1), CIEE_ERR_VM_EXISTS);
+	assert_int_equal(ciee_vm_get(VM0)->kind, CIEE_VM_KIND_GUEST);
+	assert_int_equal(ciee_vm_get(VM1)->partner, CIEE_MAX_VMS);
+	assert_int_equal(smm->pool_next, pool); /* no table leaked */
+}
+
+static void test_vm_create_bad_kind(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_vm_create(VM0, 2, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(VM0, UINT64_MAX, 0), CIEE_ERR_BAD_KIND);
+	assert_null(ciee_vm_get(VM0));
+}
+
+static void test_vm_create_tee_bad_partner(void **state)
+{
+	(void)state;
+	/* Partner not live, out of range, or the TEE itself. */
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, CIEE_MAX_VMS), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, UINT64_MAX), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, TEE0), CIEE_ERR_BAD_KIND);
+	assert_null(ciee_vm_get(TEE0));
+
+	create_pair(VM0, TEE0);
+	/* Partner is a TEE. */
+	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, TEE0), CIEE_ERR_BAD_KIND);
+	/* Partner already has a TEE. */
+	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_BAD_KIND);
+	assert_null(ciee_vm_get(TEE1));
+	assert_int_equal(ciee_vm_get(VM0)->partner, TEE0);
+	assert_int_equal(ciee_vm_get(TEE0)->partner, VM0);
+}
+
+static void test_vm_create_nomem(void **state)
+{
+	(void)state;
+	create_guest(VM0);
+	smm->pool_next = PLAT_PT_POOL_SIZE; /* the pool is used up */
+	assert_int_equal(ciee_vm_create(VM1, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_NOMEM);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_NOMEM);
+	assert_null(ciee_vm_get(VM1));
+	assert_null(ciee_vm_get(TEE0));
+	assert_int_equal(ciee_vm_get(VM0)->partner, CIEE_MAX_VMS);
+}
+
+/* ------------------------------------------------------------ S2_MAP */
+
+static void test_s2_map_ok(void **state)
+{
+	uint64_t d;
+	int i;
+
+	(void)state;
+	donate(VM0, P(0), 4 * SZ_4K);
+	/* W+X is the guest's business on its own pages (its stage 1 decides). */
+	map(VM0, IPA_VM, P(0), 3 * SZ_4K, R | W | X);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(s2_pa(VM0, IPA_VM + i * SZ_4K, &d), P(i));
+		assert_false(d & PTE_XN);
+		assert_true(d & PTE_S2_AP_R);
+		assert_true(d & PTE_S2_AP_W);
+		assert_int_equal(d & PTE_S2_MEMATTR_NORMAL, PTE_S2_MEMATTR_NORMAL);
+	}
+	map(VM0, IPA_VM + 0x100000, P(3), SZ_4K, R);
+	assert_int_equal(s2_pa(VM0, IPA_VM + 0x100000, &d), P(3));
+	assert_true(d & PTE_XN);
+	assert_false(d & PTE_S2_AP_W);
+
+	/* A TEE maps its own pages anywhere. */
+	donate(TEE0, P(8), SZ_4K);
+	map(TEE0, IPA_TEE, P(8), SZ_4K, R | W);
+	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), P(8));
+	/* Mapping does not change who owns a page, nor flush anything. */
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(fake_tlbi_count("vmalls12e1is"), 0);
+}
+
+static void test_s2_map_bad_vm(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	assert_int_equal(ciee_s2_map(5, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_s2_map(CIEE_MAX_VMS, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_s2_map(UINT64_MAX, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_BAD_VM);
+}
+
+static void test_s2_map_align(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM + 0x800, P(0), SZ_4K, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0) + 1, SZ_4K, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), 0, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K + 0x800, R), CIEE_ERR_ALIGN);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+}
+
+static void test_s2_map_range(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	/* Normal memory outside RAM (secure RAM, device space, past the end). */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_SECURE_RAM_BASE, SZ_4K, R | W),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_UART0_BASE, SZ_4K, R | W), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, RAM_END, SZ_4K, R | W), CIEE_ERR_RANGE);
+	/* Straddling either end of RAM. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_NS_RAM_BASE - SZ_4K, 2 * SZ_4K, R),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, RAM_END - SZ_4K, 2 * SZ_4K, R), CIEE_ERR_RANGE);
+	/* Wrapping around the address space. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, 0xfffffffffffff000UL, 2 * SZ_4K, R),
+			 CIEE_ERR_RANGE);
+	/* Device memory overlapping RAM, even the VM's own page. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R | W | DEV), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_NS_RAM_BASE - SZ_4K, 2 * SZ_4K, R | DEV),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, RAM_END - SZ_4K, 2 * SZ_4K, R | DEV),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, 0xfffffffffffff000UL, 2 * SZ_4K, R | DEV),
+			 CIEE_ERR_RANGE);
+	/* An IPA beyond the 39-bit IPA space, for a page the VM owns. */
+	assert_int_equal(ciee_s2_map(VM0, 1UL << PT_S2_VA_BITS, P(0), SZ_4K, R), CIEE_ERR_RANGE);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+}
+
+static void test_s2_map_perm(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R | 0x10), CIEE_ERR_PERM);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R | (1UL << 63)), CIEE_ERR_PERM);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, 0), CIEE_ERR_PERM);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, W), CIEE_ERR_PERM);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, W | X), CIEE_ERR_PERM);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, DEV), CIEE_ERR_PERM);
+	/* Never executable device memory (speculative fetch from MMIO). */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | X | DEV),
+			 CIEE_ERR_PERM);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), 0);
+}
+
+static void test_s2_map_not_owner(void **state)
+{
+	(void)state;
+	/* Free pages, the hypervisor's data, its text, the DTB: not the VM's. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R | W), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, HYP_DATA, SZ_4K, R | W), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_HYP_BASE, SZ_4K, R | X), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_DTB_BASE, SZ_4K, R), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE, P(0), SZ_4K, R | W), CIEE_ERR_NOT_OWNER);
+	/* One page not owned refuses the whole range. */
+	donate(VM0, P(1), SZ_4K);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(1), 2 * SZ_4K, R | W), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(VM0, IPA_VM + SZ_4K, NULL), 0);
+}
+
+static void test_s2_map_tee_page(void **state)
+{
+	(void)state;
+	donate(TEE0, P(0), SZ_4K);
+	donate(TEE1, P(1), SZ_4K);
+	/* A VM may not map its own TEE's page... */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_TEE_PAGE);
+	/* ...nor another's TEE's; nor may another TEE. */
+	assert_int_equal(ciee_s2_map(VM1, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_TEE_PAGE);
+	assert_int_equal(ciee_s2_map(TEE1, IPA_TEE, P(0), SZ_4K, R), CIEE_ERR_TEE_PAGE);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE, P(1), SZ_4K, R), CIEE_ERR_TEE_PAGE);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(VM1, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(TEE1, IPA_TEE, NULL), 0);
+	map(TEE0, IPA_TEE, P(0), SZ_4K, R | W);
+}
+
+static void test_s2_map_other_vm(void **state)
+{
+	(void)state;
+	donate(VM1, P(0), SZ_4K);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_OTHER_VM);
+	/* A TEE sees its own VM's pages, no other VM's. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_OTHER_VM);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
+}
+
+static void test_s2_map_ciee_page(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_CIEE_BASE, SZ_4K, R), CIEE_ERR_CIEE_PAGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_CIEE_DATA_BASE, SZ_4K, R),
+			 CIEE_ERR_CIEE_PAGE);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE, PLAT_SMM_STATE_BASE, SZ_4K, R),
+			 CIEE_ERR_CIEE_PAGE);
+	/* Table pages sit in the CIEE data region, owned by the CIEE as a whole. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, smm->vms[VM0].s2.root_pa, SZ_4K, R),
+			 CIEE_ERR_CIEE_PAGE);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+}
+
+/*
+ * No SMM call makes a page OWN_PT (tables come from the CIEE data region),
+ * so the path is reached by marking a page by hand: the error must still
+ * be the specific one.
+ */
+static void test_s2_map_pt_page(void **state)
+{
+	(void)state;
+	assert_int_equal(own_set(&smm->own, P(0), SZ_4K, OWNER(OWN_PT, 0)), 0);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), SZ_4K, R), CIEE_ERR_PT_PAGE);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE, P(0), SZ_4K, R), CIEE_ERR_PT_PAGE);
+	assert_int_equal(ciee_donate(VM0, P(0), SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+}
+
+static void test_s2_map_ipa_mismatch(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 3 * SZ_4K);
+	donate(TEE0, P(4), SZ_4K);
+	map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W);
+
+	/* The TEE maps its VM's page at another IPA than the VM. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x10000, P(0), SZ_4K, R | W),
+			 CIEE_ERR_IPA_MISMATCH);
+	/* At an IPA where the VM has another of its pages. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM, P(0), SZ_4K, R), CIEE_OK);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + SZ_4K, P(2), SZ_4K, R),
+			 CIEE_ERR_IPA_MISMATCH);
+	/* A range whose second page is off by one. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x40000, P(0), 2 * SZ_4K, R),
+			 CIEE_ERR_IPA_MISMATCH);
+	/* A VM page the VM has not mapped at all. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x20000, P(2), SZ_4K, R),
+			 CIEE_ERR_IPA_MISMATCH);
+	assert_int_equal(s2_pa(TEE0, IPA_VM + SZ_4K, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x10000, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x20000, NULL), 0);
+
+	/* Where the VM has it, fine; the TEE's own pages go anywhere. */
+	map(TEE0, IPA_VM + SZ_4K, P(1), SZ_4K, R | W);
+	map(TEE0, IPA_VM + 0x30000, P(4), SZ_4K, R | W);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(0));
+	assert_int_equal(s2_pa(TEE0, IPA_VM + SZ_4K, NULL), P(1));
+}
+
+static void test_s2_map_tee_vm_page_not_exec(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W | X);
+	/* A TEE never runs normal-world code. */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM, P(0), SZ_4K, R | X), CIEE_ERR_PERM);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
+}
+
+static void test_s2_map_device(void **state)
+{
+	uint64_t d;
+
+	(void)state;
+	map(VM0, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	assert_int_equal(s2_pa(VM0, IPA_UART, &d), PLAT_UART0_BASE);
+	assert_true(d & PTE_XN);
+	assert_int_equal(d & PTE_S2_MEMATTR_NORMAL, PTE_S2_MEMATTR_DEVICE);
+	/* A TEE too, and device space above RAM; ownership is not asked. */
+	map(TEE0, 0x09040000, PLAT_UART1_BASE, SZ_4K, R | W | DEV);
+	map(VM1, 0x100000000UL, RAM_END, 2 * SZ_4K, R | DEV);
+	/* Ending exactly at the start of RAM. */
+	map(VM1, 0x3ffff000UL, PLAT_NS_RAM_BASE - SZ_4K, SZ_4K, R | DEV);
+}
+
+static void test_s2_map_exists(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	/* Never replaces a live entry: no stale TLB entry can exist. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(1), SZ_4K, R | W), CIEE_ERR_MAP);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+}
+
+/* ------------------------------------------------------------ S2_UNMAP */
+
+static void test_s2_unmap_ok(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(VM0, IPA_VM + SZ_4K, NULL), 0);
+	/* Every CPU drops the VM's stage-2 entries, and VTTBR is left clear. */
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+	assert_s2_flush(0, VM0);
+	assert_int_equal(fake_read_sysreg("vttbr_el2"), 0);
+	/* Unmapped, still the VM's: only reclaim gives a page back. */
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+}
+
+static void test_s2_unmap_not_mapped(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, SZ_4K), CIEE_ERR_NOT_MAPPED);
+	/* All or nothing: the first page stays. */
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, 2 * SZ_4K), CIEE_ERR_NOT_MAPPED);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+static void test_s2_unmap_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_s2_unmap(5, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_s2_unmap(CIEE_MAX_VMS, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM + 1, SZ_4K), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, 0), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_s2_unmap(VM0, 1UL << PT_S2_VA_BITS, SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* ------------------------------------------------------------ DONATE */
+
+static void test_donate_vm_ok(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_VM, VM0));
+	assert_int_equal(owner(P(2)), OWNER(OWN_FREE, 0));
+	/* The hypervisor keeps its view of a VM's memory (it loads the guest). */
+	assert_s1_rw_xn(P(0));
+	assert_s1_rw_xn(P(1));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	/* Hypervisor data pages may be given too. */
+	donate(VM1, HYP_DATA, SZ_4K);
+	assert_int_equal(owner(HYP_DATA), OWNER(OWN_VM, VM1));
+}
+
+static void test_donate_tee_ok(void **state)
+{
+	(void)state;
+	donate(TEE0, P(0), 2 * SZ_4K);
+	assert_int_equal(owner(P(0)), OWNER(OWN_TEE, TEE0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_TEE, TEE0));
+	/* Gone from the hypervisor's stage 1, and from every CPU's TLB. */
+	assert_false(s1_get(P(0), NULL));
+	assert_false(s1_get(P(1), NULL));
+	assert_s1_rw_xn(P(2));
+	assert_int_equal(fake_tlbi_count("alle2is"), 1);
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+	/* A read-only hypervisor page (the DTB) leaves its view the same way. */
+	donate(TEE1, PLAT_DTB_BASE + SZ_4K, SZ_4K);
+	assert_false(s1_get(PLAT_DTB_BASE + SZ_4K, NULL));
+	assert_int_equal(fake_tlbi_count("alle2is"), 2);
+}
+
+static void test_donate_not_owner(void **state)
+{
+	(void)state;
+	donate(VM0, P(1), SZ_4K);
+	/* Already given: to anyone, the same VM included. */
+	assert_int_equal(ciee_donate(VM0, P(1), SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_donate(VM1, P(1), SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_donate(TEE0, P(1), SZ_4K), CIEE_ERR_NOT_OWNER);
+	/* All or nothing: a range with one given page changes nothing. */
+	assert_int_equal(ciee_donate(TEE0, P(0), 3 * SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(owner(P(0)), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_VM, VM0));
+	assert_int_equal(owner(P(2)), OWNER(OWN_FREE, 0));
+	assert_s1_rw_xn(P(0));
+	assert_s1_rw_xn(P(2));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	/* Hypervisor text, the CIEE, the CIEE data region: never donated. */
+	assert_int_equal(ciee_donate(TEE0, PLAT_HYP_BASE, SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_donate(VM0, PLAT_CIEE_BASE, SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_donate(TEE0, PLAT_PT_POOL_BASE, SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_s1_rx(PLAT_HYP_BASE);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+static void test_donate_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_donate(5, P(0), SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_donate(CIEE_MAX_VMS, P(0), SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_donate(VM0, P(0) + 0x10, SZ_4K), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_donate(VM0, P(0), 0), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_donate(VM0, P(0), 0x800), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_donate(VM0, PLAT_SECURE_RAM_BASE, SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_donate(TEE0, RAM_END - SZ_4K, 2 * SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_donate(TEE0, PLAT_NS_RAM_BASE - SZ_4K, 2 * SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_donate(TEE0, 0xfffffffffffff000UL, 2 * SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(owner(P(0)), OWNER(OWN_FREE, 0));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* ------------------------------------------------------------ RECLAIM */
+
+static void test_reclaim_vm_page(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	fill(P(0), 0x5a);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	/* The hypervisor could read it all along: nothing to scrub. */
+	assert_true(all_bytes(P(0), 0x5a));
+	assert_s1_rw_xn(P(0));
+	/* The VM's TLB entries go, and its TEE's, which may have shared it. */
+	assert_int_equal(fake_tlbi_count(NULL), 2);
+	assert_s2_flush(0, VM0);
+	assert_s2_flush(1, TEE0);
+	assert_int_equal(fake_read_sysreg("vttbr_el2"), 0);
+
+	/* A guest without a TEE: only its own. */
+	create_guest(4);
+	donate(4, P(1), SZ_4K);
+	map(4, IPA_VM, P(1), SZ_4K, R | W);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(4, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+	assert_s2_flush(0, 4);
+}
+
+static void test_reclaim_tee_page(void **state)
+{
+	(void)state;
+	donate(TEE0, P(0), 2 * SZ_4K);
+	map(TEE0, IPA_TEE, P(0), 2 * SZ_4K, R | W);
+	fill(P(0), 0xa5);
+	fill(P(1), 0x3c);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_HYP, 0));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + SZ_4K, NULL), 0);
+	/* Zeroed before the hypervisor sees it again, read-write, XN. */
+	assert_true(all_bytes(P(0), 0));
+	assert_true(all_bytes(P(1), 0));
+	assert_s1_rw_xn(P(0));
+	assert_s1_rw_xn(P(1));
+	/* The TEE's TLB entries go; the hypervisor only gained mappings. */
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+	assert_s2_flush(0, TEE0);
+	/* Given back to the hypervisor, it may be donated again. */
+	donate(VM0, P(0), SZ_4K);
+}
+
+static void test_reclaim_vm_page_shared_with_tee(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(0), SZ_4K, R | W);
+	fill(P(0), 0x77);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_OK);
+	/* Gone from both: the TEE cannot keep a page the VM lost. */
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_true(all_bytes(P(0), 0x77));
+	assert_int_equal(fake_tlbi_count(NULL), 2);
+	assert_s2_flush(0, VM0);
+	assert_s2_flush(1, TEE0);
+	/* The VM's other page, which the TEE does not map, is untouched. */
+	assert_int_equal(s2_pa(VM0, IPA_VM + SZ_4K, NULL), P(1));
+}
+
+/* The TEE maps its own page at an IPA where its VM has a page: untouched. */
+static void test_reclaim_tee_alias_ipa(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	donate(TEE0, P(4), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(4), SZ_4K, R | W);
+	fill(P(4), 0x11);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(4));
+	assert_true(all_bytes(P(4), 0x11));
+	assert_int_equal(owner(P(4)), OWNER(OWN_TEE, TEE0));
+}
+
+static void test_reclaim_not_mapped(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_ERR_NOT_MAPPED);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, SZ_4K), CIEE_ERR_NOT_MAPPED);
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+static void test_reclaim_not_owner(void **state)
+{
+	(void)state;
+	/* Device memory is nobody's to give back. */
+	map(VM0, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	assert_int_equal(ciee_reclaim(VM0, IPA_UART, SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), PLAT_UART0_BASE);
+
+	/* A TEE cannot reclaim its VM's page through its own mapping. */
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(0), SZ_4K, R | W);
+	fill(P(0), 0x42);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_VM, SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(0));
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_true(all_bytes(P(0), 0x42));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+static void test_reclaim_all_or_nothing(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	/* Second page not mapped. */
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 2 * SZ_4K), CIEE_ERR_NOT_MAPPED);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	/* Second page not the VM's. */
+	map(VM0, IPA_VM + SZ_4K, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 2 * SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+
+	/* A TEE's first page is neither scrubbed nor handed back. */
+	donate(VM0, P(1), SZ_4K);
+	donate(TEE0, P(4), SZ_4K);
+	map(VM0, IPA_VM + 0x10000 + SZ_4K, P(1), SZ_4K, R | W);
+	map(TEE0, IPA_VM + 0x10000, P(4), SZ_4K, R | W);
+	map(TEE0, IPA_VM + 0x10000 + SZ_4K, P(1), SZ_4K, R | W);
+	fill(P(4), 0x99);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_VM + 0x10000, 2 * SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_true(all_bytes(P(4), 0x99));
+	assert_int_equal(owner(P(4)), OWNER(OWN_TEE, TEE0));
+	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x10000, NULL), P(4));
+	assert_false(s1_get(P(4), NULL));
+	/* The donation to the TEE flushed; no refused call did. */
+	assert_int_equal(fake_tlbi_count(NULL), 1);
+	assert_int_equal(fake_tlbi_count("alle2is"), 1);
+}
+
+static void test_reclaim_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_reclaim(5, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_reclaim(CIEE_MAX_VMS, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM + 8, SZ_4K), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 0), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 0x10), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_reclaim(VM0, 0xfffffffffffff000UL, 2 * SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_reclaim(VM0, 0, PLAT_NS_RAM_SIZE + SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* ------------------------------------------------------------ HYP_MAP */
+
+static void test_hyp_map_device(void **state)
+{
+	uint64_t d;
+
+	(void)state;
+	assert_int_equal(ciee_hyp_map(DEV_FREE, 2 * SZ_4K, R | W | DEV), CIEE_OK);
+	assert_true(s1_get(DEV_FREE + SZ_4K, &d));
+	assert_true(d & PTE_XN);
+	assert_false(d & PTE_S1_AP_RO);
+	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
+	/* Read-only, and device memory whether or not the flag says so. */
+	assert_int_equal(ciee_hyp_map(DEV_FREE + 0x10000, SZ_4K, R), CIEE_OK);
+	assert_true(s1_get(DEV_FREE + 0x10000, &d));
+	assert_true(d & PTE_S1_AP_RO);
+	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
+	/* Above RAM (e.g. PCIe windows). */
+	assert_int_equal(ciee_hyp_map(RAM_END, SZ_4K, R | W | DEV), CIEE_OK);
+	/* Only gains: nothing to invalidate. */
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+static void test_hyp_map_ram(void **state)
+{
+	(void)state;
+	donate(TEE0, P(0), SZ_4K);
+	donate(VM0, P(1), SZ_4K);
+	assert_int_equal(ciee_hyp_map(P(0), SZ_4K, R | W | DEV), CIEE_ERR_TEE_PAGE);
+	assert_int_equal(ciee_hyp_map(P(0), SZ_4K, R), CIEE_ERR_TEE_PAGE);
+	assert_false(s1_get(P(0), NULL));
+	assert_int_equal(ciee_hyp_map(PLAT_CIEE_DATA_BASE, SZ_4K, R), CIEE_ERR_CIEE_PAGE);
+	assert_int_equal(ciee_hyp_map(PLAT_CIEE_BASE + CIEE_TEXT, SZ_4K, R), CIEE_ERR_CIEE_PAGE);
+	assert_false(s1_get(PLAT_CIEE_DATA_BASE, NULL));
+	/* Pages it may see are already mapped, once: no aliases, no device alias. */
+	assert_int_equal(ciee_hyp_map(P(2), SZ_4K, R | W | DEV), CIEE_ERR_MAP);
+	assert_int_equal(ciee_hyp_map(P(1), SZ_4K, R | W), CIEE_ERR_MAP);
+	assert_int_equal(ciee_hyp_map(HYP_DATA, SZ_4K, R | W), CIEE_ERR_MAP);
+	assert_int_equal(ciee_hyp_map(PLAT_HYP_BASE, SZ_4K, R), CIEE_ERR_MAP);
+	/* Overlapping RAM from outside. */
+	assert_int_equal(ciee_hyp_map(PLAT_NS_RAM_BASE - SZ_4K, 2 * SZ_4K, R | W | DEV),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_hyp_map(RAM_END - SZ_4K, 2 * SZ_4K, R | W | DEV), CIEE_ERR_RANGE);
+	assert_false(s1_get(PLAT_NS_RAM_BASE - SZ_4K, NULL));
+	assert_false(s1_get(RAM_END, NULL));
+}
+
+static void test_hyp_map_perm(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, R | X | DEV), CIEE_ERR_PERM);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, R | X), CIEE_ERR_PERM);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, W | DEV), CIEE_ERR_PERM);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, DEV), CIEE_ERR_PERM);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, 0), CIEE_ERR_PERM);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, R | 0x10), CIEE_ERR_PERM);
+	/* Checked before ownership: a TEE page with X is a PERM refusal. */
+	donate(TEE0, P(0), SZ_4K);
+	assert_int_equal(ciee_hyp_map(P(0), SZ_4K, R | X), CIEE_ERR_PERM);
+	assert_false(s1_get(DEV_FREE, NULL));
+}
+
+static void test_hyp_map_args(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_hyp_map(DEV_FREE + 0x10, SZ_4K, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, 0, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_hyp_map(DEV_FREE, 0x800, R), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_hyp_map(1UL << PT_S2_VA_BITS, SZ_4K, R), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_hyp_map((1UL << PT_S2_VA_BITS) - SZ_4K, 2 * SZ_4K, R),
+			 CIEE_ERR_RANGE);
+	assert_int_equal(ciee_hyp_map(0xfffffffffffff000UL, 2 * SZ_4K, R), CIEE_ERR_RANGE);
+	/* Already mapped at boot: the table builder refuses to replace it. */
+	assert_int_equal(ciee_hyp_map(PLAT_UART0_BASE, SZ_4K, R | W | DEV), CIEE_ERR_MAP);
+	/* The last page below the 39-bit limit is fine. */
+	assert_int_equal(ciee_hyp_map((1UL << PT_S2_VA_BITS) - SZ_4K, SZ_4K, R), CIEE_OK);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static void test_smm_is_call(void **state)
+{
+	uint64_t c;
+
+	(void)state;
+	for (c = 0; c <= CIEE_CALL_MAX + 4; c++) {
+		bool want = c == CIEE_CALL_VM_CREATE || c == CIEE_CALL_S2_MAP ||
+			    c == CIEE_CALL_S2_UNMAP || c == CIEE_CALL_DONATE ||
+			    c == CIEE_CALL_RECLAIM || c == CIEE_CALL_HYP_MAP;
+
+		assert_int_equal(smm_is_call(c), want);
+		if (!want)
+			assert_int_equal(smm_dispatch(c, VM0, 0, 0, 0, 0), CIEE_ERR_BAD_CALL);
+	}
+	assert_false(smm_is_call(UINT64_MAX));
+	assert_false(smm_is_call(VTZ_SMC_SMM_BASE | CIEE_CALL_S2_MAP));
+	assert_int_equal(smm_dispatch(UINT64_MAX, 0, 0, 0, 0, 0), CIEE_ERR_BAD_CALL);
+}
+
+/* Each call reaches its handler with its arguments in order. */
+static void test_smm_dispatch(void **state)
+{
+	(void)state;
+	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, VM0, CIEE_VM_KIND_GUEST, 0, 0, 0),
+			 CIEE_OK);
+	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, TEE0, CIEE_VM_KIND_TEE, VM0, 0, 0),
+			 CIEE_OK);
+	assert_int_equal(ciee_vm_get(TEE0)->partner, VM0);
+	assert_int_equal(smm_dispatch(CIEE_CALL_DONATE, VM0, P(0), SZ_4K, 0, 0), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(smm_dispatch(CIEE_CALL_S2_MAP, VM0, IPA_VM, P(0), SZ_4K, R), CIEE_OK);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_int_equal(smm_dispatch(CIEE_CALL_S2_MAP, VM0, IPA_VM + SZ_4K, P(0), SZ_4K, W),
+			 CIEE_ERR_PERM);
+	assert_int_equal(smm_dispatch(CIEE_CALL_S2_UNMAP, VM0, IPA_VM, SZ_4K, 0, 0), CIEE_OK);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	map(VM0, IPA_VM, P(0), SZ_4K, R);
+	assert_int_equal(smm_dispatch(CIEE_CALL_RECLAIM, VM0, IPA_VM, SZ_4K, 0, 0), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(smm_dispatch(CIEE_CALL_HYP_MAP, DEV_FREE, SZ_4K, R | DEV, 0, 0), CIEE_OK);
+	assert_true(s1_get(DEV_FREE, NULL));
+}
+
+static void test_own_err(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_own_err(-OWN_ERR_RANGE), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_own_err(-OWN_ERR_ALIGN), CIEE_ERR_ALIGN);
+	assert_int_equal(ciee_own_err(-OWN_ERR_NOT_OWNER), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_own_err(-OWN_ERR_TEE_PAGE), CIEE_ERR_TEE_PAGE);
+	assert_int_equal(ciee_own_err(-OWN_ERR_PT_PAGE), CIEE_ERR_PT_PAGE);
+	assert_int_equal(ciee_own_err(-OWN_ERR_CIEE_PAGE), CIEE_ERR_CIEE_PAGE);
+	assert_int_equal(ciee_own_err(-OWN_ERR_OTHER_VM), CIEE_ERR_OTHER_VM);
+	assert_int_equal(ciee_own_err(-OWN_ERR_PERM), CIEE_ERR_PERM);
+	/* Internal errors never read as success, nor as a misleading reason. */
+	assert_int_equal(ciee_own_err(-OWN_ERR_BAD_OWNER), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_own_err(-OWN_ERR_TRANSITION), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_own_err(-OWN_ERR_STORAGE), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_own_err(-99), CIEE_ERR_NOT_OWNER);
+}
+
+#define T(fn) cmocka_unit_test_setup(fn, boot)
+#define TP(fn) cmocka_unit_test_setup(fn, boot_pairs)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_boot_ownership),
+		T(test_boot_hyp_stage1),
+		T(test_boot_bad_headers),
+		T(test_boot_real_images),
+		T(test_mmu_setup),
+		T(test_vm_create_ok),
+		T(test_vm_create_bad_vm),
+		T(test_vm_create_exists),
+		T(test_vm_create_bad_kind),
+		T(test_vm_create_tee_bad_partner),
+		T(test_vm_create_nomem),
+		TP(test_s2_map_ok),
+		TP(test_s2_map_bad_vm),
+		TP(test_s2_map_align),
+		TP(test_s2_map_range),
+		TP(test_s2_map_perm),
+		TP(test_s2_map_not_owner),
+		TP(test_s2_map_tee_page),
+		TP(test_s2_map_other_vm),
+		TP(test_s2_map_ciee_page),
+		TP(test_s2_map_pt_page),
+		TP(test_s2_map_ipa_mismatch),
+		TP(test_s2_map_tee_vm_page_not_exec),
+		TP(test_s2_map_device),
+		TP(test_s2_map_exists),
+		TP(test_s2_unmap_ok),
+		TP(test_s2_unmap_not_mapped),
+		TP(test_s2_unmap_args),
+		TP(test_donate_vm_ok),
+		TP(test_donate_tee_ok),
+		TP(test_donate_not_owner),
+		TP(test_donate_args),
+		TP(test_reclaim_vm_page),
+		TP(test_reclaim_tee_page),
+		TP(test_reclaim_vm_page_shared_with_tee),
+		TP(test_reclaim_tee_alias_ipa),
+		TP(test_reclaim_not_mapped),
+		TP(test_reclaim_not_owner),
+		TP(test_reclaim_all_or_nothing),
+		TP(test_reclaim_args),
+		TP(test_hyp_map_device),
+		TP(test_hyp_map_ram),
+		TP(test_hyp_map_perm),
+		TP(test_hyp_map_args),
+		T(test_smm_is_call),
+		T(test_smm_dispatch),
+		T(test_own_err),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
