@@ -89,7 +89,7 @@ IMAGES += $(OUT)/$(1).bin
 -include $$($(1)_OBJS:.o=.d)
 endef
 
-include monitor/build.mk ciee/build.mk hyp/build.mk tee/build.mk guests/bare/build.mk
+include monitor/build.mk ciee/build.mk hyp/build.mk tee/build.mk guests/bare/build.mk guests/bench/build.mk
 
 $(foreach img,$(IMAGE_NAMES),$(eval $(call image,$(img))))
 
@@ -145,3 +145,13 @@ tcb:
 attacks: all
 	@echo "[attacks] attack suite (GATE=$(GATE))"
 	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT)
+
+# -------------------------------------------------------------- benchmarks
+# Instructions per operation under -icount, both gates and native
+# TrustZone side by side (docs/performance.md, which it rewrites).
+.PHONY: bench
+bench: setup
+	$(Q)$(MAKE) --no-print-directory GATE=ciee images
+	$(Q)$(MAKE) --no-print-directory GATE=el3 images
+	@echo "[bench] instructions per operation (QEMU -icount shift=0)"
+	$(Q)$(PYTHON) scripts/vtz_bench.py --build-root $(BUILD)

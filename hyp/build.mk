@@ -31,3 +31,12 @@ IMAGE_NAMES += hyp-attack
 hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-attack_LDS := hyp/hyp.lds
+
+# The hypervisor with the stage-2 mapping benchmark (make bench): the
+# normal sources plus hyp/bench/, which defines the weak hook hyp/main.c
+# calls after the guest powers off, and the page-table code it uses for
+# its unchecked baseline.
+IMAGE_NAMES += hyp-bench
+hyp-bench_SRCS := $(hyp_SRCS) hyp/bench/bench.c policy/pgtable.c
+hyp-bench_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
+hyp-bench_LDS := hyp/hyp.lds

@@ -121,6 +121,8 @@ struct fdt_info;
 void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 		     const struct fdt_info *info) __attribute__((weak));
 void hyp_attack_secondary(uint64_t ctx, uint64_t requested) __attribute__((weak));
+/* Stage-2 mapping benchmark, defined only in hyp-bench.bin (hyp/bench/). */
+void hyp_bench_run(void) __attribute__((weak));
 
 void hyp_panic(const char *why) __attribute__((noreturn));
 void hyp_system_off(void) __attribute__((noreturn));

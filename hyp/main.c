@@ -170,6 +170,8 @@ void hyp_main(uint64_t dtb)
 			hyp_panic("cannot create vm1");
 		hyp_attacks_run(vm0, tee0, vm1, &info);
 	}
+	if (hyp_bench_run)
+		hyp_bench_run();
 	con_printf("all VMs powered off: system off\n");
 	hyp_system_off();
 }

@@ -1,0 +1,463 @@
+#!/usr/bin/python3
+"""Benchmark vTZ in instructions per operation, under QEMU -icount.
+
+With `-icount shift=0,align=off,sleep=off` every instruction advances QEMU's
+virtual clock by 2**0 = 1 ns, and the generic counter (CNTFRQ_EL0 =
+62.5 MHz, 16 ns per tick) then ticks once per 16 instructions, whatever
+mode executes them. The bench guest and the bench hypervisor print raw
+counter ticks; this script converts them, instructions = ticks * 16 /
+operations, and checks the conversion: the guest's timed loop with a NOP in
+place of the SMC must come out at its known 6 instructions per iteration.
+
+One boot per gate (GATE=ciee and GATE=el3, images in BUILD/ciee and
+BUILD/el3) measures, from the guest, a null call into its TEE and a trap the
+hypervisor answers itself, and, from the hypervisor, a stage-2 map + unmap
+through the gate and unchecked. A third boot measures the same null call on
+native TrustZone, if the native scenario exists. Prints `bench ...` lines
+and rewrites docs/performance.md. A benchmark, not a test: no thresholds;
+exits 1 only if a run fails (or its numbers cannot be trusted), 2 on a
+usage error.
+"""
+import argparse
+import concurrent.futures
+import datetime
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtz_run  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+# The bench boots: the bench guest and the hypervisor with the stage-2
+# benchmark hook. One CPU: under -icount every CPU's instructions advance
+# the one virtual clock, so a second CPU spinning anywhere (e.g. in the
+# monitor's WFE pen, which QEMU does not halt) would be counted too.
+vtz_run.SCENARIOS["bench"] = dict(guest="guest-bench.bin", hyp="hyp-bench.bin", smp=1)
+NATIVE_GUEST = "guest-bench-native.bin"
+
+ICOUNT_SHIFT = 0          # -icount shift=0: 2**0 ns per instruction
+EXPECTED_CNTFRQ = 62500000
+LOOP_INSNS = 6            # guests/bench/loop.S: mov, nop, eor, orr, subs, b.ne
+GATES = ("ciee", "el3")
+
+# Targets (docs/performance.md); reported, never enforced.
+TARGET_NULL_VS_NATIVE = 1.0
+TARGET_MAP_VS_UNCHECKED = 1.5
+
+GUEST_FREQ = re.compile(r"bench-guest: cntfrq (\d+)")
+GUEST_LINE = re.compile(r"bench-guest: (\S+) calls (\d+) ticks (\d+) bad (0x[0-9a-f]+)")
+HYP_FREQ = re.compile(r"bench-hyp: cntfrq (\d+)")
+HYP_LINE = re.compile(r"bench-hyp: s2-map (checked|unchecked) pages (\d+) map-ticks (\d+) "
+                      r"unmap-ticks (\d+) errors (\d+)")
+HYP_GATE = re.compile(r"bench-hyp: gate-only calls (\d+) ticks (\d+) errors (\d+)")
+
+
+class BenchError(Exception):
+    pass
+
+
+def ns_per_tick(freq):
+    if freq != EXPECTED_CNTFRQ:
+        raise BenchError("CNTFRQ_EL0 is %d Hz, not %d: the tick-to-instruction conversion "
+                         "would be wrong" % (freq, EXPECTED_CNTFRQ))
+    return 10 ** 9 // freq
+
+
+def insns(ticks, ops, freq):
+    """Instructions per operation: ticks * (ns per tick) / (ns per instruction) / ops."""
+    return ticks * ns_per_tick(freq) / (2 ** ICOUNT_SHIFT) / ops
+
+
+def with_icount(cmd):
+    """Check the command has -icount shift=0 (qemu_command's icount=True), or add it."""
+    if "-icount" not in cmd:
+        cmd = cmd + ["-icount", "shift=%d,align=off,sleep=off" % ICOUNT_SHIFT]
+    i = cmd.index("-icount")
+    if not cmd[i + 1].startswith("shift=%d," % ICOUNT_SHIFT):
+        raise BenchError("unexpected -icount %s" % cmd[i + 1])
+    return cmd
+
+
+def one_cpu(cmd):
+    cmd = list(cmd)
+    if "-smp" in cmd:
+        cmd[cmd.index("-smp") + 1] = "1"
+    return cmd
+
+
+def boot(cmd, timeout, verbose):
+    status, lines = vtz_run.run(cmd, timeout, echo=False)
+    if verbose or status != 0:
+        print("\n".join(lines), flush=True)
+    if status != 0:
+        raise BenchError("run failed with status %d: %s" % (status, " ".join(cmd)))
+    return lines
+
+
+def parse_guest(lines):
+    freq = [int(m.group(1)) for m in map(GUEST_FREQ.search, lines) if m]
+    if not freq:
+        raise BenchError("the bench guest printed no cntfrq line")
+    out = {}
+    for m in map(GUEST_LINE.search, lines):
+        if m:
+            name, calls, ticks, bad = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)
+            if int(bad, 16):
+                raise BenchError("guest %s: wrong replies (0x%s)" % (name, bad))
+            out[name] = insns(ticks, calls, freq[0])
+            out["calls"] = calls
+    for name in ("loop-only", "trap-only", "null-call"):
+        if name not in out:
+            raise BenchError("the bench guest printed no %s figure" % name)
+    # The conversion, checked against a loop of known length.
+    if abs(out["loop-only"] - LOOP_INSNS) > 0.05:
+        raise BenchError("conversion check failed: the %d-instruction loop measured %.3f "
+                         "instructions per iteration" % (LOOP_INSNS, out["loop-only"]))
+    return out
+
+
+def parse_hyp(lines):
+    freq = [int(m.group(1)) for m in map(HYP_FREQ.search, lines) if m]
+    if not freq:
+        raise BenchError("the bench hypervisor printed no cntfrq line")
+    out = {}
+    for m in map(HYP_LINE.search, lines):
+        if m:
+            kind, pages, mt, ut, errors = m.group(1), *map(int, m.groups()[1:])
+            if errors:
+                raise BenchError("hypervisor s2-map %s: %d operations failed" % (kind, errors))
+            out[kind] = dict(map=insns(mt, pages, freq[0]), unmap=insns(ut, pages, freq[0]),
+                             pages=pages)
+            out[kind]["pair"] = out[kind]["map"] + out[kind]["unmap"]
+    for kind in ("checked", "unchecked"):
+        if kind not in out:
+            raise BenchError("the bench hypervisor printed no s2-map %s figure" % kind)
+    for m in map(HYP_GATE.search, lines):
+        if m:
+            calls, ticks, errors = map(int, m.groups())
+            if errors:
+                raise BenchError("hypervisor gate-only: %d calls failed" % errors)
+            out["gate-only"] = insns(ticks, calls, freq[0])
+    if "gate-only" not in out:
+        raise BenchError("the bench hypervisor printed no gate-only figure")
+    return out
+
+
+def run_vtz(build, timeout, verbose):
+    cmd = with_icount(vtz_run.qemu_command(build, "bench", icount=True))
+    lines = boot(cmd, timeout, verbose)
+    return dict(guest=parse_guest(lines), hyp=parse_hyp(lines), cmd=cmd)
+
+
+def native_command(build):
+    """The native scenario's command with the bench guest in place of its
+    guest image, one CPU, and -icount; None (and why) if there is none."""
+    sc = vtz_run.SCENARIOS.get("native")
+    if sc is None:
+        return None, "no 'native' scenario in scripts/vtz_run.py"
+    bench_guest = os.path.join(build, NATIVE_GUEST)
+    if not os.path.exists(bench_guest):
+        return None, "%s is missing" % bench_guest
+    cmd = vtz_run.qemu_command(build, "native", icount=True)
+    theirs = os.path.join(build, sc.get("guest", ""))
+    if not sc.get("guest") or not any(theirs in a for a in cmd):
+        return None, "cannot find the native guest image in the native command"
+    cmd = [a.replace(theirs, bench_guest) for a in cmd]
+    return one_cpu(with_icount(cmd)), None
+
+
+def run_native(build, timeout, verbose):
+    cmd, why = native_command(build)
+    if cmd is None:
+        return dict(why=why)
+    lines = boot(cmd, timeout, verbose)
+    return dict(guest=parse_guest(lines), cmd=cmd)
+
+
+def ratio(a, b):
+    return a / b if b else None
+
+
+def fmt_ratio(r, what):
+    return "n/a %s" % what if r is None else "%.2fx %s" % (r, what)
+
+
+def figures(gates, vtz, native):
+    """Rows (figure, instructions or None, ratio text) in print order."""
+    rows = []
+    nat = native.get("guest")
+    nat_null = nat["null-call"] if nat else None
+    if nat:
+        rows.append(("loop-only native", nat["loop-only"], "the guest's loop alone"))
+        rows.append(("trap-only native", nat["trap-only"],
+                     "guest SMC answered by the monitor: SMCCC_VERSION"))
+        rows.append(("null-call native", nat_null, ""))
+    else:
+        rows.append(("null-call native", None, "not available: %s" % native["why"]))
+    for gate in gates:
+        g = vtz[gate]["guest"]
+        rows.append(("loop-only vtz-%s" % gate, g["loop-only"],
+                     "the guest's loop alone; conversion check, %d expected" % LOOP_INSNS))
+        rows.append(("trap-only vtz-%s" % gate, g["trap-only"],
+                     "guest SMC answered by the hypervisor: SMCCC_VERSION"))
+        rows.append(("null-call vtz-%s" % gate, g["null-call"],
+                     fmt_ratio(ratio(g["null-call"], nat_null), "native")))
+    un = vtz[gates[0]]["hyp"]["unchecked"]
+    rows.append(("s2-map unchecked", un["pair"], "map %.0f + unmap %.0f" % (un["map"], un["unmap"])))
+    for gate in gates:
+        rows.append(("gate-only vtz-%s" % gate, vtz[gate]["hyp"]["gate-only"],
+                     "the hypervisor's cheapest call the way S2_MAP travels: %s" % (
+                         "CPU_STATUS through the CIEE gate" if gate == "ciee" else
+                         "SMCCC_VERSION SMC to the monitor")))
+    for gate in gates:
+        h = vtz[gate]["hyp"]
+        c, u = h["checked"], h["unchecked"]
+        rows.append(("s2-map vtz-%s" % gate, c["pair"],
+                     "%s; map %.0f (%s) + unmap %.0f (%s)" % (
+                         fmt_ratio(ratio(c["pair"], u["pair"]), "unchecked"),
+                         c["map"], fmt_ratio(ratio(c["map"], u["map"]), "unchecked"),
+                         c["unmap"], fmt_ratio(ratio(c["unmap"], u["unmap"]), "unchecked"))))
+    return rows
+
+
+def line(name, value, note):
+    if value is None:
+        return "bench %s: %s" % (name, note)
+    return "bench %s: %.0f instructions%s" % (name, value, " (%s)" % note if note else "")
+
+
+def verdicts(gates, vtz, native):
+    out = []
+    nat = native.get("guest")
+    for gate in gates:
+        v = vtz[gate]["guest"]["null-call"]
+        if nat:
+            r = v / nat["null-call"]
+            out.append("null call, vtz-%s: %.2fx native (target <= %.1fx): %s" % (
+                gate, r, TARGET_NULL_VS_NATIVE, "met" if r <= TARGET_NULL_VS_NATIVE else
+                "NOT met"))
+        else:
+            out.append("null call, vtz-%s: not judged (native not available)" % gate)
+    for gate in gates:
+        h = vtz[gate]["hyp"]
+        r = h["checked"]["pair"] / h["unchecked"]["pair"]
+        out.append("stage-2 map+unmap, vtz-%s: %.2fx unchecked (target <= %.1fx): %s" % (
+            gate, r, TARGET_MAP_VS_UNCHECKED, "met" if r <= TARGET_MAP_VS_UNCHECKED else
+            "NOT met"))
+    return out
+
+
+def tool_version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                              timeout=10).stdout.splitlines()[0].strip()
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "unknown"
+
+
+DOC_HEAD = """\
+# vTZ performance
+
+Generated by `make bench` (`scripts/vtz_bench.py`) on {date}; do not edit by
+hand, run `make bench` again. QEMU: {qemu}. Source: {commit}.
+
+## What is measured
+
+Instructions per operation, counted by QEMU: every run uses
+`-icount shift=0,align=off,sleep=off`, so each executed instruction advances
+the virtual clock by 2^0 = 1 ns, at every exception level. The generic counter
+runs at CNTFRQ_EL0 = 62.5 MHz (checked from the guest and the hypervisor:
+16 ns per tick), so it ticks once every 16 instructions, deterministically
+(two runs give the same ticks). Hence
+
+    instructions per operation = ticks * 16 / operations
+
+checked in every run: the guest's timed loop with a NOP where the SMC goes
+measures {loop} instructions per iteration, as written in
+`guests/bench/loop.S`. Each figure is over {calls} calls (guest) or {pages}
+pages (hypervisor), after an untimed warm-up, so one tick of resolution is
+under 0.01 instruction per operation. Every reply is checked; a run with a
+wrong reply is a failed run.
+
+An instruction count is not a cycle count: exception entry and return, a
+TLB invalidation, a system-register write and an MMU switch each count as
+one instruction (or none, for exception entry) although on hardware they
+cost tens to hundreds of cycles, and caches and TLB misses do not show at
+all. The figures compare code paths; they do not predict wall time.
+
+- **null-call**: a guest's `SMC VTZ_SMC_TEE_NULL` (the TEE's silent null fast
+  call, `include/vtz/optee_abi.h`) and back. vTZ: the SMC traps to EL2
+  (HCR_EL2.TSC) into the CIEE's vectors, the hypervisor's run loop gets the
+  exit, asks the CIEE for `TEE_CALL`, the CIEE switches to the guest's own TEE
+  at its registered fast-call slot, the TEE answers with `CALL_DONE`, the CIEE
+  copies the reply and switches back, the hypervisor re-enters the guest with
+  `VCPU_RUN`. Native: the guest's SMC goes to the EL3 monitor, which enters
+  the same TEE kernel at S-EL1 and returns its reply (no hypervisor).
+  Includes the guest's own loop (the loop-only figure).
+- **trap-only**: the same loop calling `SMCCC_VERSION`, which the hypervisor
+  answers itself (natively, the monitor): the cost of leaving and re-entering
+  the guest without the TEE. null-call minus trap-only is what the TEE world
+  switch adds.
+- **s2-map**: one stage-2 mapping of a 4 KiB page **plus its matching unmap**
+  (the two are timed in separate passes and shown separately), measured in the
+  hypervisor (`hyp/bench/bench.c`) with CNTPCT_EL0 over {pages} distinct pages
+  donated to a VM, mapped at distinct IPAs. *vtz-ciee*: `S2_MAP`/`S2_UNMAP`
+  through the CIEE gate (ownership check, translation-table write by the CIEE,
+  TLB invalidation for the VM's VMID on unmap). *vtz-el3*: the same policy code
+  in the monitor, each operation an SMC. *unchecked*: the baseline of a
+  conventional hypervisor: `pt_map`/`pt_unmap` of `policy/pgtable.c` called
+  directly on a stage-2 table in the hypervisor's own memory, with `DSB ISHST`
+  after a map and KVM's per-IPA flush (`TLBI IPAS2E1IS`, `TLBI VMALLE1IS`, DSBs,
+  ISB) after an unmap; no ownership check, no gate, no lock.
+
+Every boot runs one CPU: under -icount the virtual clock advances with every
+CPU's instructions, and a second CPU spinning in a pen would be counted.
+
+## Targets and results
+
+Our targets: a null call through vTZ costs at most **1.0x** the same call on
+native TrustZone, and a stage-2 map (+ unmap) through the CIEE at most **1.5x**
+an unchecked one. They are reported here and by `make bench`, never enforced:
+the benchmark fails only if a run fails.
+
+| figure | instructions per operation | ratio / note |
+|---|---:|---|
+"""
+
+DOC_TAIL = """
+## Where the cost goes
+
+{analysis}
+
+## Targets
+
+| target | result |
+|---|---|
+{targets}
+
+## How to reproduce
+
+```sh
+make bench            # builds both gates, boots {boots} QEMU runs, prints the
+                      # `bench ...` lines and rewrites this file
+```
+
+QEMU commands used (from `scripts/vtz_run.py`'s `qemu_command`):
+
+{commands}
+"""
+
+
+def analysis(gates, vtz, native):
+    """Bullet points splitting each figure into its parts, from the numbers."""
+    out = []
+    nat = native.get("guest")
+    for gate in gates:
+        g = vtz[gate]["guest"]
+        out.append("- null-call vtz-%s: %.0f = %.0f for leaving and re-entering the guest "
+                   "through the hypervisor (trap-only, which includes the %.0f-instruction "
+                   "loop) + %.0f for the CIEE's switch into the TEE and back, the TEE's "
+                   "own work included." % (gate, g["null-call"], g["trap-only"], g["loop-only"],
+                                          g["null-call"] - g["trap-only"]))
+    if nat:
+        out.append("- null-call native: %.0f = %.0f for the SMC to the monitor and back "
+                   "(trap-only) + %.0f for the monitor's switch into the TEE at S-EL1 and "
+                   "back." % (nat["null-call"], nat["trap-only"],
+                              nat["null-call"] - nat["trap-only"]))
+    else:
+        out.append("- null-call native: not measured (%s)." % native["why"])
+    for gate in gates:
+        h = vtz[gate]["hyp"]
+        extra = h["checked"]["pair"] - h["unchecked"]["pair"]
+        gate_cost = 2 * h["gate-only"]
+        out.append("- s2-map vtz-%s: %.0f more than unchecked per map+unmap; %.0f of them "
+                   "are the channel itself (2 x gate-only: %s entry and exit), the other "
+                   "%.0f the ownership check, the SMM lock, argument checks and the "
+                   "VMID-wide TLB flush with its checked VTTBR_EL2 writes." % (
+                       gate, extra, gate_cost,
+                       "the CIEE gate's" if gate == "ciee" else "the SMC's",
+                       extra - gate_cost))
+    return "\n".join(out)
+
+
+def write_doc(path, rows, verdict_lines, runs, calls, pages, notes):
+    commit = tool_version(["git", "rev-parse", "--short", "HEAD"])
+    dirty = tool_version(["git", "status", "--porcelain", "--untracked-files=no"])
+    if commit != "unknown" and dirty not in ("unknown", ""):
+        commit += " (with uncommitted changes)"
+    text = DOC_HEAD.format(date=datetime.date.today().isoformat(),
+                           qemu=tool_version(["qemu-system-aarch64", "--version"]),
+                           commit=commit, loop=LOOP_INSNS, calls=calls, pages=pages)
+    for name, value, note in rows:
+        text += "| %s | %s | %s |\n" % (name, "%.1f" % value if value is not None else "-", note)
+    targets = []
+    for v in verdict_lines:
+        what, _, res = v.partition(": ")
+        targets.append("| %s | %s |" % (what, res))
+    commands = "\n".join("- %s: `%s`" % (name, " ".join(os.path.relpath(a, ROOT)
+                                                         if os.path.exists(a) else a
+                                                         for a in cmd))
+                         for name, cmd in runs)
+    text += DOC_TAIL.format(targets="\n".join(targets), boots=len(runs), commands=commands,
+                            analysis=notes)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build-root", default="build",
+                    help="directory holding ciee/ and el3/ images (default build)")
+    ap.add_argument("--gate", action="append", choices=GATES,
+                    help="measure only this gate (repeatable; default both); "
+                         "docs are then not rewritten")
+    ap.add_argument("--no-native", action="store_true", help="skip the native run")
+    ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "performance.md"),
+                    help="file to rewrite with the results (default docs/performance.md)")
+    ap.add_argument("--no-doc", action="store_true", help="do not rewrite the doc")
+    ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("-v", "--verbose", action="store_true", help="show every console line")
+    args = ap.parse_args()
+
+    gates = tuple(g for g in GATES if not args.gate or g in args.gate)
+    builds = {g: os.path.join(args.build_root, g) for g in gates}
+    native_build = builds[gates[0]]
+    print("bench conversion: -icount shift=%d => %d ns per instruction; CNTFRQ_EL0 = %d Hz "
+          "=> %d ns per tick; instructions = ticks * %d / operations"
+          % (ICOUNT_SHIFT, 2 ** ICOUNT_SHIFT, EXPECTED_CNTFRQ, 10 ** 9 // EXPECTED_CNTFRQ,
+             10 ** 9 // EXPECTED_CNTFRQ // 2 ** ICOUNT_SHIFT), flush=True)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            futs = {g: pool.submit(run_vtz, builds[g], args.timeout, args.verbose)
+                    for g in gates}
+            nat_fut = None if args.no_native else pool.submit(
+                run_native, native_build, args.timeout, args.verbose)
+            vtz = {g: futs[g].result() for g in gates}
+            native = nat_fut.result() if nat_fut else dict(why="skipped (--no-native)")
+    except (BenchError, ValueError, FileNotFoundError) as e:
+        print("bench: FAILED: %s" % e, file=sys.stderr)
+        return 1
+
+    rows = figures(gates, vtz, native)
+    for r in rows:
+        print(line(*r))
+    vl = verdicts(gates, vtz, native)
+    for v in vl:
+        print("bench target: %s" % v)
+    if not args.no_doc and not args.gate:
+        runs = [("vtz-%s" % g, vtz[g]["cmd"]) for g in gates]
+        if "cmd" in native:
+            runs.append(("native", native["cmd"]))
+        write_doc(args.doc, rows, vl, runs, calls=vtz[gates[0]]["guest"]["calls"],
+                  pages=vtz[gates[0]]["hyp"]["checked"]["pages"],
+                  notes=analysis(gates, vtz, native))
+        print("bench: results written to %s" % os.path.relpath(args.doc, os.getcwd()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
