@@ -8,3 +8,38 @@ monitor_LDS := monitor/monitor.lds
 ifeq ($(GATE),el3)
 monitor_SRCS += monitor/smm_el3.c policy/pgtable.c policy/ownership.c
 endif
+
+# Native TrustZone (issue 4): monitor-native runs the TEE at S-EL1 as its
+# opteed dispatcher, with no CIEE and no hypervisor. native.c takes the
+# place of main.c and scrub.c; vectors.S and psci.c are shared, built with
+# -DVTZ_NATIVE into their own objects (the shorter stem wins over the
+# generic $(OUT)/fs/%.o rule).
+$(OUT)/fs/native/monitor/%.o: monitor/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (native)"
+	$(Q)$(CC) $(FS_CFLAGS) -DVTZ_NATIVE -MMD -MP -c $< -o $@
+
+$(OUT)/fs/native/monitor/%.o: monitor/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (native)"
+	$(Q)$(CC) $(FS_ASFLAGS) -DVTZ_NATIVE -MMD -MP -c $< -o $@
+
+IMAGE_NAMES += monitor-native
+monitor-native_SRCS := monitor/entry.S monitor/native.c monitor/tee_dispatch.c \
+	monitor/tee_switch.S monitor/power.c lib/exc_report.c policy/smc_class.c $(LIB_SRCS)
+monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native/monitor/psci.o
+monitor-native_LDS := monitor/monitor.lds
+
+# The flash images: the native monitor, then the TEE at 1 MiB (QEMU can
+# only preload non-secure RAM, so the TEE travels in secure flash).
+# flash-native-tee-fault.bin carries tee-test.bin, the TEE with test hooks.
+$(OUT)/flash-native.bin: $(OUT)/monitor-native.bin $(OUT)/tee.bin monitor/mkflash.py
+	@echo "  FLASH   $@"
+	$(Q)$(PYTHON) monitor/mkflash.py $@ $(OUT)/monitor-native.bin $(OUT)/tee.bin
+
+$(OUT)/flash-native-tee-fault.bin: $(OUT)/monitor-native.bin $(OUT)/tee-test.bin \
+		monitor/mkflash.py
+	@echo "  FLASH   $@"
+	$(Q)$(PYTHON) monitor/mkflash.py $@ $(OUT)/monitor-native.bin $(OUT)/tee-test.bin
+
+IMAGES += $(OUT)/flash-native.bin $(OUT)/flash-native-tee-fault.bin

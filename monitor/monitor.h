@@ -40,6 +40,38 @@ void scrub_before_reset(void);
 /* Zero [base, end); both 64-byte aligned. Plain stores, MMU off (entry.S). */
 void monitor_zero(uint64_t base, uint64_t end);
 
+/*
+ * Native TrustZone (monitor-native, VTZ_NATIVE): no CIEE, no hypervisor;
+ * the TEE runs at S-EL1 and this monitor is its opteed dispatcher.
+ * flash-native.bin (monitor/mkflash.py) = this monitor, then at
+ * NATIVE_TEE_FLASH_HDR a struct native_tee_hdr, then tee.bin at
+ * NATIVE_TEE_FLASH_BASE. The monitor copies the TEE to NATIVE_TEE_BASE,
+ * its link address (tee/tee.lds), above the monitor's own secure MiB.
+ */
+#define NATIVE_FLASH_SIZE 0x04000000UL
+#define NATIVE_TEE_FLASH_HDR 0x000ff000UL
+#define NATIVE_TEE_FLASH_BASE 0x00100000UL
+#define NATIVE_TEE_MAGIC 0x31304545545a5476UL /* "vTZTEE01" little-endian */
+#define NATIVE_TEE_BASE 0x0e100000UL
+#define NATIVE_TEE_SIZE 0x00f00000UL /* to the end of secure RAM */
+/* The normal world's image, loaded by QEMU above its DTB. */
+#define NATIVE_NS_ENTRY 0x48000000UL
+
+struct native_tee_hdr {
+	uint64_t magic;
+	uint64_t size; /* bytes of tee.bin */
+};
+
+/* SCR_EL3 for each world, natively. No HCE: nothing at EL2 answers HVC. */
+#define NATIVE_SCR_NS (SCR_RES1 | SCR_NS | SCR_RW)
+#define NATIVE_SCR_SECURE (SCR_RES1 | SCR_RW)
+
+/* The TEE's dispatcher (tee_dispatch.c, tee_switch.S). */
+int tee_dispatch_boot(uint64_t base, uint64_t size);
+void tee_dispatch_call(struct smc_frame *f);
+uint64_t tee_world_enter(uint64_t *gprs);
+void monitor_enter_ns_el1(uint64_t entry, uint64_t x0) __attribute__((noreturn));
+
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));
 void monitor_panic(const char *why) __attribute__((noreturn));

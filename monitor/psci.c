@@ -211,7 +211,9 @@ static int is_implemented(uint32_t fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
+#ifndef VTZ_NATIVE
 	case PSCI_CPU_ON_AARCH64:
+#endif
 	case PSCI_AFFINITY_INFO_AARCH64:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
@@ -232,7 +234,18 @@ int64_t psci_handle(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, int *ha
 	case PSCI_FEATURES:
 		return is_implemented((uint32_t)a1) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 	case PSCI_CPU_ON_AARCH64:
+#ifdef VTZ_NATIVE
+		/*
+		 * Natively a started core would run the normal world without
+		 * the CIEE's warm entry, and our TEE has no cpu_on entry to
+		 * bring it up on that core: one CPU only.
+		 */
+		(void)a3;
+		(void)cpu_on;
+		return PSCI_RET_NOT_SUPPORTED;
+#else
 		return cpu_on(a1, a2, a3);
+#endif
 	case PSCI_AFFINITY_INFO_AARCH64:
 		return affinity_info(a1, a2);
 	case PSCI_SYSTEM_OFF:

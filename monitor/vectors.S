@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL3 exception vectors. Only SMCs from the lower (non-secure) ELs are
- * expected; everything else is reported and stops the system.
+ * expected, and natively (VTZ_NATIVE) the TEE's SMCs from S-EL1;
+ * everything else is reported and stops the system.
  */
 #include <arch/asm.h>
 
@@ -60,6 +61,15 @@ ENTRY(monitor_lower_sync)
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
 	str	x30, [sp, #240]
+#ifdef VTZ_NATIVE
+	/*
+	 * Native TrustZone: SCR_EL3.NS is 0 only while the TEE runs, so
+	 * this exception is the TEE's (an opteed return, or its death):
+	 * back to the dispatcher that entered it (tee_switch.S).
+	 */
+	mrs	x0, scr_el3
+	tbz	x0, #0, tee_world_exit
+#endif
 	mov	x0, sp
 	bl	monitor_handle_lower_sync
 	ldp	x0, x1, [sp, #0]

@@ -8,8 +8,10 @@ FATAL report, 2 on a usage or set-up error, 124 on a timeout.
 import argparse
 import os
 import select
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 # Where each image goes (include/vtz/platform.h).
@@ -19,7 +21,13 @@ LAYOUT = {
     "tee.bin": 0x40800000,
 }
 GUEST_ADDR = 0x40900000
-# scenario -> guest image, hypervisor image, CPUs, whether a reset reboots.
+# Native TrustZone: the normal world's image, at a physical address above
+# QEMU's DTB (monitor/monitor.h: NATIVE_NS_ENTRY).
+NATIVE_GUEST_ADDR = 0x48000000
+# The prefix the runner gives the secure UART's lines (natively, the TEE's).
+SECURE_UART_PREFIX = "[tee] "
+# scenario -> guest image, hypervisor image, CPUs, whether a reset reboots;
+# for native TrustZone, `native` names the flash image (monitor + TEE).
 SCENARIOS = {
     "default": dict(guest="guest.bin"),
     "guest-fault": dict(guest="guest-fault.bin"),
@@ -27,28 +35,56 @@ SCENARIOS = {
     # The attack suite: a hypervisor with attack hooks; spare CPUs for the
     # attacks that stop a CPU; a reset that reboots (the reset attack).
     "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", smp=4, reboot=True),
+    # The TEE with test hooks faults on request; later calls must fail.
+    "tee-fault": dict(guest="guest-tee-fault.bin", tee="tee-test.bin"),
+    # Native TrustZone, the baseline: the same TEE at S-EL1 behind the
+    # monitor, no CIEE, no hypervisor; one CPU (the TEE has no CPU_ON entry).
+    "native": dict(native="flash-native.bin", guest="guest-native.bin", smp=1),
+    # The TEE with test hooks faults on request; later calls must fail.
+    "native-tee-fault": dict(native="flash-native-tee-fault.bin",
+                             guest="guest-native-tee-fault.bin", smp=1),
 }
 
 
-def qemu_command(build, scenario, gdb=False, icount=False, hyp=None):
+def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
-    hyp-bad-*.bin in its place); by default the scenario's own."""
+    hyp-bad-*.bin in its place); by default the scenario's own.
+
+    Native scenarios give the secure UART (UART1, the TEE's console) its
+    own serial port, written to the file `secure_uart` (default
+    BUILD/uart1.log); run() streams it instead, each line prefixed [tee]."""
     if scenario not in SCENARIOS:
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
     sc = SCENARIOS[scenario]
-    hyp = hyp or sc.get("hyp", "hyp.bin")
-    images = {(hyp if name == "hyp.bin" else name): addr for name, addr in LAYOUT.items()}
-    images[sc["guest"]] = GUEST_ADDR
+    native = sc.get("native")
+    if native:
+        # No CIEE, no hypervisor, no staging copy of the TEE: it is in flash.
+        bios = native
+        images = {sc["guest"]: NATIVE_GUEST_ADDR}
+    else:
+        bios = "monitor.bin"
+        hyp = hyp or sc.get("hyp", "hyp.bin")
+        swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
+        images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
+        images[sc["guest"]] = GUEST_ADDR
     cmd = [
         "qemu-system-aarch64",
         "-M", "virt,secure=on,virtualization=on,gic-version=3",
         "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G",
         "-nographic",
     ]
+    if native:
+        # UART0 stays on stdio (with QEMU's monitor muxed in, as by default);
+        # UART1 is secure-only and needs a serial port of its own.
+        cmd += ["-serial", "mon:stdio", "-serial",
+                "file:" + (secure_uart or os.path.join(build, "uart1.log"))]
     if not sc.get("reboot"):
         cmd.append("-no-reboot")
-    cmd += ["-bios", os.path.join(build, "monitor.bin")]
+    path = os.path.join(build, bios)
+    if not os.path.exists(path):
+        raise FileNotFoundError("%s is missing: run `make` first" % path)
+    cmd += ["-bios", path]
     for name, addr in images.items():
         path = os.path.join(build, name)
         if not os.path.exists(path):
@@ -61,12 +97,34 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None):
     return cmd
 
 
+def secure_uart_file(cmd):
+    """Index in cmd of the second serial port's "file:PATH" (UART1), or None."""
+    serials = [i + 1 for i, a in enumerate(cmd[:-1]) if a == "-serial"]
+    if len(serials) >= 2 and cmd[serials[1]].startswith("file:"):
+        return serials[1]
+    return None
+
+
 def run(cmd, timeout, echo=True):
-    """Run QEMU, echo its output (unless echo is False), return (exit_status, lines)."""
+    """Run QEMU, echo its output (unless echo is False), return (exit_status, lines).
+
+    If cmd gives UART1 a file (native scenarios), that file is replaced by
+    a FIFO the runner reads as QEMU writes it: its lines are shown as they
+    come, prefixed with SECURE_UART_PREFIX."""
+    tmpdir = None
+    streams = {}  # fd -> [prefix, pending bytes]
+    i = secure_uart_file(cmd)
+    if i is not None:
+        tmpdir = tempfile.mkdtemp(prefix="vtz-uart1-")
+        fifo = os.path.join(tmpdir, "uart1")
+        os.mkfifo(fifo)
+        # Read-write, so the FIFO never reads as closed before QEMU opens it.
+        streams[os.open(fifo, os.O_RDWR | os.O_NONBLOCK)] = [SECURE_UART_PREFIX, b""]
+        cmd = cmd[:i] + ["file:" + fifo] + cmd[i + 1:]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
+    streams[proc.stdout.fileno()] = ["", b""]
     deadline = time.monotonic() + timeout
-    buf = b""
     lines = []
     fatal = False
 
@@ -75,32 +133,64 @@ def run(cmd, timeout, echo=True):
         if echo:
             print(msg, flush=True)
 
+    def take(fd, chunk, final=False):
+        nonlocal fatal
+        st = streams[fd]
+        st[1] += chunk
+        while b"\n" in st[1] or (final and st[1]):
+            raw, _, st[1] = st[1].partition(b"\n")
+            line = st[0] + raw.decode("utf-8", "replace").rstrip("\r")
+            say(line)
+            if "FATAL" in line:
+                fatal = True
+
+    def drain(fd):
+        """Whatever a secure-UART FIFO still holds, without blocking."""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except BlockingIOError:
+                return
+            if not chunk:
+                return
+            take(fd, chunk)
+
+    def close_streams():
+        for fd in list(streams):
+            if fd != proc.stdout.fileno():
+                drain(fd)
+                take(fd, b"", final=True)
+                os.close(fd)
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+    out_fd = proc.stdout.fileno()
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             proc.kill()
             proc.wait()
+            close_streams()
             say("[run] TIMEOUT: no power-off after %d s; QEMU killed" % timeout)
             return 124, lines
-        ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 4096)
+        ready, _, _ = select.select(list(streams), [], [], min(left, 0.5))
+        eof = False
+        # The secure UART first: its lines were written before this batch's
+        # normal-world reaction to them, as far as one read can tell.
+        for fd in sorted(ready, key=lambda fd: fd == out_fd):
+            if fd != out_fd:
+                drain(fd)
+                continue
+            chunk = os.read(fd, 4096)
             if not chunk:
-                break
-            buf += chunk
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                line = raw.decode("utf-8", "replace").rstrip("\r")
-                lines.append(line)
-                if echo:
-                    print(line, flush=True)
-                if "FATAL" in line:
-                    fatal = True
-        elif proc.poll() is not None:
+                eof = True
+            else:
+                take(fd, chunk)
+        if eof or (not ready and proc.poll() is not None):
             break
     proc.wait()
-    if buf:
-        say(buf.decode("utf-8", "replace"))
+    take(out_fd, b"", final=True)
+    close_streams()
     if fatal:
         say("[run] FAILED: a FATAL error was reported")
         return 1, lines
@@ -134,12 +224,18 @@ def main():
         return 0
     print("[run] booting scenario '%s': %s" % (args.scenario, " ".join(cmd)), flush=True)
     if args.gdb:
+        native = SCENARIOS[args.scenario].get("native")
         elfs = " ".join("-ex 'add-symbol-file %s'" % os.path.join(args.build, e)
-                        for e in ("ciee.elf", "hyp.elf", "tee.elf"))
+                        for e in (("tee.elf",) if native else ("ciee.elf", "hyp.elf", "tee.elf")))
         print("[run] QEMU is halted with a gdb server on :1234; in another terminal:\n"
               "[run]   gdb-multiarch %s %s -ex 'target remote :1234'\n"
               "[run] (quit QEMU with Ctrl-A x)"
-              % (os.path.join(args.build, "monitor.elf"), elfs), flush=True)
+              % (os.path.join(args.build, "monitor-native.elf" if native else "monitor.elf"),
+                 elfs), flush=True)
+        i = secure_uart_file(cmd)
+        if i is not None:
+            print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
+                  flush=True)
         return subprocess.call(cmd)
     status, _ = run(cmd, args.timeout)
     return status

@@ -75,9 +75,15 @@ ENTRY(tee_yield_entry)
 	call_entry tee_handle_yield
 END(tee_yield_entry)
 
-/* Stop for good: HVC is not a service the TEE uses, so its dispatcher kills it. */
+/*
+ * Stop for good. An SMC that is not an opteed return makes either
+ * dispatcher (EL3 natively, the CIEE as a guest TEE) stop the TEE, so
+ * this is the same in both homes. (HVC would not do: at S-EL1 without
+ * Secure EL2 it is UNDEFINED, i.e. an exception back into the TEE.)
+ */
 ENTRY(tee_dead)
-	hvc	#0xdead
+	mov_imm64 x0, TEESMC_VTZ_TEE_DEAD
+	smc	#0
 	b	tee_dead
 END(tee_dead)
 

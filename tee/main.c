@@ -54,6 +54,16 @@ void tee_handle_fast(struct tee_call_args *c)
 		c->a[2] = x1 ^ x2;
 		c->a[3] = VTZ_TEE_TAG | (calls & 0xffff);
 		break;
+#ifdef TEE_TEST_HOOKS
+	case VTZ_SMC_TEE_TEST_FAULT:
+		/*
+		 * An address beyond the physical address size: an address-size
+		 * fault at EL1 in either home (MMU off), taken by our own vectors.
+		 */
+		uart_printf(TEE_UART, "test hook: faulting on purpose\n");
+		c->a[0] = *(volatile uint64_t *)(1UL << 48);
+		break;
+#endif
 	case OPTEE_SMC_CALLS_UID:
 		c->a[0] = OPTEE_MSG_UID_0;
 		c->a[1] = OPTEE_MSG_UID_1;

@@ -7,7 +7,15 @@
 #include <lib/uart_printf.h>
 #include <vtz/platform.h>
 
-#define gprintf(...) uart_printf(PLAT_UART0_BASE, __VA_ARGS__)
+/*
+ * Under the hypervisor, its UART emulation prefixes our lines ("[vm0] ").
+ * Natively nothing sits between us and UART0, so the native builds say
+ * who they are themselves (-DGUEST_PREFIX='"[ns] "', guests/bare/build.mk).
+ */
+#ifndef GUEST_PREFIX
+#define GUEST_PREFIX ""
+#endif
+#define gprintf(fmt, ...) uart_printf(PLAT_UART0_BASE, GUEST_PREFIX fmt, ##__VA_ARGS__)
 
 struct smc_regs {
 	uint64_t x[8];

@@ -32,6 +32,12 @@
 #define VTZ_SMC_TEE_PING OPTEE_SMC_FAST_CALL_VAL(0xf000)
 /* The echo TA's fast path for benchmarks: returns x0 = OK, x1 = x1, nothing printed. */
 #define VTZ_SMC_TEE_NULL OPTEE_SMC_FAST_CALL_VAL(0xf001)
+/*
+ * Test builds of the TEE only (tee-test, TEE_TEST_HOOKS): fault inside
+ * the TEE, so tests can check what its dispatcher does with a dead TEE.
+ * The TEE that ships answers it UNKNOWN_FUNCTION like any unknown call.
+ */
+#define VTZ_SMC_TEE_TEST_FAULT OPTEE_SMC_FAST_CALL_VAL(0xf0fe)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
@@ -47,10 +53,20 @@
 #define TEESMC_OPTEED_RETURN_FIQ_DONE 0xbe000006
 #define TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE 0xbe000007
 #define TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE 0xbe000008
+/*
+ * vTZ: not a return value. A TEE that stops for good says so with this
+ * (owner 62, fast, function 0xdead): both dispatchers, the monitor's
+ * natively and the CIEE's, treat any SMC from the TEE that is not the
+ * return they expect as fatal for the TEE, so the TEE is stopped and its
+ * caller's call fails. HVC cannot serve: it is UNDEFINED at S-EL1 without
+ * Secure EL2.
+ */
+#define TEESMC_VTZ_TEE_DEAD 0xbe00dead
 #ifndef __ASSEMBLY__
 #define TEESMC_OPTEED_RV(func) SMCCC_CALL_VAL(1, 0, OPTEE_SMC_OWNER_TRUSTED_OS_OPTEED, func)
 _Static_assert(TEESMC_OPTEED_RV(0) == TEESMC_OPTEED_RETURN_ENTRY_DONE, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(5) == TEESMC_OPTEED_RETURN_CALL_DONE, "opteed encoding");
+_Static_assert(TEESMC_OPTEED_RV(0xdead) == TEESMC_VTZ_TEE_DEAD, "opteed encoding");
 #endif
 
 /*

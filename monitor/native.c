@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Native TrustZone (monitor-native, in place of main.c and scrub.c): the
+ * baseline vTZ is measured against. The same TEE image that runs as a
+ * guest TEE under the CIEE travels in secure flash with this monitor,
+ * is copied to secure RAM and runs at S-EL1 with this monitor as its
+ * opteed dispatcher (tee_dispatch.c). There is no CIEE and no hypervisor:
+ * the normal world starts at NS-EL1 and its SMCs come straight here.
+ */
+#include <stdbool.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <lib/exc_report.h>
+#include <lib/pl011.h>
+#include <policy/smc_class.h>
+#include <vtz/platform.h>
+#include <vtz/smccc.h>
+
+#include "monitor.h"
+
+/* Standard secure service functions 0x00-0x1f are PSCI (DEN0028 table 6-4). */
+#define PSCI_FUNC_LAST 0x1fU
+
+extern char monitor_vectors[];
+
+static void uart_write(const char *s, size_t n)
+{
+	pl011_write(PLAT_UART0_BASE, s, n);
+}
+
+void monitor_el3_init(void)
+{
+	write_sysreg(vbar_el3, (uint64_t)monitor_vectors);
+	write_sysreg(scr_el3, NATIVE_SCR_NS);
+	write_sysreg(cptr_el3, 0);
+	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
+	isb();
+}
+
+/*
+ * EL2 exists but nothing runs there: make it transparent for NS-EL1.
+ * HCR_EL2 = RW only (EL1 is AArch64; no stage 2, SMCs not trapped), no
+ * FP or timer traps, and MIDR/MPIDR read at EL1 as the real ones.
+ */
+static void el2_init(void)
+{
+	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(cnthctl_el2, 0x3); /* EL1PCTEN | EL1PCEN */
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(vttbr_el2, 0);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
+	write_sysreg(S3_4_C12_C9_5, 0xf); /* ICC_SRE_EL2: EL1 may use the GIC's sysregs */
+	isb();
+}
+
+/*
+ * QEMU cannot preload secure RAM: the TEE comes from flash. Checks the
+ * header monitor/mkflash.py wrote and returns the image's size.
+ */
+static uint64_t tee_load(void)
+{
+	const volatile struct native_tee_hdr *h = (const void *)NATIVE_TEE_FLASH_HDR;
+	const volatile uint64_t *src = (const void *)NATIVE_TEE_FLASH_BASE;
+	volatile uint64_t *dst = (void *)NATIVE_TEE_BASE;
+	uint64_t size, i;
+
+	if (h->magic != NATIVE_TEE_MAGIC)
+		monitor_panic("no TEE image in flash at 0x100000 (boot with -bios "
+			      "flash-native.bin, which `make images` builds)");
+	size = h->size;
+	if (!size || size > NATIVE_TEE_SIZE ||
+	    size > NATIVE_FLASH_SIZE - NATIVE_TEE_FLASH_BASE) {
+		con_printf("FATAL: TEE image refused: size 0x%lx in its flash header is not "
+			   "within its 0x%lx-byte secure RAM region\n", size, NATIVE_TEE_SIZE);
+		power_off();
+	}
+	/* Nothing of an earlier boot survives in the TEE's RAM (bss, stack). */
+	monitor_zero(NATIVE_TEE_BASE, NATIVE_TEE_BASE + NATIVE_TEE_SIZE);
+	/* MMU off, Device memory: aligned 8-byte accesses only. */
+	for (i = 0; i < (size + 7) / 8; i++)
+		dst[i] = src[i];
+	dsb(sy);
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb(sy);
+	isb();
+	return size;
+}
+
+void monitor_main(void)
+{
+	uint64_t generation, size;
+
+	/* Retire every pen state of an earlier boot (psci.c). */
+	psci_cold_boot(&generation);
+	pl011_init(PLAT_UART0_BASE);
+	console_init("mon", uart_write);
+	con_printf("vTZ monitor at EL3: secure RAM 0x%lx-0x%lx, native TrustZone (TEE at "
+		   "S-EL1, no CIEE, no hypervisor)\n",
+		   PLAT_SECURE_RAM_BASE, PLAT_SECURE_RAM_BASE + PLAT_SECURE_RAM_SIZE - 1);
+	if (!*(volatile uint32_t *)NATIVE_NS_ENTRY)
+		monitor_panic("no normal-world image at 0x48000000 (load guest-native.bin "
+			      "there with -device loader,file=guest-native.bin,addr=0x48000000)");
+	el2_init();
+	size = tee_load();
+	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
+		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
+	if (tee_dispatch_boot(NATIVE_TEE_BASE, size))
+		con_printf("the TEE did not complete its boot: continuing without it\n");
+	con_printf("entering the normal world at NS-EL1 at 0x%lx (HCR_EL2 = RW: no stage 2, "
+		   "SMCs go to EL3)\n", NATIVE_NS_ENTRY);
+	monitor_enter_ns_el1(NATIVE_NS_ENTRY, PLAT_DTB_BASE);
+}
+
+/*
+ * The normal world's SMCs: trusted-OS calls (owners 50..63) go to the TEE;
+ * SMCCC_VERSION and PSCI are the monitor's; nothing else is served.
+ */
+void monitor_handle_lower_sync(struct smc_frame *f)
+{
+	uint64_t esr = read_sysreg(esr_el3);
+	uint32_t fid = (uint32_t)f->x[0];
+	struct smc_fid d;
+	int handled = 0;
+	int64_t ret = SMCCC_NOT_SUPPORTED;
+
+	if (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_SMC64) {
+		report_exception("from a lower EL at EL3", esr, read_sysreg(elr_el3),
+				 read_sysreg(far_el3), read_sysreg(spsr_el3));
+		power_off();
+	}
+	if (smc_fid_decode(f->x[0], &d) == SMC_FID_OK) {
+		if (d.owner_class == SMC_OWNER_TRUSTED_OS) {
+			tee_dispatch_call(f);
+			return;
+		}
+		if (fid == SMCCC_VERSION) {
+			f->x[0] = SMCCC_VERSION_1_1;
+			return;
+		}
+		if (d.owner_class == SMC_OWNER_STD_SECURE && d.fast && d.func <= PSCI_FUNC_LAST)
+			ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+	}
+	if (!handled)
+		con_printf("refused SMC 0x%lx from the normal world: not a monitor or TEE "
+			   "service\n", f->x[0]);
+	f->x[0] = (uint64_t)ret;
+}
+
+void monitor_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)
+{
+	(void)kind;
+	report_exception("at EL3", esr, elr, far, spsr);
+	power_off();
+}
+
+/*
+ * SYSTEM_RESET (power.c): the TEE's secrets are in secure RAM, which QEMU
+ * keeps across a reset; zero its region (the next boot zeroes it again
+ * before copying the TEE in). Nothing secure lives in non-secure RAM.
+ */
+void scrub_before_reset(void)
+{
+	monitor_zero(NATIVE_TEE_BASE, NATIVE_TEE_BASE + NATIVE_TEE_SIZE);
+	con_printf("system reset: scrubbed the TEE's secure RAM 0x%lx-0x%lx\n",
+		   NATIVE_TEE_BASE, NATIVE_TEE_BASE + NATIVE_TEE_SIZE - 1);
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Native TrustZone: the EL3 monitor as the TEE's dispatcher, following
+ * TF-A's opteed. The TEE runs at S-EL1 and is entered only
+ *  (a) once at its image entry, until it answers ENTRY_DONE with its
+ *      vector table (which must lie inside its image), and
+ *  (b) at that table's fast or yield slot for a trusted-OS SMC of the
+ *      normal world, with the caller's x0..x7, until it answers
+ *      CALL_DONE; its x1..x4 become the caller's x0..x3.
+ * Any other exit (another SMC, TEESMC_VTZ_TEE_DEAD included, or any other
+ * exception that reaches EL3) stops the TEE for good, and the call fails
+ * with OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, as under the CIEE.
+ *
+ * AArch64 EL1 system registers are not banked between the worlds, so the
+ * monitor switches them on every entry and exit, as TF-A's context
+ * management does. The normal world's GPRs stay in the EL3 frame of its
+ * SMC (vectors.S) and are restored from there, so it gets back nothing of
+ * the TEE's but x0..x3.
+ *
+ * One CPU (CPU 0) runs the normal world and the TEE: the TEE has no
+ * cpu_on entry and the native monitor refuses CPU_ON.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/optee_abi.h>
+#include <vtz/vcpu_ctx.h>
+
+#include "monitor.h"
+
+/* EL1 state both worlds use: the CIEE's set, plus the EL1 physical timer. */
+struct el1_state {
+	struct el1_sysregs r;
+	uint64_t cntp_ctl, cntp_cval, mdscr;
+};
+
+enum tee_state {
+	TEE_ABSENT,
+	TEE_BOOTING, /* entered at its image entry, ENTRY_DONE due */
+	TEE_READY,   /* vector table registered, waiting for calls */
+	TEE_IN_CALL, /* entered at a slot, CALL_DONE due */
+	TEE_DEAD,    /* stopped; every call fails */
+};
+
+static struct {
+	enum tee_state state;
+	uint64_t base, size; /* its image in secure RAM */
+	uint64_t vectors;
+	uint64_t x[31];      /* x0..x30 while it is not running */
+	uint64_t elr;        /* where its last exit happened */
+	struct el1_state el1;
+} tee;
+
+/* The normal world's EL1 state while the TEE runs. */
+static struct el1_state ns_el1;
+
+static const struct el1_state el1_clean = { .r = { .sctlr = SCTLR_EL1_RES1 } };
+
+static void load_el1(const struct el1_state *e)
+{
+	const struct el1_sysregs *s = &e->r;
+
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(sp_el0, s->sp_el0);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	write_sysreg(csselr_el1, s->csselr);
+	write_sysreg(cntp_cval_el0, e->cntp_cval);
+	write_sysreg(cntp_ctl_el0, e->cntp_ctl);
+	write_sysreg(mdscr_el1, e->mdscr);
+}
+
+static void save_el1(struct el1_state *e)
+{
+	struct el1_sysregs *s = &e->r;
+
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->far = read_sysreg(far_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->par = read_sysreg(par_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	s->csselr = read_sysreg(csselr_el1);
+	e->cntp_ctl = read_sysreg(cntp_ctl_el0);
+	e->cntp_cval = read_sysreg(cntp_cval_el0);
+	e->mdscr = read_sysreg(mdscr_el1);
+}
+
+/*
+ * Run the TEE from pc at S-EL1h, interrupts masked, until it comes back
+ * to EL3; return ESR_EL3 of that exit. The normal world's EL3 return
+ * state (ELR/SPSR_EL3 of its SMC) and EL1 registers are kept around it.
+ */
+static uint64_t tee_run(uint64_t pc)
+{
+	uint64_t ns_elr = read_sysreg(elr_el3), ns_spsr = read_sysreg(spsr_el3);
+	uint64_t esr;
+
+	save_el1(&ns_el1);
+	load_el1(&tee.el1);
+	write_sysreg(scr_el3, NATIVE_SCR_SECURE);
+	write_sysreg(elr_el3, pc);
+	write_sysreg(spsr_el3, SPSR_EL1H | SPSR_DAIF_MASKED);
+	isb();
+	tee_world_enter(tee.x);
+	esr = read_sysreg(esr_el3);
+	tee.elr = read_sysreg(elr_el3);
+	save_el1(&tee.el1);
+	load_el1(&ns_el1);
+	write_sysreg(scr_el3, NATIVE_SCR_NS);
+	write_sysreg(elr_el3, ns_elr);
+	write_sysreg(spsr_el3, ns_spsr);
+	isb();
+	return esr;
+}
+
+static bool exit_is_smc(uint64_t esr, uint32_t fid)
+{
+	return ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 && (uint32_t)tee.x[0] == fid;
+}
+
+/* Stop the TEE for good; nothing of its state is kept. */
+static void tee_kill(const char *why, uint64_t esr)
+{
+	con_printf("TEE stopped: %s (x0=0x%lx EC=0x%02lx ESR=0x%lx ELR=0x%lx); trusted-OS "
+		   "calls now fail\n",
+		   why, tee.x[0], (esr >> ESR_EC_SHIFT) & ESR_EC_MASK, esr, tee.elr);
+	tee.state = TEE_DEAD;
+	memset(tee.x, 0, sizeof(tee.x));
+	tee.el1 = el1_clean;
+	tee.vectors = 0;
+}
+
+/* Why an exit that is not the expected return kills the TEE. */
+static const char *bad_exit(uint64_t esr)
+{
+	if (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_SMC64)
+		return "exception from S-EL1 that is not an SMC";
+	if ((uint32_t)tee.x[0] == TEESMC_VTZ_TEE_DEAD)
+		return "it reported itself dead with TEESMC_VTZ_TEE_DEAD";
+	return "unexpected SMC from the TEE";
+}
+
+int tee_dispatch_boot(uint64_t base, uint64_t size)
+{
+	uint64_t esr, vec, end = base + size;
+
+	tee.base = base;
+	tee.size = size;
+	memset(tee.x, 0, sizeof(tee.x));
+	tee.el1 = el1_clean;
+	tee.state = TEE_BOOTING;
+	esr = tee_run(base);
+	/* Whatever the normal world finds in EL1 at its entry is clean. */
+	ns_el1 = el1_clean;
+	load_el1(&ns_el1);
+	isb();
+	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_ENTRY_DONE)) {
+		tee_kill(bad_exit(esr), esr);
+		return -1;
+	}
+	/* Every slot must be inside the image: the TEE is entered nowhere else. */
+	vec = tee.x[1];
+	if ((vec & 3) || vec < base || vec >= end || end - vec < 4 * OPTEE_VEC_COUNT) {
+		tee_kill("ENTRY_DONE with a vector table outside its image", esr);
+		return -1;
+	}
+	tee.vectors = vec;
+	tee.state = TEE_READY;
+	con_printf("TEE initialised at S-EL1: ENTRY_DONE, vector table at 0x%lx\n", vec);
+	return 0;
+}
+
+static void call_fails(struct smc_frame *f)
+{
+	f->x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+	f->x[1] = f->x[2] = f->x[3] = 0;
+}
+
+/* A trusted-OS SMC of the normal world; f is its EL3 frame. */
+void tee_dispatch_call(struct smc_frame *f)
+{
+	uint32_t fid = (uint32_t)f->x[0];
+	uint64_t esr;
+	unsigned int i;
+
+	if (tee.state != TEE_READY) {
+		con_printf("trusted-OS call 0x%08x failed: %s\n", fid,
+			   tee.state == TEE_DEAD ? "the TEE was stopped" : "no TEE");
+		call_fails(f);
+		return;
+	}
+	for (i = 0; i < 8; i++)
+		tee.x[i] = f->x[i];
+	tee.state = TEE_IN_CALL;
+	esr = tee_run(tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
+							       OPTEE_VEC_YIELD_SMC));
+	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_CALL_DONE)) {
+		tee_kill(bad_exit(esr), esr);
+		con_printf("trusted-OS call 0x%08x failed: the TEE was stopped\n", fid);
+		call_fails(f);
+		return;
+	}
+	/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
+	for (i = 0; i < 4; i++)
+		f->x[i] = tee.x[i + 1];
+	tee.state = TEE_READY;
+}
