@@ -34,7 +34,15 @@ struct ciee_tee {
 	bool mmio_sign_extend;
 	bool mmio_sf;
 	bool mmio_is_write;
-	struct vcpu_ctx *caller; /* VM vCPU whose call is running */
+	struct ciee_vcpu *caller; /* VM vCPU whose call is running */
+};
+
+/* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
+struct ciee_vcpu {
+	bool smc_pending;  /* last exit was a trusted-OS SMC not yet served */
+	bool reply_ready;  /* the TEE answered: apply at the next VCPU_RUN */
+	uint64_t args[8];  /* x0..x7 at that SMC, as the guest left them */
+	uint64_t reply[4]; /* the TEE's x1..x4: the guest's x0..x3 */
 };
 
 struct ciee_vm {
@@ -44,6 +52,7 @@ struct ciee_vm {
 	uint16_t vmid;
 	struct pt s2;
 	struct ciee_tee tee; /* used when kind == TEE */
+	struct ciee_vcpu vcpus[CIEE_MAX_VCPUS]; /* used when kind == GUEST */
 };
 
 extern struct ciee_percpu ciee_percpu[];
@@ -101,11 +110,11 @@ bool smm_is_call(uint64_t call);
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);
 uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx);
 void ciee_scrub_el1(void);
-long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx);
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu);
 
 /* tee.c */
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry);
-long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mmio);
+long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio);
 
 void ciee_panic(const char *why) __attribute__((noreturn));

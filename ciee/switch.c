@@ -112,15 +112,27 @@ static bool hyp_ctx_ok(const struct vcpu_ctx *ctx)
 	       p + sizeof(*ctx) <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
 }
 
-long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx)
+/* A trusted-OS call: SMCCC owners 50..63, SMC32 or SMC64, fast or yielding. */
+static bool is_trusted_os_call(uint64_t x0)
+{
+	unsigned int owner = (x0 >> 24) & 0x3f;
+
+	return (x0 >> 32) == 0 && owner >= 50 && owner <= 63;
+}
+
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu)
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
+	struct ciee_vcpu *v;
 	uint64_t kind;
+	unsigned int i;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
 	if (vm->kind != CIEE_VM_KIND_GUEST)
 		return CIEE_ERR_BAD_KIND;
+	if (vcpu >= CIEE_MAX_VCPUS)
+		return CIEE_ERR_BAD_VCPU;
 	if (!hyp_ctx_ok(ctx))
 		return CIEE_ERR_BAD_PTR;
 	/* Guests run at EL0t, EL1t or EL1h in AArch64, never at EL2. */
@@ -132,6 +144,21 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx)
 	default:
 		return CIEE_ERR_BAD_STATE;
 	}
+	v = &vm->vcpus[vcpu];
+	if (v->reply_ready) {
+		/* The TEE's answer goes to the vCPU that asked, and only to it. */
+		for (i = 0; i < 4; i++)
+			ctx->x[i] = v->reply[i];
+		v->reply_ready = false;
+	}
+	v->smc_pending = false;
 	kind = ciee_run(vm, ctx);
+	if (kind == 0 && ((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
+	    is_trusted_os_call(ctx->x[0])) {
+		/* Recorded before the hypervisor sees the exit: it cannot reword it. */
+		for (i = 0; i < 8; i++)
+			v->args[i] = ctx->x[i];
+		v->smc_pending = true;
+	}
 	return kind == 0 ? CIEE_EXIT_GUEST_TRAP : CIEE_EXIT_GUEST_IRQ;
 }

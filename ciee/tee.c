@@ -100,10 +100,11 @@ static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
 		}
 		if (t->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
 			/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
-			t->caller->x[0] = t->ctx.x[1];
-			t->caller->x[1] = t->ctx.x[2];
-			t->caller->x[2] = t->ctx.x[3];
-			t->caller->x[3] = t->ctx.x[4];
+			t->caller->reply[0] = t->ctx.x[1];
+			t->caller->reply[1] = t->ctx.x[2];
+			t->caller->reply[2] = t->ctx.x[3];
+			t->caller->reply[3] = t->ctx.x[4];
+			t->caller->reply_ready = true;
 			t->caller = NULL;
 			t->state = TEE_STATE_READY;
 			return CIEE_EXIT_TEE_DONE;
@@ -144,7 +145,8 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	if (t->state != TEE_STATE_NONE)
 		return CIEE_ERR_TEE_STATE;
 	s2 = smm_pt(&tee_vm->s2);
-	if ((entry & 3) || pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
+	/* The first entry is the ABI's, not the hypervisor's choice. */
+	if (entry != VTZ_TEE_ENTRY_IPA || pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
 		return CIEE_ERR_BAD_ENTRY;
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->ctx.pc = entry;
@@ -155,9 +157,10 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	return tee_run(tee_vm, mmio);
 }
 
-long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mmio)
+long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
+	struct ciee_vcpu *v;
 	struct ciee_tee *t;
 	uint32_t fid;
 	unsigned int i;
@@ -166,10 +169,13 @@ long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mm
 		return CIEE_ERR_BAD_VM;
 	if (vm->kind != CIEE_VM_KIND_GUEST || vm->partner >= CIEE_MAX_VMS)
 		return CIEE_ERR_BAD_KIND;
-	if (!hyp_ptr_ok(vm_ctx, sizeof(*vm_ctx)))
-		return CIEE_ERR_BAD_PTR;
+	if (vcpu >= CIEE_MAX_VCPUS)
+		return CIEE_ERR_BAD_VCPU;
 	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
 		return CIEE_ERR_BAD_MMIO;
+	v = &vm->vcpus[vcpu];
+	if (!v->smc_pending)
+		return CIEE_ERR_NO_CALL;
 	/* The call goes to this VM's own TEE, whatever else the hypervisor wants. */
 	tee_vm = ciee_vm_get(vm->partner);
 	t = &tee_vm->tee;
@@ -177,12 +183,13 @@ long ciee_tee_call(uint64_t vm_id, struct vcpu_ctx *vm_ctx, struct ciee_mmio *mm
 		return CIEE_ERR_TEE_DEAD;
 	if (t->state != TEE_STATE_READY)
 		return CIEE_ERR_TEE_STATE;
-	fid = (uint32_t)vm_ctx->x[0];
+	v->smc_pending = false; /* one SMC, one call */
+	fid = (uint32_t)v->args[0];
 	for (i = 0; i < 8; i++)
-		t->ctx.x[i] = vm_ctx->x[i];
+		t->ctx.x[i] = v->args[i];
 	t->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	t->caller = vm_ctx;
+	t->caller = v;
 	t->state = TEE_STATE_IN_CALL;
 	return tee_run(tee_vm, mmio);
 }

@@ -17,7 +17,7 @@
 #define GUEST_RAM_SIZE 0x01000000UL /* 16 MiB */
 #define GUEST_UART_IPA PLAT_UART0_BASE
 /* A guest TEE sees "secure RAM" where a native TEE would have it. */
-#define TEE_RAM_IPA 0x0e100000UL
+#define TEE_RAM_IPA VTZ_TEE_ENTRY_IPA
 #define TEE_RAM_SIZE 0x00f00000UL
 #define TEE_UART_IPA PLAT_UART1_BASE
 

@@ -77,6 +77,8 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_NOT_MAPPED: return "not mapped";
 	case CIEE_ERR_IPA_MISMATCH: return "TEE must map its VM's page at the VM's address";
 	case CIEE_ERR_BAD_CPU: return "no such CPU";
+	case CIEE_ERR_BAD_VCPU: return "no such vCPU";
+	case CIEE_ERR_NO_CALL: return "that vCPU has no pending TEE call";
 	default: return "unknown error";
 	}
 }

@@ -52,8 +52,9 @@ static void handle_tee_call(struct vm *vm)
 		vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
 	}
-	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, (unsigned long)&vm->vcpu, (unsigned long)&mmio,
-		      0, 0);
+	/* The CIEE takes the arguments from the SMC it saw; the reply reaches the
+	 * vCPU when we run it next. */
+	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)&mmio, 0, 0);
 	r = tee_serve_mmio(vm->partner, r, &mmio);
 	if (r != CIEE_EXIT_TEE_DONE) {
 		con_printf("%s: call 0x%llx to %s failed: %s\n", vm->name,
@@ -132,6 +133,7 @@ void vcpu_run_loop(struct vm *vm)
 {
 	while (vm->running) {
 		long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
+
 		unsigned int ec;
 
 		if (r < 0) {

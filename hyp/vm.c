@@ -138,7 +138,8 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 int vm_boot_tee(struct vm *tee)
 {
 	static struct ciee_mmio mmio;
-	long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio, tee->ram_ipa, 0, 0);
+	long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio, VTZ_TEE_ENTRY_IPA, 0,
+			   0);
 
 	r = tee_serve_mmio(tee, r, &mmio);
 	if (r != CIEE_OK) {

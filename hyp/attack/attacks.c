@@ -18,6 +18,7 @@
 #include <lib/fmt.h>
 #include <policy/fdt_info.h>
 #include <vtz/ciee_abi.h>
+#include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
@@ -63,6 +64,8 @@ static volatile uint64_t jumped[PLAT_MAX_CPUS], came_back[PLAT_MAX_CPUS];
 static uint32_t code_buf[1024] __attribute__((aligned(4096)));
 
 int hyp_jump_with_regs(uint64_t addr, uint64_t value);
+long hyp_gate_capture(uint64_t regs[31], uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3);
+int hyp_probe_eret(uint64_t pc);
 
 static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -81,6 +84,12 @@ static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 	else
 		succeeded++;
 	con_printf("attack %s: %s (%s)\n", name, was_blocked ? "blocked" : "SUCCEEDED", why);
+}
+
+/* An attack that could not be set up is not a verdict: the runner fails it. */
+static void not_run(const char *name, const char *why)
+{
+	con_printf("attack %s: NOT RUN (%s)\n", name, why);
 }
 
 static const char *fault_text(char *buf, size_t n)
@@ -158,8 +167,7 @@ static void attack_dc_isw(struct vm *vm1)
 	code_buf[1] = 0xd65f03c0; /* ret */
 	dsb(ish);
 	if (r1 || r2) {
-		verdict("dc-isw-after-ciee-update", false, "could not run: the CIEE update "
-			"failed (%s)", ciee_strerror(r1 ? r1 : r2));
+		not_run("dc-isw-after-ciee-update", "the CIEE update it needs failed");
 		return;
 	}
 	if (!hyp_probe_call((uint64_t)code_buf, 0))
@@ -263,7 +271,7 @@ static void attack_cpu_on(const struct fdt_info *info)
 	int64_t r;
 
 	if (info->n_cpus < 2) {
-		verdict("cpu-on-arbitrary-entry", false, "could not run: needs a second CPU");
+		not_run("cpu-on-arbitrary-entry", "needs a second CPU");
 		return;
 	}
 	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[1], (uint64_t)attacker_entry,
@@ -315,13 +323,12 @@ static void destructive_attack(const char *name, const struct fdt_info *info, un
 	int64_t r;
 
 	if (info->n_cpus <= cpu) {
-		verdict(name, false, "could not run: needs cpu%u (run with -smp 4)", cpu);
+		not_run(name, "needs 4 CPUs (run with -smp 4)");
 		return;
 	}
 	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[cpu], PLAT_HYP_BASE + 4, ctx);
 	if (r != PSCI_RET_SUCCESS || !wait_for(&jumped[cpu])) {
-		verdict(name, false, "could not run: cpu%u did not start (%lld)", cpu,
-			(long long)r);
+		not_run(name, "the CPU it needs did not start");
 		return;
 	}
 	for (i = 0; i < 2000000UL && !came_back[cpu]; i++) {
@@ -386,7 +393,7 @@ static void smm_two_cpu_check(struct vm *tee)
 	char f[64];
 
 	if (!chunk || !cpu_on_reported) {
-		verdict("two-cpu-tlb-shootdown", false, "could not run: needs cpu1 and memory");
+		not_run("two-cpu-tlb-shootdown", "needs cpu1 and memory");
 		return;
 	}
 	xcpu_tee = tee;
@@ -412,6 +419,221 @@ static void smm_two_cpu_check(struct vm *tee)
 		"%u not zeroed, %llu refused",
 		XCPU_ROUNDS, stale, fault_text(f, sizeof(f)), unscrubbed,
 		(unsigned long long)xcpu_err);
+}
+
+/* ---- secure world switching (issue 4) ------------------------------ */
+
+#define HVC_STUB 0xd4000002U /* hvc #0 */
+
+/* Run vm's vCPU 0 until its next trusted-OS SMC; false if it stops first. */
+static bool run_to_tee_smc(struct vm *vm)
+{
+	unsigned int guard;
+
+	for (guard = 0; guard < 100000; guard++) {
+		long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
+		uint64_t ec = vm->vcpu.esr >> 26;
+
+		if (r != CIEE_EXIT_GUEST_TRAP)
+			return false;
+		if (ec == 0x17 && ((vm->vcpu.x[0] >> 24) & 0x3f) >= 50)
+			return true;
+		if (ec == 0x24) { /* its console, emulated as the run loop does */
+			uint64_t esr = vm->vcpu.esr;
+			unsigned int srt = (esr >> 16) & 0x1f;
+			bool wr = esr & (1U << 6);
+			uint64_t v = vuart_access(&vm->uart, vm->vcpu.far & 0xfff, wr,
+						  srt == 31 ? 0 : vm->vcpu.x[srt]);
+
+			if (!wr && srt != 31)
+				vm->vcpu.x[srt] = v;
+			vm->vcpu.pc += 4;
+			continue;
+		}
+		if (ec == 0x17) {
+			vm->vcpu.x[0] = SMCCC_VERSION_1_1;
+			vm->vcpu.pc += 4;
+			continue;
+		}
+		return false;
+	}
+	return false;
+}
+
+static bool in_tee_memory(uint64_t v, const struct vm *tee)
+{
+	return (v >= tee->ram_ipa && v < tee->ram_ipa + tee->ram_size) ||
+	       (v >= tee->ram_pa && v < tee->ram_pa + tee->ram_size);
+}
+
+static void attack_enter_tee_arbitrary_pc(struct vm *tee_new, struct vm *tee0)
+{
+	static struct ciee_mmio mmio;
+	long r1 = ciee_call(CIEE_CALL_TEE_BOOT, tee_new->id, (unsigned long)&mmio,
+			    VTZ_TEE_ENTRY_IPA + 0x100, 0, 0);
+	long r2 = ciee_call(CIEE_CALL_TEE_BOOT, tee0->id, (unsigned long)&mmio, VTZ_TEE_ENTRY_IPA,
+			    0, 0);
+	int faulted = hyp_probe_eret(VTZ_TEE_ENTRY_IPA + 0x100);
+	char f[64];
+
+	verdict("enter-tee-at-arbitrary-pc",
+		r1 == CIEE_ERR_BAD_ENTRY && r2 == CIEE_ERR_TEE_STATE && faulted,
+		"first entry elsewhere: %s; a booted TEE again: %s; ERET by the hypervisor "
+		"itself: %s (%s, no TEE stage 2 loaded)",
+		ciee_strerror(r1), ciee_strerror(r2), faulted ? "faulted" : "RAN",
+		fault_text(f, sizeof(f)));
+}
+
+static void attack_resume_altered(struct vm *tee0)
+{
+	static struct ciee_mmio mmio;
+	long r = ciee_call(CIEE_CALL_TEE_RESUME, tee0->id, (unsigned long)&mmio, 0, 0, 0);
+	int faulted = hyp_probe_write(PLAT_SMM_STATE_BASE + 0x1000, 0x41414141);
+
+	verdict("resume-tee-with-altered-registers", r == CIEE_ERR_TEE_STATE && faulted,
+		"resume without a pending stop: %s; its saved registers (CIEE data) %s",
+		ciee_strerror(r), faulted ? "not writable: data abort" : "WRITTEN");
+}
+
+/* After a real TEE call: none of the TEE's state may be left in registers. */
+static void attack_read_tee_registers(struct vm *vm, struct vm *tee)
+{
+	static struct ciee_mmio mmio;
+	uint64_t regs[31], el1[6];
+	unsigned int i, leaks = 0;
+	long r;
+
+	if (!run_to_tee_smc(vm)) {
+		not_run("read-tee-registers-after-exit", "the VM made no TEE call");
+		return;
+	}
+	r = hyp_gate_capture(regs, CIEE_CALL_TEE_CALL, vm->id, 0, (uint64_t)&mmio);
+	el1[0] = read_sysreg(vbar_el1);
+	el1[1] = read_sysreg(sp_el1);
+	el1[2] = read_sysreg(elr_el1);
+	el1[3] = read_sysreg(tpidr_el1);
+	el1[4] = read_sysreg(sctlr_el1);
+	el1[5] = read_sysreg(far_el1);
+	for (i = 1; i < 31; i++)
+		leaks += in_tee_memory(regs[i], tee);
+	for (i = 0; i < 6; i++)
+		leaks += in_tee_memory(el1[i], tee);
+	verdict("read-tee-registers-after-exit", r == CIEE_EXIT_TEE_DONE && leaks == 0,
+		"after a TEE call (%s): %u of 30 general and 6 EL1 registers point into the TEE; "
+		"VBAR_EL1=0x%llx SP_EL1=0x%llx", ciee_strerror(r), leaks,
+		(unsigned long long)el1[0], (unsigned long long)el1[1]);
+	vm->vcpu.pc += 4;
+}
+
+/* vmB (no TEE) traps on a TEE call; nobody else's TEE may serve it. */
+static void attack_route_to_other_tee(struct vm *vm_b, struct vm *vm_a, struct vm *vm0)
+{
+	static struct ciee_mmio mmio;
+	long r1, r2, r3;
+
+	if (!run_to_tee_smc(vm_b)) {
+		not_run("route-vm-smc-to-another-tee", "the VM made no TEE call");
+		return;
+	}
+	r1 = ciee_call(CIEE_CALL_TEE_CALL, vm_a->id, 0, (unsigned long)&mmio, 0, 0);
+	r2 = ciee_call(CIEE_CALL_TEE_CALL, vm0->id, 0, (unsigned long)&mmio, 0, 0);
+	r3 = ciee_call(CIEE_CALL_TEE_CALL, vm_b->id, 0, (unsigned long)&mmio, 0, 0);
+	verdict("route-vm-smc-to-another-tee",
+		r1 == CIEE_ERR_NO_CALL && r2 == CIEE_ERR_NO_CALL && r3 == CIEE_ERR_BAD_KIND,
+		"%s's call via %s: %s; via vm0: %s; as its own: %s", vm_b->name, vm_a->name,
+		ciee_strerror(r1), ciee_strerror(r2), ciee_strerror(r3));
+}
+
+/*
+ * A TEE call whose MMIO reads the hypervisor answers with hostile values
+ * and a tampered descriptor, then the reply offered to other vCPUs: the
+ * reply must still be right (no other TEE register was touched) and reach
+ * only the vCPU that asked.
+ */
+static void attack_mmio_and_reply(struct vm *vm, struct vm *tee, struct vm *other)
+{
+	static struct ciee_mmio mmio;
+	struct vcpu_ctx probe;
+	uint64_t stub_ipa = vm->ram_ipa + vm->ram_size - PAGE_SIZE_4K;
+	uint64_t a, b;
+	unsigned int reads = 0, i;
+	bool elsewhere = false, right;
+	long r;
+
+	if (!run_to_tee_smc(vm) || vm->vcpu.x[0] != VTZ_SMC_TEE_PING) {
+		not_run("mmio-read-into-other-register", "the VM made no PING call");
+		not_run("return-reply-to-another-vcpu", "the VM made no PING call");
+		return;
+	}
+	a = vm->vcpu.x[1];
+	b = vm->vcpu.x[2];
+	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)&mmio, 0, 0);
+	while (r == CIEE_EXIT_TEE_MMIO) {
+		if (!mmio.is_write) {
+			mmio.value = ~0x20ULL; /* every bit but TXFF: keeps the TEE printing */
+			reads++;
+		}
+		mmio.is_write = !mmio.is_write;
+		mmio.size = 8;
+		mmio.ipa = 0;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+	}
+	/* A stub the guest side executes: hvc, so we see x0..x3 as delivered. */
+	*(volatile uint32_t *)(vm->ram_pa + vm->ram_size - PAGE_SIZE_4K) = HVC_STUB;
+	*(volatile uint32_t *)(other->ram_pa + other->ram_size - PAGE_SIZE_4K) = HVC_STUB;
+	dsb(ish);
+	/* Another vCPU of the same VM, and another VM, run first. */
+	memset(&probe, 0, sizeof(probe));
+	probe.pc = stub_ipa;
+	probe.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	probe.el1.sctlr = vm->vcpu.el1.sctlr;
+	for (i = 0; i < 4; i++)
+		probe.x[i] = 0xbad0 + i;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&probe, 1, 0, 0);
+	for (i = 0; i < 4; i++)
+		elsewhere |= probe.x[i] != 0xbad0 + i;
+	probe.pc = other->ram_ipa + other->ram_size - PAGE_SIZE_4K;
+	for (i = 0; i < 4; i++)
+		probe.x[i] = 0xbad0 + i;
+	ciee_call(CIEE_CALL_VCPU_RUN, other->id, (unsigned long)&probe, 0, 0, 0);
+	for (i = 0; i < 4; i++)
+		elsewhere |= probe.x[i] != 0xbad0 + i;
+	/* Then the vCPU that asked: it must get the right answer. */
+	vm->vcpu.pc = stub_ipa;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
+	right = vm->vcpu.x[0] == OPTEE_SMC_RETURN_OK && vm->vcpu.x[1] == a + b &&
+		vm->vcpu.x[2] == (a ^ b);
+	verdict("mmio-read-into-other-register", r == CIEE_EXIT_TEE_DONE && right && reads > 0,
+		"%u hostile MMIO reads and tampered descriptors during the call: reply %s "
+		"(x1=0x%llx for 0x%llx+0x%llx)", reads, right ? "still right" : "CORRUPTED",
+		(unsigned long long)vm->vcpu.x[1], (unsigned long long)a, (unsigned long long)b);
+	verdict("return-reply-to-another-vcpu", !elsewhere && right,
+		"another vCPU of %s and %s ran first: reply %s; the vCPU that asked got it %s",
+		vm->name, other->name, elsewhere ? "DELIVERED THERE" : "not delivered",
+		right ? "intact" : "wrong");
+}
+
+static void sws_attacks(struct vm *vm0, struct vm *tee0)
+{
+	struct vm *vm_a = vm_create_guest("vm2", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	struct vm *tee_a = vm_a ? vm_create_tee(vm_a, "tee2", PLAT_TEE_IMAGE_BASE,
+						PLAT_TEE_IMAGE_MAX)
+				: NULL;
+	struct vm *vm_b = vm_create_guest("vm3", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+
+	if (!tee_a || !vm_b) {
+		not_run("enter-tee-at-arbitrary-pc", "could not create the VMs");
+		return;
+	}
+	attack_enter_tee_arbitrary_pc(tee_a, tee0);
+	if (vm_boot_tee(tee_a)) {
+		not_run("read-tee-registers-after-exit", "tee2 did not boot");
+		return;
+	}
+	attack_resume_altered(tee0);
+	attack_read_tee_registers(vm_a, tee_a);
+	attack_route_to_other_tee(vm_b, vm_a, vm0);
+	attack_mmio_and_reply(vm_a, tee_a, vm_b);
 }
 
 /* Secondary CPUs started by the attacks. */
@@ -509,6 +731,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 			       "CIEE data");
 	attack_dc_isw(vm1);
 	attack_reclaim_and_read(tee0);
+	sws_attacks(vm0, tee0);
 	attack_smc_outside_list();
 	attack_cpu_on(info);
 	smm_two_cpu_check(tee0);

@@ -19,9 +19,9 @@
 /* Calls (x0). */
 #define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */
 #define CIEE_CALL_S2_MAP 2     /* x1 = vm id, x2 = ipa, x3 = pa, x4 = size, x5 = CIEE_MAP_* flags */
-#define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx * */
-#define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = entry IPA */
-#define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = its struct vcpu_ctx *, x3 = struct ciee_mmio * */
+#define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index */
+#define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA */
+#define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = vCPU index, x3 = struct ciee_mmio * */
 #define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out) */
 #define CIEE_CALL_DONATE 7     /* x1 = vm id, x2 = pa, x3 = size: pages become that VM's or TEE's */
 #define CIEE_CALL_RECLAIM 8    /* x1 = vm id, x2 = ipa, x3 = size: unmap, scrub if TEE, give back */
@@ -41,6 +41,21 @@
 #define CIEE_CPU_OK 0
 #define CIEE_CPU_HALTED_BAD_ENTRY 1    /* entered the CIEE past the gate: stopped */
 #define CIEE_CPU_HALTED_SPURIOUS_EXIT 2 /* forged guest exit: stopped */
+
+/*
+ * A guest TEE is first entered at the start of its image, at this IPA (where
+ * a native TEE sits in secure RAM): fixed by the ABI, never chosen by the
+ * hypervisor. Later entries are only at the vectors it registers then.
+ */
+#define VTZ_TEE_ENTRY_IPA 0x0e100000UL
+
+/*
+ * TEE_CALL carries the trusted-OS SMC that this vCPU of this VM trapped on
+ * (recorded by the CIEE at that exit, from the guest's own registers), and
+ * the TEE's reply goes back to that vCPU only: the CIEE puts it in x0..x3
+ * when the vCPU is next run.
+ */
+#define CIEE_MAX_VCPUS 8
 
 #define CIEE_VM_KIND_GUEST 0
 #define CIEE_VM_KIND_TEE 1
@@ -82,6 +97,8 @@
 #define CIEE_ERR_NOT_MAPPED (-21) /* unmap/reclaim of an IPA that is not mapped */
 #define CIEE_ERR_IPA_MISMATCH (-22) /* a TEE maps its VM's page at another IPA than the VM */
 #define CIEE_ERR_BAD_CPU (-23)    /* cpu index out of range */
+#define CIEE_ERR_BAD_VCPU (-24)   /* vCPU index out of range */
+#define CIEE_ERR_NO_CALL (-25)    /* TEE_CALL for a vCPU whose last exit was not a trusted-OS SMC */
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

@@ -20,6 +20,16 @@ EXPECTED_MECHANISM = {
     "write-ciee-data": r"data abort at EL2, EC=0x25 .*CIEE data not mapped",
     "dc-isw-after-ciee-update": r"instruction abort at EL2, EC=0x21",
     "reclaim-tee-page-and-read": r"first word 0x0, zeroed by " + SMM,
+    "enter-tee-at-arbitrary-pc": r"first entry elsewhere: bad TEE entry or vector table; a booted "
+                                 r"TEE again: TEE not in a state for this call; ERET by the "
+                                 r"hypervisor itself: faulted",
+    "resume-tee-with-altered-registers": r"resume without a pending stop: TEE not in a state "
+                                         r"for this call; .* not writable: data abort",
+    "read-tee-registers-after-exit": r"0 of 30 general and 6 EL1 registers point into the TEE",
+    "route-vm-smc-to-another-tee": r"via vm2: that vCPU has no pending TEE call; via vm0: that "
+                                   r"vCPU has no pending TEE call; as its own: wrong VM kind",
+    "mmio-read-into-other-register": r"[1-9]\d* hostile MMIO reads .*: reply still right",
+    "return-reply-to-another-vcpu": r"reply not delivered; the vCPU that asked got it intact",
     "smc-outside-allow-list": r"NOT_SUPPORTED to 4 of 4",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",
