@@ -35,8 +35,14 @@ struct vm {
 	uint64_t ram_pa, ram_ipa, ram_size;
 	struct vuart uart;
 	struct vcpu_ctx vcpu; /* guest VMs: one vCPU for now */
+	struct ciee_mmio mmio; /* a TEE call's MMIO stop, per VM */
 	bool running;
 	bool faulted;
+	/* scheduler (sched.c) */
+	volatile bool busy;    /* a CPU is running it now */
+	unsigned int last_cpu;
+	unsigned int migrations;
+	unsigned long steps[PLAT_MAX_CPUS];
 };
 
 #ifdef GATE_el3
@@ -98,6 +104,13 @@ int vm_boot_tee(struct vm *tee);
 
 /* vcpu.c */
 void vcpu_run_loop(struct vm *vm);
+void vcpu_step(struct vm *vm);
+
+/* sched.c: every CPU takes runnable VMs from one queue, one exit at a time. */
+void sched_add(struct vm *vm);
+void sched_start(void);
+void sched_loop(void);
+void sched_report(void);
 long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio);
 
 /* vuart.c */

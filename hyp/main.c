@@ -117,8 +117,44 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		   this_cpu_index(), (unsigned long long)context,
 		   (unsigned long long)requested_entry);
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_RELEASE);
+	sched_loop();
 	for (;;)
 		wfi();
+}
+
+/* The default scenario: VM+TEE pairs, on every CPU, until all power off. */
+#define DEFAULT_VMS 4
+
+static void run_default_scenario(void)
+{
+	static const char *const vm_names[DEFAULT_VMS] = { "vm0", "vm1", "vm2", "vm3" };
+	static const char *const tee_names[DEFAULT_VMS] = { "tee0", "tee1", "tee2", "tee3" };
+	struct vm *vms[DEFAULT_VMS];
+	unsigned int i, faulted = 0;
+
+	for (i = 0; i < DEFAULT_VMS; i++) {
+		struct vm *tee;
+
+		vms[i] = vm_create_guest(vm_names[i], PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+		if (!vms[i])
+			hyp_panic("cannot create a VM");
+		vms[i]->vcpu.x[0] = i; /* its boot argument: which VM it is */
+		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
+		if (!tee || vm_boot_tee(tee))
+			hyp_panic("cannot start a TEE");
+	}
+	for (i = 0; i < DEFAULT_VMS; i++)
+		sched_add(vms[i]);
+	con_printf("running %u VMs, each with its own TEE, on all CPUs\n", DEFAULT_VMS);
+	sched_start();
+	sched_loop();
+	sched_report();
+	for (i = 0; i < DEFAULT_VMS; i++)
+		faulted += vms[i]->faulted;
+	if (faulted)
+		hyp_panic("a VM was stopped by a fault");
+	con_printf("all VMs powered off: system off\n");
+	hyp_system_off();
 }
 
 void hyp_main(uint64_t dtb)
@@ -151,6 +187,8 @@ void hyp_main(uint64_t dtb)
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)
 		start_secondaries(&info);
+	if (!hyp_attacks_run && !hyp_bench_run)
+		run_default_scenario();
 
 	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
 	if (!vm0)

@@ -45,7 +45,7 @@ static void vm_fault(struct vm *vm, const char *what)
 
 static void handle_tee_call(struct vm *vm)
 {
-	static struct ciee_mmio mmio;
+	struct ciee_mmio *mmio = &vm->mmio; /* per VM: two CPUs may serve calls at once */
 	long r;
 
 	if (!vm->partner) {
@@ -54,8 +54,8 @@ static void handle_tee_call(struct vm *vm)
 	}
 	/* The CIEE takes the arguments from the SMC it saw; the reply reaches the
 	 * vCPU when we run it next. */
-	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)&mmio, 0, 0);
-	r = tee_serve_mmio(vm->partner, r, &mmio);
+	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)mmio, 0, 0);
+	r = tee_serve_mmio(vm->partner, r, mmio);
 	if (r != CIEE_EXIT_TEE_DONE) {
 		con_printf("%s: call 0x%llx to %s failed: %s\n", vm->name,
 			   (unsigned long long)vm->vcpu.x[0], vm->partner->name, ciee_strerror(r));
@@ -129,36 +129,39 @@ static void handle_dabt(struct vm *vm)
 	vm->vcpu.pc += 4;
 }
 
+/* Run vm's vCPU until its next exit and handle that exit. */
+void vcpu_step(struct vm *vm)
+{
+	long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
+	unsigned int ec;
+
+	if (r < 0) {
+		con_printf("error: %s: CIEE refused VCPU_RUN: %s\n", vm->name, ciee_strerror(r));
+		vm->running = false;
+		vm->faulted = true;
+		return;
+	}
+	if (r != CIEE_EXIT_GUEST_TRAP)
+		return; /* interrupt: nothing to do yet */
+	ec = (vm->vcpu.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	switch (ec) {
+	case EC_SMC64:
+		handle_smc(vm);
+		break;
+	case EC_HVC64:
+		vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+		break;
+	case EC_DABT_LOW:
+		handle_dabt(vm);
+		break;
+	default:
+		vm_fault(vm, "unexpected trap");
+		break;
+	}
+}
+
 void vcpu_run_loop(struct vm *vm)
 {
-	while (vm->running) {
-		long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
-
-		unsigned int ec;
-
-		if (r < 0) {
-			con_printf("error: %s: CIEE refused VCPU_RUN: %s\n", vm->name,
-				   ciee_strerror(r));
-			vm->running = false;
-			vm->faulted = true;
-			return;
-		}
-		if (r != CIEE_EXIT_GUEST_TRAP)
-			continue; /* interrupt: nothing to do yet */
-		ec = (vm->vcpu.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-		switch (ec) {
-		case EC_SMC64:
-			handle_smc(vm);
-			break;
-		case EC_HVC64:
-			vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
-			break;
-		case EC_DABT_LOW:
-			handle_dabt(vm);
-			break;
-		default:
-			vm_fault(vm, "unexpected trap");
-			break;
-		}
-	}
+	while (vm->running)
+		vcpu_step(vm);
 }

@@ -28,6 +28,7 @@ struct tee_call_args {
 };
 
 static uint64_t calls;
+static uint64_t store[VTZ_TEE_STORE_SLOTS];
 
 void tee_init(void)
 {
@@ -64,6 +65,20 @@ void tee_handle_fast(struct tee_call_args *c)
 		c->a[0] = *(volatile uint64_t *)(1UL << 48);
 		break;
 #endif
+	case VTZ_SMC_TEE_STORE:
+	case VTZ_SMC_TEE_LOAD:
+		/* Slots live in this TEE's memory, which no one else maps. */
+		if (x1 >= VTZ_TEE_STORE_SLOTS) {
+			c->a[0] = OPTEE_SMC_RETURN_EBADCMD;
+			c->a[1] = c->a[2] = c->a[3] = 0;
+			break;
+		}
+		if (fid == VTZ_SMC_TEE_STORE)
+			store[x1] = x2;
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = store[x1];
+		c->a[2] = c->a[3] = 0;
+		break;
 	case OPTEE_SMC_CALLS_UID:
 		c->a[0] = OPTEE_MSG_UID_0;
 		c->a[1] = OPTEE_MSG_UID_1;

@@ -4,6 +4,7 @@
 
 	.section .text.boot, "ax"
 ENTRY(guest_entry)
+	mov	x19, x0			/* boot argument: our VM index (hypervisor's choice) */
 	adrp	x9, __guest_stack_top
 	add	sp, x9, :lo12:__guest_stack_top
 	adrp	x9, guest_vectors
@@ -18,7 +19,8 @@ ENTRY(guest_entry)
 	b.hs	2f
 	str	xzr, [x9], #8
 	b	1b
-2:	bl	guest_main
+2:	mov	x0, x19
+	bl	guest_main
 	bl	guest_power_off
 3:	wfi
 	b	3b

@@ -24,12 +24,21 @@
 /* Returned in x0 by the TEE for a call it does not know. */
 #define OPTEE_SMC_RETURN_OK 0x0
 #define OPTEE_SMC_RETURN_UNKNOWN_FUNCTION 0xffffffffU
+#define OPTEE_SMC_RETURN_EBADCMD 0x5
 
 /*
  * vTZ's own fast call for the walking skeleton and benchmarks:
  * x1, x2 in; returns x0 = OK, x1 = x1 + x2, x2 = x1 ^ x2, x3 = TEE id tag.
  */
 #define VTZ_SMC_TEE_PING OPTEE_SMC_FAST_CALL_VAL(0xf000)
+/*
+ * A minimal per-TEE secret store (until the secure-store TA speaks the
+ * OP-TEE message protocol): STORE x1 = slot (0..15), x2 = value; LOAD x1 =
+ * slot, returns x1 = value. Each TEE has its own slots, in its own memory.
+ */
+#define VTZ_SMC_TEE_STORE OPTEE_SMC_FAST_CALL_VAL(0xf002)
+#define VTZ_SMC_TEE_LOAD OPTEE_SMC_FAST_CALL_VAL(0xf003)
+#define VTZ_TEE_STORE_SLOTS 16
 /* The echo TA's fast path for benchmarks: returns x0 = OK, x1 = x1, nothing printed. */
 #define VTZ_SMC_TEE_NULL OPTEE_SMC_FAST_CALL_VAL(0xf001)
 /*

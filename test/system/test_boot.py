@@ -6,7 +6,8 @@ import pytest
 
 from conftest import BUILD, ROOT, run_to_end
 
-PREFIXES = ("[mon] ", "[ciee] ", "[hyp] ", "[tee0] ", "[vm0] ", "[run] ")
+# Who may speak: the monitor, the CIEE, the hypervisor, each VM and each TEE.
+PREFIX = re.compile(r"^\[(mon|ciee|hyp|run|vm\d+|tee\d+)\] ")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def test_hypervisor_stage1_built_before_it_runs(default_run):
 def test_every_line_is_prefixed(default_run):
     _, lines = default_run
     body = [l for l in lines if not l.startswith("[run] booting")]
-    bad = [l for l in body if not l.startswith(PREFIXES)]
+    bad = [l for l in body if not PREFIX.match(l)]
     assert not bad, "unprefixed console lines: %r" % bad
 
 
@@ -127,3 +128,49 @@ def test_unknown_scenario_is_a_clear_error():
                         "--scenario", "nope"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2
     assert "unknown scenario 'nope'" in r.stderr
+
+
+# ---- the default scenario: four VMs, each with its own TEE, on two CPUs ----
+
+def test_four_vms_each_with_its_own_tee(default_run):
+    _, lines = default_run
+    for i in range(4):
+        find(lines, r"^\[hyp\] vm%d: guest VM, 16 MiB RAM at IPA 0x40000000" % i)
+        find(lines, r"^\[hyp\] tee%d: guest TEE of vm%d, 15 MiB RAM at IPA 0xe100000" % (i, i))
+        find(lines, r"^\[tee%d\] vTZ TEE kernel: initialised" % i)
+        find(lines, r"^\[vm%d\] round trip ok: TEE replied 0x1234 \+ 0x5678 = 0x68ac" % i)
+        find(lines, r"^\[vm%d\] 200 calls to my TEE, every reply mine$" % i)
+        find(lines, r"^\[hyp\] vm%d: PSCI SYSTEM_OFF$" % i)
+
+
+def test_each_vm_keeps_its_own_secret_in_its_own_tee(default_run):
+    _, lines = default_run
+    secrets = {}
+    for i in range(4):
+        hits = [l for l in lines if l.startswith("[vm%d] my secret " % i)]
+        # Stored, read back, and read back again after 200 more calls.
+        assert len(hits) == 2, hits
+        m = re.match(r"^\[vm%d\] my secret (0x[0-9a-f]+) is in my TEE, and slot 0 there is "
+                     r"mine$" % i, hits[0])
+        assert m and hits[0] == hits[1]
+        secrets[i] = m.group(1)
+    # Four different secrets in the same slot of four TEEs: each TEE's store is its own.
+    assert len(set(secrets.values())) == 4, secrets
+
+
+def test_vms_share_both_cpus_and_migrate(default_run):
+    _, lines = default_run
+    for i in range(4):
+        line = lines[find(lines, r"^\[hyp\] vm%d: powered off; " % i)]
+        m = re.search(r"(\d+) exits on cpu0, (\d+) on cpu1, moved between CPUs (\d+) times", line)
+        assert m, line
+        cpu0, cpu1, moves = map(int, m.groups())
+        assert cpu0 > 0 and cpu1 > 0 and moves > 0, line
+
+
+def test_calls_of_different_vms_interleave(default_run):
+    _, lines = default_run
+    first = {i: find(lines, r"^\[vm%d\] bare-metal guest" % i) for i in range(4)}
+    last = {i: find(lines, r"^\[vm%d\] powering off" % i) for i in range(4)}
+    # Every VM starts before any VM finishes: they ran side by side.
+    assert max(first.values()) < min(last.values()), (first, last)

@@ -424,7 +424,8 @@ def test_psci_system_reset_scrubs_tee_pages(machine):
     g.resume()
     assert g.reg(32) == 0
     i = m.console.wait_for(r"^\[mon\] PSCI SYSTEM_RESET$", start)
-    j = m.console.wait_for(r"^\[mon\] system reset: scrubbed 3840 TEE pages \(15 MiB\) and "
+    # Every TEE of the default scenario (4 of 15 MiB each): 4 x 3840 pages.
+    j = m.console.wait_for(r"^\[mon\] system reset: scrubbed 15360 TEE pages \(60 MiB\) and "
                            r"the CIEE data region 0x7f000000-0x7fffffff", start)
     k = m.console.wait_for(r"^\[mon\] system reset$", start)
     assert i < j < k
