@@ -21,6 +21,12 @@
 		write_sysreg(r, v);                                                     \
 		isb();                                                                  \
 	} while (0)
+#define write_sysreg_pair_checked(r1, v1, r2, v2)                                       \
+	do {                                                                            \
+		write_sysreg(r1, v1);                                                   \
+		write_sysreg(r2, v2);                                                   \
+		isb();                                                                  \
+	} while (0)
 #else
 #define ASSERT_CIEE_MODE()                                                              \
 	__asm__ volatile("mrs	x16, sctlr_el2\n"                                       \
@@ -41,6 +47,22 @@
 	do {                                                                            \
 		write_sysreg(r, v);                                                     \
 		isb();                                                                  \
+		ASSERT_CIEE_MODE();                                                     \
+	} while (0)
+
+/*
+ * Two writes covered by one check, for hot paths (a TEE entry and exit write
+ * CPTR_EL2 next to VTTBR_EL2). Both writes and the isb are one asm
+ * statement, so nothing the compiler schedules (say, a load that would
+ * fault to the hypervisor in hypervisor mode) separates the first write
+ * from the second: a jump to either msr reaches the check exactly as a
+ * jump to the msr of write_sysreg_checked does.
+ */
+#define write_sysreg_pair_checked(r1, v1, r2, v2)                                       \
+	do {                                                                            \
+		uint64_t __v1 = (uint64_t)(v1), __v2 = (uint64_t)(v2);                  \
+		__asm__ volatile("msr " #r1 ", %0\n\tmsr " #r2 ", %1\n\tisb"              \
+				 : : "r"(__v1), "r"(__v2) : "memory");                  \
 		ASSERT_CIEE_MODE();                                                     \
 	} while (0)
 #endif

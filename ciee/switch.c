@@ -2,7 +2,8 @@
 /*
  * Entering and leaving guests. All EL1 state is switched here, so a VM
  * and its TEE can share a physical CPU; after a TEE runs, its EL1 state
- * is saved in CIEE memory and the registers are cleared.
+ * is saved in CIEE memory and the registers are cleared. A TEE's FP/SIMD
+ * state is switched here too, lazily (run_tee()).
  */
 #include <string.h>
 
@@ -42,7 +43,8 @@ static void load_el1(const struct el1_sysregs *s)
 	write_sysreg(csselr_el1, s->csselr);
 }
 
-static void save_el1(struct el1_sysregs *s)
+/* Inlined in both run paths: a call would cost the VM path its frame. */
+static inline __attribute__((always_inline)) void save_el1(struct el1_sysregs *s)
 {
 	s->sctlr = read_sysreg(sctlr_el1);
 	s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -80,14 +82,17 @@ void ciee_scrub_el1(void)
 	isb();
 }
 
-/* Run a vCPU of vm until it exits; fills pc, pstate and the exit syndrome. */
-uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
+/*
+ * The VM's FP/SIMD registers while a TEE that uses FP runs on this CPU.
+ * CIEE memory: the hypervisor never sees them move.
+ */
+static struct ciee_fpsimd vm_fpsimd[PLAT_MAX_CPUS];
+
+/* One entry into the vCPU whose EL1 state and stage 2 are loaded; records the exit. */
+static inline __attribute__((always_inline)) uint64_t enter_once(struct vcpu_ctx *ctx)
 {
 	uint64_t kind;
 
-	load_el1(&ctx->el1);
-	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
-	write_sysreg(vmpidr_el2, ctx->vmpidr);
 	write_sysreg(elr_el2, ctx->pc);
 	write_sysreg(spsr_el2, ctx->pstate);
 	isb();
@@ -97,10 +102,81 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
 	ctx->esr = read_sysreg(esr_el2);
 	ctx->far = read_sysreg(far_el2);
 	ctx->hpfar = read_sysreg(hpfar_el2);
+	return kind;
+}
+
+/*
+ * The rest of a TEE's run after its first FP/SIMD instruction trapped
+ * (EC 0x07); the PC still points at that instruction. Out of line: a TEE
+ * that does not use FP never comes here.
+ */
+static __attribute__((noinline, cold)) uint64_t run_tee_with_fpsimd(struct ciee_vm *vm,
+								     struct vcpu_ctx *ctx)
+{
+	struct ciee_fpsimd *vm_fp = &vm_fpsimd[this_cpu_index()];
+	uint64_t kind;
+
+	/* TFP also traps EL2's own FP use (no VHE): clear it before touching them. */
+	write_sysreg_checked(cptr_el2, CPTR_EL2_RES1);
+	ciee_fpsimd_swap(vm_fp, &vm->tee.fp);
+	kind = enter_once(ctx);
+	/* Whatever the exit, the TEE's registers go home and the VM's come back. */
+	ciee_fpsimd_swap(&vm->tee.fp, vm_fp);
+	return kind;
+}
+
+/* A guest VM's run: its FP/SIMD registers are simply the physical ones. */
+static inline __attribute__((always_inline)) uint64_t run_vm(struct ciee_vm *vm,
+							     struct vcpu_ctx *ctx)
+{
+	uint64_t kind;
+
+	load_el1(&ctx->el1);
+	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	write_sysreg(vmpidr_el2, ctx->vmpidr);
+	kind = enter_once(ctx);
 	save_el1(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded. */
 	write_sysreg_checked(vttbr_el2, 0);
 	return kind;
+}
+
+/*
+ * A TEE's run, with lazy FP/SIMD switching. Outside a TEE the FP/SIMD
+ * registers belong to the VM (the hypervisor does not switch them) and
+ * CPTR_EL2.TFP is clear, so guests and the hypervisor use FP untrapped.
+ * While a TEE runs TFP is set: its first FP/SIMD instruction traps here,
+ * the VM's registers go to per-CPU CIEE memory, the TEE's are loaded from
+ * CIEE memory, and the TEE re-executes the instruction. Whatever makes it
+ * leave (call done, MMIO, fault, interrupt), its registers go back and the
+ * VM's are restored before the hypervisor runs. A TEE that does not use FP
+ * costs two msr (next to VTTBR_EL2's, under the same check), nothing more.
+ */
+static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm,
+							      struct vcpu_ctx *ctx)
+{
+	uint64_t kind;
+
+	load_el1(&ctx->el1);
+	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP,
+				  vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	write_sysreg(vmpidr_el2, ctx->vmpidr);
+	kind = enter_once(ctx);
+	/* ESR_EL2 is stale after an interrupt: only a synchronous exit counts. */
+	if (((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_FP_ASIMD && kind == 0)
+		kind = run_tee_with_fpsimd(vm, ctx);
+	save_el1(&ctx->el1);
+	/* The hypervisor never runs with a guest's stage 2 loaded, nor with TFP set. */
+	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, 0);
+	return kind;
+}
+
+/* Run a vCPU of vm (a VM's or a TEE's) until it exits; fills pc, pstate and the exit syndrome. */
+uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
+{
+	if (vm->kind == CIEE_VM_KIND_TEE)
+		return run_tee(vm, ctx);
+	return run_vm(vm, ctx);
 }
 
 static bool hyp_ctx_ok(const struct vcpu_ctx *ctx)
@@ -152,7 +228,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu)
 		v->reply_ready = false;
 	}
 	v->smc_pending = false;
-	kind = ciee_run(vm, ctx);
+	kind = run_vm(vm, ctx); /* a guest VM: ciee_run() without asking again */
 	if (kind == 0 && ((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
 	    is_trusted_os_call(ctx->x[0])) {
 		/* Recorded before the hypervisor sees the exit: it cannot reword it. */

@@ -37,6 +37,7 @@ HYP_ATTACKS = [
     "route-vm-smc-to-another-tee",
     "mmio-read-into-other-register",
     "return-reply-to-another-vcpu",
+    "read-tee-fpsimd-after-exit",
     "smc-outside-allow-list",
     "cpu-on-arbitrary-entry",
     "two-cpu-tlb-shootdown",

@@ -66,6 +66,8 @@ static uint32_t code_buf[1024] __attribute__((aligned(4096)));
 int hyp_jump_with_regs(uint64_t addr, uint64_t value);
 long hyp_gate_capture(uint64_t regs[31], uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3);
 int hyp_probe_eret(uint64_t pc);
+void hyp_fp_fill(uint64_t pattern, uint64_t fpsr, uint64_t fpcr);
+void hyp_fp_dump(uint64_t out[66]);
 
 static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -240,14 +242,16 @@ static void attack_smc_outside_list(void)
 		0x83000000, /* OEM service */
 		0xb2000000, /* trusted-OS fast call, straight to the monitor */
 		0xc5000000, /* standard hypervisor service */
+		0xc2000101, /* measure a TEE: the CIEE's only (CIEE mode) */
+		0xc2000102, /* a TEE's key: the CIEE's only (CIEE mode) */
 	};
 	unsigned int i, refused = 0;
 
 	for (i = 0; i < sizeof(fids) / sizeof(fids[0]); i++)
 		if ((int64_t)hyp_smc(fids[i], 0, 0, 0) == SMCCC_NOT_SUPPORTED)
 			refused++;
-	verdict("smc-outside-allow-list", refused == 4, "monitor answered NOT_SUPPORTED to %u "
-		"of 4 function IDs outside its list", refused);
+	verdict("smc-outside-allow-list", refused == 6, "monitor answered NOT_SUPPORTED to %u "
+		"of 6 function IDs outside its list (2 of them the CIEE's own)", refused);
 }
 
 static bool wait_for(volatile uint64_t *flag)
@@ -613,6 +617,103 @@ static void attack_mmio_and_reply(struct vm *vm, struct vm *tee, struct vm *othe
 		right ? "intact" : "wrong");
 }
 
+/* ---- FP/SIMD state across a TEE call ------------------------------- */
+
+#define SMC_STUB 0xd4000003U /* smc #0 */
+#define FP_WORDS 66          /* q0..q31 as 64 halves, FPSR, FPCR (hyp_fp_dump) */
+#define FP_SECRET 0x7ee5ec2e7f9a0000UL
+#define FP_HYP_PATTERN 0xbadc0ffee0dd0000UL
+#define FP_HYP_FPSR 0x12UL       /* DZC, IXC: unlike anything the TEE's hook sets */
+#define FP_HYP_FPCR 0x00800000UL /* RMode = towards minus infinity */
+
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* How many halves of q0..q31 hold the TEE's secret (qN = s + N, ~(s + N)). */
+static unsigned int fp_secret_halves(const uint64_t *fp)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 64; i++)
+		n += fp[i] - FP_SECRET < 32 || ~fp[i] - FP_SECRET < 32;
+	return n;
+}
+
+static unsigned int fp_changed(const uint64_t *fp, const uint64_t *mine)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FP_WORDS; i++)
+		n += fp[i] != mine[i];
+	return n;
+}
+
+/*
+ * The hypervisor fills its FP/SIMD registers, has vm's vCPU 2 make the
+ * TEE's TEST_FP call (the TEE loads a secret into every FP/SIMD register,
+ * then prints, stopping for MMIO with the secret live), and reads every
+ * FP/SIMD register at each stop and after the call: it must find its own
+ * values each time, never the TEE's. The TEE must still get its own state
+ * back after each stop (it checks and answers x1 = registers lost).
+ */
+static void attack_read_tee_fpsimd(struct vm *vm, struct vm *tee)
+{
+	static struct vcpu_ctx v;
+	static struct ciee_mmio mmio;
+	static uint64_t mine[FP_WORDS], seen[FP_WORDS];
+	uint64_t stub_ipa = vm->ram_ipa + vm->ram_size - PAGE_SIZE_4K + 0x100;
+	volatile uint32_t *stub = (volatile uint32_t *)(vm->ram_pa + vm->ram_size -
+							 PAGE_SIZE_4K + 0x100);
+	unsigned int stops = 0, secret = 0, changed = 0;
+	bool ok;
+	long r;
+
+	stub[0] = SMC_STUB;
+	stub[1] = HVC_STUB;
+	dsb(ish);
+	memset(&v, 0, sizeof(v));
+	v.pc = stub_ipa;
+	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	v.el1.sctlr = vm->vcpu.el1.sctlr;
+	v.x[0] = VTZ_SMC_TEE_TEST_FP;
+	v.x[1] = FP_SECRET;
+	hyp_fp_fill(FP_HYP_PATTERN, FP_HYP_FPSR, FP_HYP_FPCR);
+	hyp_fp_dump(mine);
+	r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 2, 0, 0);
+	if (r != CIEE_EXIT_GUEST_TRAP || v.esr >> 26 != 0x17) {
+		not_run("read-tee-fpsimd-after-exit", "the VM's SMC stub did not trap");
+		return;
+	}
+	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 2, (unsigned long)&mmio, 0, 0);
+	for (;;) {
+		hyp_fp_dump(seen);
+		secret = MAX(secret, fp_secret_halves(seen));
+		changed = MAX(changed, fp_changed(seen, mine));
+		if (r != CIEE_EXIT_TEE_MMIO)
+			break;
+		stops++;
+		if ((mmio.ipa & ~0xfffUL) == TEE_UART_IPA)
+			mmio.value = vuart_access(&tee->uart, mmio.ipa & 0xfff, mmio.is_write,
+						  mmio.value);
+		else
+			mmio.value = 0;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+	}
+	if (r != CIEE_EXIT_TEE_DONE) {
+		verdict("read-tee-fpsimd-after-exit", false, "the TEE call failed (%s) with "
+			"%u register halves holding its secret", ciee_strerror(r), secret);
+		return;
+	}
+	/* The reply reaches the vCPU at its hvc, after the smc. */
+	v.pc += 4;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 2, 0, 0);
+	ok = v.x[0] == OPTEE_SMC_RETURN_OK;
+	verdict("read-tee-fpsimd-after-exit", ok && stops > 0 && secret == 0 && changed == 0,
+		"%u MMIO stops and the return, at worst: %u of 64 q halves held the TEE's "
+		"secret, %u of %u FP/SIMD values were not the hypervisor's; reply "
+		"x0=0x%llx, TEE lost %llu of its %u", stops, secret, changed, FP_WORDS,
+		(unsigned long long)v.x[0], (unsigned long long)v.x[1], FP_WORDS);
+}
+
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
 	struct vm *vm_a = vm_create_guest("vm2", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
@@ -634,6 +735,7 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_read_tee_registers(vm_a, tee_a);
 	attack_route_to_other_tee(vm_b, vm_a, vm0);
 	attack_mmio_and_reply(vm_a, tee_a, vm_b);
+	attack_read_tee_fpsimd(vm_a, tee_a);
 }
 
 /* Secondary CPUs started by the attacks. */

@@ -100,3 +100,45 @@ ENTRY(hyp_probe_eret)
 	mov	x0, #1
 	ret
 END(hyp_probe_eret)
+
+/*
+ * hyp_fp_fill(pattern, fpsr, fpcr): the hypervisor's own FP/SIMD values,
+ * qN = { pattern + N, ~(pattern + N) }. FP/SIMD instructions are not
+ * forbidden to the hypervisor; CPTR_EL2.TFP is clear while it runs.
+ */
+ENTRY(hyp_fp_fill)
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	add	x9, x0, #\n
+	fmov	d\n, x9
+	mvn	x9, x9
+	fmov	v\n\().d[1], x9
+	.endr
+	msr	fpsr, x1
+	msr	fpcr, x2
+	ret
+END(hyp_fp_fill)
+
+/* hyp_fp_dump(out[66]): q0..q31 (low half first), then FPSR, FPCR. */
+ENTRY(hyp_fp_dump)
+	stp	q0, q1, [x0, #0]
+	stp	q2, q3, [x0, #32]
+	stp	q4, q5, [x0, #64]
+	stp	q6, q7, [x0, #96]
+	stp	q8, q9, [x0, #128]
+	stp	q10, q11, [x0, #160]
+	stp	q12, q13, [x0, #192]
+	stp	q14, q15, [x0, #224]
+	stp	q16, q17, [x0, #256]
+	stp	q18, q19, [x0, #288]
+	stp	q20, q21, [x0, #320]
+	stp	q22, q23, [x0, #352]
+	stp	q24, q25, [x0, #384]
+	stp	q26, q27, [x0, #416]
+	stp	q28, q29, [x0, #448]
+	stp	q30, q31, [x0, #480]
+	mrs	x1, fpsr
+	mrs	x2, fpcr
+	str	x1, [x0, #512]
+	str	x2, [x0, #520]
+	ret
+END(hyp_fp_dump)

@@ -98,5 +98,7 @@
 #define VTCR_PS_40 (2UL << 16)
 
 #define CPTR_EL2_RES1 0x33ff
+/* Trap FP/SIMD (EC 0x07); without VHE it traps EL2's own FP/SIMD use too. */
+#define CPTR_EL2_TFP (1UL << 10)
 
 #endif
