@@ -75,6 +75,8 @@ $(OUT)/fs/libfdt/%.o: $(LIBFDT)/%.c
 	@echo "  CC      libfdt/$(notdir $<)"
 	$(Q)$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
 
+include mk/mbedtls.mk
+
 # image NAME: $(NAME_SRCS) (paths) [+ $(NAME_EXTRA_OBJS)] linked with NAME's
 # linker script $(NAME_LDS) [and $(NAME_LDFLAGS)] into $(OUT)/NAME.elf and .bin.
 define image

@@ -24,10 +24,18 @@ enum tee_state {
 	TEE_STATE_DEAD,     /* faulted; every call fails */
 };
 
+/* FP/SIMD registers as ciee/fpsimd.S stores them: q0..q31, FPSR, FPCR. */
+struct ciee_fpsimd {
+	uint64_t q[64];
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16))); /* CIEE mode is MMU off: Device memory, no unaligned q access */
+_Static_assert(__builtin_offsetof(struct ciee_fpsimd, fpsr) == 512, "fpsimd.S layout");
+
 struct ciee_tee {
 	enum tee_state state;
 	uint64_t vectors;       /* IPA of the registered optee_vectors_t */
 	struct vcpu_ctx ctx;    /* saved state, never visible to the hypervisor */
+	struct ciee_fpsimd fp;  /* its FP/SIMD state, switched lazily (switch.c) */
 	bool mmio_pending;      /* stopped on an MMIO access the hypervisor serves */
 	unsigned int mmio_srt;  /* register the read value goes to */
 	unsigned int mmio_size;
@@ -35,6 +43,7 @@ struct ciee_tee {
 	bool mmio_sf;
 	bool mmio_is_write;
 	struct ciee_vcpu *caller; /* VM vCPU whose call is running */
+	uint64_t measurement[4];  /* SHA-256 of its image from the monitor, at TEE_BOOT */
 };
 
 /* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
@@ -106,7 +115,8 @@ long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 		  uint64_t a5);
 bool smm_is_call(uint64_t call);
 
-/* switch.c */
+/* switch.c, fpsimd.S */
+void ciee_fpsimd_swap(struct ciee_fpsimd *save, const struct ciee_fpsimd *load);
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);
 uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx);
 void ciee_scrub_el1(void);

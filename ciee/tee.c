@@ -10,10 +10,94 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 
 #include "ciee.h"
+
+/*
+ * A CIEE-only monitor service (include/vtz/monitor_abi.h): x1..x4 in,
+ * x0 = status and x1..x4 out. Called in CIEE mode with interrupts masked,
+ * which is how the monitor knows the caller is the CIEE. The CIEE does no
+ * cryptography itself: hashing and key derivation stay in the monitor.
+ */
+static int64_t monitor_call(uint32_t fid, uint64_t r[4])
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = r[0];
+	register uint64_t x2 __asm__("x2") = r[1];
+	register uint64_t x3 __asm__("x3") = r[2];
+	register uint64_t x4 __asm__("x4") = r[3];
+	int64_t status;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
+			 :
+			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
+	/* Register variables hold only across the asm: copy out at once. */
+	status = (int64_t)x0;
+	r[0] = x1;
+	r[1] = x2;
+	r[2] = x3;
+	r[3] = x4;
+	return status;
+}
+
+/*
+ * Before its first entry: have the monitor measure the TEE's image. The
+ * image is the bytes its header names from the entry IPA; every page of
+ * it must be mapped executable in the TEE's stage 2 (so owned by the TEE:
+ * its VM's pages are never executable there, and the hypervisor lost
+ * access when it donated them) and physically contiguous, so the monitor
+ * can hash one PA range. Nothing has run in the TEE yet.
+ */
+static long tee_measure(struct ciee_vm *tee_vm, struct pt *s2, uint64_t entry, uint64_t pa0)
+{
+	const volatile uint64_t *hdr = phys_to_virt(pa0);
+	struct ciee_tee *t = &tee_vm->tee;
+	uint64_t size, off, pa, desc, r[4];
+
+	if (pa0 % 4096 || hdr[TEE_HDR_MAGIC_OFFSET / 8] != TEE_IMAGE_MAGIC)
+		return CIEE_ERR_BAD_ENTRY;
+	size = hdr[TEE_HDR_SIZE_OFFSET / 8];
+	if (size < TEE_HDR_END || size > TEE_IMAGE_MAX)
+		return CIEE_ERR_BAD_ENTRY;
+	for (off = 0; off < size; off += 4096) {
+		if (pt_lookup(s2, entry + off, &pa, &desc) || pa != pa0 + off || (desc & PTE_XN))
+			return CIEE_ERR_BAD_ENTRY;
+	}
+	r[0] = pa0;
+	r[1] = size;
+	r[2] = r[3] = 0;
+	if (monitor_call(VTZ_SMC_MON_TEE_MEASURE, r))
+		return CIEE_ERR_BAD_ENTRY;
+	memcpy(t->measurement, r, sizeof(t->measurement));
+	return CIEE_OK;
+}
+
+/*
+ * VTZ_SMC_TEE_GET_KEY inside a call: the monitor derives the key from
+ * the measurement recorded at boot (never from anything the TEE or the
+ * hypervisor says); it goes into the TEE's saved x1..x4, in CIEE memory.
+ */
+static long tee_serve_key(struct ciee_tee *t)
+{
+	uint64_t r[4];
+	volatile uint64_t *v = r;
+	unsigned int i;
+
+	memcpy(r, t->measurement, sizeof(r));
+	if (monitor_call(VTZ_SMC_MON_TEE_KEY, r))
+		return -1;
+	t->ctx.x[0] = 0;
+	for (i = 0; i < 4; i++) {
+		t->ctx.x[1 + i] = r[i];
+		v[i] = 0; /* no copy of the key left on the CIEE's stack */
+	}
+	return 0;
+}
 
 static bool hyp_ptr_ok(const void *ptr, uint64_t size)
 {
@@ -70,11 +154,15 @@ static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
 static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
 {
 	struct ciee_tee *t = &tee_vm->tee;
-	uint64_t kind = ciee_run(tee_vm, &t->ctx);
-	unsigned int ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-	uint32_t fid = (uint32_t)t->ctx.x[0];
+	uint64_t kind;
+	unsigned int ec;
+	uint32_t fid;
 	long ret;
 
+again:
+	kind = ciee_run(tee_vm, &t->ctx);
+	ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	fid = (uint32_t)t->ctx.x[0];
 	ciee_scrub_el1();
 	if (kind != 0) {
 		tee_kill(tee_vm, "interrupt or SError while in the TEE (not yet supported)");
@@ -109,6 +197,14 @@ static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
 			t->state = TEE_STATE_READY;
 			return CIEE_EXIT_TEE_DONE;
 		}
+		if (t->state == TEE_STATE_IN_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
+			/* Answered here, without the hypervisor: the TEE goes on. */
+			if (tee_serve_key(t)) {
+				tee_kill(tee_vm, "the monitor could not derive its key");
+				return CIEE_ERR_TEE_DEAD;
+			}
+			goto again;
+		}
 		tee_kill(tee_vm, "unexpected SMC from the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	case EC_DABT_LOW:
@@ -136,6 +232,7 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	struct ciee_tee *t;
 	struct pt s2;
 	uint64_t pa, desc;
+	long ret;
 
 	if (!tee_vm)
 		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
@@ -148,6 +245,20 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	/* The first entry is the ABI's, not the hypervisor's choice. */
 	if (entry != VTZ_TEE_ENTRY_IPA || pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
 		return CIEE_ERR_BAD_ENTRY;
+	/*
+	 * Under the SMM lock, so no DONATE, S2_MAP or RECLAIM on another CPU
+	 * (here or, with GATE=el3, in the monitor) changes the pages between
+	 * the checks and the hash.
+	 */
+	spin_lock(&smm->lock);
+	ret = tee_measure(tee_vm, &s2, entry, pa);
+	spin_unlock(&smm->lock);
+	if (ret != CIEE_OK) {
+		con_printf("TEE vm%u refused: its image could not be measured (no valid header, "
+			   "or not in its own contiguous executable memory)\n",
+			   (unsigned int)(tee_vm - ciee_vm_get(0)));
+		return ret;
+	}
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->ctx.pc = entry;
 	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;

@@ -1,6 +1,7 @@
 # Host unit tests (cmocka). Each test/unit/test_NAME.c has a sibling
 # test/unit/test_NAME.mk that sets test_NAME_SRCS: the project sources it
-# links (policy code, lib code, arch/fake). libfdt is always available.
+# links (policy code, lib code, arch/fake). libfdt is always available;
+# test_NAME_EXTRA_OBJS adds prebuilt objects (e.g. $(MBEDTLS_HOST_OBJS)).
 HOSTCC ?= cc
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -D_DEFAULT_SOURCE \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -24,7 +25,7 @@ HOST_LIBFDT_OBJS := $(patsubst %.c,$(BUILD)/host/libfdt/%.o,$(LIBFDT_SRCS))
 
 define unit_test
 $(1)_HOST_OBJS := $(BUILD)/host/test/unit/$(1).o $$(patsubst %.c,$(BUILD)/host/%.o,$$($(1)_SRCS))
-$(BUILD)/host/$(1): $$($(1)_HOST_OBJS) $(HOST_LIBFDT_OBJS)
+$(BUILD)/host/$(1): $$($(1)_HOST_OBJS) $$($(1)_EXTRA_OBJS) $(HOST_LIBFDT_OBJS)
 	@echo "  HOSTLD  $$@"
 	$$(Q)$$(HOSTCC) $(HOST_CFLAGS) $$^ $(HOST_LDLIBS) -o $$@
 -include $$($(1)_HOST_OBJS:.o=.d)

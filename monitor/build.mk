@@ -1,6 +1,11 @@
 IMAGE_NAMES += monitor
+# keys.c and crypto.c (over mbedTLS, mk/mbedtls.mk): boot integrity, in
+# both monitors.
+MONITOR_KEYS_SRCS := monitor/keys.c monitor/crypto.c
 monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/psci.c \
-	monitor/power.c monitor/scrub.c lib/exc_report.c policy/insn_scan.c $(LIB_SRCS)
+	monitor/power.c monitor/scrub.c lib/exc_report.c policy/insn_scan.c $(LIB_SRCS) \
+	$(MONITOR_KEYS_SRCS)
+monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS)
 monitor_LDS := monitor/monitor.lds
 
 # GATE=el3: the monitor also serves secure memory mapping (the CIEE's SMM
@@ -26,20 +31,31 @@ $(OUT)/fs/native/monitor/%.o: monitor/%.S
 
 IMAGE_NAMES += monitor-native
 monitor-native_SRCS := monitor/entry.S monitor/native.c monitor/tee_dispatch.c \
-	monitor/tee_switch.S monitor/power.c lib/exc_report.c policy/smc_class.c $(LIB_SRCS)
-monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native/monitor/psci.o
+	monitor/tee_switch.S monitor/power.c lib/exc_report.c policy/smc_class.c $(LIB_SRCS) \
+	$(MONITOR_KEYS_SRCS)
+monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native/monitor/psci.o \
+	$(MBEDTLS_FS_OBJS)
 monitor-native_LDS := monitor/monitor.lds
 
-# The flash images: the native monitor, then the TEE at 1 MiB (QEMU can
-# only preload non-secure RAM, so the TEE travels in secure flash).
-# flash-native-tee-fault.bin carries tee-test.bin, the TEE with test hooks.
-$(OUT)/flash-native.bin: $(OUT)/monitor-native.bin $(OUT)/tee.bin monitor/mkflash.py
+# The flash images (-bios), each with this build's device root key at
+# 0xfe000 (ROOT_KEY, mk/mbedtls.mk). flash-vtz.bin: the vTZ monitor and
+# the key. flash-native.bin: the native monitor, the key, then the TEE at
+# 1 MiB (QEMU can only preload non-secure RAM, so the TEE travels in
+# secure flash). flash-native-tee-fault.bin carries tee-test.bin, the TEE
+# with test hooks.
+$(OUT)/flash-vtz.bin: $(OUT)/monitor.bin $(ROOT_KEY) monitor/mkflash.py
 	@echo "  FLASH   $@"
-	$(Q)$(PYTHON) monitor/mkflash.py $@ $(OUT)/monitor-native.bin $(OUT)/tee.bin
+	$(Q)$(PYTHON) monitor/mkflash.py --key $(ROOT_KEY) $@ $(OUT)/monitor.bin
+
+$(OUT)/flash-native.bin: $(OUT)/monitor-native.bin $(OUT)/tee.bin $(ROOT_KEY) monitor/mkflash.py
+	@echo "  FLASH   $@"
+	$(Q)$(PYTHON) monitor/mkflash.py --key $(ROOT_KEY) $@ $(OUT)/monitor-native.bin \
+		$(OUT)/tee.bin
 
 $(OUT)/flash-native-tee-fault.bin: $(OUT)/monitor-native.bin $(OUT)/tee-test.bin \
-		monitor/mkflash.py
+		$(ROOT_KEY) monitor/mkflash.py
 	@echo "  FLASH   $@"
-	$(Q)$(PYTHON) monitor/mkflash.py $@ $(OUT)/monitor-native.bin $(OUT)/tee-test.bin
+	$(Q)$(PYTHON) monitor/mkflash.py --key $(ROOT_KEY) $@ $(OUT)/monitor-native.bin \
+		$(OUT)/tee-test.bin
 
-IMAGES += $(OUT)/flash-native.bin $(OUT)/flash-native-tee-fault.bin
+IMAGES += $(OUT)/flash-vtz.bin $(OUT)/flash-native.bin $(OUT)/flash-native-tee-fault.bin

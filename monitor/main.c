@@ -14,9 +14,11 @@
 #include <policy/insn_scan.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/image.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
+#include "ciee_auth.h"
 #include "monitor.h"
 
 #ifdef GATE_el3
@@ -110,6 +112,7 @@ void monitor_main(void)
 		   "CIEE"
 #endif
 	);
+	keys_init("flash-vtz.bin");
 	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
 		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
 			      "-device loader,file=ciee.bin,addr=0x40100000)");
@@ -149,6 +152,21 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	}
 	if (fid == SMCCC_VERSION) {
 		f->x[0] = SMCCC_VERSION_1_1;
+		return;
+	}
+	/*
+	 * Measuring a guest TEE and deriving its key: for the CIEE only,
+	 * known by its EL2 state (ciee_auth.h). The hypervisor, whatever it
+	 * does, is refused like any caller of a service not on its list.
+	 */
+	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY) {
+		if (!ciee_caller_ok(read_sysreg(spsr_el3), read_sysreg(sctlr_el2))) {
+			con_printf("refused SMC 0x%08x: a CIEE-only service, and the caller is not "
+				   "the CIEE\n", fid);
+			f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+			return;
+		}
+		keys_ciee_smc(f);
 		return;
 	}
 #ifdef GATE_el3

@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Pack the native TrustZone flash image: MONITOR at 0, the TEE's header
-(struct native_tee_hdr, monitor/monitor.h) at 0xff000, TEE at 0x100000.
+"""Pack a secure flash image (QEMU's -bios, flash0): MONITOR at 0, the
+device root key (include/vtz/monitor_abi.h) at 0xfe000, and for native
+TrustZone the TEE's header (struct native_tee_hdr, monitor/monitor.h) at
+0xff000 and the TEE at 0x100000.
 
-usage: mkflash.py OUT MONITOR_BIN TEE_BIN
+usage: mkflash.py --key KEY_FILE OUT MONITOR_BIN [TEE_BIN]
 """
+import argparse
 import struct
 import sys
 
+KEY_OFFSET = 0x000FE000    # ROOT_KEY_FLASH_OFFSET
+KEY_MAGIC = 0x313059454B5A5476  # ROOT_KEY_MAGIC, "vTZKEY01"
+KEY_LEN = 32               # ROOT_KEY_LEN
 HDR_OFFSET = 0x000FF000    # NATIVE_TEE_FLASH_HDR
 TEE_OFFSET = 0x00100000    # NATIVE_TEE_FLASH_BASE
 TEE_MAX = 0x00F00000       # NATIVE_TEE_SIZE: its secure RAM region
@@ -16,22 +22,31 @@ MAGIC = 0x31304545545A5476  # NATIVE_TEE_MAGIC, "vTZTEE01"
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    out, mon_path, tee_path = sys.argv[1:]
-    mon = open(mon_path, "rb").read()
-    tee = open(tee_path, "rb").read()
-    if len(mon) > HDR_OFFSET:
-        sys.exit("mkflash: %s is %d bytes, more than the 0x%x before the TEE header"
-                 % (mon_path, len(mon), HDR_OFFSET))
-    if not tee or len(tee) > TEE_MAX or TEE_OFFSET + len(tee) > FLASH_SIZE:
-        sys.exit("mkflash: %s is %d bytes: not 1..0x%x" % (tee_path, len(tee), TEE_MAX))
+    ap = argparse.ArgumentParser(usage=__doc__)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("out")
+    ap.add_argument("monitor")
+    ap.add_argument("tee", nargs="?")
+    args = ap.parse_args()
+    mon = open(args.monitor, "rb").read()
+    key = open(args.key, "rb").read()
+    if len(key) != KEY_LEN:
+        sys.exit("mkflash: %s is %d bytes, not a %d-byte key" % (args.key, len(key), KEY_LEN))
+    if len(mon) > KEY_OFFSET:
+        sys.exit("mkflash: %s is %d bytes, more than the 0x%x before the key"
+                 % (args.monitor, len(mon), KEY_OFFSET))
     img = bytearray(mon)
-    img += b"\0" * (HDR_OFFSET - len(img))
-    img += struct.pack("<QQ", MAGIC, len(tee))
-    img += b"\0" * (TEE_OFFSET - len(img))
-    img += tee
-    with open(out, "wb") as f:
+    img += b"\0" * (KEY_OFFSET - len(img))
+    img += struct.pack("<Q", KEY_MAGIC) + key
+    if args.tee:
+        tee = open(args.tee, "rb").read()
+        if not tee or len(tee) > TEE_MAX or TEE_OFFSET + len(tee) > FLASH_SIZE:
+            sys.exit("mkflash: %s is %d bytes: not 1..0x%x" % (args.tee, len(tee), TEE_MAX))
+        img += b"\0" * (HDR_OFFSET - len(img))
+        img += struct.pack("<QQ", MAGIC, len(tee))
+        img += b"\0" * (TEE_OFFSET - len(img))
+        img += tee
+    with open(args.out, "wb") as f:
         f.write(img)
 
 

@@ -67,10 +67,25 @@ struct native_tee_hdr {
 #define NATIVE_SCR_SECURE (SCR_RES1 | SCR_RW)
 
 /* The TEE's dispatcher (tee_dispatch.c, tee_switch.S). */
-int tee_dispatch_boot(uint64_t base, uint64_t size);
+int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32]);
 void tee_dispatch_call(struct smc_frame *f);
 uint64_t tee_world_enter(uint64_t *gprs);
 void monitor_enter_ns_el1(uint64_t entry, uint64_t x0) __attribute__((noreturn));
+
+/*
+ * Boot integrity (keys.c): the device root key from secure flash, TEE
+ * measurement (SHA-256), per-TEE keys (HKDF-SHA256 of the root key and
+ * the measurement). flash_image names the -bios image to boot with.
+ */
+void keys_init(const char *flash_image);
+/* The size in a TEE image's header at base, or -1 if it has no valid one. */
+int64_t keys_tee_image_size(uint64_t base);
+/* out = SHA-256 of [base, base + size); prints it. 0 or -1. */
+int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
+/* key = this device's key for a TEE with this measurement. 0 or -1. */
+int keys_tee_key(const uint8_t measurement[32], uint8_t key[32]);
+/* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
+void keys_ciee_smc(struct smc_frame *f);
 
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));

@@ -90,9 +90,28 @@ static uint64_t tee_load(void)
 	return size;
 }
 
+/*
+ * Measure the TEE as copied into secure RAM, where nothing but the
+ * monitor writes before it first runs: the bytes its image header names
+ * (the same range a CIEE measures, so both homes agree).
+ */
+static void tee_measure(uint64_t flash_size, uint8_t measurement[32])
+{
+	int64_t size = keys_tee_image_size(NATIVE_TEE_BASE);
+
+	if (size < 0 || (uint64_t)size > flash_size) {
+		con_printf("FATAL: TEE image refused: no valid image header (magic, size within "
+			   "the 0x%lx bytes in flash) at its start\n", flash_size);
+		power_off();
+	}
+	if (keys_measure(NATIVE_TEE_BASE, (uint64_t)size, measurement))
+		monitor_panic("TEE image could not be measured");
+}
+
 void monitor_main(void)
 {
 	uint64_t generation, size;
+	uint8_t measurement[32];
 
 	/* Retire every pen state of an earlier boot (psci.c). */
 	psci_cold_boot(&generation);
@@ -106,9 +125,11 @@ void monitor_main(void)
 			      "there with -device loader,file=guest-native.bin,addr=0x48000000)");
 	el2_init();
 	size = tee_load();
+	keys_init("flash-native.bin");
+	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
-	if (tee_dispatch_boot(NATIVE_TEE_BASE, size))
+	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
 	con_printf("entering the normal world at NS-EL1 at 0x%lx (HCR_EL2 = RW: no stage 2, "
 		   "SMCs go to EL3)\n", NATIVE_NS_ENTRY);

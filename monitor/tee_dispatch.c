@@ -28,6 +28,7 @@
 #include <vtz/optee_abi.h>
 #include <vtz/vcpu_ctx.h>
 
+#include "crypto.h"
 #include "monitor.h"
 
 /* EL1 state both worlds use: the CIEE's set, plus the EL1 physical timer. */
@@ -50,6 +51,8 @@ static struct {
 	uint64_t vectors;
 	uint64_t x[31];      /* x0..x30 while it is not running */
 	uint64_t elr;        /* where its last exit happened */
+	uint64_t spsr;       /* its PSTATE at that exit */
+	uint8_t measurement[32]; /* SHA-256 of its image, taken at load */
 	struct el1_state el1;
 } tee;
 
@@ -131,7 +134,7 @@ static void save_el1(struct el1_state *e)
  * to EL3; return ESR_EL3 of that exit. The normal world's EL3 return
  * state (ELR/SPSR_EL3 of its SMC) and EL1 registers are kept around it.
  */
-static uint64_t tee_run(uint64_t pc)
+static uint64_t tee_run(uint64_t pc, uint64_t spsr)
 {
 	uint64_t ns_elr = read_sysreg(elr_el3), ns_spsr = read_sysreg(spsr_el3);
 	uint64_t esr;
@@ -140,11 +143,12 @@ static uint64_t tee_run(uint64_t pc)
 	load_el1(&tee.el1);
 	write_sysreg(scr_el3, NATIVE_SCR_SECURE);
 	write_sysreg(elr_el3, pc);
-	write_sysreg(spsr_el3, SPSR_EL1H | SPSR_DAIF_MASKED);
+	write_sysreg(spsr_el3, spsr);
 	isb();
 	tee_world_enter(tee.x);
 	esr = read_sysreg(esr_el3);
 	tee.elr = read_sysreg(elr_el3);
+	tee.spsr = read_sysreg(spsr_el3);
 	save_el1(&tee.el1);
 	load_el1(&ns_el1);
 	write_sysreg(scr_el3, NATIVE_SCR_NS);
@@ -181,16 +185,17 @@ static const char *bad_exit(uint64_t esr)
 	return "unexpected SMC from the TEE";
 }
 
-int tee_dispatch_boot(uint64_t base, uint64_t size)
+int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32])
 {
 	uint64_t esr, vec, end = base + size;
 
 	tee.base = base;
 	tee.size = size;
+	memcpy(tee.measurement, measurement, sizeof(tee.measurement));
 	memset(tee.x, 0, sizeof(tee.x));
 	tee.el1 = el1_clean;
 	tee.state = TEE_BOOTING;
-	esr = tee_run(base);
+	esr = tee_run(base, SPSR_EL1H | SPSR_DAIF_MASKED);
 	/* Whatever the normal world finds in EL1 at its entry is clean. */
 	ns_el1 = el1_clean;
 	load_el1(&ns_el1);
@@ -217,6 +222,25 @@ static void call_fails(struct smc_frame *f)
 	f->x[1] = f->x[2] = f->x[3] = 0;
 }
 
+/*
+ * VTZ_SMC_TEE_GET_KEY from inside a call: its key in x1..x4, x0 = 0; the
+ * TEE resumes after its SMC. The key lives only in the TEE's saved
+ * registers (secure RAM) and in the TEE.
+ */
+static void serve_key(void)
+{
+	uint8_t key[32] __attribute__((aligned(8)));
+
+	if (keys_tee_key(tee.measurement, key)) {
+		tee.x[0] = (uint64_t)(int64_t)-1;
+		memset(&tee.x[1], 0, 4 * sizeof(tee.x[1]));
+		return;
+	}
+	tee.x[0] = 0;
+	memcpy(&tee.x[1], key, sizeof(key));
+	crypto_zeroize(key, sizeof(key));
+}
+
 /* A trusted-OS SMC of the normal world; f is its EL3 frame. */
 void tee_dispatch_call(struct smc_frame *f)
 {
@@ -234,7 +258,13 @@ void tee_dispatch_call(struct smc_frame *f)
 		tee.x[i] = f->x[i];
 	tee.state = TEE_IN_CALL;
 	esr = tee_run(tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
-							       OPTEE_VEC_YIELD_SMC));
+							       OPTEE_VEC_YIELD_SMC),
+		      SPSR_EL1H | SPSR_DAIF_MASKED);
+	/* Served inside the call, then the TEE goes on past its SMC (ELR_EL3). */
+	while (exit_is_smc(esr, VTZ_SMC_TEE_GET_KEY)) {
+		serve_key();
+		esr = tee_run(tee.elr, tee.spsr);
+	}
 	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_CALL_DONE)) {
 		tee_kill(bad_exit(esr), esr);
 		con_printf("trusted-OS call 0x%08x failed: the TEE was stopped\n", fid);

@@ -16,6 +16,9 @@ BUILD=$(cd "$BUILD" && pwd)
 # embeds the same library (lib/libfdt) the way TF-A itself uses it.
 DTC_SRC_VERSION=1.6.1-4
 TFA_SRC_VERSION=2.8.0+dfsg-1
+# mbedTLS: the monitor's SHA-256 and HKDF (boot measurement, per-TEE keys)
+# and the TEE's HKDF. We never hand-write cryptography.
+MBEDTLS_SRC_VERSION=2.28.3-1
 
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
@@ -119,3 +122,21 @@ if [ ! -f "$LIBFDT/.vtz-source" ]; then
 	echo "$origin" >"$LIBFDT/.vtz-source"
 fi
 say "libfdt from Debian source package $(cat "$LIBFDT/.vtz-source")"
+
+# mbedTLS: only library/ and include/ are kept (the rest is tests, docs,
+# programs); mk/mbedtls.mk builds the few files we need from there.
+MBEDTLS="$BUILD/src/mbedtls"
+if [ ! -f "$MBEDTLS/.vtz-source" ]; then
+	mkdir -p "$BUILD/src"
+	tmp="$BUILD/src/.pkg-mbedtls"
+	if ! fetch_source mbedtls "$MBEDTLS_SRC_VERSION" "$tmp"; then
+		say "error: Debian source package mbedtls=$MBEDTLS_SRC_VERSION could not be fetched"
+		say "       (check network access to the Debian archive, then re-run)"
+		exit 1
+	fi
+	rm -rf "$MBEDTLS" && mkdir -p "$MBEDTLS"
+	cp -R "$tmp/library" "$tmp/include" "$MBEDTLS"/
+	rm -rf "$tmp"
+	echo "mbedtls $MBEDTLS_SRC_VERSION" >"$MBEDTLS/.vtz-source"
+fi
+say "mbedTLS from Debian source package $(cat "$MBEDTLS/.vtz-source")"

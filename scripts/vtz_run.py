@@ -33,8 +33,11 @@ SCENARIOS = {
     "guest-fault": dict(guest="guest-fault.bin"),
     "guest-hang": dict(guest="guest-hang.bin"),
     # The attack suite: a hypervisor with attack hooks; spare CPUs for the
-    # attacks that stop a CPU; a reset that reboots (the reset attack).
-    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", smp=4, reboot=True),
+    # attacks that stop a CPU; a reset that reboots (the reset attack); the
+    # TEE with test hooks (read-tee-fpsimd-after-exit has it fill its
+    # FP/SIMD registers with a secret).
+    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=4,
+                    reboot=True),
     # The TEE with test hooks faults on request; later calls must fail.
     "tee-fault": dict(guest="guest-tee-fault.bin", tee="tee-test.bin"),
     # Native TrustZone, the baseline: the same TEE at S-EL1 behind the
@@ -63,7 +66,8 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         bios = native
         images = {sc["guest"]: NATIVE_GUEST_ADDR}
     else:
-        bios = "monitor.bin"
+        # The monitor and the device root key (monitor/mkflash.py).
+        bios = "flash-vtz.bin"
         hyp = hyp or sc.get("hyp", "hyp.bin")
         swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
         images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}

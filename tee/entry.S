@@ -6,10 +6,23 @@
  * caller's x0..x7, and ends with an SMC reporting the result.
  */
 #include <arch/asm.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 
 	.section .text.boot, "ax"
+/*
+ * The image header (include/vtz/monitor_abi.h): the dispatcher that loads
+ * us (the monitor natively, the CIEE as a guest TEE) hashes exactly
+ * TEE_HDR_SIZE bytes from here, and our key depends on that hash.
+ */
 ENTRY(tee_entry)
+	b	tee_boot			/* +0x0 */
+	nop					/* +0x4 */
+	.quad	TEE_IMAGE_MAGIC			/* +0x8 */
+	.quad	__tee_image_end - tee_entry	/* +0x10: bytes of tee.bin */
+END(tee_entry)
+
+ENTRY(tee_boot)
 	adrp	x9, __tee_stack_top
 	add	sp, x9, :lo12:__tee_stack_top
 	adrp	x9, tee_exception_vectors
@@ -31,7 +44,7 @@ ENTRY(tee_entry)
 	mov_imm64 x0, TEESMC_OPTEED_RETURN_ENTRY_DONE
 	smc	#0
 	b	tee_dead
-END(tee_entry)
+END(tee_boot)
 
 	.text
 	.balign 8

@@ -5,11 +5,14 @@
  * CIEE (virtualized) dispatches it: it only sees the opteed protocol.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include <lib/pl011.h>
 #include <lib/uart_printf.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
+
+#include "crypto.h" /* monitor/crypto.h: mbedTLS, built for the TEE too */
 
 /* The secure UART, as on the real machine. */
 #define TEE_UART PLAT_UART1_BASE
@@ -36,6 +39,119 @@ void tee_init(void)
 	uart_printf(TEE_UART, "vTZ TEE kernel: initialised, registering vectors\n");
 }
 
+#ifdef TEE_TEST_HOOKS
+/*
+ * VTZ_SMC_TEE_TEST_FP: qN = { s + N, ~(s + N) } for every N, FPSR and FPCR
+ * from s. This image is built with -mgeneral-regs-only, so the compiler
+ * never uses these registers: only the asm below does.
+ */
+#define TEE_FP_REGS                                                                      \
+	"0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
+
+static void tee_test_fp_fill(uint64_t s, uint64_t *fpsr, uint64_t *fpcr)
+{
+	uint64_t sr = (1UL << 27) | (s & 0x9f);      /* QC and the cumulative flags */
+	uint64_t cr = (7UL << 24) | ((s & 3) << 22); /* AHP, DN, FZ and a rounding mode */
+	uint64_t cpacr;
+
+	/* CPACR_EL1.FPEN = 0b11: our own EL1 state; the CIEE traps the first use. */
+	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
+	cpacr |= 3UL << 20;
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr) : "memory");
+	__asm__ volatile(".irp n, " TEE_FP_REGS "\n"
+			 "add	x9, %[s], #\\n\n"
+			 "fmov	d\\n, x9\n"
+			 "mvn	x9, x9\n"
+			 "fmov	v\\n\\().d[1], x9\n"
+			 ".endr\n"
+			 "msr	fpsr, %[sr]\n"
+			 "msr	fpcr, %[cr]\n"
+			 /* What the CPU kept of them is what must survive. */
+			 "mrs	%[sr], fpsr\n"
+			 "mrs	%[cr], fpcr\n"
+			 : [sr] "+r"(sr), [cr] "+r"(cr)
+			 : [s] "r"(s)
+			 : "x9", "memory");
+	*fpsr = sr;
+	*fpcr = cr;
+}
+
+/* How many of the 64 register halves, FPSR and FPCR no longer hold the secret. */
+static uint64_t tee_test_fp_check(uint64_t s, uint64_t fpsr, uint64_t fpcr)
+{
+	uint64_t bad = 0;
+
+	__asm__ volatile(".irp n, " TEE_FP_REGS "\n"
+			 "add	x9, %[s], #\\n\n"
+			 "fmov	x10, d\\n\n"
+			 "cmp	x10, x9\n"
+			 "cinc	%[bad], %[bad], ne\n"
+			 "mvn	x9, x9\n"
+			 "fmov	x10, v\\n\\().d[1]\n"
+			 "cmp	x10, x9\n"
+			 "cinc	%[bad], %[bad], ne\n"
+			 ".endr\n"
+			 "mrs	x10, fpsr\n"
+			 "cmp	x10, %[sr]\n"
+			 "cinc	%[bad], %[bad], ne\n"
+			 "mrs	x10, fpcr\n"
+			 "cmp	x10, %[cr]\n"
+			 "cinc	%[bad], %[bad], ne\n"
+			 : [bad] "+r"(bad)
+			 : [s] "r"(s), [sr] "r"(fpsr), [cr] "r"(fpcr)
+			 : "x9", "x10", "cc");
+	return bad;
+}
+#endif
+
+/*
+ * Our key, from whichever dispatcher runs us: the SMC returns to the next
+ * instruction with the key in x1..x4 (include/vtz/optee_abi.h). A TEE
+ * never holds it longer than one call.
+ */
+static int tee_get_key(uint8_t key[32])
+{
+	register uint64_t x0 __asm__("x0") = VTZ_SMC_TEE_GET_KEY;
+	register uint64_t x1 __asm__("x1");
+	register uint64_t x2 __asm__("x2");
+	register uint64_t x3 __asm__("x3");
+	register uint64_t x4 __asm__("x4");
+	uint64_t w[4], status;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "=r"(x1), "=r"(x2), "=r"(x3), "=r"(x4)
+			 :
+			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "cc", "memory");
+	/* Register variables hold only across the asm: copy out before any call. */
+	status = x0;
+	w[0] = x1;
+	w[1] = x2;
+	w[2] = x3;
+	w[3] = x4;
+	memcpy(key, w, sizeof(w));
+	crypto_zeroize(w, sizeof(w));
+	return status == 0 ? 0 : -1;
+}
+
+/* HKDF-Expand(our key, info = x1 little-endian), 16 bytes, as two words. */
+static int tee_key_tag(uint64_t x1, uint64_t tag[2])
+{
+	uint8_t key[32], out[16], info[8];
+	int ret;
+
+	memcpy(info, &x1, sizeof(info));
+	ret = tee_get_key(key);
+	if (!ret)
+		ret = crypto_hkdf_expand_sha256(key, sizeof(key), info, sizeof(info), out,
+						sizeof(out));
+	if (!ret)
+		memcpy(tag, out, sizeof(out));
+	crypto_zeroize(key, sizeof(key));
+	crypto_zeroize(out, sizeof(out));
+	return ret;
+}
+
 void tee_handle_fast(struct tee_call_args *c)
 {
 	uint64_t fid = c->a[0] & 0xffffffffUL, x1 = c->a[1], x2 = c->a[2];
@@ -55,6 +171,20 @@ void tee_handle_fast(struct tee_call_args *c)
 		c->a[2] = x1 ^ x2;
 		c->a[3] = VTZ_TEE_TAG | (calls & 0xffff);
 		break;
+	case VTZ_SMC_TEE_KEY_TAG: {
+		uint64_t tag[2];
+
+		if (tee_key_tag(x1, tag)) {
+			c->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+			c->a[1] = c->a[2] = c->a[3] = 0;
+			break;
+		}
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = tag[0];
+		c->a[2] = tag[1];
+		c->a[3] = 0;
+		break;
+	}
 #ifdef TEE_TEST_HOOKS
 	case VTZ_SMC_TEE_TEST_FAULT:
 		/*
@@ -64,6 +194,17 @@ void tee_handle_fast(struct tee_call_args *c)
 		uart_printf(TEE_UART, "test hook: faulting on purpose\n");
 		c->a[0] = *(volatile uint64_t *)(1UL << 48);
 		break;
+	case VTZ_SMC_TEE_TEST_FP: {
+		uint64_t sr, cr;
+
+		tee_test_fp_fill(x1, &sr, &cr);
+		/* Stops for MMIO (the UART) with the secret live in the registers. */
+		uart_printf(TEE_UART, "test hook: FP/SIMD secret loaded\n");
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = tee_test_fp_check(x1, sr, cr);
+		c->a[2] = c->a[3] = 0;
+		break;
+	}
 #endif
 	case VTZ_SMC_TEE_STORE:
 	case VTZ_SMC_TEE_LOAD:

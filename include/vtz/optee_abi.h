@@ -42,11 +42,28 @@
 /* The echo TA's fast path for benchmarks: returns x0 = OK, x1 = x1, nothing printed. */
 #define VTZ_SMC_TEE_NULL OPTEE_SMC_FAST_CALL_VAL(0xf001)
 /*
+ * The TEE's key-derived tag (issue 4's key TA prerequisite): x1 in;
+ * returns x0 = OK, x1, x2 = the first 16 bytes (little-endian words) of
+ * HKDF-Expand(PRK = the TEE's key, info = x1 as 8 little-endian bytes).
+ * The key depends on the device root key and the TEE's measurement only,
+ * so the same image gets the same tag in both homes.
+ */
+#define VTZ_SMC_TEE_KEY_TAG OPTEE_SMC_FAST_CALL_VAL(0xf004)
+
+/*
  * Test builds of the TEE only (tee-test, TEE_TEST_HOOKS): fault inside
  * the TEE, so tests can check what its dispatcher does with a dead TEE.
  * The TEE that ships answers it UNKNOWN_FUNCTION like any unknown call.
  */
 #define VTZ_SMC_TEE_TEST_FAULT OPTEE_SMC_FAST_CALL_VAL(0xf0fe)
+/*
+ * Test builds only, like TEST_FAULT: enable FP/SIMD at EL1 and fill every
+ * FP/SIMD register, FPSR and FPCR with a secret derived from x1 (qN = x1 + N
+ * in its low half, its complement in the high half), print (so the call
+ * stops for MMIO with the secret live), then check the registers still
+ * hold it. Returns x0 = OK, x1 = how many registers lost the secret.
+ */
+#define VTZ_SMC_TEE_TEST_FP OPTEE_SMC_FAST_CALL_VAL(0xf0fd)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
@@ -71,11 +88,22 @@
  * Secure EL2.
  */
 #define TEESMC_VTZ_TEE_DEAD 0xbe00dead
+/*
+ * vTZ: from inside a call, the TEE asks its dispatcher for its key
+ * (owner 62, fast, function 0xf000). The dispatcher puts the 32-byte key
+ * in x1..x4 (bytes 0..7 in x1, little-endian), x0 = 0, and resumes the
+ * TEE after the SMC; natively the monitor derives it from the
+ * measurement it took, as a guest TEE the CIEE asks the monitor with the
+ * measurement it recorded (include/vtz/monitor_abi.h). Outside a call
+ * it is an unexpected SMC like any other: the TEE is stopped.
+ */
+#define VTZ_SMC_TEE_GET_KEY 0xbe00f000
 #ifndef __ASSEMBLY__
 #define TEESMC_OPTEED_RV(func) SMCCC_CALL_VAL(1, 0, OPTEE_SMC_OWNER_TRUSTED_OS_OPTEED, func)
 _Static_assert(TEESMC_OPTEED_RV(0) == TEESMC_OPTEED_RETURN_ENTRY_DONE, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(5) == TEESMC_OPTEED_RETURN_CALL_DONE, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(0xdead) == TEESMC_VTZ_TEE_DEAD, "opteed encoding");
+_Static_assert(TEESMC_OPTEED_RV(0xf000) == VTZ_SMC_TEE_GET_KEY, "opteed encoding");
 #endif
 
 /*

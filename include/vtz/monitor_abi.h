@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot integrity: the TEE image header the dispatchers measure, the
+ * device root key's place in secure flash, and the monitor services only
+ * the CIEE may call (measure a guest TEE, derive its key).
+ */
+#ifndef VTZ_MONITOR_ABI_H
+#define VTZ_MONITOR_ABI_H
+
+/*
+ * TEE image header (tee/entry.S): the first instruction branches over it,
+ * then at +8 the magic and at +0x10 the number of bytes of the image
+ * (tee.bin, the loaded sections from the image start). A dispatcher hashes
+ * exactly that many bytes from the image start.
+ */
+#define TEE_HDR_MAGIC_OFFSET 0x8
+#define TEE_HDR_SIZE_OFFSET 0x10
+#define TEE_HDR_END 0x18
+#define TEE_IMAGE_MAGIC 0x31494545545a5476UL /* "vTZTEEI1" little-endian */
+#define TEE_IMAGE_MAX 0x00100000UL           /* 1 MiB: PLAT_TEE_IMAGE_MAX */
+
+/*
+ * Device root key, in secure flash (monitor/mkflash.py): at this offset
+ * the magic, then 32 random bytes made once per build (mk/mbedtls.mk).
+ * Below the native TEE's header (0xff000); the monitor's image must end
+ * before it.
+ */
+#define ROOT_KEY_FLASH_OFFSET 0x000fe000UL
+#define ROOT_KEY_MAGIC 0x313059454b5a5476UL /* "vTZKEY01" little-endian */
+#define ROOT_KEY_LEN 32
+
+/*
+ * Monitor services for the CIEE only (SiP, fast, SMC64; outside the
+ * GATE=el3 memory-mapping range VTZ_SMC_SMM_BASE | 0..0xff). The monitor
+ * serves them only to a caller at EL2 in CIEE mode (SCTLR_EL2 ==
+ * SCTLR_EL2_CIEE) with every interrupt masked; anyone else, the
+ * hypervisor included, gets SMCCC_NOT_SUPPORTED.
+ *
+ * TEE_MEASURE: x1 = PA of a guest TEE's image (its first page), x2 = its
+ * size in bytes (from its header). The image must lie in RAM, be at most
+ * TEE_IMAGE_MAX bytes, start with a valid header naming that size.
+ * Returns x0 = 0 and x1..x4 = SHA-256 of the image (bytes 0..7 in x1,
+ * little-endian, and so on), or x0 = SMCCC_INVALID_PARAMETER.
+ *
+ * TEE_KEY: x1..x4 = a TEE's measurement as TEE_MEASURE returned it.
+ * Returns x0 = 0 and x1..x4 = that TEE's 32-byte key (same packing):
+ * HKDF-SHA256(IKM = device root key, no salt,
+ *             info = VTZ_TEE_KEY_INFO || measurement).
+ */
+#define VTZ_SMC_MON_TEE_MEASURE 0xc2000101U
+#define VTZ_SMC_MON_TEE_KEY 0xc2000102U
+
+#define VTZ_TEE_KEY_INFO "vTZ TEE key"
+
+#endif

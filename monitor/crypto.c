@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thin wrappers over mbedTLS, and the fixed arena its message-digest layer
+ * allocates from. We never hand-write cryptography: SHA-256, HMAC and HKDF
+ * are mbedTLS's (Debian source package mbedtls, pinned in scripts/setup.sh).
+ *
+ * The arena: mbedtls_md_setup() with HMAC asks for two blocks (the SHA-256
+ * context and the HMAC pads), and HKDF holds at most one such context at a
+ * time. A few fixed slots cover that without a heap; every slot is zeroed
+ * on free, since the pads are derived from the key. One lock serialises
+ * every operation: the monitor serves SMCs on several CPUs at once.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <lib/spinlock.h>
+
+#include "mbedtls/hkdf.h"
+#include "mbedtls/md.h"
+#include "mbedtls/platform_util.h"
+#include "mbedtls/sha256.h"
+
+#include "crypto.h"
+
+#define ARENA_SLOTS 4
+#define ARENA_SLOT_SIZE 256
+
+static struct {
+	uint64_t mem[ARENA_SLOTS][ARENA_SLOT_SIZE / 8]; /* 8-byte aligned blocks */
+	bool used[ARENA_SLOTS];
+} arena;
+
+static struct spinlock crypto_lock = SPINLOCK_INIT;
+
+void *crypto_arena_calloc(size_t n, size_t size)
+{
+	unsigned int i;
+
+	if (!n || !size || n > ARENA_SLOT_SIZE / size)
+		return NULL;
+	for (i = 0; i < ARENA_SLOTS; i++) {
+		if (!arena.used[i]) {
+			arena.used[i] = true;
+			memset(arena.mem[i], 0, ARENA_SLOT_SIZE);
+			return arena.mem[i];
+		}
+	}
+	return NULL;
+}
+
+void crypto_arena_free(void *ptr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARENA_SLOTS; i++) {
+		if (ptr == arena.mem[i]) {
+			mbedtls_platform_zeroize(arena.mem[i], ARENA_SLOT_SIZE);
+			arena.used[i] = false;
+			return;
+		}
+	}
+}
+
+void crypto_zeroize(void *buf, size_t len)
+{
+	mbedtls_platform_zeroize(buf, len);
+}
+
+int crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
+{
+	int ret;
+
+	spin_lock(&crypto_lock);
+	ret = mbedtls_sha256_ret(data, len, out, 0);
+	spin_unlock(&crypto_lock);
+	return ret ? -1 : 0;
+}
+
+int crypto_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		       size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
+		       size_t out_len)
+{
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	int ret;
+
+	spin_lock(&crypto_lock);
+	ret = mbedtls_hkdf(md, salt, salt_len, ikm, ikm_len, info, info_len, out, out_len);
+	spin_unlock(&crypto_lock);
+	return ret ? -1 : 0;
+}
+
+int crypto_hkdf_expand_sha256(const uint8_t *prk, size_t prk_len, const uint8_t *info,
+			      size_t info_len, uint8_t *out, size_t out_len)
+{
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	int ret;
+
+	spin_lock(&crypto_lock);
+	ret = mbedtls_hkdf_expand(md, prk, prk_len, info, info_len, out, out_len);
+	spin_unlock(&crypto_lock);
+	return ret ? -1 : 0;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot integrity, in the monitor only (the TCB's crypto stays at EL3):
+ * the device root key, TEE measurement, per-TEE keys. Linked into both
+ * monitors: natively the monitor measures the TEE it copies from flash
+ * and answers the TEE's key requests itself; under vTZ it serves the CIEE
+ * (main.c authenticates the caller, monitor/ciee_auth.h).
+ *
+ * The root key travels in secure flash (a non-secure fetch from flash0
+ * aborts) and is copied here, into secure RAM; it never leaves the
+ * monitor. Only keys derived from it do: HKDF-SHA256 with the TEE's
+ * measurement in the info, so a TEE image gets the same key in either
+ * home on the same device, and any other image gets an unrelated one.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <lib/console.h>
+#include <vtz/monitor_abi.h>
+#include <vtz/platform.h>
+#include <vtz/smccc.h>
+
+#include "crypto.h"
+#include "monitor.h"
+
+static uint8_t root_key[ROOT_KEY_LEN] __attribute__((aligned(8)));
+
+void keys_init(const char *flash_image)
+{
+	const volatile uint64_t *hdr = (const volatile uint64_t *)ROOT_KEY_FLASH_OFFSET;
+	uint64_t w[ROOT_KEY_LEN / 8];
+	unsigned int i;
+
+	if (hdr[0] != ROOT_KEY_MAGIC) {
+		con_printf("FATAL: no device root key in secure flash at 0x%lx (boot with -bios %s, "
+			   "which `make images` builds)\n", ROOT_KEY_FLASH_OFFSET, flash_image);
+		power_off();
+	}
+	/* Flash is Device memory with the MMU off: aligned 8-byte reads only. */
+	for (i = 0; i < ROOT_KEY_LEN / 8; i++)
+		w[i] = hdr[1 + i];
+	memcpy(root_key, w, sizeof(root_key));
+	crypto_zeroize(w, sizeof(w));
+	con_printf("device root key: copied from secure flash into secure RAM\n");
+}
+
+int64_t keys_tee_image_size(uint64_t base)
+{
+	const volatile uint64_t *img = (const volatile uint64_t *)base;
+	uint64_t size;
+
+	if (img[TEE_HDR_MAGIC_OFFSET / 8] != TEE_IMAGE_MAGIC)
+		return -1;
+	size = img[TEE_HDR_SIZE_OFFSET / 8];
+	if (size < TEE_HDR_END || size > TEE_IMAGE_MAX)
+		return -1;
+	return (int64_t)size;
+}
+
+int keys_measure(uint64_t base, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
+{
+	unsigned int i;
+	char hex[2 * CRYPTO_SHA256_LEN + 1];
+
+	if (crypto_sha256((const void *)base, size, out))
+		return -1;
+	for (i = 0; i < CRYPTO_SHA256_LEN; i++) {
+		hex[2 * i] = "0123456789abcdef"[out[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[out[i] & 0xf];
+	}
+	hex[2 * CRYPTO_SHA256_LEN] = 0;
+	con_printf("TEE measured: sha256 %s (%lu bytes at 0x%lx)\n", hex, size, base);
+	return 0;
+}
+
+int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN], uint8_t key[ROOT_KEY_LEN])
+{
+	static const char label[] = VTZ_TEE_KEY_INFO;
+	uint8_t info[sizeof(label) - 1 + CRYPTO_SHA256_LEN];
+	int ret;
+
+	memcpy(info, label, sizeof(label) - 1);
+	memcpy(info + sizeof(label) - 1, measurement, CRYPTO_SHA256_LEN);
+	ret = crypto_hkdf_sha256(NULL, 0, root_key, sizeof(root_key), info, sizeof(info), key,
+				 ROOT_KEY_LEN);
+	return ret;
+}
+
+/*
+ * A guest TEE's image, at the PA the CIEE found its first page (the CIEE
+ * checked that the pages are the TEE's, contiguous and not yet run). Only
+ * RAM a TEE can own is read: the VM pool, never secure RAM, the CIEE's
+ * data region or the hypervisor's images.
+ */
+static int64_t measure_for_ciee(uint64_t pa, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
+{
+	if (pa % 4096 || pa < PLAT_VM_POOL_BASE || pa >= PLAT_CIEE_DATA_BASE ||
+	    size < TEE_HDR_END || size > TEE_IMAGE_MAX || size > PLAT_CIEE_DATA_BASE - pa)
+		return SMCCC_INVALID_PARAMETER;
+	/* The header must say the same size: the range is the image, no more. */
+	if (keys_tee_image_size(pa) != (int64_t)size)
+		return SMCCC_INVALID_PARAMETER;
+	if (keys_measure(pa, size, out))
+		return SMCCC_INVALID_PARAMETER;
+	return 0;
+}
+
+/* VTZ_SMC_MON_TEE_MEASURE or _KEY, from the CIEE (main.c checked that). */
+void keys_ciee_smc(struct smc_frame *f)
+{
+	uint8_t buf[CRYPTO_SHA256_LEN] __attribute__((aligned(8)));
+	uint8_t meas[CRYPTO_SHA256_LEN] __attribute__((aligned(8)));
+	int64_t ret;
+
+	if ((uint32_t)f->x[0] == VTZ_SMC_MON_TEE_MEASURE) {
+		ret = measure_for_ciee(f->x[1], f->x[2], buf);
+	} else {
+		memcpy(meas, &f->x[1], sizeof(meas));
+		ret = keys_tee_key(meas, buf) ? SMCCC_INVALID_PARAMETER : 0;
+	}
+	f->x[0] = (uint64_t)ret;
+	if (ret)
+		memset(buf, 0, sizeof(buf));
+	memcpy(&f->x[1], buf, sizeof(buf));
+	crypto_zeroize(buf, sizeof(buf));
+}
