@@ -89,6 +89,40 @@ ENTRY(tee_yield_entry)
 END(tee_yield_entry)
 
 /*
+ * void tee_ctx_switch(struct tee_ctx *save, const struct tee_ctx *load):
+ * the callee-saved registers, frame and link register and the stack
+ * pointer of the caller into *save, then those of *load, and return
+ * into *load's context (tee/thread.c: the TEE's thread and its entry).
+ * Everything else is caller-saved by the procedure call standard.
+ */
+ENTRY(tee_ctx_switch)
+	stp	x19, x20, [x0, #0]
+	stp	x21, x22, [x0, #16]
+	stp	x23, x24, [x0, #32]
+	stp	x25, x26, [x0, #48]
+	stp	x27, x28, [x0, #64]
+	stp	x29, x30, [x0, #80]
+	mov	x9, sp
+	str	x9, [x0, #96]
+	ldp	x19, x20, [x1, #0]
+	ldp	x21, x22, [x1, #16]
+	ldp	x23, x24, [x1, #32]
+	ldp	x25, x26, [x1, #48]
+	ldp	x27, x28, [x1, #64]
+	ldp	x29, x30, [x1, #80]
+	ldr	x9, [x1, #96]
+	mov	sp, x9
+	ret
+END(tee_ctx_switch)
+
+/* A fresh thread context's first "return" lands here, on the thread's stack. */
+ENTRY(tee_thread_trampoline)
+	mov	x29, #0
+	bl	tee_thread_main
+	b	tee_dead
+END(tee_thread_trampoline)
+
+/*
  * Stop for good. An SMC that is not an opteed return makes either
  * dispatcher (EL3 natively, the CIEE as a guest TEE) stop the TEE, so
  * this is the same in both homes. (HVC would not do: at S-EL1 without

@@ -10,25 +10,16 @@
 #include <lib/pl011.h>
 #include <lib/uart_printf.h>
 #include <vtz/optee_abi.h>
+#include <vtz/optee_msg.h>
 #include <vtz/platform.h>
 
 #include "crypto.h" /* monitor/crypto.h: mbedTLS, built for the TEE too */
+#include "tee.h"
 
 /* The secure UART, as on the real machine. */
 #define TEE_UART PLAT_UART1_BASE
 
-/* OP-TEE's UID (optee_smc.h: OPTEE_MSG_UID_0..3). */
-#define OPTEE_MSG_UID_0 0x384fb3e0
-#define OPTEE_MSG_UID_1 0xe7f811e3
-#define OPTEE_MSG_UID_2 0xaf630002
-#define OPTEE_MSG_UID_3 0xa5d5c51b
-
 #define VTZ_TEE_TAG 0x7ee00000UL
-
-/* In: x0..x7 of the caller. Out: a[0..3] become the caller's x0..x3. */
-struct tee_call_args {
-	uint64_t a[8];
-};
 
 static uint64_t calls;
 static uint64_t store[VTZ_TEE_STORE_SLOTS];
@@ -36,6 +27,7 @@ static uint64_t store[VTZ_TEE_STORE_SLOTS];
 void tee_init(void)
 {
 	pl011_init(TEE_UART);
+	tee_thread_init();
 	uart_printf(TEE_UART, "vTZ TEE kernel: initialised, registering vectors\n");
 }
 
@@ -109,7 +101,7 @@ static uint64_t tee_test_fp_check(uint64_t s, uint64_t fpsr, uint64_t fpcr)
  * instruction with the key in x1..x4 (include/vtz/optee_abi.h). A TEE
  * never holds it longer than one call.
  */
-static int tee_get_key(uint8_t key[32])
+int tee_get_key(uint8_t key[32])
 {
 	register uint64_t x0 __asm__("x0") = VTZ_SMC_TEE_GET_KEY;
 	register uint64_t x1 __asm__("x1");
@@ -226,17 +218,63 @@ void tee_handle_fast(struct tee_call_args *c)
 		c->a[2] = OPTEE_MSG_UID_2;
 		c->a[3] = OPTEE_MSG_UID_3;
 		break;
+	/* What Linux's optee driver asks while it probes (optee_smc.h). */
+	case OPTEE_SMC_CALLS_COUNT:
+		/* The OP-TEE calls we serve: 10 fast (UID and those below), 2 yielding. */
+		c->a[0] = 12;
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_CALLS_REVISION:
+		c->a[0] = OPTEE_MSG_REVISION_MAJOR;
+		c->a[1] = OPTEE_MSG_REVISION_MINOR;
+		c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_CALL_GET_OS_UUID:
+		/* We implement OP-TEE's ABI, so clients that check for OP-TEE find it. */
+		c->a[0] = OPTEE_MSG_OS_OPTEE_UUID_0;
+		c->a[1] = OPTEE_MSG_OS_OPTEE_UUID_1;
+		c->a[2] = OPTEE_MSG_OS_OPTEE_UUID_2;
+		c->a[3] = OPTEE_MSG_OS_OPTEE_UUID_3;
+		break;
+	case OPTEE_SMC_CALL_GET_OS_REVISION:
+		c->a[0] = VTZ_TEE_OS_REVISION_MAJOR;
+		c->a[1] = VTZ_TEE_OS_REVISION_MINOR;
+		c->a[2] = c->a[3] = 0; /* no build id */
+		break;
+	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
+		/*
+		 * Dynamic shared memory only: no reserved pool (the driver then
+		 * registers its buffers page by page), no async notifications,
+		 * no RPC argument struct (so it sends plain CALL_WITH_ARG).
+		 */
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
+		c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_DISABLE_SHM_CACHE:
+		/* We cache no shared memory: "empty", which ends the driver's loop. */
+		c->a[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_ENABLE_SHM_CACHE:
+		/* Nothing to cache, but the driver waits until this says OK. */
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_GET_SHM_CONFIG:
+		c->a[0] = OPTEE_SMC_RETURN_ENOTAVAIL; /* no reserved shared memory */
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_GET_THREAD_COUNT:
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = VTZ_TEE_THREAD_COUNT;
+		c->a[2] = c->a[3] = 0;
+		break;
 	default:
 		c->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 		c->a[1] = c->a[2] = c->a[3] = 0;
 		break;
 	}
-}
-
-void tee_handle_yield(struct tee_call_args *c)
-{
-	c->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-	c->a[1] = c->a[2] = c->a[3] = 0;
 }
 
 void tee_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)

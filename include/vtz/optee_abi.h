@@ -25,6 +25,63 @@
 #define OPTEE_SMC_RETURN_OK 0x0
 #define OPTEE_SMC_RETURN_UNKNOWN_FUNCTION 0xffffffffU
 #define OPTEE_SMC_RETURN_EBADCMD 0x5
+#define OPTEE_SMC_RETURN_ETHREAD_LIMIT 0x1
+#define OPTEE_SMC_RETURN_EBUSY 0x2
+#define OPTEE_SMC_RETURN_ERESUME 0x3
+#define OPTEE_SMC_RETURN_EBADADDR 0x4
+#define OPTEE_SMC_RETURN_ENOMEM 0x6
+#define OPTEE_SMC_RETURN_ENOTAVAIL 0x7
+
+/*
+ * The OP-TEE calls Linux's optee driver makes (optee_smc.h). Fast calls
+ * answer at once; CALL_WITH_ARG (a1:a2 = guest-physical address of a
+ * struct optee_msg_arg, include/vtz/optee_msg.h) and RETURN_FROM_RPC are
+ * yielding calls, served by the TEE's one thread.
+ */
+#define OPTEE_SMC_CALL_GET_OS_UUID OPTEE_SMC_FAST_CALL_VAL(0)
+#define OPTEE_SMC_CALL_GET_OS_REVISION OPTEE_SMC_FAST_CALL_VAL(1)
+#define OPTEE_SMC_CALL_RETURN_FROM_RPC OPTEE_SMC_STD_CALL_VAL(3)
+#define OPTEE_SMC_CALL_WITH_ARG OPTEE_SMC_STD_CALL_VAL(4)
+#define OPTEE_SMC_GET_SHM_CONFIG OPTEE_SMC_FAST_CALL_VAL(7)
+#define OPTEE_SMC_EXCHANGE_CAPABILITIES OPTEE_SMC_FAST_CALL_VAL(9)
+#define OPTEE_SMC_DISABLE_SHM_CACHE OPTEE_SMC_FAST_CALL_VAL(10)
+#define OPTEE_SMC_ENABLE_SHM_CACHE OPTEE_SMC_FAST_CALL_VAL(11)
+#define OPTEE_SMC_GET_THREAD_COUNT OPTEE_SMC_FAST_CALL_VAL(15)
+
+/* EXCHANGE_CAPABILITIES: a1 in (normal world), a1 out (secure world). */
+#define OPTEE_SMC_NSEC_CAP_UNIPROCESSOR (1U << 0)
+#define OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM (1U << 0)
+#define OPTEE_SMC_SEC_CAP_UNREGISTERED_SHM (1U << 1)
+#define OPTEE_SMC_SEC_CAP_DYNAMIC_SHM (1U << 2)
+
+/*
+ * RPC: a yielding call may come back with a0 = OPTEE_SMC_RETURN_RPC_*
+ * (a1, a2 its arguments, a3 the thread to resume); the normal world does
+ * what it asks and resumes the thread with RETURN_FROM_RPC, a1..a3 as
+ * the RPC asks (a3 unchanged).
+ */
+#define OPTEE_SMC_RETURN_RPC_PREFIX 0xffff0000U
+#define OPTEE_SMC_RETURN_RPC_PREFIX_MASK 0xffff0000U
+#define OPTEE_SMC_RETURN_RPC_FUNC_MASK 0x0000ffffU
+#define OPTEE_SMC_RPC_FUNC_ALLOC 0
+#define OPTEE_SMC_RPC_FUNC_FREE 2
+#define OPTEE_SMC_RPC_FUNC_FOREIGN_INTR 4
+#define OPTEE_SMC_RPC_FUNC_CMD 5
+#define OPTEE_SMC_RETURN_RPC_FOREIGN_INTR                                                \
+	(OPTEE_SMC_RETURN_RPC_PREFIX | OPTEE_SMC_RPC_FUNC_FOREIGN_INTR)
+#define OPTEE_SMC_RETURN_IS_RPC(ret)                                                     \
+	((ret) != OPTEE_SMC_RETURN_UNKNOWN_FUNCTION &&                                     \
+	 ((ret)&OPTEE_SMC_RETURN_RPC_PREFIX_MASK) == OPTEE_SMC_RETURN_RPC_PREFIX)
+
+/*
+ * What vTZ's TEE reports for OPTEE_SMC_CALL_GET_OS_REVISION: its own
+ * version (not OP-TEE's), with no build id.
+ */
+#define VTZ_TEE_OS_REVISION_MAJOR 0
+#define VTZ_TEE_OS_REVISION_MINOR 4
+/* Threads of a TEE: one (OPTEE_SMC_GET_THREAD_COUNT); its id in RPC a3. */
+#define VTZ_TEE_THREAD_COUNT 1
+#define VTZ_TEE_THREAD_ID 0
 
 /*
  * vTZ's own fast call for the walking skeleton and benchmarks:

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TEE's OP-TEE message layer (tee/msg.c): parses a struct
+ * optee_msg_arg the normal world wrote, checks every field, keeps the
+ * registered shared memory and the sessions, and runs trusted
+ * applications. No hardware access: all normal-world memory is reached
+ * through a struct msg_view, so the same file links into the TEE and
+ * into host tests and fuzzers (test/unit/test_optee_msg.c).
+ */
+#ifndef VTZ_TEE_MSG_H
+#define VTZ_TEE_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vtz/optee_msg.h>
+
+/*
+ * The TEE's view of its normal world's memory: [pa_base, pa_base + size)
+ * is reachable, at host address host_base. In the TEE, the VM's RAM at
+ * the same addresses (tee/tee.h: TEE_NS_RAM_*); in a host test, a buffer.
+ */
+struct msg_view {
+	uint8_t *host_base;
+	uint64_t pa_base;
+	uint64_t size;
+};
+
+/* A TA parameter: GlobalPlatform types (the same numbers as RMEM_* and VALUE_*). */
+#define TA_PARAM_NONE 0
+#define TA_PARAM_VALUE_INPUT 1
+#define TA_PARAM_VALUE_OUTPUT 2
+#define TA_PARAM_VALUE_INOUT 3
+#define TA_PARAM_MEMREF_INPUT 5
+#define TA_PARAM_MEMREF_OUTPUT 6
+#define TA_PARAM_MEMREF_INOUT 7
+
+struct ta_param {
+	uint32_t type;
+	union {
+		struct {
+			uint64_t a, b, c;
+		} value;
+		/*
+		 * A copy in TEE memory (never the normal world's pages: a TA
+		 * cannot be raced). For an output, size in is the capacity and
+		 * size out the bytes produced, or the bytes needed with
+		 * TEEC_ERROR_SHORT_BUFFER.
+		 */
+		struct {
+			uint8_t *buf;
+			size_t size;
+		} memref;
+	} u;
+};
+
+struct msg_ctx;
+struct ta_session;
+
+struct ta_ops {
+	const char *name;
+	uint8_t uuid[16];
+	/* Optional; returns a TEEC_* result. */
+	uint32_t (*open)(struct ta_session *s, struct ta_param p[VTZ_TA_NUM_PARAMS]);
+	uint32_t (*invoke)(struct ta_session *s, uint32_t cmd,
+			   struct ta_param p[VTZ_TA_NUM_PARAMS]);
+	void (*close)(struct ta_session *s);
+};
+
+struct ta_session {
+	uint32_t id; /* 0: slot free */
+	uint32_t login;
+	const struct ta_ops *ta;
+	struct msg_ctx *ctx;
+};
+
+struct msg_shm {
+	uint64_t cookie; /* the normal world's shm_ref; 0: slot free */
+	uint64_t size;
+	uint32_t offset; /* of the buffer in its first page */
+	uint32_t npages;
+	uint64_t pages[VTZ_MSG_MAX_SHM_PAGES];
+};
+
+struct msg_ctx {
+	struct msg_view view;
+	const struct ta_ops *const *tas;
+	size_t num_tas;
+	/*
+	 * Return to the normal world with OPTEE_SMC_RETURN_RPC_<func> and
+	 * come back when it resumes us; 0 on resume. NULL: no RPC possible.
+	 */
+	int (*rpc)(void *priv, uint32_t func);
+	void *rpc_priv;
+	uint32_t next_session;
+	struct msg_shm shm[VTZ_MSG_MAX_SHM];
+	struct ta_session sessions[VTZ_MSG_MAX_SESSIONS];
+	size_t bounce_used;
+	uint8_t bounce[VTZ_MSG_BOUNCE_SIZE] __attribute__((aligned(16)));
+};
+
+/* Empty registrations and sessions; the caller sets view, tas, rpc. */
+void msg_ctx_init(struct msg_ctx *ctx);
+
+/*
+ * OPTEE_SMC_CALL_WITH_ARG with the message at normal-world address pa.
+ * Returns the SMC result for a0: OPTEE_SMC_RETURN_OK (the outcome is in
+ * the message's ret/ret_origin), _EBADADDR if pa cannot hold a message,
+ * _EBADCMD for an unknown command.
+ */
+uint32_t msg_call_with_arg(struct msg_ctx *ctx, uint64_t pa);
+
+/* For TAs: ask the normal world for an RPC (see struct msg_ctx::rpc). */
+int ta_rpc(struct ta_session *s, uint32_t func);
+
+/* The built-in TAs (tee/ta_*.c). */
+extern const struct ta_ops ta_echo_ops;
+extern const struct ta_ops ta_store_ops;
+extern const struct ta_ops ta_key_ops;
+
+/* Store TA: forget every item (host tests; a TEE's store lives as long as it). */
+void ta_store_reset(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Echo/bench TA (commands in include/vtz/optee_msg.h): the smallest TA
+ * that exercises every parameter kind, and the RPC path (YIELD).
+ * Hardware-free, like tee/msg.c.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <vtz/optee_abi.h>
+#include <vtz/optee_msg.h>
+
+#include "msg.h"
+
+static int types_are(const struct ta_param p[VTZ_TA_NUM_PARAMS], uint32_t t0, uint32_t t1,
+		     uint32_t t2, uint32_t t3)
+{
+	return p[0].type == t0 && p[1].type == t1 && p[2].type == t2 && p[3].type == t3;
+}
+
+static uint32_t echo_invoke(struct ta_session *s, uint32_t cmd,
+			    struct ta_param p[VTZ_TA_NUM_PARAMS])
+{
+	uint64_t sum = 0, i;
+
+	switch (cmd) {
+	case VTZ_TA_ECHO_CMD_ECHO:
+		if (!types_are(p, TA_PARAM_VALUE_INOUT, 0, 0, 0))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		return TEEC_SUCCESS; /* the value goes back as it came */
+	case VTZ_TA_ECHO_CMD_ADD:
+		if (!types_are(p, TA_PARAM_VALUE_INPUT, TA_PARAM_VALUE_OUTPUT, 0, 0))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		p[1].u.value.a = p[0].u.value.a + p[0].u.value.b;
+		return TEEC_SUCCESS;
+	case VTZ_TA_ECHO_CMD_ECHO_MEM:
+		if (!types_are(p, TA_PARAM_MEMREF_INPUT, TA_PARAM_MEMREF_OUTPUT,
+			       TA_PARAM_VALUE_OUTPUT, 0))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		for (i = 0; i < p[0].u.memref.size; i++)
+			sum += p[0].u.memref.buf[i];
+		p[2].u.value.a = sum;
+		if (p[1].u.memref.size < p[0].u.memref.size) {
+			p[1].u.memref.size = p[0].u.memref.size;
+			return TEEC_ERROR_SHORT_BUFFER;
+		}
+		memcpy(p[1].u.memref.buf, p[0].u.memref.buf, p[0].u.memref.size);
+		p[1].u.memref.size = p[0].u.memref.size;
+		return TEEC_SUCCESS;
+	case VTZ_TA_ECHO_CMD_YIELD:
+		if (!types_are(p, TA_PARAM_VALUE_INOUT, 0, 0, 0) ||
+		    p[0].u.value.a > VTZ_TA_ECHO_MAX_YIELDS)
+			return TEEC_ERROR_BAD_PARAMETERS;
+		/*
+		 * What a long-running TA does so the normal world can take its
+		 * interrupts: leave with RPC_FOREIGN_INTR, go on when resumed.
+		 */
+		p[0].u.value.b = 0;
+		for (i = 0; i < p[0].u.value.a; i++) {
+			if (ta_rpc(s, OPTEE_SMC_RPC_FUNC_FOREIGN_INTR))
+				return TEEC_ERROR_COMMUNICATION;
+			p[0].u.value.b++;
+		}
+		return TEEC_SUCCESS;
+	default:
+		return TEEC_ERROR_NOT_SUPPORTED;
+	}
+}
+
+const struct ta_ops ta_echo_ops = {
+	.name = "echo",
+	.uuid = VTZ_TA_ECHO_UUID,
+	.invoke = echo_invoke,
+};

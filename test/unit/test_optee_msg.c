@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TEE's OP-TEE message layer (tee/msg.c) with the echo and store TAs,
+ * on the host: a fake normal-world RAM, well-formed messages and every
+ * rejection path a hostile normal world can reach. The key TA needs the
+ * TEE's key and is left to the system test (test/system/test_optee.py).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <vtz/optee_abi.h>
+#include <vtz/optee_msg.h>
+
+#include "msg.h"
+
+#define RAM_BASE 0x40000000ULL
+#define RAM_SIZE (64 * 4096ULL)
+#define PG 4096ULL
+#define ARG (RAM_BASE + 0 * PG)
+#define LIST (RAM_BASE + 1 * PG)
+#define DATA (RAM_BASE + 2 * PG)
+#define COOKIE 0xc0ffee00ULL
+
+static uint8_t *ram;
+static struct msg_ctx *ctx;
+static unsigned int rpc_calls;
+static int rpc_result;
+
+static const struct ta_ops *const tas[] = { &ta_echo_ops, &ta_store_ops };
+static const uint8_t echo_uuid[16] = VTZ_TA_ECHO_UUID;
+static const uint8_t store_uuid[16] = VTZ_TA_STORE_UUID;
+
+static int fake_rpc(void *priv, uint32_t func)
+{
+	assert_ptr_equal(priv, &rpc_calls);
+	assert_int_equal(func, OPTEE_SMC_RPC_FUNC_FOREIGN_INTR);
+	rpc_calls++;
+	return rpc_result;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ram = calloc(1, RAM_SIZE);
+	ctx = calloc(1, sizeof(*ctx));
+	assert_non_null(ram);
+	assert_non_null(ctx);
+	ctx->view.host_base = ram;
+	ctx->view.pa_base = RAM_BASE;
+	ctx->view.size = RAM_SIZE;
+	ctx->tas = tas;
+	ctx->num_tas = 2;
+	ctx->rpc = fake_rpc;
+	ctx->rpc_priv = &rpc_calls;
+	msg_ctx_init(ctx);
+	ta_store_reset();
+	rpc_calls = 0;
+	rpc_result = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(ram);
+	free(ctx);
+	return 0;
+}
+
+static void *at(uint64_t pa)
+{
+	return ram + (pa - RAM_BASE);
+}
+
+static struct optee_msg_arg *arg(void)
+{
+	return at(ARG);
+}
+
+static struct optee_msg_arg *msg(uint32_t cmd, uint32_t session, uint32_t func, uint32_t n)
+{
+	struct optee_msg_arg *a = arg();
+
+	memset(a, 0, OPTEE_MSG_GET_ARG_SIZE(VTZ_MSG_MAX_PARAMS));
+	a->cmd = cmd;
+	a->session = session;
+	a->func = func;
+	a->num_params = n;
+	a->ret = 0xdeadbeef;
+	return a;
+}
+
+static uint32_t call(void)
+{
+	return msg_call_with_arg(ctx, ARG);
+}
+
+/* Call, expect SMC OK and this ret/origin. */
+static void expect(uint32_t ret, uint32_t origin)
+{
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg()->ret, ret);
+	assert_int_equal(arg()->ret_origin, origin);
+}
+
+static void set_open(struct optee_msg_arg *a, const uint8_t uuid[16], uint64_t login)
+{
+	a->params[0].attr = OPTEE_MSG_ATTR_META | OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	memcpy(&a->params[0].u.value, uuid, 16);
+	a->params[1].attr = OPTEE_MSG_ATTR_META | OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	a->params[1].u.value.c = login;
+}
+
+static uint32_t open_ta(const uint8_t uuid[16])
+{
+	set_open(msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, 2), uuid, OPTEE_MSG_LOGIN_PUBLIC);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+	assert_int_not_equal(arg()->session, 0);
+	return arg()->session;
+}
+
+static void set_rmem(unsigned int i, uint64_t attr, uint64_t offs, uint64_t size)
+{
+	arg()->params[i].attr = attr;
+	arg()->params[i].u.rmem.offs = offs;
+	arg()->params[i].u.rmem.size = size;
+	arg()->params[i].u.rmem.shm_ref = COOKIE;
+}
+
+static void set_tmem(unsigned int i, uint64_t attr, uint64_t pa, uint64_t size)
+{
+	arg()->params[i].attr = attr;
+	arg()->params[i].u.tmem.buf_ptr = pa;
+	arg()->params[i].u.tmem.size = size;
+}
+
+/* Register pages (page numbers in the fake RAM) as a noncontiguous buffer. */
+static void reg(uint64_t cookie, const unsigned int *pages, unsigned int n, uint64_t offset,
+		uint64_t size, uint32_t want)
+{
+	uint64_t *list = at(LIST);
+	struct optee_msg_arg *a;
+	unsigned int i;
+
+	memset(list, 0, PG);
+	for (i = 0; i < n; i++)
+		list[i] = RAM_BASE + pages[i] * PG;
+	a = msg(OPTEE_MSG_CMD_REGISTER_SHM, 0, 0, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG;
+	a->params[0].u.tmem.buf_ptr = LIST | offset;
+	a->params[0].u.tmem.size = size;
+	a->params[0].u.tmem.shm_ref = cookie;
+	expect(want, TEEC_ORIGIN_TEE);
+}
+
+static const unsigned int scattered[] = { 40, 7, 33, 12 };
+
+/* ---------------------------------------------------------------- header */
+
+static void test_bad_message_address(void **state)
+{
+	(void)state;
+	assert_int_equal(msg_call_with_arg(ctx, 0), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE - 32), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE + RAM_SIZE), OPTEE_SMC_RETURN_EBADADDR);
+	/* Header straddling the end of RAM. */
+	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE + RAM_SIZE - 16),
+			 OPTEE_SMC_RETURN_EBADADDR);
+	/* Misaligned (Device memory in the TEE). */
+	assert_int_equal(msg_call_with_arg(ctx, ARG + 4), OPTEE_SMC_RETURN_EBADADDR);
+	/* An address whose sum with any size wraps. */
+	assert_int_equal(msg_call_with_arg(ctx, UINT64_MAX - 7), OPTEE_SMC_RETURN_EBADADDR);
+}
+
+static void test_params_past_end_of_ram(void **state)
+{
+	uint64_t pa = RAM_BASE + RAM_SIZE - 64;
+	struct optee_msg_arg *a = at(pa);
+
+	(void)state;
+	memset(a, 0, 64);
+	a->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	a->num_params = 2; /* 32 + 64 bytes: 32 past the end */
+	assert_int_equal(msg_call_with_arg(ctx, pa), OPTEE_SMC_RETURN_EBADADDR);
+	a->num_params = 1; /* fits exactly */
+	assert_int_equal(msg_call_with_arg(ctx, pa), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(a->ret, TEEC_ERROR_BAD_PARAMETERS); /* no session 0 */
+}
+
+static void test_too_many_params(void **state)
+{
+	static const uint32_t ns[] = { VTZ_MSG_MAX_PARAMS + 1, 0x8000000, 0xffffffffU };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, ns[i]);
+		expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+		assert_int_equal(arg()->session, 0);
+	}
+}
+
+static void test_unknown_command(void **state)
+{
+	(void)state;
+	msg(0x77, 0, 0, 0);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_EBADCMD);
+	assert_int_equal(arg()->ret, TEEC_ERROR_NOT_SUPPORTED);
+	msg(OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0, 0, 0);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_EBADCMD);
+	msg(OPTEE_MSG_CMD_CANCEL, 0, 0, 0);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+}
+
+/*
+ * Found by fuzz_optee_msg: a command that is not for a TA (here CANCEL)
+ * with more parameters than a TA takes succeeded, and writing back the
+ * outputs read past the TA's 4-entry parameter array (UBSan aborts here).
+ */
+static void test_many_params_on_a_non_ta_command(void **state)
+{
+	(void)state;
+	msg(OPTEE_MSG_CMD_CANCEL, 0, 0, VTZ_MSG_MAX_PARAMS);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+}
+
+/* --------------------------------------------------------------- sessions */
+
+static void test_open_session_rejections(void **state)
+{
+	static const uint8_t nobody[16] = { 1, 2, 3 };
+	struct optee_msg_arg *a;
+
+	(void)state;
+	/* Fewer than the two meta parameters. */
+	set_open(msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, 1), echo_uuid, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* Meta flag missing, wrong type, an extra flag. */
+	a = msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, 2);
+	set_open(a, echo_uuid, 0);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_open(a, echo_uuid, 0);
+	a->params[1].attr = OPTEE_MSG_ATTR_META | OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_open(a, echo_uuid, 0);
+	a->params[0].attr |= OPTEE_MSG_ATTR_NONCONTIG;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* A login class that does not exist. */
+	set_open(a, echo_uuid, 3);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_open(a, echo_uuid, 0x100000000ULL);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* Unknown TA. */
+	set_open(a, nobody, 0);
+	expect(TEEC_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	assert_int_equal(a->session, 0);
+	/* A meta parameter among the TA's. */
+	a = msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, 3);
+	set_open(a, echo_uuid, 0);
+	a->params[2].attr = OPTEE_MSG_ATTR_META | OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* None of that left a session behind. */
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, 1, VTZ_TA_ECHO_CMD_ECHO, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+}
+
+static void test_sessions_bounded_and_closed(void **state)
+{
+	uint32_t ids[VTZ_MSG_MAX_SESSIONS];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < VTZ_MSG_MAX_SESSIONS; i++)
+		ids[i] = open_ta(i & 1 ? echo_uuid : store_uuid);
+	set_open(msg(OPTEE_MSG_CMD_OPEN_SESSION, 0, 0, 2), echo_uuid, 0);
+	expect(TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
+	/* Close takes no parameters and a live session. */
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, ids[0], 0, 1);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, 0, 0, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, ids[0], 0, 0);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, ids[0], 0, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* The slot is free again, and ids are not reused. */
+	assert_int_not_equal(open_ta(echo_uuid), ids[0]);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static void test_values_and_output_rules(void **state)
+{
+	uint32_t s;
+	struct optee_msg_arg *a;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ADD, 2);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	a->params[0].u.value.a = 40;
+	a->params[0].u.value.b = 2;
+	a->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	a->params[1].u.value.a = 0x5555;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[1].u.value.a, 42);
+	/* The TA refuses other types: nothing is written back on an error. */
+	a->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	a->params[1].u.value.a = 0x5555;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[1].u.value.a, 0x5555);
+	/* Unknown command. */
+	a->func = 99;
+	expect(TEEC_ERROR_NOT_SUPPORTED, TEEC_ORIGIN_TRUSTED_APP);
+}
+
+static void test_attribute_rejections(void **state)
+{
+	static const uint64_t bad[] = {
+		4, 8, 0xc, 0xff,                                         /* not a type */
+		OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META,    /* meta to a TA */
+		OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG, /* page list */
+		OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | (1ULL << OPTEE_MSG_ATTR_CACHE_SHIFT),
+		OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | (1ULL << 63),
+	};
+	struct optee_msg_arg *a;
+	unsigned int i;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO, 1);
+		a->params[0].attr = bad[i];
+		a->params[0].u.tmem.buf_ptr = DATA;
+		a->params[0].u.tmem.size = 8;
+		expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	}
+	/* Five parameters for a TA that takes four. */
+	msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO, 5);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* No such session. */
+	msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s + 1, VTZ_TA_ECHO_CMD_ECHO, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+}
+
+static void test_tmem_bounds(void **state)
+{
+	uint8_t *in = at(DATA), *out = at(DATA + PG);
+	struct optee_msg_arg *a;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	memset(in, 0xab, 100);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO_MEM, 3);
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, DATA, 100);
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA + PG, 200);
+	a->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_memory_equal(in, out, 100);
+	assert_int_equal(a->params[1].u.tmem.size, 100);
+	assert_int_equal(a->params[2].u.value.a, 100 * 0xab);
+	/* Outside RAM, straddling its end, wrapping, below it. */
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, RAM_BASE + RAM_SIZE, 1);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, RAM_BASE + RAM_SIZE - 8, 9);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, DATA, UINT64_MAX - DATA + 2);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0x0e100000, 16);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* In RAM but more than one call may carry: refused, not truncated. */
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, RAM_BASE, VTZ_MSG_BOUNCE_SIZE);
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, 16);
+	expect(TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
+	/* Empty input: no address needed. */
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[1].u.tmem.size, 0);
+}
+
+/* ------------------------------------------------------- shared memory */
+
+static void test_register_and_use_noncontig(void **state)
+{
+	uint8_t src[9000], dst[9000];
+	struct optee_msg_arg *a;
+	unsigned int i;
+	uint64_t pos;
+	uint32_t s;
+
+	(void)state;
+	reg(COOKIE, scattered, 4, 0x80, 4 * PG - 0x80, TEEC_SUCCESS);
+	s = open_ta(echo_uuid);
+	/* Fill the buffer's bytes 0..9000 through its pages, as the client does. */
+	for (i = 0; i < sizeof(src); i++) {
+		src[i] = (uint8_t)(i * 13 + 1);
+		pos = 0x80 + i;
+		((uint8_t *)at(RAM_BASE + scattered[pos / PG] * PG))[pos % PG] = src[i];
+	}
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO_MEM, 3);
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, sizeof(src));
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, sizeof(dst));
+	a->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	memcpy(dst, at(DATA), sizeof(dst));
+	assert_memory_equal(src, dst, sizeof(src));
+	/* Short output: the size needed, and nothing written. */
+	memset(at(DATA), 0, sizeof(dst));
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, 10);
+	expect(TEEC_ERROR_SHORT_BUFFER, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[1].u.tmem.size, sizeof(src));
+	assert_int_equal(((uint8_t *)at(DATA))[0], 0);
+	/* rmem out of bounds, overflowing, of an unknown buffer. */
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, sizeof(dst));
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 4 * PG - 0x80 - 8, 9);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 4 * PG, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 8, UINT64_MAX - 4);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, 8);
+	a->params[0].u.rmem.shm_ref = COOKIE + 1;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].u.rmem.shm_ref = 0;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+
+	/* Unregister: wrong attribute, unknown, right, twice; then unusable. */
+	a = msg(OPTEE_MSG_CMD_UNREGISTER_SHM, 0, 0, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	a->params[0].u.rmem.shm_ref = COOKIE;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	a->params[0].u.rmem.shm_ref = 0x1234;
+	expect(TEEC_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	a->num_params = 2;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->num_params = 1;
+	a->params[0].u.rmem.shm_ref = COOKIE;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+	expect(TEEC_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO_MEM, 3);
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, 8);
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, 8);
+	a->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+}
+
+static void test_register_rejections(void **state)
+{
+	const unsigned int outside[] = { 3, 64 }; /* page 64 is past the fake RAM */
+	struct optee_msg_arg *a;
+	uint64_t *list = at(LIST);
+	unsigned int i, many[VTZ_MSG_MAX_SHM_PAGES + 1];
+
+	(void)state;
+	/* Zero cookie, zero size, too big, too many pages once offset. */
+	reg(0, scattered, 4, 0, PG, TEEC_ERROR_BAD_PARAMETERS);
+	reg(COOKIE, scattered, 4, 0, 0, TEEC_ERROR_BAD_PARAMETERS);
+	reg(COOKIE, scattered, 4, 0, UINT64_MAX, TEEC_ERROR_BAD_PARAMETERS);
+	for (i = 0; i <= VTZ_MSG_MAX_SHM_PAGES; i++)
+		many[i] = 10 + (i % 20);
+	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES, 0, VTZ_MSG_MAX_SHM_PAGES * PG + 1,
+	    TEEC_ERROR_BAD_PARAMETERS);
+	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES + 1, 8, VTZ_MSG_MAX_SHM_PAGES * PG,
+	    TEEC_ERROR_BAD_PARAMETERS);
+	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES, 0, VTZ_MSG_MAX_SHM_PAGES * PG, TEEC_SUCCESS);
+	/* The same cookie twice. */
+	reg(COOKIE, scattered, 1, 0, PG, TEEC_ERROR_BAD_PARAMETERS);
+	/* A page outside RAM, a page not page-aligned, a page at 0. */
+	reg(COOKIE + 1, outside, 2, 0, 2 * PG, TEEC_ERROR_BAD_PARAMETERS);
+	reg(COOKIE + 1, scattered, 2, 0, 2 * PG, TEEC_SUCCESS);
+	list[1] += 8;
+	a = arg();
+	a->params[0].u.tmem.shm_ref = COOKIE + 2;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	list[1] = 0;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* The page list itself outside RAM. */
+	a->params[0].u.tmem.buf_ptr = RAM_BASE + RAM_SIZE;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].u.tmem.buf_ptr = 0x0e100000;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* Wrong types and flags, wrong parameter count. */
+	reg(COOKIE + 2, scattered, 1, 0, PG, TEEC_SUCCESS);
+	a->params[0].u.tmem.shm_ref = COOKIE + 3;
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG |
+			    OPTEE_MSG_ATTR_META;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG;
+	a->num_params = 0;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->num_params = 2;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* Contiguous registration: a range that must lie in RAM. */
+	a->num_params = 1;
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT;
+	a->params[0].u.tmem.buf_ptr = RAM_BASE + RAM_SIZE - PG + 16;
+	a->params[0].u.tmem.size = PG;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	a->params[0].u.tmem.buf_ptr = DATA + 16;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+	/* The table is bounded: 4 registered now, 4 more fit. */
+	for (i = 0; i < VTZ_MSG_MAX_SHM - 4; i++)
+		reg(COOKIE + 10 + i, scattered, 1, 0, PG, TEEC_SUCCESS);
+	reg(COOKIE + 99, scattered, 1, 0, PG, TEEC_ERROR_OUT_OF_MEMORY);
+}
+
+/* ---------------------------------------------------------------- TAs */
+
+static void store_call(uint32_t s, uint32_t cmd, const char *key, const char *val,
+		       uint64_t out_size, uint32_t want)
+{
+	struct optee_msg_arg *a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, cmd, 2);
+
+	memcpy(at(DATA), key, strlen(key));
+	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, DATA, strlen(key));
+	if (val) {
+		memcpy(at(DATA + PG), val, strlen(val));
+		set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, DATA + PG, strlen(val));
+	} else if (out_size) {
+		memset(at(DATA + PG), 0, 1024);
+		set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA + PG, out_size);
+	}
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(a->ret, want);
+}
+
+static void test_store_ta(void **state)
+{
+	char key[80];
+	unsigned int i;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(store_uuid);
+	store_call(s, VTZ_TA_STORE_CMD_GET, "k", NULL, 64, TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_int_equal(arg()->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	store_call(s, VTZ_TA_STORE_CMD_PUT, "k", "hello", 0, TEEC_SUCCESS);
+	store_call(s, VTZ_TA_STORE_CMD_GET, "k", NULL, 2, TEEC_ERROR_SHORT_BUFFER);
+	assert_int_equal(arg()->params[1].u.tmem.size, 5);
+	store_call(s, VTZ_TA_STORE_CMD_GET, "k", NULL, 64, TEEC_SUCCESS);
+	assert_int_equal(arg()->params[1].u.tmem.size, 5);
+	assert_memory_equal(at(DATA + PG), "hello", 5);
+	store_call(s, VTZ_TA_STORE_CMD_PUT, "k", "bye", 0, TEEC_SUCCESS);
+	store_call(s, VTZ_TA_STORE_CMD_GET, "k", NULL, 64, TEEC_SUCCESS);
+	assert_memory_equal(at(DATA + PG), "bye", 3);
+	store_call(s, VTZ_TA_STORE_CMD_DELETE, "k", NULL, 0, TEEC_SUCCESS);
+	store_call(s, VTZ_TA_STORE_CMD_DELETE, "k", NULL, 0, TEEC_ERROR_ITEM_NOT_FOUND);
+	/* Bounds: empty and long keys, long values, wrong types. */
+	store_call(s, VTZ_TA_STORE_CMD_DELETE, "", NULL, 0, TEEC_ERROR_BAD_PARAMETERS);
+	memset(key, 'x', sizeof(key));
+	key[VTZ_TA_STORE_KEY_MAX + 1] = 0;
+	store_call(s, VTZ_TA_STORE_CMD_PUT, key, "v", 0, TEEC_ERROR_BAD_PARAMETERS);
+	key[VTZ_TA_STORE_KEY_MAX] = 0;
+	store_call(s, VTZ_TA_STORE_CMD_PUT, key, "v", 0, TEEC_SUCCESS);
+	store_call(s, VTZ_TA_STORE_CMD_PUT, "k", NULL, 1024, TEEC_ERROR_BAD_PARAMETERS);
+	store_call(s, VTZ_TA_STORE_CMD_GET, "k", "in", 0, TEEC_ERROR_BAD_PARAMETERS);
+	{
+		static char big[VTZ_TA_STORE_VALUE_MAX + 2];
+
+		memset(big, 'v', VTZ_TA_STORE_VALUE_MAX + 1);
+		store_call(s, VTZ_TA_STORE_CMD_PUT, "k", big, 0, TEEC_ERROR_BAD_PARAMETERS);
+	}
+	/* A full store says so; one of the 16 was the long key. */
+	for (i = 1; i < VTZ_TA_STORE_ITEMS; i++) {
+		snprintf(key, sizeof(key), "key%u", i);
+		store_call(s, VTZ_TA_STORE_CMD_PUT, key, "v", 0, TEEC_SUCCESS);
+	}
+	store_call(s, VTZ_TA_STORE_CMD_PUT, "one more", "v", 0, TEEC_ERROR_STORAGE_NO_SPACE);
+	store_call(s, VTZ_TA_STORE_CMD_PUT, "key3", "replaced", 0, TEEC_SUCCESS);
+}
+
+static void test_rpc_from_a_ta(void **state)
+{
+	struct optee_msg_arg *a;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_YIELD, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	a->params[0].u.value.a = 3;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(rpc_calls, 3);
+	assert_int_equal(a->params[0].u.value.b, 3);
+	a->params[0].u.value.a = VTZ_TA_ECHO_MAX_YIELDS + 1;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(rpc_calls, 3);
+	/* An RPC that fails ends the call with an error. */
+	rpc_result = -1;
+	a->params[0].u.value.a = 2;
+	expect(TEEC_ERROR_COMMUNICATION, TEEC_ORIGIN_TRUSTED_APP);
+	ctx->rpc = NULL;
+	expect(TEEC_ERROR_COMMUNICATION, TEEC_ORIGIN_TRUSTED_APP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bad_message_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_past_end_of_ram, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_params_on_a_non_ta_command, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_open_session_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_bounded_and_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_values_and_output_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attribute_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tmem_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_and_use_noncontig, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_ta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rpc_from_a_ta, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("optee_msg", tests, NULL, NULL);
+}
