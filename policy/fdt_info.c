@@ -258,6 +258,12 @@ int fdt_info_read(const void *fdt, size_t max_size, struct fdt_info *out)
 		return FDT_INFO_ERR_HEADER;
 	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > max_size)
 		return FDT_INFO_ERR_HEADER;
+	/*
+	 * libfdt loads tags as aligned 32-bit words from the structure block,
+	 * which the spec puts at a 4-byte aligned offset: refuse one that is not.
+	 */
+	if (fdt_off_dt_struct(fdt) % CELL_BYTES)
+		return FDT_INFO_ERR_HEADER;
 
 	ret = read_cells(fdt, 0, "#address-cells", 1, 2, &ac);
 	if (!ret)

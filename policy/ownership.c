@@ -192,6 +192,9 @@ int own_reclaim(struct own_table *t, uint64_t pa, uint64_t size, owner_t from, b
 	uint64_t first, n, i;
 	int ret;
 
+	/* False on every failure, the range errors included. */
+	if (scrub)
+		*scrub = false;
 	ret = own_range(t, pa, size, &first, &n);
 	if (ret)
 		return ret;
@@ -201,7 +204,6 @@ int own_reclaim(struct own_table *t, uint64_t pa, uint64_t size, owner_t from, b
 	 */
 	if (!scrub)
 		return -OWN_ERR_BAD_OWNER;
-	*scrub = false;
 	if (!owner_valid(from))
 		return -OWN_ERR_BAD_OWNER;
 	if (!transferable(from))

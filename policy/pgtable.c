@@ -179,14 +179,18 @@ static bool pt_usable(const struct pt *pt)
 	       va_bits_fit_level(pt->va_bits, pt->start_level);
 }
 
-/* Argument checks shared by pt_map (with pa) and pt_unmap (pa == va). */
-static int check_range(const struct pt *pt, uint64_t va, uint64_t pa, uint64_t size)
+/*
+ * Argument checks shared by pt_map (with pa) and pt_unmap (no pa: pa == va
+ * and !has_pa, so a va above PT_PA_BITS in a wider table stays unmappable).
+ */
+static int check_range(const struct pt *pt, uint64_t va, uint64_t pa, uint64_t size,
+		       bool has_pa)
 {
 	if (size == 0 || va + size < va || pa + size < pa)
 		return -PT_ERR_SIZE;
 	if ((va | pa | size) & (PAGE_SIZE - 1))
 		return -PT_ERR_ALIGN;
-	if (va + size > (1UL << pt->va_bits) || pa + size > (1UL << PT_PA_BITS))
+	if (va + size > (1UL << pt->va_bits) || (has_pa && pa + size > (1UL << PT_PA_BITS)))
 		return -PT_ERR_RANGE;
 	return PT_OK;
 }
@@ -313,7 +317,7 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
 
 	if (!pt_usable(pt))
 		return -PT_ERR_CORRUPT;
-	ret = check_range(pt, va, pa, size);
+	ret = check_range(pt, va, pa, size, true);
 	if (!ret)
 		ret = check_attrs(pt, attrs);
 	if (!ret)
@@ -369,7 +373,7 @@ int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
 
 	if (!pt_usable(pt))
 		return -PT_ERR_CORRUPT;
-	ret = check_range(pt, va, va, size);
+	ret = check_range(pt, va, va, size, false);
 	if (ret)
 		return ret;
 	/* Pass 0 verifies the whole range, pass 1 clears it. */

@@ -20,9 +20,11 @@ TFA_SRC_VERSION=2.8.0+dfsg-1
 # and the TEE's HKDF. We never hand-write cryptography.
 MBEDTLS_SRC_VERSION=2.28.3-1
 
+# clang and libclang-rt-14-dev: the libFuzzer targets (make fuzz); clang
+# only recommends the runtime, which -fsanitize=fuzzer links against.
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
-python3-pexpect dpkg-dev gdb-multiarch"
+python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev"
 
 say() { echo "[setup] $*"; }
 

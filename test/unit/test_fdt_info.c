@@ -269,6 +269,45 @@ static void test_bad_magic(void **state)
 	test_free(fdt);
 }
 
+/*
+ * Found by test/fuzz/fuzz_fdt_info: a structure block at an offset that is
+ * not a multiple of 4 passes fdt_check_header, but libfdt then loads its
+ * tags as misaligned 32-bit words (undefined behaviour; UBSan aborts). The
+ * spec requires 4-byte alignment, so the header is refused.
+ */
+static void test_misaligned_struct_block(void **state)
+{
+	struct fdt_info info;
+	struct fdt_header *h;
+	uint32_t total, off;
+	uint8_t *fdt, *moved;
+
+	(void)state;
+	fdt = tree_begin(2, 2);
+	add_default_memory(fdt);
+	add_cpus(fdt, 1);
+	tree_end(fdt);
+	total = fdt_totalsize(fdt);
+	off = fdt_off_dt_struct(fdt);
+	assert_true(fdt_off_dt_strings(fdt) >= off);
+
+	/* The same tree with two bytes inserted before the structure block. */
+	moved = test_calloc(1, total + 2);
+	memcpy(moved, fdt, off);
+	memcpy(moved + off + 2, fdt + off, total - off);
+	h = (struct fdt_header *)(void *)moved;
+	h->off_dt_struct = cpu_to_fdt32(off + 2);
+	h->off_dt_strings = cpu_to_fdt32(fdt_off_dt_strings(fdt) + 2);
+	h->totalsize = cpu_to_fdt32(total + 2);
+	assert_int_equal(fdt_check_header(moved), 0);
+	assert_int_equal(fdt_info_read(moved, total + 2, &info), FDT_INFO_ERR_HEADER);
+	assert_int_equal(info.n_mem, 0);
+	/* The untouched tree still reads. */
+	assert_int_equal(fdt_info_read(fdt, total, &info), FDT_INFO_OK);
+	test_free(moved);
+	test_free(fdt);
+}
+
 static void test_null_args(void **state)
 {
 	struct fdt_info info;
@@ -702,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_dts_no_memory),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_magic),
+		cmocka_unit_test(test_misaligned_struct_block),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_memory_one_cell_pairs),

@@ -557,6 +557,30 @@ static void test_reclaim_bad_args(void **state)
 	assert_unchanged(fx);
 }
 
+/*
+ * Found by test/fuzz/fuzz_ownership: a reclaim refused for its range left
+ * *scrub as the caller had it, though the header says it is false on failure.
+ */
+static void test_reclaim_range_error_clears_scrub(void **state)
+{
+	struct fx *fx = *state;
+	size_t i;
+	bool scrub;
+
+	snap(fx);
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		const struct bad_range *b = &bad_ranges[i];
+
+		scrub = true;
+		assert_int_equal(own_reclaim(&fx->t, b->pa, b->size, O_TEE1, &scrub), b->err);
+		assert_false(scrub);
+	}
+	scrub = true;
+	assert_int_equal(own_reclaim(NULL, BASE, SZ_4K, O_TEE1, &scrub), -OWN_ERR_RANGE);
+	assert_false(scrub);
+	assert_unchanged(fx);
+}
+
 /* ---------------------------------------------------------------- VM map */
 
 static void test_vm_map(void **state)
@@ -852,6 +876,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reclaim, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_not_owner, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_bad_args, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_range_error_clears_scrub, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_vm_map, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_vm_map_foreign, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_vm_map_bad_args, fx_setup, fx_teardown),

@@ -650,6 +650,25 @@ static void test_unmap_blocks(void **state)
 	assert_unmapped(fx, 0x405ff000, 0x2000);
 }
 
+/*
+ * Found by test/fuzz/fuzz_pgtable: in a table wider than PT_PA_BITS (EL2
+ * stage 1 from level 0, 48 bits), pt_map accepts a va at or above 2^40 but
+ * pt_unmap refused it with PT_ERR_RANGE, as if the va were an output address.
+ */
+static void test_unmap_va_above_pa_bits(void **state)
+{
+	struct fx *fx = *state;
+	struct pt *pt = &fx->pt;
+	const uint64_t va = 1UL << PT_PA_BITS;
+
+	assert_int_equal(pt_map(pt, va, 0x40000000, 0x2000, fx->rw, false), 0);
+	assert_maps(fx, va, 0x40000000, 0x2000);
+	assert_int_equal(pt_unmap(pt, va, 0x2000), 0);
+	assert_unmapped(fx, va, 0x2000);
+	assert_int_equal(pt_unmap(pt, (1UL << 48) - SZ_4K, SZ_4K), -PT_ERR_NOT_MAPPED);
+	assert_int_equal(pt_unmap(pt, (1UL << 48) - SZ_4K, 2 * SZ_4K), -PT_ERR_RANGE);
+}
+
 /* ---------------------------------------------------------------- lookup */
 
 static void test_lookup_offsets(void **state)
@@ -749,6 +768,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmap_not_mapped, fx_setup_s2, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_args, fx_setup_s2, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_blocks, fx_setup_s2, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unmap_va_above_pa_bits, fx_setup_s1_l0,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_offsets, fx_setup_s2, fx_teardown),
 	};
 

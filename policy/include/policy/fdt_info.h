@@ -27,7 +27,8 @@ struct fdt_info {
 };
 
 #define FDT_INFO_OK 0
-#define FDT_INFO_ERR_HEADER (-1)      /* fdt_check_header failed or size > max_size */
+/* fdt_check_header failed, size > max_size, or the structure block is not 4-byte aligned */
+#define FDT_INFO_ERR_HEADER (-1)
 #define FDT_INFO_ERR_NO_MEMORY (-2)   /* no memory node with a usable reg */
 #define FDT_INFO_ERR_BAD_REG (-3)     /* reg property malformed / zero size / wraps */
 #define FDT_INFO_ERR_OVERLAP (-4)     /* two memory regions overlap */

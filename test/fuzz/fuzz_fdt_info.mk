@@ -1,0 +1,1 @@
+fuzz_fdt_info_SRCS := policy/fdt_info.c

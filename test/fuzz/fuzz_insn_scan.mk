@@ -1,0 +1,1 @@
+fuzz_insn_scan_SRCS := policy/insn_scan.c

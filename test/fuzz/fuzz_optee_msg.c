@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TEE's OP-TEE message layer (tee/msg.c with the echo and store TAs)
+ * on hostile normal-world memory. The input is the normal world's RAM as
+ * the TEE sees it (16 pages at 0x40000000): the first byte says how many
+ * OPTEE_SMC_CALL_WITH_ARG calls to make (1..4), the next bytes where each
+ * message is; sessions and shared-memory registrations persist between the
+ * calls of one input, as they do for a real driver. Checked: no memory
+ * error or undefined behaviour (sanitizers), the SMC result is one the ABI
+ * allows, and the TEE's bounce buffer never overflows its accounting.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vtz/optee_abi.h>
+#include <vtz/optee_msg.h>
+
+#include "fuzz_util.h"
+#include "msg.h"
+
+#define RAM_BASE 0x40000000ULL
+#define RAM_PAGES 16
+#define RAM_SIZE (RAM_PAGES * 4096ULL)
+
+static const struct ta_ops *const tas[] = { &ta_echo_ops, &ta_store_ops };
+
+static int fake_rpc(void *priv, uint32_t func)
+{
+	(void)priv;
+	if (func != OPTEE_SMC_RPC_FUNC_FOREIGN_INTR)
+		abort(); /* the only RPC the TAs here may ask for */
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t ram[RAM_SIZE] __attribute__((aligned(4096)));
+	static struct msg_ctx ctx;
+	unsigned int calls, i;
+
+	if (size < 1 + 4)
+		return 0;
+	memset(ram, 0, sizeof(ram));
+	memcpy(ram, data, size < sizeof(ram) ? size : sizeof(ram));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.view.host_base = ram;
+	ctx.view.pa_base = RAM_BASE;
+	ctx.view.size = RAM_SIZE;
+	ctx.tas = tas;
+	ctx.num_tas = sizeof(tas) / sizeof(tas[0]);
+	ctx.rpc = fake_rpc;
+	msg_ctx_init(&ctx);
+	ta_store_reset();
+
+	calls = 1 + (data[0] & 3);
+	for (i = 0; i < calls; i++) {
+		/* Message address: any 8-byte slot of RAM, or just outside it. */
+		uint64_t pa = RAM_BASE - 8 + (uint64_t)data[1 + i] * 8 * 33;
+		uint32_t r = msg_call_with_arg(&ctx, pa);
+
+		FUZZ_CHECK(r == OPTEE_SMC_RETURN_OK || r == OPTEE_SMC_RETURN_EBADADDR ||
+				   r == OPTEE_SMC_RETURN_EBADCMD,
+			   "call %u at 0x%llx returned 0x%x", i, (unsigned long long)pa, r);
+		FUZZ_CHECK(ctx.bounce_used <= sizeof(ctx.bounce), "bounce buffer overrun: %zu",
+			   ctx.bounce_used);
+	}
+	return 0;
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy/ownership.c: the input sets up a small ownership table, then is a
+ * sequence of own_donate / own_reclaim / own_set / own_get / own_all,
+ * smm_check_* and own_init calls, as a hostile hypervisor would make them
+ * (addresses around and outside the table, sizes that wrap, forged owner
+ * values and ids, bad permissions). Every result is compared with a
+ * reference written from policy/ownership.h, a refused call must leave
+ * the table exactly as it was, a check never changes it, and
+ * smm_check_vm_map never allows a page that is not the VM's own (another
+ * VM's, a TEE's, anything else).
+ *
+ * Layout: [0] base (bits 1:0), [1] pages - 1 (& 63), [2] initial owner,
+ * then 8 bytes per op:
+ *   [0] kind (bits 2:0)  [1] first page, from 4 below the table
+ *   [2] pages (bits 4:0), pa + 2 KiB (bit 5), raw 64-bit size (bit 6),
+ *       reclaim with scrub NULL (bit 7)
+ *   [3] perms (bits 3:0)  [4] owner  [5] vm id  [6] tee id  [7] raw owner low
+ * then 8 more bytes for a raw size.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <policy/ownership.h>
+
+#include "fuzz_util.h"
+
+#define PG 0x1000ULL
+#define MAX_PAGES 64
+#define MAX_OPS 128
+#define SCRATCH_ENTRIES 8
+
+enum op_kind {
+	OP_DONATE, OP_RECLAIM, OP_SET, OP_GET, OP_CHECK_VM, OP_CHECK_TEE, OP_CHECK_HYP, OP_INIT,
+};
+
+static struct own_table t;
+static owner_t *entries;   /* exactly t.npages, so ASan sees any overrun */
+static owner_t shadow[MAX_PAGES];
+static uint64_t base, npages;
+
+/* Mostly well-formed owners (some with a forged id); bit 7: any 16-bit value. */
+static owner_t owner_from(uint8_t b, uint8_t raw)
+{
+	if (b & 0x80)
+		return (owner_t)(raw | (b & 0x7f) << 8 | (b & 1) << 15);
+	return OWNER(b & 7, (b >> 3) & 3);
+}
+
+/* Small ids, the largest valid one, and ids above it. */
+static unsigned id_from(uint8_t b)
+{
+	return (b & 0x80) ? OWN_MAX_ID + (b & 0x7fU) : b & 3U;
+}
+
+static bool ref_owner_valid(owner_t o)
+{
+	switch (OWNER_TYPE(o)) {
+	case OWN_VM:
+	case OWN_TEE:
+		return true;
+	case OWN_FREE:
+	case OWN_HYP:
+	case OWN_HYP_TEXT:
+	case OWN_PT:
+	case OWN_CIEE:
+		return OWNER_ID(o) == 0;
+	default:
+		return false;
+	}
+}
+
+static bool ref_perms_valid(unsigned perms)
+{
+	return perms && !(perms & ~7U) && !((perms & SMM_PERM_W) && !(perms & SMM_PERM_R));
+}
+
+/* The header's range rules: alignment, then inside the table without wrapping. */
+static int ref_range(uint64_t pa, uint64_t size, uint64_t *first, uint64_t *n)
+{
+	if ((pa | size) & (PG - 1) || size == 0)
+		return -OWN_ERR_ALIGN;
+	if (pa + size < pa || pa < base || pa + size > base + npages * PG)
+		return -OWN_ERR_RANGE;
+	*first = (pa - base) / PG;
+	*n = size / PG;
+	return 0;
+}
+
+static int ref_foreign(owner_t o)
+{
+	switch (OWNER_TYPE(o)) {
+	case OWN_TEE:
+		return -OWN_ERR_TEE_PAGE;
+	case OWN_PT:
+		return -OWN_ERR_PT_PAGE;
+	case OWN_CIEE:
+		return -OWN_ERR_CIEE_PAGE;
+	case OWN_VM:
+		return -OWN_ERR_OTHER_VM;
+	default:
+		return -OWN_ERR_NOT_OWNER;
+	}
+}
+
+static bool transferable(owner_t o)
+{
+	return OWNER_TYPE(o) == OWN_VM || OWNER_TYPE(o) == OWN_TEE || OWNER_TYPE(o) == OWN_PT;
+}
+
+/*
+ * The header gives no order between the argument errors of smm_check_*
+ * (bad perms, bad id): when both apply, the call must give one of them.
+ */
+static bool one_of(int ret, int a, int b)
+{
+	return (a && ret == a) || (b && ret == b);
+}
+
+static void check_unchanged(const char *what, int ret)
+{
+	FUZZ_CHECK(memcmp(entries, shadow, npages * sizeof(owner_t)) == 0,
+		   "%s (ret %d) changed the table", what, ret);
+}
+
+static void op_transfer(unsigned kind, uint64_t pa, uint64_t size, owner_t o, bool scrub_null)
+{
+	uint64_t first = 0, n = 0, i;
+	bool scrub = true;
+	int want, ret;
+
+	want = ref_range(pa, size, &first, &n);
+	if (!want && kind == OP_RECLAIM && scrub_null)
+		want = -OWN_ERR_BAD_OWNER;
+	if (!want && !ref_owner_valid(o))
+		want = -OWN_ERR_BAD_OWNER;
+	if (!want && kind != OP_SET && !transferable(o))
+		want = -OWN_ERR_TRANSITION;
+	for (i = 0; !want && kind != OP_SET && i < n; i++) {
+		owner_t cur = shadow[first + i];
+
+		if (kind == OP_DONATE && OWNER_TYPE(cur) != OWN_FREE && OWNER_TYPE(cur) != OWN_HYP)
+			want = -OWN_ERR_NOT_OWNER;
+		if (kind == OP_RECLAIM && cur != o)
+			want = -OWN_ERR_NOT_OWNER;
+	}
+
+	switch (kind) {
+	case OP_DONATE:
+		ret = own_donate(&t, pa, size, o);
+		break;
+	case OP_RECLAIM:
+		ret = own_reclaim(&t, pa, size, o, scrub_null ? NULL : &scrub);
+		break;
+	default:
+		ret = own_set(&t, pa, size, o);
+		break;
+	}
+	FUZZ_CHECK(ret == want, "op %u pa %#llx size %#llx owner %#x: %d, want %d", kind,
+		   (unsigned long long)pa, (unsigned long long)size, o, ret, want);
+	if (ret) {
+		check_unchanged("refused transition", ret);
+		if (kind == OP_RECLAIM && !scrub_null)
+			FUZZ_CHECK(!scrub, "failed reclaim (%d) left *scrub true", ret);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		shadow[first + i] = kind == OP_RECLAIM ? OWNER(OWN_HYP, 0) : o;
+	check_unchanged("transition", ret);
+	if (kind == OP_RECLAIM)
+		FUZZ_CHECK(scrub == (OWNER_TYPE(o) != OWN_VM), "reclaim from %#x: scrub %d", o,
+			   scrub);
+}
+
+static void op_get(uint64_t pa, uint64_t size, owner_t o)
+{
+	uint64_t first, n, i;
+	owner_t got = 0xbeef;
+	bool all, want_all;
+	int ret;
+
+	ret = own_get(&t, pa, &got);
+	if (pa < base || (pa - base) / PG >= npages) {
+		FUZZ_CHECK(ret == -OWN_ERR_RANGE, "own_get(%#llx) outside: %d",
+			   (unsigned long long)pa, ret);
+		FUZZ_CHECK(got == 0xbeef, "own_get(%#llx) outside wrote *out",
+			   (unsigned long long)pa);
+	} else {
+		FUZZ_CHECK(ret == 0 && got == shadow[(pa - base) / PG], "own_get(%#llx): %d, %#x",
+			   (unsigned long long)pa, ret, got);
+	}
+	FUZZ_CHECK(own_get(&t, pa, NULL) == ret, "own_get(%#llx, NULL)", (unsigned long long)pa);
+
+	want_all = !ref_range(pa, size, &first, &n);
+	for (i = 0; want_all && i < n; i++)
+		want_all = shadow[first + i] == o;
+	all = own_all(&t, pa, size, o);
+	FUZZ_CHECK(all == want_all, "own_all(%#llx, %#llx, %#x) = %d", (unsigned long long)pa,
+		   (unsigned long long)size, o, all);
+}
+
+static void op_check(unsigned kind, uint64_t pa, uint64_t size, unsigned perms, unsigned vm,
+		     unsigned tee)
+{
+	uint64_t first = 0, n = 0, i;
+	int want, arg_a = 0, arg_b = 0, ret;
+
+	want = ref_range(pa, size, &first, &n);
+	if (!want) {
+		if (!ref_perms_valid(perms) ||
+		    (kind == OP_CHECK_HYP &&
+		     (!(perms & SMM_PERM_R) || ((perms & SMM_PERM_W) && (perms & SMM_PERM_X)))))
+			arg_a = -OWN_ERR_PERM;
+		if ((kind == OP_CHECK_VM && vm > OWN_MAX_ID) ||
+		    (kind == OP_CHECK_TEE && (vm > OWN_MAX_ID || tee > OWN_MAX_ID)))
+			arg_b = -OWN_ERR_BAD_OWNER;
+	}
+	for (i = 0; !want && !arg_a && !arg_b && i < n; i++) {
+		owner_t o = shadow[first + i];
+
+		switch (kind) {
+		case OP_CHECK_VM:
+			if (o != OWNER(OWN_VM, vm))
+				want = ref_foreign(o);
+			break;
+		case OP_CHECK_TEE:
+			if (o == OWNER(OWN_TEE, tee))
+				break;
+			if (o == OWNER(OWN_VM, vm))
+				want = (perms & SMM_PERM_X) ? -OWN_ERR_PERM : 0;
+			else
+				want = ref_foreign(o);
+			break;
+		default:
+			switch (OWNER_TYPE(o)) {
+			case OWN_FREE:
+			case OWN_HYP:
+			case OWN_VM:
+				want = (perms & SMM_PERM_X) ? -OWN_ERR_PERM : 0;
+				break;
+			case OWN_HYP_TEXT:
+				want = (perms & SMM_PERM_W) ? -OWN_ERR_PERM : 0;
+				break;
+			default:
+				want = ref_foreign(o);
+				break;
+			}
+			break;
+		}
+	}
+
+	switch (kind) {
+	case OP_CHECK_VM:
+		ret = smm_check_vm_map(&t, vm, pa, size, perms);
+		break;
+	case OP_CHECK_TEE:
+		ret = smm_check_tee_map(&t, tee, vm, pa, size, perms);
+		break;
+	default:
+		ret = smm_check_hyp_map(&t, pa, size, perms);
+		break;
+	}
+	if (arg_a || arg_b)
+		FUZZ_CHECK(one_of(ret, arg_a, arg_b), "check %u perms %#x vm %u tee %u: %d, want %d/%d",
+			   kind, perms, vm, tee, ret, arg_a, arg_b);
+	else
+		FUZZ_CHECK(ret == want, "check %u pa %#llx size %#llx perms %#x vm %u tee %u: %d, want %d",
+			   kind, (unsigned long long)pa, (unsigned long long)size, perms, vm, tee,
+			   ret, want);
+	check_unchanged("smm_check", ret);
+
+	/* The rule the CIEE relies on, stated on its own. */
+	if (kind == OP_CHECK_VM && ret == 0)
+		for (i = 0; i < n; i++)
+			FUZZ_CHECK(shadow[first + i] == OWNER(OWN_VM, vm),
+				   "VM %u allowed to map page %llu owned by %#x", vm,
+				   (unsigned long long)(first + i), shadow[first + i]);
+}
+
+/* own_init on a scratch table: its checks, and a failed init covers nothing. */
+static void op_init(uint64_t b, uint64_t size, unsigned n_storage, bool null_storage,
+		    owner_t initial)
+{
+	owner_t storage[SCRATCH_ENTRIES];
+	struct own_table s;
+	int want = 0, ret;
+
+	if ((b | size) & (PG - 1) || size == 0)
+		want = -OWN_ERR_ALIGN;
+	else if (size > UINT64_MAX - b)
+		want = -OWN_ERR_RANGE;
+	else if (null_storage || n_storage < size / PG)
+		want = -OWN_ERR_STORAGE;
+	else if (!ref_owner_valid(initial))
+		want = -OWN_ERR_BAD_OWNER;
+	memset(&s, 0xa5, sizeof(s));
+	ret = own_init(&s, b, size, null_storage ? NULL : storage, n_storage, initial);
+	FUZZ_CHECK(ret == want, "own_init(%#llx, %#llx, %u, %#x): %d, want %d",
+		   (unsigned long long)b, (unsigned long long)size, n_storage, initial, ret, want);
+	if (ret) {
+		FUZZ_CHECK(own_get(&s, b, NULL) == -OWN_ERR_RANGE &&
+				   own_set(&s, b & ~(PG - 1), PG, OWNER(OWN_HYP, 0)) == -OWN_ERR_RANGE,
+			   "failed own_init left a usable table");
+		return;
+	}
+	FUZZ_CHECK(own_all(&s, b, size, initial), "own_init: not every page %#x", initial);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint64_t bases[4] = {
+		0x40000000ULL, 0, 0xfffffffffff00000ULL, 0x80000000ULL,
+	};
+	struct fuzz_in in = { data, size, 0 };
+	uint8_t b_base = fuzz_u8(&in), b_pages = fuzz_u8(&in), b_init = fuzz_u8(&in);
+	owner_t initial = owner_from(b_init & 0x7f, 0);
+	unsigned op, i;
+
+	base = bases[b_base & 3];
+	/* At most 64 pages: the top table ends below 2^64, as own_init requires. */
+	npages = 1 + b_pages % MAX_PAGES;
+	if (!ref_owner_valid(initial))
+		initial = OWNER(OWN_FREE, 0);
+	entries = malloc(npages * sizeof(*entries));
+	if (!entries)
+		abort();
+	FUZZ_CHECK(own_init(&t, base, npages * PG, entries, npages, initial) == 0, "own_init");
+	for (i = 0; i < npages; i++)
+		shadow[i] = initial;
+
+	for (op = 0; op < MAX_OPS && fuzz_left(&in); op++) {
+		uint8_t kind = fuzz_u8(&in) & 7, b_page = fuzz_u8(&in), b_size = fuzz_u8(&in);
+		uint8_t b_perms = fuzz_u8(&in), b_owner = fuzz_u8(&in), b_vm = fuzz_u8(&in);
+		uint8_t b_tee = fuzz_u8(&in), b_raw = fuzz_u8(&in);
+		uint64_t pa = base + ((uint64_t)b_page % (npages + 8) - 4) * PG;
+		uint64_t sz = (b_size & 0x40) ? fuzz_u64(&in) : (uint64_t)(b_size & 0x1f) * PG;
+		owner_t o = owner_from(b_owner, b_raw);
+		unsigned perms = b_perms & 0xf;
+
+		if (b_size & 0x20)
+			pa += PG / 2;
+		switch (kind) {
+		case OP_DONATE:
+		case OP_RECLAIM:
+		case OP_SET:
+			op_transfer(kind, pa, sz, o, b_size & 0x80);
+			break;
+		case OP_GET:
+			op_get(pa, sz, o);
+			break;
+		case OP_CHECK_VM:
+		case OP_CHECK_TEE:
+		case OP_CHECK_HYP:
+			op_check(kind, pa, sz, perms, id_from(b_vm), id_from(b_tee));
+			break;
+		default:
+			op_init(pa, sz, b_perms % (SCRATCH_ENTRIES + 1), b_vm & 1, o);
+			break;
+		}
+	}
+	free(entries);
+	return 0;
+}

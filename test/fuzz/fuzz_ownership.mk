@@ -1,0 +1,1 @@
+fuzz_ownership_SRCS := policy/ownership.c

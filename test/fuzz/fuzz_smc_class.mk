@@ -1,0 +1,1 @@
+fuzz_smc_class_SRCS := policy/smc_class.c

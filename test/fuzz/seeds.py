@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes a small seed corpus for one libFuzzer target (mk/fuzz.mk).
+
+usage: test/fuzz/seeds.py fuzz_NAME OUT_DIR
+
+Seeds are a starting point only: the fuzzer finds the rest. Each layout is
+the one described at the top of test/fuzz/fuzz_NAME.c.
+"""
+import struct
+import sys
+
+
+def u32s(*w):
+    return struct.pack("<%dI" % len(w), *w)
+
+
+def u64s(*v):
+    return struct.pack("<%dQ" % len(v), *v)
+
+
+def insn_scan():
+    msr = lambda op1, crn, crm, op2: (0xd5100000 | 1 << 19 | op1 << 16 | crn << 12
+                                      | crm << 8 | op2 << 5)
+    forbidden = [msr(4, 2, 0, 0), msr(4, 2, 0, 2), msr(4, 1, 0, 0), msr(4, 10, 2, 0),
+                 msr(4, 12, 0, 0), msr(4, 1, 1, 0), msr(4, 2, 1, 0), msr(4, 2, 1, 2),
+                 msr(4, 1, 1, 1), 0xd5087640]
+    allowed = [0xd503201f,              # nop
+               0xd53c1100,              # mrs x0, hcr_el2
+               0xd5181000,              # msr sctlr_el1, x0
+               0xd508761f,              # dc ivac-like neighbour (op2 = 0)
+               0xd65f03c0]              # ret
+    yield "forbidden", u32s(*[w | rt for w in forbidden for rt in (0, 5, 31)])
+    yield "allowed", u32s(*allowed)
+    yield "mixed", u32s(*allowed, forbidden[4] | 3, *allowed, forbidden[9] | 31)
+
+
+def smc_class():
+    fids = [0x80000000, 0x80000001, 0x84000000, 0xc4000003, 0x8400001f, 0x84000020,
+            0xb2000000, 0xbf00ffff, 0x32000004, 0x3f000000, 0x31000000, 0x04000000,
+            0x86000000, 0x80010000, 0x1_84000000]
+    yield "known", u64s(*fids)
+
+
+def op(*b):
+    return bytes(b)
+
+
+def pgtable():
+    # kind | blocks << 3 | perms << 4 | device << 7; region byte; va, pa, count, spare
+    rw, rx, r = 3 << 4, 5 << 4, 1 << 4
+    for cfg in range(4):
+        seq = bytes([cfg])
+        seq += op(0 | rw, 0 << 5, 0, 0, 0, 0, 4, 0)              # map 16K RW at 0
+        seq += op(0 | 8 | rw, 1 << 5, 0, 2, 0, 0x80, 2, 0)     # map 2x2M blocks
+        seq += op(5, 0, 1, 0, 0, 0, 0, 0)                      # lookup
+        seq += op(0 | rx, 0, 8, 0, 8, 0, 1, 0)                 # map 4K RX
+        seq += op(3, 0, 1, 0, 0, 0, 2, 0)                      # unmap part
+        seq += op(3, 1 << 5, 0, 2, 0, 0, 1, 0)                 # unmap half a block
+        seq += op(0 | 8 | r, 2 | 2 << 5, 0, 0, 0, 0x40, 1, 0)  # 1G block at 1G
+        seq += op(2, 0, 0x10, 0, 0x10, 0, 1, 0) + u64s(0x00400000000004c4)  # raw attrs
+        yield "config%d" % cfg, seq
+
+
+def ownership():
+    # kind, first page (+4), size byte, perms, owner, vm, tee, raw
+    vm0, vm1, tee0, pt = 3, 3 | 1 << 3, 4, 5
+    seq = bytes([0, 15, 0])                     # base 0x40000000, 16 pages, FREE
+    seq += op(0, 4, 4, 0, vm0, 0, 0, 0)         # donate 4 pages to VM 0
+    seq += op(0, 8, 2, 0, tee0, 0, 0, 0)        # donate 2 pages to TEE 0
+    seq += op(0, 10, 1, 0, pt, 0, 0, 0)         # a page-table page
+    seq += op(4, 4, 4, 7, 0, 0, 0, 0)           # VM 0 maps its own RWX
+    seq += op(4, 4, 6, 3, 0, 1, 0, 0)           # VM 1 tries VM 0's and TEE 0's
+    seq += op(5, 4, 6, 3, 0, 0, 0, 0)           # TEE 0 maps its VM's and its own
+    seq += op(6, 2, 8, 3, 0, 0, 0, 0)           # hypervisor maps across a TEE page
+    seq += op(1, 8, 2, 0, tee0, 0, 0, 0)        # reclaim the TEE's pages
+    seq += op(1, 4, 4 | 0x80, 0, vm0, 0, 0, 0)  # reclaim without scrub
+    seq += op(2, 12, 2, 0, 2, 0, 0, 0)          # set hypervisor text
+    seq += op(3, 12, 2, 0, 2, 0, 0, 0)          # get / all
+    seq += op(7, 4, 2, 8, 0, 0, 0, 0)           # own_init on scratch
+    yield "sequence", seq
+    yield "top", bytes([2, 63, 1]) + op(0, 66, 4, 0, vm1, 0, 0, 0) + \
+        op(4, 70, 0x40, 1, 0, 1, 0, 0) + u64s(0xfffffffffffff000)
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
+           "fuzz_pgtable": pgtable, "fuzz_ownership": ownership}.get(name)
+    if gen is None:
+        return  # no seeds: the fuzzer starts from nothing
+    for seed, blob in gen():
+        with open("%s/%s" % (out, seed), "wb") as f:
+            f.write(blob)
+
+
+if __name__ == "__main__":
+    main()
