@@ -37,6 +37,7 @@ struct ciee_tee {
 	struct vcpu_ctx ctx;    /* saved state, never visible to the hypervisor */
 	struct ciee_fpsimd fp;  /* its FP/SIMD state, switched lazily (switch.c) */
 	bool mmio_pending;      /* stopped on an MMIO access the hypervisor serves */
+	bool preempted;         /* stopped by an interrupt: TEE_RESUME continues at ctx.pc */
 	unsigned int mmio_srt;  /* register the read value goes to */
 	unsigned int mmio_size;
 	bool mmio_sign_extend;

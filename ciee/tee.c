@@ -4,7 +4,7 @@
  * guest TEE. A TEE is entered only (a) at its image entry, once, until it
  * answers ENTRY_DONE with its vector table, (b) at a slot of that table
  * for a call from its own VM, or (c) resumed exactly where it stopped for
- * an MMIO access. Its registers stay in CIEE memory.
+ * an MMIO access or an interrupt. Its registers stay in CIEE memory.
  */
 #include <string.h>
 
@@ -99,6 +99,10 @@ static long tee_serve_key(struct ciee_tee *t)
 	return 0;
 }
 
+/* What ciee_guest_enter() returns: the kind of vector taken (ciee/vectors.S). */
+#define EXIT_KIND_IRQ 1
+#define EXIT_KIND_FIQ 2
+
 static bool hyp_ptr_ok(const void *ptr, uint64_t size)
 {
 	uint64_t p = (uint64_t)ptr;
@@ -118,7 +122,28 @@ static void tee_kill(struct ciee_vm *tee_vm, const char *why)
 	t->state = TEE_STATE_DEAD;
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->mmio_pending = false;
+	t->preempted = false;
 	t->caller = NULL;
+}
+
+/*
+ * An interrupt stopped the TEE. Its GPRs and PC are in t->ctx, its EL1 and
+ * FP/SIMD registers are saved and scrubbed (switch.c, tee_run()). The EL2
+ * exit registers still hold its PC, PSTATE (flags) and last syndrome:
+ * cleared, so the hypervisor learns only that an interrupt came (which it
+ * knows anyway: the interrupt is still pending at the GIC, for it to take).
+ * Not on the path of a completed call: only here.
+ */
+static long tee_preempted(struct ciee_tee *t)
+{
+	write_sysreg(elr_el2, 0);
+	write_sysreg(spsr_el2, 0);
+	write_sysreg(esr_el2, 0);
+	write_sysreg(far_el2, 0);
+	write_sysreg(hpfar_el2, 0);
+	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
+	__atomic_store_n(&t->preempted, true, __ATOMIC_RELEASE);
+	return CIEE_EXIT_TEE_PREEMPTED;
 }
 
 /* Turn a TEE's data abort into what the hypervisor needs to emulate it. */
@@ -134,7 +159,6 @@ static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
 	t->mmio_size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
 	t->mmio_sign_extend = esr & ESR_DABT_SSE;
 	t->mmio_sf = esr & ESR_DABT_SF;
-	t->mmio_pending = true;
 	mmio->ipa = ((t->ctx.hpfar >> 4) << 12) | (t->ctx.far & 0xfff);
 	mmio->size = t->mmio_size;
 	mmio->is_write = (esr & ESR_DABT_WNR) ? 1 : 0;
@@ -147,6 +171,8 @@ static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
 			v &= (1UL << (t->mmio_size * 8)) - 1;
 		mmio->value = v;
 	}
+	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
+	__atomic_store_n(&t->mmio_pending, true, __ATOMIC_RELEASE);
 	return true;
 }
 
@@ -165,7 +191,10 @@ again:
 	fid = (uint32_t)t->ctx.x[0];
 	ciee_scrub_el1();
 	if (kind != 0) {
-		tee_kill(tee_vm, "interrupt or SError while in the TEE (not yet supported)");
+		/* Preempted (booting or in a call): resumed later by TEE_RESUME. */
+		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ)
+			return tee_preempted(t);
+		tee_kill(tee_vm, "SError while in the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	}
 	switch (ec) {
@@ -315,9 +344,16 @@ long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio)
 	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
 		return CIEE_ERR_BAD_MMIO;
 	t = &tee_vm->tee;
-	if (!t->mmio_pending)
+	/*
+	 * Each stop is claimed by exchange: one stop, one resume, even if the
+	 * hypervisor asks on two CPUs at once. A preempted TEE continues at
+	 * the instruction the interrupt stopped (PC not advanced), with
+	 * nothing of the hypervisor's: struct ciee_mmio is not read.
+	 */
+	if (__atomic_exchange_n(&t->preempted, false, __ATOMIC_ACQ_REL))
+		return tee_run(tee_vm, mmio);
+	if (!__atomic_exchange_n(&t->mmio_pending, false, __ATOMIC_ACQ_REL))
 		return t->state == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
-	t->mmio_pending = false;
 	/* The direction is the CIEE's record, not the hypervisor's copy of it. */
 	if (!t->mmio_is_write && t->mmio_srt != 31) {
 		/* The read value goes only into the register that faulted. */

@@ -1,6 +1,6 @@
 IMAGE_NAMES += hyp
 hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
-	hyp/sched.c \
+	hyp/sched.c hyp/irq.c \
 	lib/exc_report.c \
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c
 hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
@@ -32,6 +32,13 @@ IMAGE_NAMES += hyp-attack
 hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-attack_LDS := hyp/hyp.lds
+
+# The hypervisor with a fast tick (scenario preempt): the normal sources
+# plus hyp/preempt/, which overrides the weak tick period of hyp/irq.c.
+IMAGE_NAMES += hyp-preempt
+hyp-preempt_SRCS := $(hyp_SRCS) hyp/preempt/tick.c
+hyp-preempt_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
+hyp-preempt_LDS := hyp/hyp.lds
 
 # The hypervisor with the stage-2 mapping benchmark (make bench): the
 # normal sources plus hyp/bench/, which defines the weak hook hyp/main.c

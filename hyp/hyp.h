@@ -38,6 +38,11 @@ struct vm {
 	struct ciee_mmio mmio; /* a TEE call's MMIO stop, per VM */
 	bool running;
 	bool faulted;
+	/* guest VMs: its TEE call was preempted; the scheduler resumes it */
+	bool tee_preempted;
+	unsigned int preempted_on; /* CPU that took that interrupt */
+	/* TEEs: interrupts that stopped it mid-call, and resumes */
+	unsigned long preemptions, resumes, resumed_elsewhere;
 	/* scheduler (sched.c) */
 	volatile bool busy;    /* a CPU is running it now */
 	unsigned int last_cpu;
@@ -103,8 +108,10 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 int vm_boot_tee(struct vm *tee);
 
 /* vcpu.c */
+extern bool vcpu_defer_preempted;
 void vcpu_run_loop(struct vm *vm);
 void vcpu_step(struct vm *vm);
+void vcpu_tee_resume(struct vm *vm);
 
 /* sched.c: every CPU takes runnable VMs from one queue, one exit at a time. */
 void sched_add(struct vm *vm);
@@ -112,6 +119,21 @@ void sched_start(void);
 void sched_loop(void);
 void sched_report(void);
 long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio);
+
+/*
+ * irq.c: the GIC CPU interface and the tick (EL2 physical timer), which
+ * preempts guests and TEEs; the hypervisor itself runs with interrupts
+ * masked and takes them after an IRQ exit (irq_handle()).
+ */
+#define HYP_TICK_PERIOD_US 1000
+/* The tick period of this image: HYP_TICK_PERIOD_US unless an image overrides it. */
+unsigned int hyp_tick_period_us(void) __attribute__((weak));
+void irq_cpu_init(void);
+void irq_handle(void);
+unsigned int tick_period_us(void);
+void tick_start(unsigned int period_us);
+void tick_stop(void);
+void irq_report(void);
 
 /* vuart.c */
 void vuart_init(struct vuart *u, const char *prefix);

@@ -54,6 +54,7 @@ const char *ciee_strerror(long err)
 	case CIEE_EXIT_GUEST_IRQ: return "interrupt";
 	case CIEE_EXIT_TEE_DONE: return "TEE call done";
 	case CIEE_EXIT_TEE_MMIO: return "TEE MMIO access";
+	case CIEE_EXIT_TEE_PREEMPTED: return "TEE preempted by an interrupt";
 	case CIEE_ERR_BAD_CALL: return "unknown CIEE call";
 	case CIEE_ERR_BAD_VM: return "no such VM";
 	case CIEE_ERR_VM_EXISTS: return "VM id in use";
@@ -116,6 +117,7 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		   "requested entry 0x%llx passed as data)\n",
 		   this_cpu_index(), (unsigned long long)context,
 		   (unsigned long long)requested_entry);
+	irq_cpu_init();
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_RELEASE);
 	sched_loop();
 	for (;;)
@@ -183,6 +185,7 @@ void hyp_main(uint64_t dtb)
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
 	mem_init(PLAT_VM_POOL_BASE, PLAT_CIEE_DATA_BASE);
+	irq_cpu_init();
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)

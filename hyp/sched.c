@@ -4,8 +4,11 @@
  * runnable VM from one queue (round robin), running its vCPU until it
  * exits, handling that exit, and putting it back. A VM is on one CPU at a
  * time, but may move to another CPU at its next turn; its TEE runs on
- * whichever CPU serves its call. No timer yet: guests give the CPU back at
- * every trap (console output, SMC).
+ * whichever CPU serves its call. Guests give the CPU back at every trap
+ * (console output, SMC) and at every tick (irq.c). A TEE call preempted by
+ * the tick gives the CPU back too: its VM stays in the call, goes back in
+ * the queue, and whichever CPU picks it next resumes the TEE
+ * (vcpu_tee_resume()); other VMs run in between.
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
@@ -54,6 +57,7 @@ static struct vm *pick(void)
 
 void sched_start(void)
 {
+	vcpu_defer_preempted = true;
 	__atomic_store_n(&started, 1, __ATOMIC_RELEASE);
 	dsb(ish);
 	sev();
@@ -66,6 +70,7 @@ void sched_loop(void)
 
 	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
 		wfe();
+	tick_start(tick_period_us());
 	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE)) {
 		struct vm *vm = pick();
 
@@ -77,11 +82,15 @@ void sched_loop(void)
 			vm->migrations++;
 		vm->last_cpu = cpu;
 		vm->steps[cpu]++;
-		vcpu_step(vm);
+		if (vm->tee_preempted)
+			vcpu_tee_resume(vm);
+		else
+			vcpu_step(vm);
 		if (!vm->running)
 			__atomic_sub_fetch(&n_live, 1, __ATOMIC_ACQ_REL);
 		__atomic_store_n(&vm->busy, false, __ATOMIC_RELEASE);
 	}
+	tick_stop();
 }
 
 void sched_report(void)
@@ -95,4 +104,18 @@ void sched_report(void)
 			   vm->name, vm->faulted ? "stopped by a fault" : "powered off",
 			   vm->steps[0], vm->steps[1], vm->migrations);
 	}
+	for (i = 0; i < n_rq; i++) {
+		const struct vm *tee = rq[i]->partner;
+
+		if (!tee)
+			continue;
+		if (tee->resumes == tee->preemptions)
+			con_printf("%s: preempted %lu times mid-call, resumed every time "
+				   "(%lu times on another CPU)\n", tee->name, tee->preemptions,
+				   tee->resumed_elsewhere);
+		else
+			con_printf("%s: preempted %lu times mid-call, resumed only %lu times\n",
+				   tee->name, tee->preemptions, tee->resumes);
+	}
+	irq_report();
 }

@@ -14,22 +14,54 @@
 
 #include "hyp.h"
 
-/* Serve a TEE's MMIO exits until the CIEE reports something else. */
-long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio)
+/*
+ * Under the scheduler (sched.c), a TEE call preempted by the tick gives its
+ * CPU back: the VM stays in its call (vm->tee_preempted) and whichever CPU
+ * picks it next resumes the TEE. Elsewhere (boot, the attack and bench
+ * hypervisors' run loop) the TEE is resumed at once.
+ */
+bool vcpu_defer_preempted;
+
+/*
+ * Serve a TEE's stops until the CIEE reports something else: its MMIO
+ * accesses, and interrupts that preempted it (taken and ended here; then
+ * the TEE is resumed where it stopped, or under the scheduler left for
+ * later and CIEE_EXIT_TEE_PREEMPTED returned).
+ */
+_Static_assert(CIEE_EXIT_TEE_PREEMPTED == CIEE_EXIT_TEE_MMIO + 1, "the stops served below");
+static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, long ret,
+						      struct ciee_mmio *mmio)
 {
 	unsigned int guard;
 
-	for (guard = 0; ret == CIEE_EXIT_TEE_MMIO && guard < 1000000; guard++) {
+	for (guard = 0; ret >= CIEE_EXIT_TEE_MMIO && guard < 1000000; guard++) {
 		uint64_t page = mmio->ipa & ~0xfffULL;
 
-		if (page == TEE_UART_IPA)
+		if (ret == CIEE_EXIT_TEE_PREEMPTED) {
+			irq_handle();
+			tee->preemptions++;
+			if (vcpu_defer_preempted)
+				return ret;
+			tee->resumes++;
+		} else if (ret != CIEE_EXIT_TEE_MMIO) {
+			break;
+		} else if (page == TEE_UART_IPA) {
 			mmio->value = vuart_access(&tee->uart, mmio->ipa & 0xfff, mmio->is_write,
 						   mmio->value);
-		else
+		} else {
 			mmio->value = 0; /* no device there: reads as zero, writes ignored */
+		}
 		ret = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, 0, 0, 0);
 	}
 	return ret;
+}
+
+long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio)
+{
+	/* A plain call's end: one compare, as before interrupts (make bench). */
+	if (ret < CIEE_EXIT_TEE_MMIO)
+		return ret;
+	return tee_serve_stops(tee, ret, mmio);
 }
 
 static void vm_fault(struct vm *vm, const char *what)
@@ -41,6 +73,24 @@ static void vm_fault(struct vm *vm, const char *what)
 	con_printf("%s stopped\n", vm->name);
 	vm->running = false;
 	vm->faulted = true;
+}
+
+/*
+ * A TEE call that did not end with the TEE's reply. Preempted under the
+ * scheduler: the VM stays in its call; its SMC's PC is already past (the
+ * CIEE puts the reply in x0..x3 at the VM's next run, which comes only
+ * after the call ends). Out of line: a plain call never comes here.
+ */
+static __attribute__((noinline, cold)) void tee_call_stopped(struct vm *vm, long r)
+{
+	if (r == CIEE_EXIT_TEE_PREEMPTED) {
+		vm->tee_preempted = true;
+		vm->preempted_on = this_cpu_index();
+		return;
+	}
+	con_printf("%s: call 0x%llx to %s failed: %s\n", vm->name,
+		   (unsigned long long)vm->vcpu.x[0], vm->partner->name, ciee_strerror(r));
+	vm->vcpu.x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 }
 
 static void handle_tee_call(struct vm *vm)
@@ -56,11 +106,24 @@ static void handle_tee_call(struct vm *vm)
 	 * vCPU when we run it next. */
 	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)mmio, 0, 0);
 	r = tee_serve_mmio(vm->partner, r, mmio);
-	if (r != CIEE_EXIT_TEE_DONE) {
-		con_printf("%s: call 0x%llx to %s failed: %s\n", vm->name,
-			   (unsigned long long)vm->vcpu.x[0], vm->partner->name, ciee_strerror(r));
-		vm->vcpu.x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-	}
+	if (r != CIEE_EXIT_TEE_DONE)
+		tee_call_stopped(vm, r);
+}
+
+/* Continue vm's TEE call that the tick preempted, on whichever CPU this is. */
+void vcpu_tee_resume(struct vm *vm)
+{
+	struct vm *tee = vm->partner;
+	long r;
+
+	vm->tee_preempted = false;
+	tee->resumes++;
+	if (vm->preempted_on != this_cpu_index())
+		tee->resumed_elsewhere++;
+	r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&vm->mmio, 0, 0, 0);
+	r = tee_serve_mmio(tee, r, &vm->mmio);
+	if (r != CIEE_EXIT_TEE_DONE)
+		tee_call_stopped(vm, r);
 }
 
 static void handle_psci(struct vm *vm)
@@ -141,8 +204,10 @@ void vcpu_step(struct vm *vm)
 		vm->faulted = true;
 		return;
 	}
-	if (r != CIEE_EXIT_GUEST_TRAP)
-		return; /* interrupt: nothing to do yet */
+	if (r != CIEE_EXIT_GUEST_TRAP) {
+		irq_handle(); /* an interrupt (the tick) stopped the guest */
+		return;
+	}
 	ec = (vm->vcpu.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	switch (ec) {
 	case EC_SMC64:

@@ -128,6 +128,7 @@ void monitor_main(void)
 		   "translation tables at EL3\n");
 	ciee_mmu_build();
 #endif
+	gic_secure_init();
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);

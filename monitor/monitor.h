@@ -20,6 +20,13 @@ void monitor_enter_el2(uint64_t entry, uint64_t a0, uint64_t a1, uint64_t a2)
 int64_t psci_handle(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, int *handled);
 void psci_secondary_wait(uint64_t cpu);
 
+/*
+ * The GIC's secure-only set-up (gic.c): the distributor and the boot CPU's
+ * redistributor at cold boot; every other CPU's when CPU_ON releases it.
+ */
+void gic_secure_init(void);
+void gic_secure_init_cpu(unsigned int cpu);
+
 /* What the boot marker in secure RAM (kept across resets) said at cold boot. */
 enum boot_kind {
 	BOOT_FIRST,          /* all zero: first power-on, RAM is zero */

@@ -151,6 +151,9 @@ void psci_secondary_wait(uint64_t cpu)
 		wfe();
 	}
 	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_ON), __ATOMIC_RELEASE);
+#ifndef VTZ_NATIVE
+	gic_secure_init_cpu((unsigned int)cpu);
+#endif
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_WARM_OFFSET, p->context,
 			  p->requested_entry, cpu);
 }

@@ -714,6 +714,105 @@ static void attack_read_tee_fpsimd(struct vm *vm, struct vm *tee)
 		(unsigned long long)v.x[0], (unsigned long long)v.x[1], FP_WORDS);
 }
 
+/* ---- preemption (issue 4): a TEE stopped by an interrupt --------- */
+
+#define FORGED_VALUE 0x4141414141414141UL
+#define PREEMPT_ROUNDS 32
+
+/*
+ * A PING call (a, b) that the tick preempts, handled by a hostile
+ * hypervisor. The tick is due at once and never taken, so it stays pending
+ * and every resume is preempted again at once. Every resume carries a
+ * forged MMIO read value and descriptor (a preempted TEE was not stopped
+ * on an access: nothing may be written into it, nor its PC advanced);
+ * after every stop the hypervisor looks for the TEE in the registers the
+ * gate left and in ELR_EL2/SPSR_EL2; while it is preempted a second
+ * call (the vCPU's SMC again), and once the call is over another
+ * TEE_RESUME, must be refused.
+ * The reply (a + b, a ^ b) must still be right.
+ */
+static void attack_resume_preempted(struct vm *vm, struct vm *tee)
+{
+	static struct vcpu_ctx v;
+	static struct ciee_mmio mmio;
+	uint64_t regs[31], a = 0x1234500000UL, b = 0x6789aUL;
+	uint64_t stub_ipa = vm->ram_ipa + vm->ram_size - PAGE_SIZE_4K + 0x200;
+	volatile uint32_t *stub = (volatile uint32_t *)(vm->ram_pa + vm->ram_size -
+							 PAGE_SIZE_4K + 0x200);
+	unsigned int preempted = 0, leaks = 0, stops = 0, i;
+	long r, again = CIEE_OK, late;
+	bool right;
+
+	stub[0] = SMC_STUB;
+	stub[1] = HVC_STUB;
+	dsb(ish);
+	memset(&v, 0, sizeof(v));
+	v.pc = stub_ipa;
+	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	v.el1.sctlr = vm->vcpu.el1.sctlr;
+	v.x[0] = VTZ_SMC_TEE_PING;
+	v.x[1] = a;
+	v.x[2] = b;
+	r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 3, 0, 0);
+	if (r != CIEE_EXIT_GUEST_TRAP || v.esr >> 26 != 0x17) {
+		not_run("resume-preempted-tee-with-forged-state", "the VM's SMC stub did not trap");
+		return;
+	}
+	/* The tick, due now; with interrupts masked here, it stays pending. */
+	write_sysreg(cnthp_tval_el2, 0);
+	write_sysreg(cnthp_ctl_el2, 1);
+	isb();
+	r = hyp_gate_capture(regs, CIEE_CALL_TEE_CALL, vm->id, 3, (uint64_t)&mmio);
+	while (r == CIEE_EXIT_TEE_PREEMPTED && preempted < PREEMPT_ROUNDS) {
+		preempted++;
+		for (i = 1; i < 31; i++)
+			leaks += in_tee_memory(regs[i], tee);
+		leaks += in_tee_memory(read_sysreg(elr_el2), tee) + (read_sysreg(spsr_el2) != 0);
+		if (preempted == 1) {
+			/* The tick off for a moment: the vCPU's SMC again, a second call. */
+			write_sysreg(cnthp_ctl_el2, 0);
+			isb();
+			again = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 3, 0, 0);
+			if (again == CIEE_EXIT_GUEST_TRAP)
+				again = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 3,
+						  (unsigned long)&mmio, 0, 0);
+			write_sysreg(cnthp_ctl_el2, 1);
+			isb();
+		}
+		mmio.ipa = TEE_UART_IPA;
+		mmio.value = FORGED_VALUE;
+		mmio.size = 8;
+		mmio.is_write = 0;
+		r = hyp_gate_capture(regs, CIEE_CALL_TEE_RESUME, tee->id, (uint64_t)&mmio, 0);
+	}
+	/* The tick off: its level drops, nothing is left to take. */
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+	while (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED) {
+		if (r == CIEE_EXIT_TEE_MMIO) {
+			stops++;
+			mmio.value = (mmio.ipa & ~0xfffUL) == TEE_UART_IPA
+					     ? vuart_access(&tee->uart, mmio.ipa & 0xfff,
+							    mmio.is_write, mmio.value)
+					     : 0;
+		}
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+	}
+	late = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+	/* The reply reaches the vCPU at its hvc, after the smc. */
+	v.pc += 4;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 3, 0, 0);
+	right = r == CIEE_EXIT_TEE_DONE && v.x[0] == OPTEE_SMC_RETURN_OK && v.x[1] == a + b &&
+		v.x[2] == (a ^ b);
+	verdict("resume-preempted-tee-with-forged-state",
+		preempted > 0 && stops > 0 && right && leaks == 0 && again == CIEE_ERR_TEE_STATE &&
+			late == CIEE_ERR_TEE_STATE,
+		"%u preemptions, forged reads each; %u MMIO stops; reply %s; TEE in %u regs; "
+		"call while preempted: %s; late resume: %s",
+		preempted, stops, right ? "right" : "CORRUPTED", leaks, ciee_strerror(again),
+		ciee_strerror(late));
+}
+
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
 	struct vm *vm_a = vm_create_guest("vm2", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
@@ -736,6 +835,7 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_route_to_other_tee(vm_b, vm_a, vm0);
 	attack_mmio_and_reply(vm_a, tee_a, vm_b);
 	attack_read_tee_fpsimd(vm_a, tee_a);
+	attack_resume_preempted(vm_a, tee_a);
 }
 
 /* Secondary CPUs started by the attacks. */

@@ -22,7 +22,8 @@
 #define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index */
 #define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA */
 #define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = vCPU index, x3 = struct ciee_mmio * */
-#define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out) */
+#define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out),
+			       * after a TEE_MMIO or TEE_PREEMPTED exit only */
 #define CIEE_CALL_DONATE 7     /* x1 = vm id, x2 = pa, x3 = size: pages become that VM's or TEE's */
 #define CIEE_CALL_RECLAIM 8    /* x1 = vm id, x2 = ipa, x3 = size: unmap, scrub if TEE, give back */
 #define CIEE_CALL_S2_UNMAP 9   /* x1 = vm id, x2 = ipa, x3 = size */
@@ -72,6 +73,13 @@
 #define CIEE_EXIT_GUEST_IRQ 2
 #define CIEE_EXIT_TEE_DONE 3   /* TEE finished: results are in the VM's x0..x3 */
 #define CIEE_EXIT_TEE_MMIO 4   /* TEE did an MMIO access: struct ciee_mmio filled */
+/*
+ * An interrupt (IRQ/FIQ) arrived while the TEE ran: its state is saved in
+ * CIEE memory and nothing of it is returned (not even in struct ciee_mmio).
+ * The interrupt is still pending at the GIC for the hypervisor to take;
+ * TEE_RESUME continues the TEE exactly where it stopped.
+ */
+#define CIEE_EXIT_TEE_PREEMPTED 5
 
 /* Errors: distinct for every refusal. */
 #define CIEE_ERR_BAD_CALL (-1)    /* unknown call number */

@@ -33,6 +33,11 @@ EXPECTED_MECHANISM = {
     "read-tee-fpsimd-after-exit": r"[1-9]\d* MMIO stops and the return, at worst: 0 of 64 q "
                                   r"halves held the TEE's secret, 0 of 66 FP/SIMD values were "
                                   r"not the hypervisor's; reply x0=0x0, TEE lost 0 of its 66",
+    # Issue 4 (preemption; hyp/attack/attacks.c, attack_resume_preempted).
+    "resume-preempted-tee-with-forged-state": r"[1-9]\d* preemptions, forged reads each; "
+                                              r"[1-9]\d* MMIO stops; reply right; TEE in 0 "
+                                              r"regs; call while preempted: TEE not in a state "
+                                              r"for this call; late resume: TEE not in a state",
     "smc-outside-allow-list": r"NOT_SUPPORTED to 6 of 6 function IDs outside its list",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",

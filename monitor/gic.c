@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The secure side of the GICv3 (QEMU virt, secure=on: GICD_CTLR.DS = 0).
+ * Some of its registers answer secure accesses only, so the monitor sets
+ * them at EL3, where every access is secure: affinity routing and the
+ * non-secure group 1 enable in the distributor, and per CPU (the boot CPU
+ * at cold boot, every other one when CPU_ON releases it) waking its
+ * redistributor and putting the SGIs and PPIs in non-secure group 1, so
+ * the hypervisor can use them (its EL2 physical timer: INTID 26). Only
+ * the secure physical timer's PPI stays in group 0. SPIs are left in
+ * group 0, disabled: nothing non-secure uses one yet.
+ *
+ * Everything else (enabling an interrupt, its priority, the CPU
+ * interface's group 1 enable and priority mask) is the hypervisor's.
+ */
+#include <stdint.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/platform.h>
+
+#include "monitor.h"
+
+#define GICD_CTLR 0x0000
+#define GICD_CTLR_ENABLE_G1NS (1U << 1)
+#define GICD_CTLR_ARE_S (1U << 4)
+#define GICD_CTLR_ARE_NS (1U << 5)
+#define GICD_CTLR_RWP (1U << 31)
+
+#define GICR_STRIDE 0x20000UL /* RD_base and SGI_base frames, 64 KiB each */
+#define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
+#define GICR_WAKER_PROCESSOR_SLEEP (1U << 1)
+#define GICR_WAKER_CHILDREN_ASLEEP (1U << 2)
+#define GICR_SGI_BASE 0x10000UL
+#define GICR_IGROUPR0 0x0080
+#define GICR_IGRPMODR0 0x0d00
+
+#define INTID_SECURE_PHYS_TIMER 29
+#define POLL_LIMIT 1000000
+
+static volatile uint32_t *reg32(uint64_t addr)
+{
+	return (volatile uint32_t *)addr;
+}
+
+void gic_secure_init(void)
+{
+	unsigned int i;
+
+	*reg32(PLAT_GICD_BASE + GICD_CTLR) = GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS |
+					     GICD_CTLR_ENABLE_G1NS;
+	for (i = 0; i < POLL_LIMIT && (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP); i++)
+		;
+	gic_secure_init_cpu(this_cpu_index());
+}
+
+void gic_secure_init_cpu(unsigned int cpu)
+{
+	uint64_t rd = PLAT_GICR_BASE + cpu * GICR_STRIDE;
+	uint64_t typer = *(volatile uint64_t *)(rd + GICR_TYPER);
+	unsigned int i;
+
+	/* QEMU virt: one redistributor per CPU, in MPIDR Aff0 order. */
+	if ((typer >> 32) != (read_sysreg(mpidr_el1) & 0xffffffUL)) {
+		con_printf("GIC: redistributor at 0x%lx is not cpu%u's: left asleep\n",
+			   (unsigned long)rd, cpu);
+		return;
+	}
+	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_PROCESSOR_SLEEP;
+	for (i = 0; i < POLL_LIMIT && (*reg32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP); i++)
+		;
+	*reg32(rd + GICR_SGI_BASE + GICR_IGROUPR0) = ~(1U << INTID_SECURE_PHYS_TIMER);
+	*reg32(rd + GICR_SGI_BASE + GICR_IGRPMODR0) = 0;
+	dsb(sy);
+}
