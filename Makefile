@@ -1,11 +1,12 @@
 # vTZ top-level build. `make help` lists the targets.
 #
 #   make run     install missing Debian packages, build, boot the default scenario
-#   make test    the same set-up, then every test (unit, system)
+#   make test    the same set-up, then every test (unit, fuzz smoke, system, attacks)
 #
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
-# SCENARIO=default|guest-fault|guest-hang|attacks, BUILD=dir, V=1 (verbose).
+# SCENARIO=default|native|optee|optee-native|preempt|attacks|... (README),
+# BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
 GATE ?= ciee
@@ -92,6 +93,7 @@ IMAGES += $(OUT)/$(1).bin
 endef
 
 include monitor/build.mk ciee/build.mk hyp/build.mk tee/build.mk guests/bare/build.mk guests/bench/build.mk
+include guests/optee/build.mk
 
 $(foreach img,$(IMAGE_NAMES),$(eval $(call image,$(img))))
 
@@ -102,6 +104,7 @@ all: setup
 
 # --------------------------------------------------------- host unit tests
 include mk/host.mk
+include mk/fuzz.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
@@ -114,9 +117,11 @@ run: all
 debug: all
 	$(Q)$(RUN) --scenario $(SCENARIO) --gdb
 
-# Unit tests once; system tests and the attack suite for both gates.
+# Unit tests and a short deterministic run of every fuzz target once;
+# system tests and the attack suite for both gates.
 test: all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
 	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
 
@@ -134,7 +139,8 @@ help:
 # ------------------------------------------------------ trusted base size
 # The TCB is the monitor plus the CIEE, and the shared code linked into
 # them. Counted in non-blank, non-comment-only lines (see docs/security.md).
-TCB_FILES = $(filter-out %.lds,$(sort $(monitor_SRCS) $(ciee_SRCS) \
+# (include/vtz/optee_msg.h is the TEE's and the guests': not in the TCB.)
+TCB_FILES = $(filter-out %.lds include/vtz/optee_msg.h,$(sort $(monitor_SRCS) $(ciee_SRCS) \
 	$(wildcard monitor/*.h ciee/*.h include/vtz/*.h)))
 .PHONY: tcb
 tcb:

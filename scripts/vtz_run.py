@@ -38,6 +38,10 @@ SCENARIOS = {
     # FP/SIMD registers with a secret).
     "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=4,
                     reboot=True),
+    # The default scenario with a 100 us tick (hyp/preempt/tick.c; the
+    # default hypervisor ticks every 1 ms): TEE calls are preempted many
+    # times and resumed on either CPU (test/system/test_preempt.py).
+    "preempt": dict(guest="guest.bin", hyp="hyp-preempt.bin"),
     # The TEE with test hooks faults on request; later calls must fail.
     "tee-fault": dict(guest="guest-tee-fault.bin", tee="tee-test.bin"),
     # Native TrustZone, the baseline: the same TEE at S-EL1 behind the
@@ -46,6 +50,11 @@ SCENARIOS = {
     # The TEE with test hooks faults on request; later calls must fail.
     "native-tee-fault": dict(native="flash-native-tee-fault.bin",
                              guest="guest-native-tee-fault.bin", smp=1),
+    # The OP-TEE SMC ABI and message protocol, as Linux's optee driver uses
+    # them, against the built-in TAs: four VMs, each with its own TEE.
+    "optee": dict(guest="guest-optee.bin"),
+    # The same client against the same TEE in its native home.
+    "optee-native": dict(native="flash-native.bin", guest="guest-native-optee.bin", smp=1),
 }
 
 
