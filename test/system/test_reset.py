@@ -238,6 +238,9 @@ class Gdb:
             size -= n
         return out
 
+    def set_reg(self, n, value):
+        self.ok("P%x=%s" % (n, struct.pack("<Q", value).hex()))
+
     def write(self, addr, data):
         for off in range(0, len(data), 1024):
             chunk = data[off:off + 1024]
@@ -397,22 +400,17 @@ def test_qemu_reset_scrubs_before_untrusted_code(machine):
 
 def test_psci_system_reset_scrubs_tee_pages(machine):
     m, g = machine, machine.gdb
-    lower_sync = symbol("monitor_handle_lower_sync")
-    # Stop at every SMC the monitor serves; turn the final SYSTEM_OFF into
-    # SYSTEM_RESET (as if the hypervisor had asked for it).
-    g.ok("Z0,%x,4" % lower_sync)
-    while True:
-        stop = g.resume()
-        g.ok("Hg%x" % g.stopped_thread(stop))
-        frame = g.reg(0)  # struct smc_frame *: x[0] is the function ID
-        fid = struct.unpack("<Q", g.read(frame, 8))[0]
-        if fid == PSCI_SYSTEM_OFF:
-            break
-        g.ok("z0,%x,4" % lower_sync)
-        g.resume("s")
-        g.ok("Z0,%x,4" % lower_sync)
-    g.write(frame, struct.pack("<Q", PSCI_SYSTEM_RESET))
-    g.ok("z0,%x,4" % lower_sync)
+    # Stop once, where the monitor powers off at the end of the run, and send
+    # that CPU into power_reset() instead: what PSCI SYSTEM_RESET runs. (One
+    # breakpoint and no stepping: while one CPU steps, QEMU runs the others,
+    # which could slip past a breakpoint we had lifted.)
+    power_off, power_reset = symbol("power_off"), symbol("power_reset")
+    g.ok("Z0,%x,4" % power_off)
+    stop = g.resume()
+    g.ok("Hg%x" % g.stopped_thread(stop))
+    g.ok("z0,%x,4" % power_off)
+    assert g.reg(32) == power_off
+    g.set_reg(32, power_reset)
     m.console.wait_for(r"\(PA 0x%x\)$" % TEE_RAM)
     assert not is_zero(g.read(TEE_RAM, 4096))
     g.write(TEE_PROBE, PATTERN)
@@ -423,7 +421,8 @@ def test_psci_system_reset_scrubs_tee_pages(machine):
     start = len(m.console.since(0))
     g.resume()
     assert g.reg(32) == 0
-    i = m.console.wait_for(r"^\[mon\] PSCI SYSTEM_RESET$", start)
+    # The hypervisor asked for SYSTEM_OFF; we sent the monitor into its reset path.
+    i = m.console.wait_for(r"^\[mon\] PSCI SYSTEM_OFF$", 0)
     # Every TEE of the default scenario (4 of 15 MiB each): 4 x 3840 pages.
     j = m.console.wait_for(r"^\[mon\] system reset: scrubbed 15360 TEE pages \(60 MiB\) and "
                            r"the CIEE data region 0x7f000000-0x7fffffff", start)
