@@ -49,7 +49,7 @@ FS_INC := -Iinclude -Ilib/include -Ipolicy/include -Iarch/aarch64/include \
 FS_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
 	-mgeneral-regs-only -mstrict-align -fno-pie -fno-pic \
 	-fno-stack-protector -fno-common -ffunction-sections -fdata-sections \
-	-fno-omit-frame-pointer -DGATE_$(GATE) $(FS_INC)
+	-fno-omit-frame-pointer -mno-outline-atomics -DGATE_$(GATE) $(FS_INC)
 FS_ASFLAGS := -D__ASSEMBLY__ -g $(FS_INC) -DGATE_$(GATE)
 FS_LDFLAGS := -ffreestanding -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--gc-sections -Wl,--no-warn-rwx-segments

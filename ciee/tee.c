@@ -128,19 +128,12 @@ static void tee_kill(struct ciee_vm *tee_vm, const char *why)
 
 /*
  * An interrupt stopped the TEE. Its GPRs and PC are in t->ctx, its EL1 and
- * FP/SIMD registers are saved and scrubbed (switch.c, tee_run()). The EL2
- * exit registers still hold its PC, PSTATE (flags) and last syndrome:
- * cleared, so the hypervisor learns only that an interrupt came (which it
- * knows anyway: the interrupt is still pending at the GIC, for it to take).
- * Not on the path of a completed call: only here.
+ * FP/SIMD registers are saved and scrubbed, and the EL2 exit registers
+ * cleared (tee_run()), so the hypervisor learns only that an interrupt came
+ * (which it knows anyway: it is still pending at the GIC, for it to take).
  */
 static long tee_preempted(struct ciee_tee *t)
 {
-	write_sysreg(elr_el2, 0);
-	write_sysreg(spsr_el2, 0);
-	write_sysreg(esr_el2, 0);
-	write_sysreg(far_el2, 0);
-	write_sysreg(hpfar_el2, 0);
 	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
 	__atomic_store_n(&t->preempted, true, __ATOMIC_RELEASE);
 	return CIEE_EXIT_TEE_PREEMPTED;
@@ -190,6 +183,15 @@ again:
 	ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	fid = (uint32_t)t->ctx.x[0];
 	ciee_scrub_el1();
+	/*
+	 * The EL2 exit registers hold the TEE's PC, flags and syndrome (all
+	 * saved in t->ctx): cleared on every exit, before the hypervisor runs.
+	 */
+	write_sysreg(elr_el2, 0);
+	write_sysreg(spsr_el2, 0);
+	write_sysreg(esr_el2, 0);
+	write_sysreg(far_el2, 0);
+	write_sysreg(hpfar_el2, 0);
 	if (kind != 0) {
 		/* Preempted (booting or in a call): resumed later by TEE_RESUME. */
 		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ)
@@ -212,7 +214,8 @@ again:
 				return CIEE_ERR_BAD_ENTRY;
 			}
 			t->vectors = vec;
-			t->state = TEE_STATE_READY;
+			/* Release: another CPU's claim (TEE_CALL) sees everything above. */
+			__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 			return CIEE_OK;
 		}
 		if (t->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
@@ -223,7 +226,7 @@ again:
 			t->caller->reply[3] = t->ctx.x[4];
 			t->caller->reply_ready = true;
 			t->caller = NULL;
-			t->state = TEE_STATE_READY;
+			__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 			return CIEE_EXIT_TEE_DONE;
 		}
 		if (t->state == TEE_STATE_IN_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
@@ -300,6 +303,7 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
+	enum tee_state expected;
 	struct ciee_vcpu *v;
 	struct ciee_tee *t;
 	uint32_t fid;
@@ -314,23 +318,30 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
 		return CIEE_ERR_BAD_MMIO;
 	v = &vm->vcpus[vcpu];
-	if (!v->smc_pending)
+	if (!__atomic_load_n(&v->smc_pending, __ATOMIC_ACQUIRE))
 		return CIEE_ERR_NO_CALL;
 	/* The call goes to this VM's own TEE, whatever else the hypervisor wants. */
 	tee_vm = ciee_vm_get(vm->partner);
 	t = &tee_vm->tee;
-	if (t->state == TEE_STATE_DEAD)
-		return CIEE_ERR_TEE_DEAD;
-	if (t->state != TEE_STATE_READY)
-		return CIEE_ERR_TEE_STATE;
-	v->smc_pending = false; /* one SMC, one call */
+	/*
+	 * Claim the TEE atomically: the hypervisor may ask on two CPUs at once
+	 * (two vCPUs with a pending call each), and a TEE has one context.
+	 */
+	expected = TEE_STATE_READY;
+	if (!__atomic_compare_exchange_n(&t->state, &expected, TEE_STATE_IN_CALL, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return expected == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
+	/* One SMC, one call: taken atomically too, or given back. */
+	if (!__atomic_exchange_n(&v->smc_pending, false, __ATOMIC_ACQ_REL)) {
+		__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		return CIEE_ERR_NO_CALL;
+	}
 	fid = (uint32_t)v->args[0];
 	for (i = 0; i < 8; i++)
 		t->ctx.x[i] = v->args[i];
 	t->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	t->caller = v;
-	t->state = TEE_STATE_IN_CALL;
 	return tee_run(tee_vm, mmio);
 }
 

@@ -503,7 +503,7 @@ static void attack_resume_altered(struct vm *tee0)
 static void attack_read_tee_registers(struct vm *vm, struct vm *tee)
 {
 	static struct ciee_mmio mmio;
-	uint64_t regs[31], el1[6];
+	uint64_t regs[31], el1[6], el2[3];
 	unsigned int i, leaks = 0;
 	long r;
 
@@ -518,14 +518,21 @@ static void attack_read_tee_registers(struct vm *vm, struct vm *tee)
 	el1[3] = read_sysreg(tpidr_el1);
 	el1[4] = read_sysreg(sctlr_el1);
 	el1[5] = read_sysreg(far_el1);
+	/* And the EL2 exit registers, which the hypervisor can read too. */
+	el2[0] = read_sysreg(elr_el2);
+	el2[1] = read_sysreg(far_el2);
+	el2[2] = read_sysreg(spsr_el2);
 	for (i = 1; i < 31; i++)
 		leaks += in_tee_memory(regs[i], tee);
 	for (i = 0; i < 6; i++)
 		leaks += in_tee_memory(el1[i], tee);
+	for (i = 0; i < 2; i++)
+		leaks += in_tee_memory(el2[i], tee);
+	leaks += el2[2] != 0; /* the TEE's PSTATE: flags and mode */
 	verdict("read-tee-registers-after-exit", r == CIEE_EXIT_TEE_DONE && leaks == 0,
-		"after a TEE call (%s): %u of 30 general and 6 EL1 registers point into the TEE; "
-		"VBAR_EL1=0x%llx SP_EL1=0x%llx", ciee_strerror(r), leaks,
-		(unsigned long long)el1[0], (unsigned long long)el1[1]);
+		"after a TEE call (%s): %u of 30 general, 6 EL1 and 3 EL2 exit registers hold "
+		"TEE state; VBAR_EL1=0x%llx ELR_EL2=0x%llx", ciee_strerror(r), leaks,
+		(unsigned long long)el1[0], (unsigned long long)el2[0]);
 	vm->vcpu.pc += 4;
 }
 

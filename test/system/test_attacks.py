@@ -25,7 +25,8 @@ EXPECTED_MECHANISM = {
                                  r"hypervisor itself: faulted",
     "resume-tee-with-altered-registers": r"resume without a pending stop: TEE not in a state "
                                          r"for this call; .* not writable: data abort",
-    "read-tee-registers-after-exit": r"0 of 30 general and 6 EL1 registers point into the TEE",
+    "read-tee-registers-after-exit": r"0 of 30 general, 6 EL1 and 3 EL2 exit registers hold "
+                                     r"TEE state",
     "route-vm-smc-to-another-tee": r"via vm2: that vCPU has no pending TEE call; via vm0: that "
                                    r"vCPU has no pending TEE call; as its own: wrong VM kind",
     "mmio-read-into-other-register": r"[1-9]\d* hostile MMIO reads .*: reply still right",
