@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <arch/el1_context.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <vtz/platform.h>
@@ -14,71 +15,12 @@
 #include "checked.h"
 #include "ciee.h"
 
-static void load_el1(const struct el1_sysregs *s)
-{
-	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(ttbr0_el1, s->ttbr0);
-	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
-	write_sysreg(mair_el1, s->mair);
-	write_sysreg(amair_el1, s->amair);
-	write_sysreg(vbar_el1, s->vbar);
-	write_sysreg(contextidr_el1, s->contextidr);
-	write_sysreg(sp_el0, s->sp_el0);
-	write_sysreg(sp_el1, s->sp_el1);
-	write_sysreg(elr_el1, s->elr_el1);
-	write_sysreg(spsr_el1, s->spsr_el1);
-	write_sysreg(esr_el1, s->esr);
-	write_sysreg(far_el1, s->far);
-	write_sysreg(afsr0_el1, s->afsr0);
-	write_sysreg(afsr1_el1, s->afsr1);
-	write_sysreg(tpidr_el0, s->tpidr_el0);
-	write_sysreg(tpidrro_el0, s->tpidrro_el0);
-	write_sysreg(tpidr_el1, s->tpidr_el1);
-	write_sysreg(par_el1, s->par);
-	write_sysreg(cpacr_el1, s->cpacr);
-	write_sysreg(cntkctl_el1, s->cntkctl);
-	write_sysreg(cntv_cval_el0, s->cntv_cval);
-	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
-	write_sysreg(csselr_el1, s->csselr);
-}
-
-/* Inlined in both run paths: a call would cost the VM path its frame. */
-static inline __attribute__((always_inline)) void save_el1(struct el1_sysregs *s)
-{
-	s->sctlr = read_sysreg(sctlr_el1);
-	s->ttbr0 = read_sysreg(ttbr0_el1);
-	s->ttbr1 = read_sysreg(ttbr1_el1);
-	s->tcr = read_sysreg(tcr_el1);
-	s->mair = read_sysreg(mair_el1);
-	s->amair = read_sysreg(amair_el1);
-	s->vbar = read_sysreg(vbar_el1);
-	s->contextidr = read_sysreg(contextidr_el1);
-	s->sp_el0 = read_sysreg(sp_el0);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr_el1 = read_sysreg(elr_el1);
-	s->spsr_el1 = read_sysreg(spsr_el1);
-	s->esr = read_sysreg(esr_el1);
-	s->far = read_sysreg(far_el1);
-	s->afsr0 = read_sysreg(afsr0_el1);
-	s->afsr1 = read_sysreg(afsr1_el1);
-	s->tpidr_el0 = read_sysreg(tpidr_el0);
-	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	s->tpidr_el1 = read_sysreg(tpidr_el1);
-	s->par = read_sysreg(par_el1);
-	s->cpacr = read_sysreg(cpacr_el1);
-	s->cntkctl = read_sysreg(cntkctl_el1);
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	s->cntv_cval = read_sysreg(cntv_cval_el0);
-	s->csselr = read_sysreg(csselr_el1);
-}
-
 /* Clear the EL1 registers a TEE left, so the hypervisor reads nothing of it. */
 void ciee_scrub_el1(void)
 {
 	static const struct el1_sysregs clean = { .sctlr = SCTLR_EL1_RES1 };
 
-	load_el1(&clean);
+	el1_load(&clean);
 	isb();
 }
 
@@ -131,11 +73,11 @@ static inline __attribute__((always_inline)) uint64_t run_vm(struct ciee_vm *vm,
 {
 	uint64_t kind;
 
-	load_el1(&ctx->el1);
+	el1_load(&ctx->el1);
 	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
 	kind = enter_once(ctx);
-	save_el1(&ctx->el1);
+	el1_save(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded. */
 	write_sysreg_checked(vttbr_el2, 0);
 	return kind;
@@ -157,7 +99,7 @@ static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm
 {
 	uint64_t kind;
 
-	load_el1(&ctx->el1);
+	el1_load(&ctx->el1);
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP,
 				  vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
@@ -165,7 +107,7 @@ static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm
 	/* ESR_EL2 is stale after an interrupt: only a synchronous exit counts. */
 	if (((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_FP_ASIMD && kind == 0)
 		kind = run_tee_with_fpsimd(vm, ctx);
-	save_el1(&ctx->el1);
+	el1_save(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded, nor with TFP set. */
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, 0);
 	return kind;

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <arch/el1_context.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <vtz/optee_abi.h>
@@ -31,11 +32,6 @@
 #include "crypto.h"
 #include "monitor.h"
 
-/* EL1 state both worlds use: the CIEE's set, plus the EL1 physical timer. */
-struct el1_state {
-	struct el1_sysregs r;
-	uint64_t cntp_ctl, cntp_cval, mdscr;
-};
 
 enum tee_state {
 	TEE_ABSENT,
@@ -53,81 +49,15 @@ static struct {
 	uint64_t elr;        /* where its last exit happened */
 	uint64_t spsr;       /* its PSTATE at that exit */
 	uint8_t measurement[32]; /* SHA-256 of its image, taken at load */
-	struct el1_state el1;
+	struct el1_sysregs el1;
 } tee;
 
 /* The normal world's EL1 state while the TEE runs. */
-static struct el1_state ns_el1;
+static struct el1_sysregs ns_el1;
 
-static const struct el1_state el1_clean = { .r = { .sctlr = SCTLR_EL1_RES1 } };
+static const struct el1_sysregs el1_clean = { .sctlr = SCTLR_EL1_RES1 };
 
-static void load_el1(const struct el1_state *e)
-{
-	const struct el1_sysregs *s = &e->r;
 
-	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(ttbr0_el1, s->ttbr0);
-	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
-	write_sysreg(mair_el1, s->mair);
-	write_sysreg(amair_el1, s->amair);
-	write_sysreg(vbar_el1, s->vbar);
-	write_sysreg(contextidr_el1, s->contextidr);
-	write_sysreg(sp_el0, s->sp_el0);
-	write_sysreg(sp_el1, s->sp_el1);
-	write_sysreg(elr_el1, s->elr_el1);
-	write_sysreg(spsr_el1, s->spsr_el1);
-	write_sysreg(esr_el1, s->esr);
-	write_sysreg(far_el1, s->far);
-	write_sysreg(afsr0_el1, s->afsr0);
-	write_sysreg(afsr1_el1, s->afsr1);
-	write_sysreg(tpidr_el0, s->tpidr_el0);
-	write_sysreg(tpidrro_el0, s->tpidrro_el0);
-	write_sysreg(tpidr_el1, s->tpidr_el1);
-	write_sysreg(par_el1, s->par);
-	write_sysreg(cpacr_el1, s->cpacr);
-	write_sysreg(cntkctl_el1, s->cntkctl);
-	write_sysreg(cntv_cval_el0, s->cntv_cval);
-	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
-	write_sysreg(csselr_el1, s->csselr);
-	write_sysreg(cntp_cval_el0, e->cntp_cval);
-	write_sysreg(cntp_ctl_el0, e->cntp_ctl);
-	write_sysreg(mdscr_el1, e->mdscr);
-}
-
-static void save_el1(struct el1_state *e)
-{
-	struct el1_sysregs *s = &e->r;
-
-	s->sctlr = read_sysreg(sctlr_el1);
-	s->ttbr0 = read_sysreg(ttbr0_el1);
-	s->ttbr1 = read_sysreg(ttbr1_el1);
-	s->tcr = read_sysreg(tcr_el1);
-	s->mair = read_sysreg(mair_el1);
-	s->amair = read_sysreg(amair_el1);
-	s->vbar = read_sysreg(vbar_el1);
-	s->contextidr = read_sysreg(contextidr_el1);
-	s->sp_el0 = read_sysreg(sp_el0);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr_el1 = read_sysreg(elr_el1);
-	s->spsr_el1 = read_sysreg(spsr_el1);
-	s->esr = read_sysreg(esr_el1);
-	s->far = read_sysreg(far_el1);
-	s->afsr0 = read_sysreg(afsr0_el1);
-	s->afsr1 = read_sysreg(afsr1_el1);
-	s->tpidr_el0 = read_sysreg(tpidr_el0);
-	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	s->tpidr_el1 = read_sysreg(tpidr_el1);
-	s->par = read_sysreg(par_el1);
-	s->cpacr = read_sysreg(cpacr_el1);
-	s->cntkctl = read_sysreg(cntkctl_el1);
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	s->cntv_cval = read_sysreg(cntv_cval_el0);
-	s->csselr = read_sysreg(csselr_el1);
-	e->cntp_ctl = read_sysreg(cntp_ctl_el0);
-	e->cntp_cval = read_sysreg(cntp_cval_el0);
-	e->mdscr = read_sysreg(mdscr_el1);
-}
 
 /*
  * Run the TEE from pc at S-EL1h, interrupts masked, until it comes back
@@ -139,8 +69,8 @@ static uint64_t tee_run(uint64_t pc, uint64_t spsr)
 	uint64_t ns_elr = read_sysreg(elr_el3), ns_spsr = read_sysreg(spsr_el3);
 	uint64_t esr;
 
-	save_el1(&ns_el1);
-	load_el1(&tee.el1);
+	el1_save(&ns_el1);
+	el1_load(&tee.el1);
 	write_sysreg(scr_el3, NATIVE_SCR_SECURE);
 	write_sysreg(elr_el3, pc);
 	write_sysreg(spsr_el3, spsr);
@@ -149,8 +79,8 @@ static uint64_t tee_run(uint64_t pc, uint64_t spsr)
 	esr = read_sysreg(esr_el3);
 	tee.elr = read_sysreg(elr_el3);
 	tee.spsr = read_sysreg(spsr_el3);
-	save_el1(&tee.el1);
-	load_el1(&ns_el1);
+	el1_save(&tee.el1);
+	el1_load(&ns_el1);
 	write_sysreg(scr_el3, NATIVE_SCR_NS);
 	write_sysreg(elr_el3, ns_elr);
 	write_sysreg(spsr_el3, ns_spsr);
@@ -198,7 +128,7 @@ int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32
 	esr = tee_run(base, SPSR_EL1H | SPSR_DAIF_MASKED);
 	/* Whatever the normal world finds in EL1 at its entry is clean. */
 	ns_el1 = el1_clean;
-	load_el1(&ns_el1);
+	el1_load(&ns_el1);
 	isb();
 	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_ENTRY_DONE)) {
 		tee_kill(bad_exit(esr), esr);

@@ -18,6 +18,7 @@ struct el1_sysregs {
 	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, par, cpacr, cntkctl;
 	uint64_t cntv_ctl, cntv_cval, csselr;
+	uint64_t cntp_ctl, cntp_cval, mdscr; /* EL1 physical timer, debug control */
 };
 
 struct vcpu_ctx {
