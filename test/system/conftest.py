@@ -1,8 +1,10 @@
 """Shared helpers for the QEMU system tests."""
 import os
+import re
 import sys
 
 import pexpect
+import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # The images of one gate variant (make system-test sets it).
@@ -24,3 +26,11 @@ def run_to_end(scenario, timeout=60):
     out = child.before
     child.close()
     return child.exitstatus, [l.rstrip("\r") for l in out.split("\n") if l.strip()]
+
+
+def find(lines, pattern):
+    """Index of the first line matching the regex, or fail showing the output."""
+    for i, line in enumerate(lines):
+        if re.search(pattern, line):
+            return i
+    pytest.fail("no line matches %r in:\n%s" % (pattern, "\n".join(lines)))

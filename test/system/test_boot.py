@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT, run_to_end
+from conftest import BUILD, ROOT, find, run_to_end
 
 # Who may speak: the monitor, the CIEE, the hypervisor, each VM and each TEE.
 PREFIX = re.compile(r"^\[(mon|ciee|hyp|run|vm\d+|tee\d+)\] ")
@@ -13,14 +13,6 @@ PREFIX = re.compile(r"^\[(mon|ciee|hyp|run|vm\d+|tee\d+)\] ")
 @pytest.fixture(scope="module")
 def default_run():
     return run_to_end("default")
-
-
-def find(lines, pattern):
-    """Index of the first line matching the regex, or fail showing the output."""
-    for i, line in enumerate(lines):
-        if re.search(pattern, line):
-            return i
-    pytest.fail("no line matches %r in:\n%s" % (pattern, "\n".join(lines)))
 
 
 def test_default_scenario_exits_zero(default_run):

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, run_to_end
+from conftest import BUILD, find, run_to_end
 
 PREFIXES = ("[mon] ", "[tee] ", "[ns] ", "[run] ")
 FLASH_TEE_OFFSET = 0x100000
@@ -19,14 +19,6 @@ FLASH_TEE_OFFSET = 0x100000
 @pytest.fixture(scope="module")
 def native_run():
     return run_to_end("native")
-
-
-def find(lines, pattern):
-    """Index of the first line matching the regex, or fail showing the output."""
-    for i, line in enumerate(lines):
-        if re.search(pattern, line):
-            return i
-    pytest.fail("no line matches %r in:\n%s" % (pattern, "\n".join(lines)))
 
 
 def stream(lines, *prefixes):
@@ -168,6 +160,6 @@ def test_same_tee_death_under_the_ciee():
     assert not [l for l in lines if re.match(r"^\[tee[023]\] FATAL", l)]
     # The other VMs went on using their own TEEs, before and after the death.
     for vm in (0, 2, 3):
-        k = find(lines, r"^\[vm%d\] 2000 calls while another VM's TEE died: my TEE and my "
-                        r"secret are fine$" % vm)
+        find(lines, r"^\[vm%d\] 2000 calls while another VM's TEE died: my TEE and my "
+                    r"secret are fine$" % vm)
     find(lines, r"^\[mon\] system off$")
