@@ -38,11 +38,11 @@ TEST_DTBS := $(BUILD)/test-data/virt-smp2-1g.dtb $(BUILD)/test-data/virt-smp4-2g
 $(BUILD)/test-data/virt-smp2-1g.dtb:
 	@mkdir -p $(dir $@)
 	$(Q)qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3,dumpdtb=$@ \
-		-cpu cortex-a57 -smp 2 -m 1G -nographic >/dev/null 2>&1
+		-cpu cortex-a57 -smp 2 -m 1G -nographic -nic none >/dev/null 2>&1
 $(BUILD)/test-data/virt-smp4-2g.dtb:
 	@mkdir -p $(dir $@)
 	$(Q)qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3,dumpdtb=$@ \
-		-cpu cortex-a57 -smp 4 -m 2G -nographic >/dev/null 2>&1
+		-cpu cortex-a57 -smp 4 -m 2G -nographic -nic none >/dev/null 2>&1
 $(BUILD)/test-data/%.dtb: test/data/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<

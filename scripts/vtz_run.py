@@ -86,6 +86,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         "-M", "virt,secure=on,virtualization=on,gic-version=3",
         "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G",
         "-nographic",
+        # No network: the default NIC needs an option ROM (ipxe-qemu) that a
+        # fresh Debian machine, installing without recommends, lacks.
+        "-nic", "none",
     ]
     if native:
         # UART0 stays on stdio (with QEMU's monitor muxed in, as by default);
