@@ -16,12 +16,17 @@
 
 #define CIEE_MAX_VMS 16
 
+/*
+ * A guest TEE has one vCPU per vCPU of its VM (same index: VM vCPU i's
+ * calls go to TEE vCPU i only). vCPU 0 boots at the image entry; each
+ * other vCPU is started at the TEE's cpu_on vector (TF-A opteed).
+ */
 enum tee_state {
 	TEE_STATE_NONE = 0, /* created, never entered */
-	TEE_STATE_BOOTING,  /* first entry at the image entry, until ENTRY_DONE */
+	TEE_STATE_BOOTING,  /* first entry (image entry or cpu_on), until ENTRY/ON_DONE */
 	TEE_STATE_READY,    /* idle: may be entered at a registered vector */
-	TEE_STATE_IN_CALL,  /* running a call for its VM */
-	TEE_STATE_DEAD,     /* faulted; every call fails */
+	TEE_STATE_IN_CALL,  /* running a call for its VM vCPU */
+	TEE_STATE_DEAD,     /* the TEE faulted; every call fails */
 };
 
 /* FP/SIMD registers as ciee/fpsimd.S stores them: q0..q31, FPSR, FPCR. */
@@ -31,9 +36,9 @@ struct ciee_fpsimd {
 } __attribute__((aligned(16))); /* CIEE mode is MMU off: Device memory, no unaligned q access */
 _Static_assert(__builtin_offsetof(struct ciee_fpsimd, fpsr) == 512, "fpsimd.S layout");
 
-struct ciee_tee {
+/* One vCPU of a guest TEE: its state never leaves CIEE memory. */
+struct ciee_tee_vcpu {
 	enum tee_state state;
-	uint64_t vectors;       /* IPA of the registered optee_vectors_t */
 	struct vcpu_ctx ctx;    /* saved state, never visible to the hypervisor */
 	struct ciee_fpsimd fp;  /* its FP/SIMD state, switched lazily (switch.c) */
 	bool mmio_pending;      /* stopped on an MMIO access the hypervisor serves */
@@ -44,7 +49,13 @@ struct ciee_tee {
 	bool mmio_sf;
 	bool mmio_is_write;
 	struct ciee_vcpu *caller; /* VM vCPU whose call is running */
+};
+
+struct ciee_tee {
+	bool dead;                /* one vCPU faulted: the whole TEE is stopped */
+	uint64_t vectors;         /* IPA of the registered optee_vectors_t */
 	uint64_t measurement[4];  /* SHA-256 of its image from the monitor, at TEE_BOOT */
+	struct ciee_tee_vcpu vcpu[CIEE_MAX_VCPUS];
 };
 
 /* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
@@ -119,14 +130,15 @@ bool smm_is_call(uint64_t call);
 /* switch.c, fpsimd.S */
 void ciee_fpsimd_swap(struct ciee_fpsimd *save, const struct ciee_fpsimd *load);
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);
-uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx);
+uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *tee_fp);
 void ciee_scrub_el1(void);
 long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu);
 
 /* tee.c */
-long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry);
+long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
+		   uint64_t ns_size);
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
-long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio);
+long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 
 void ciee_panic(const char *why) __attribute__((noreturn));
 

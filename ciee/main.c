@@ -136,11 +136,11 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	case CIEE_CALL_VCPU_RUN:
 		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2, a3);
 	case CIEE_CALL_TEE_BOOT:
-		return ciee_tee_boot(a1, (struct ciee_mmio *)a2, a3);
+		return ciee_tee_boot(a1, (struct ciee_mmio *)a2, a3, a4, a5);
 	case CIEE_CALL_TEE_CALL:
 		return ciee_tee_call(a1, a2, (struct ciee_mmio *)a3);
 	case CIEE_CALL_TEE_RESUME:
-		return ciee_tee_resume(a1, (struct ciee_mmio *)a2);
+		return ciee_tee_resume(a1, (struct ciee_mmio *)a2, a3);
 	case CIEE_CALL_CPU_STATUS:
 		return cpu_status(a1);
 	default:

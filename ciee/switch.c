@@ -52,7 +52,7 @@ static inline __attribute__((always_inline)) uint64_t enter_once(struct vcpu_ctx
  * (EC 0x07); the PC still points at that instruction. Out of line: a TEE
  * that does not use FP never comes here.
  */
-static __attribute__((noinline, cold)) uint64_t run_tee_with_fpsimd(struct ciee_vm *vm,
+static __attribute__((noinline, cold)) uint64_t run_tee_with_fpsimd(struct ciee_fpsimd *tee_fp,
 								     struct vcpu_ctx *ctx)
 {
 	struct ciee_fpsimd *vm_fp = &vm_fpsimd[this_cpu_index()];
@@ -60,10 +60,10 @@ static __attribute__((noinline, cold)) uint64_t run_tee_with_fpsimd(struct ciee_
 
 	/* TFP also traps EL2's own FP use (no VHE): clear it before touching them. */
 	write_sysreg_checked(cptr_el2, CPTR_EL2_RES1);
-	ciee_fpsimd_swap(vm_fp, &vm->tee.fp);
+	ciee_fpsimd_swap(vm_fp, tee_fp);
 	kind = enter_once(ctx);
 	/* Whatever the exit, the TEE's registers go home and the VM's come back. */
-	ciee_fpsimd_swap(&vm->tee.fp, vm_fp);
+	ciee_fpsimd_swap(tee_fp, vm_fp);
 	return kind;
 }
 
@@ -95,7 +95,8 @@ static inline __attribute__((always_inline)) uint64_t run_vm(struct ciee_vm *vm,
  * costs two msr (next to VTTBR_EL2's, under the same check), nothing more.
  */
 static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm,
-							      struct vcpu_ctx *ctx)
+							      struct vcpu_ctx *ctx,
+							      struct ciee_fpsimd *tee_fp)
 {
 	uint64_t kind;
 
@@ -106,18 +107,21 @@ static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm
 	kind = enter_once(ctx);
 	/* ESR_EL2 is stale after an interrupt: only a synchronous exit counts. */
 	if (((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_FP_ASIMD && kind == 0)
-		kind = run_tee_with_fpsimd(vm, ctx);
+		kind = run_tee_with_fpsimd(tee_fp, ctx);
 	el1_save(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded, nor with TFP set. */
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, 0);
 	return kind;
 }
 
-/* Run a vCPU of vm (a VM's or a TEE's) until it exits; fills pc, pstate and the exit syndrome. */
-uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx)
+/*
+ * Run a vCPU of vm (a VM's or a TEE's: then tee_fp is that TEE vCPU's
+ * FP/SIMD state) until it exits; fills pc, pstate and the exit syndrome.
+ */
+uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *tee_fp)
 {
 	if (vm->kind == CIEE_VM_KIND_TEE)
-		return run_tee(vm, ctx);
+		return run_tee(vm, ctx, tee_fp);
 	return run_vm(vm, ctx);
 }
 

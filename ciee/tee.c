@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Secure world switching: the CIEE plays TF-A's opteed dispatcher for each
- * guest TEE. A TEE is entered only (a) at its image entry, once, until it
- * answers ENTRY_DONE with its vector table, (b) at a slot of that table
- * for a call from its own VM, or (c) resumed exactly where it stopped for
- * an MMIO access or an interrupt. Its registers stay in CIEE memory.
+ * guest TEE. A TEE has one vCPU per vCPU of its VM. vCPU 0 is entered
+ * first at its image entry, once, until it answers ENTRY_DONE with its
+ * vector table; every other vCPU first at that table's cpu_on slot, until
+ * ON_DONE. After that a TEE vCPU is entered only (b) at a slot of that
+ * table for a call from the VM vCPU with the same index, or (c) resumed
+ * exactly where it stopped for an MMIO access or an interrupt. Its
+ * registers stay in CIEE memory.
  */
 #include <string.h>
 
@@ -82,7 +85,7 @@ static long tee_measure(struct ciee_vm *tee_vm, struct pt *s2, uint64_t entry, u
  * the measurement recorded at boot (never from anything the TEE or the
  * hypervisor says); it goes into the TEE's saved x1..x4, in CIEE memory.
  */
-static long tee_serve_key(struct ciee_tee *t)
+static long tee_serve_key(const struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 {
 	uint64_t r[4];
 	volatile uint64_t *v = r;
@@ -91,9 +94,9 @@ static long tee_serve_key(struct ciee_tee *t)
 	memcpy(r, t->measurement, sizeof(r));
 	if (monitor_call(VTZ_SMC_MON_TEE_KEY, r))
 		return -1;
-	t->ctx.x[0] = 0;
+	tv->ctx.x[0] = 0;
 	for (i = 0; i < 4; i++) {
-		t->ctx.x[1 + i] = r[i];
+		tv->ctx.x[1 + i] = r[i];
 		v[i] = 0; /* no copy of the key left on the CIEE's stack */
 	}
 	return 0;
@@ -110,144 +113,175 @@ static bool hyp_ptr_ok(const void *ptr, uint64_t size)
 	return (p & 7) == 0 && p >= PLAT_HYP_BASE && p + size <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
 }
 
-static void tee_kill(struct ciee_vm *tee_vm, const char *why)
+static unsigned int tee_index(const struct ciee_vm *tee_vm)
 {
-	struct ciee_tee *t = &tee_vm->tee;
-	unsigned int ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	return (unsigned int)(tee_vm - ciee_vm_get(0));
+}
 
-	con_printf("TEE vm%u stopped: %s (EC=0x%02x ESR=0x%llx PC=0x%llx FAR=0x%llx)\n",
-		   (unsigned int)(tee_vm - ciee_vm_get(0)), why, ec,
-		   (unsigned long long)t->ctx.esr, (unsigned long long)t->ctx.pc,
-		   (unsigned long long)t->ctx.far);
-	t->state = TEE_STATE_DEAD;
-	memset(&t->ctx, 0, sizeof(t->ctx));
-	t->mmio_pending = false;
-	t->preempted = false;
-	t->caller = NULL;
+/* Forget a vCPU's state: nothing of a dead TEE stays in its registers' copy. */
+static void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
+{
+	memset(&tv->ctx, 0, sizeof(tv->ctx));
+	memset(&tv->fp, 0, sizeof(tv->fp));
+	tv->mmio_pending = false;
+	tv->preempted = false;
+	tv->caller = NULL;
+	__atomic_store_n(&tv->state, TEE_STATE_DEAD, __ATOMIC_RELEASE);
 }
 
 /*
- * An interrupt stopped the TEE. Its GPRs and PC are in t->ctx, its EL1 and
- * FP/SIMD registers are saved and scrubbed, and the EL2 exit registers
- * cleared (tee_run()), so the hypervisor learns only that an interrupt came
- * (which it knows anyway: it is still pending at the GIC, for it to take).
+ * A fault in one vCPU stops the whole TEE: every later call and resume
+ * fails. Other vCPUs may be running on other CPUs right now; each is
+ * cleared at its next exit (tee_run()) or when the hypervisor next asks
+ * for it (tee_vcpu_claimable()).
  */
-static long tee_preempted(struct ciee_tee *t)
+static void tee_kill(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, const char *why)
+{
+	struct ciee_tee *t = &tee_vm->tee;
+	unsigned int ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	con_printf("TEE vm%u stopped: %s (vCPU %u: EC=0x%02x ESR=0x%llx PC=0x%llx FAR=0x%llx)\n",
+		   tee_index(tee_vm), why, (unsigned int)(tv - t->vcpu), ec,
+		   (unsigned long long)tv->ctx.esr, (unsigned long long)tv->ctx.pc,
+		   (unsigned long long)tv->ctx.far);
+	__atomic_store_n(&t->dead, true, __ATOMIC_RELEASE);
+	tee_vcpu_clear(tv);
+}
+
+/*
+ * An interrupt stopped the TEE vCPU. Its GPRs and PC are in tv->ctx, its
+ * EL1 and FP/SIMD registers are saved and scrubbed, and the EL2 exit
+ * registers cleared (tee_run()), so the hypervisor learns only that an
+ * interrupt came (which it knows anyway: it is still pending at the GIC).
+ */
+static long tee_preempted(struct ciee_tee_vcpu *tv)
 {
 	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
-	__atomic_store_n(&t->preempted, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&tv->preempted, true, __ATOMIC_RELEASE);
 	return CIEE_EXIT_TEE_PREEMPTED;
 }
 
 /* Turn a TEE's data abort into what the hypervisor needs to emulate it. */
-static bool tee_mmio_exit(struct ciee_tee *t, struct ciee_mmio *mmio)
+static bool tee_mmio_exit(struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 {
-	uint64_t esr = t->ctx.esr;
+	uint64_t esr = tv->ctx.esr;
 	unsigned int srt;
 
 	if (!(esr & ESR_DABT_ISV))
 		return false;
 	srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
-	t->mmio_srt = srt;
-	t->mmio_size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
-	t->mmio_sign_extend = esr & ESR_DABT_SSE;
-	t->mmio_sf = esr & ESR_DABT_SF;
-	mmio->ipa = ((t->ctx.hpfar >> 4) << 12) | (t->ctx.far & 0xfff);
-	mmio->size = t->mmio_size;
+	tv->mmio_srt = srt;
+	tv->mmio_size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
+	tv->mmio_sign_extend = esr & ESR_DABT_SSE;
+	tv->mmio_sf = esr & ESR_DABT_SF;
+	mmio->ipa = ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff);
+	mmio->size = tv->mmio_size;
 	mmio->is_write = (esr & ESR_DABT_WNR) ? 1 : 0;
-	t->mmio_is_write = mmio->is_write;
+	tv->mmio_is_write = mmio->is_write;
 	mmio->value = 0;
 	if (mmio->is_write && srt != 31) {
-		uint64_t v = t->ctx.x[srt];
+		uint64_t v = tv->ctx.x[srt];
 
-		if (t->mmio_size < 8)
-			v &= (1UL << (t->mmio_size * 8)) - 1;
+		if (tv->mmio_size < 8)
+			v &= (1UL << (tv->mmio_size * 8)) - 1;
 		mmio->value = v;
 	}
 	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
-	__atomic_store_n(&t->mmio_pending, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&tv->mmio_pending, true, __ATOMIC_RELEASE);
 	return true;
 }
 
-/* Run the TEE until it reports back or needs the hypervisor. */
-static long tee_run(struct ciee_vm *tee_vm, struct ciee_mmio *mmio)
+/* ENTRY_DONE: the vector table must lie in the TEE's own executable memory. */
+static long tee_register_vectors(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv)
+{
+	uint64_t vec = tv->ctx.x[1], pa, desc;
+	struct pt s2 = smm_pt(&tee_vm->s2);
+
+	if ((vec & 3) || pt_lookup(&s2, vec, &pa, &desc) ||
+	    pt_lookup(&s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) || (desc & PTE_XN)) {
+		tee_kill(tee_vm, tv, "ENTRY_DONE with a vector table outside its executable memory");
+		return CIEE_ERR_BAD_ENTRY;
+	}
+	tee_vm->tee.vectors = vec;
+	/* Release: another CPU's claim (TEE_CALL, TEE_BOOT of vCPU n) sees the vectors. */
+	__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+	return CIEE_OK;
+}
+
+/* Run a TEE vCPU until it reports back or needs the hypervisor. */
+static long tee_run(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 {
 	struct ciee_tee *t = &tee_vm->tee;
 	uint64_t kind;
 	unsigned int ec;
 	uint32_t fid;
-	long ret;
 
 again:
-	kind = ciee_run(tee_vm, &t->ctx);
-	ec = (t->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-	fid = (uint32_t)t->ctx.x[0];
+	kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
+	ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	fid = (uint32_t)tv->ctx.x[0];
 	ciee_scrub_el1();
 	/*
 	 * The EL2 exit registers hold the TEE's PC, flags and syndrome (all
-	 * saved in t->ctx): cleared on every exit, before the hypervisor runs.
+	 * saved in tv->ctx): cleared on every exit, before the hypervisor runs.
 	 */
 	write_sysreg(elr_el2, 0);
 	write_sysreg(spsr_el2, 0);
 	write_sysreg(esr_el2, 0);
 	write_sysreg(far_el2, 0);
 	write_sysreg(hpfar_el2, 0);
+	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
+		/* Another vCPU of this TEE faulted while this one ran. */
+		tee_vcpu_clear(tv);
+		return CIEE_ERR_TEE_DEAD;
+	}
 	if (kind != 0) {
 		/* Preempted (booting or in a call): resumed later by TEE_RESUME. */
 		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ)
-			return tee_preempted(t);
-		tee_kill(tee_vm, "SError while in the TEE");
+			return tee_preempted(tv);
+		tee_kill(tee_vm, tv, "SError while in the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	}
 	switch (ec) {
 	case EC_SMC64:
-		t->ctx.pc += 4; /* a trapped SMC returns to itself */
-		if (t->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ENTRY_DONE) {
-			uint64_t vec = t->ctx.x[1], pa, desc;
-			struct pt s2 = smm_pt(&tee_vm->s2);
-
-			if ((vec & 3) || pt_lookup(&s2, vec, &pa, &desc) ||
-			    pt_lookup(&s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) ||
-			    (desc & PTE_XN)) {
-				tee_kill(tee_vm, "ENTRY_DONE with a vector table outside its "
-						 "executable memory");
-				return CIEE_ERR_BAD_ENTRY;
-			}
-			t->vectors = vec;
-			/* Release: another CPU's claim (TEE_CALL) sees everything above. */
-			__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		tv->ctx.pc += 4; /* a trapped SMC returns to itself */
+		if (tv->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ENTRY_DONE &&
+		    tv == &t->vcpu[0])
+			return tee_register_vectors(tee_vm, tv);
+		if (tv->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ON_DONE &&
+		    tv != &t->vcpu[0]) {
+			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 			return CIEE_OK;
 		}
-		if (t->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
+		if (tv->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
 			/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
-			t->caller->reply[0] = t->ctx.x[1];
-			t->caller->reply[1] = t->ctx.x[2];
-			t->caller->reply[2] = t->ctx.x[3];
-			t->caller->reply[3] = t->ctx.x[4];
-			t->caller->reply_ready = true;
-			t->caller = NULL;
-			__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+			tv->caller->reply[0] = tv->ctx.x[1];
+			tv->caller->reply[1] = tv->ctx.x[2];
+			tv->caller->reply[2] = tv->ctx.x[3];
+			tv->caller->reply[3] = tv->ctx.x[4];
+			tv->caller->reply_ready = true;
+			tv->caller = NULL;
+			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 			return CIEE_EXIT_TEE_DONE;
 		}
-		if (t->state == TEE_STATE_IN_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
+		if (tv->state == TEE_STATE_IN_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
 			/* Answered here, without the hypervisor: the TEE goes on. */
-			if (tee_serve_key(t)) {
-				tee_kill(tee_vm, "the monitor could not derive its key");
+			if (tee_serve_key(t, tv)) {
+				tee_kill(tee_vm, tv, "the monitor could not derive its key");
 				return CIEE_ERR_TEE_DEAD;
 			}
 			goto again;
 		}
-		tee_kill(tee_vm, "unexpected SMC from the TEE");
+		tee_kill(tee_vm, tv, "unexpected SMC from the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	case EC_DABT_LOW:
-		if (tee_mmio_exit(t, mmio))
+		if (tee_mmio_exit(tv, mmio))
 			return CIEE_EXIT_TEE_MMIO;
-		tee_kill(tee_vm, "data abort without a valid syndrome");
+		tee_kill(tee_vm, tv, "data abort without a valid syndrome");
 		return CIEE_ERR_TEE_DEAD;
 	default:
-		tee_kill(tee_vm, "unexpected exception in the TEE");
-		ret = CIEE_ERR_TEE_DEAD;
-		return ret;
+		tee_kill(tee_vm, tv, "unexpected exception in the TEE");
+		return CIEE_ERR_TEE_DEAD;
 	}
 }
 
@@ -258,25 +292,34 @@ static struct ciee_vm *tee_of(uint64_t id)
 	return (vm && vm->kind == CIEE_VM_KIND_TEE) ? vm : NULL;
 }
 
-long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
+/* A fresh vCPU context: EL1h, interrupts masked, MMU off, Aff0 = its index. */
+static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_t pc)
 {
-	struct ciee_vm *tee_vm = tee_of(tee_id);
-	struct ciee_tee *t;
-	struct pt s2;
+	memset(&tv->ctx, 0, sizeof(tv->ctx));
+	memset(&tv->fp, 0, sizeof(tv->fp));
+	tv->ctx.pc = pc;
+	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv->ctx.el1.sctlr = SCTLR_EL1_RES1;
+	tv->ctx.vmpidr = 0x80000000UL | index;
+}
+
+/* vCPU 0: measure the image, then its first entry at the image entry. */
+static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_mmio *mmio, uint64_t entry,
+			   uint64_t ns_size)
+{
+	struct ciee_tee *t = &tee_vm->tee;
+	struct ciee_tee_vcpu *tv = &t->vcpu[0];
+	enum tee_state expected = TEE_STATE_NONE;
+	struct pt s2 = smm_pt(&tee_vm->s2);
 	uint64_t pa, desc;
 	long ret;
 
-	if (!tee_vm)
-		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
-	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
-	t = &tee_vm->tee;
-	if (t->state != TEE_STATE_NONE)
-		return CIEE_ERR_TEE_STATE;
-	s2 = smm_pt(&tee_vm->s2);
 	/* The first entry is the ABI's, not the hypervisor's choice. */
-	if (entry != VTZ_TEE_ENTRY_IPA || pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
+	if (pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
 		return CIEE_ERR_BAD_ENTRY;
+	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_BOOTING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return CIEE_ERR_TEE_STATE;
 	/*
 	 * Under the SMM lock, so no DONATE, S2_MAP or RECLAIM on another CPU
 	 * (here or, with GATE=el3, in the monitor) changes the pages between
@@ -288,22 +331,64 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry)
 	if (ret != CIEE_OK) {
 		con_printf("TEE vm%u refused: its image could not be measured (no valid header, "
 			   "or not in its own contiguous executable memory)\n",
-			   (unsigned int)(tee_vm - ciee_vm_get(0)));
+			   tee_index(tee_vm));
+		__atomic_store_n(&tv->state, TEE_STATE_NONE, __ATOMIC_RELEASE);
 		return ret;
 	}
-	memset(&t->ctx, 0, sizeof(t->ctx));
-	t->ctx.pc = entry;
-	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	t->ctx.el1.sctlr = SCTLR_EL1_RES1;
-	t->ctx.vmpidr = 0x80000000UL; /* vCPU 0 */
-	t->state = TEE_STATE_BOOTING;
-	return tee_run(tee_vm, mmio);
+	tee_vcpu_reset(tv, 0, entry);
+	/*
+	 * Boot arguments, as opteed passes them: x1 = how much of its VM's
+	 * RAM (from VTZ_TEE_NS_RAM_BASE) the TEE may be asked to use. Only
+	 * the hypervisor knows; a wrong value denies service, nothing more
+	 * (the TEE maps only its VM's pages there, checked by SMM).
+	 */
+	tv->ctx.x[1] = ns_size;
+	return tee_run(tee_vm, tv, mmio);
+}
+
+/* Other vCPUs: started at the TEE's cpu_on vector once vCPU 0 registered it. */
+static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_mmio *mmio,
+			       unsigned int index)
+{
+	struct ciee_tee *t = &tee_vm->tee;
+	struct ciee_tee_vcpu *tv = &t->vcpu[index];
+	enum tee_state expected = TEE_STATE_NONE;
+
+	if (__atomic_load_n(&t->vcpu[0].state, __ATOMIC_ACQUIRE) < TEE_STATE_READY ||
+	    __atomic_load_n(&t->vcpu[0].state, __ATOMIC_ACQUIRE) == TEE_STATE_DEAD)
+		return CIEE_ERR_TEE_STATE;
+	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_BOOTING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return CIEE_ERR_TEE_STATE;
+	tee_vcpu_reset(tv, index, t->vectors + OPTEE_VEC_CPU_ON);
+	return tee_run(tee_vm, tv, mmio);
+}
+
+long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
+		   uint64_t ns_size)
+{
+	struct ciee_vm *tee_vm = tee_of(tee_id);
+
+	if (!tee_vm)
+		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
+	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
+		return CIEE_ERR_BAD_MMIO;
+	if (vcpu >= CIEE_MAX_VCPUS)
+		return CIEE_ERR_BAD_VCPU;
+	if (__atomic_load_n(&tee_vm->tee.dead, __ATOMIC_ACQUIRE))
+		return CIEE_ERR_TEE_DEAD;
+	if (entry != VTZ_TEE_ENTRY_IPA)
+		return CIEE_ERR_BAD_ENTRY;
+	if (vcpu == 0)
+		return tee_boot_first(tee_vm, mmio, entry, ns_size);
+	return tee_boot_secondary(tee_vm, mmio, (unsigned int)vcpu);
 }
 
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
 	enum tee_state expected;
+	struct ciee_tee_vcpu *tv;
 	struct ciee_vcpu *v;
 	struct ciee_tee *t;
 	uint32_t fid;
@@ -320,66 +405,78 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 	v = &vm->vcpus[vcpu];
 	if (!__atomic_load_n(&v->smc_pending, __ATOMIC_ACQUIRE))
 		return CIEE_ERR_NO_CALL;
-	/* The call goes to this VM's own TEE, whatever else the hypervisor wants. */
+	/*
+	 * The call goes to this VM's own TEE, and there to the vCPU with the
+	 * caller's index, whatever else the hypervisor wants.
+	 */
 	tee_vm = ciee_vm_get(vm->partner);
 	t = &tee_vm->tee;
+	tv = &t->vcpu[vcpu];
+	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&tv->state, __ATOMIC_ACQUIRE) == TEE_STATE_READY)
+			tee_vcpu_clear(tv);
+		return CIEE_ERR_TEE_DEAD;
+	}
 	/*
-	 * Claim the TEE atomically: the hypervisor may ask on two CPUs at once
-	 * (two vCPUs with a pending call each), and a TEE has one context.
+	 * Claim the TEE vCPU atomically: the hypervisor may ask on two CPUs
+	 * at once, and a vCPU has one context.
 	 */
 	expected = TEE_STATE_READY;
-	if (!__atomic_compare_exchange_n(&t->state, &expected, TEE_STATE_IN_CALL, false,
+	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_IN_CALL, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return expected == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
 	/* One SMC, one call: taken atomically too, or given back. */
 	if (!__atomic_exchange_n(&v->smc_pending, false, __ATOMIC_ACQ_REL)) {
-		__atomic_store_n(&t->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 		return CIEE_ERR_NO_CALL;
 	}
 	fid = (uint32_t)v->args[0];
 	for (i = 0; i < 8; i++)
-		t->ctx.x[i] = v->args[i];
-	t->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
-	t->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	t->caller = v;
-	return tee_run(tee_vm, mmio);
+		tv->ctx.x[i] = v->args[i];
+	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
+	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv->caller = v;
+	return tee_run(tee_vm, tv, mmio);
 }
 
-long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio)
+long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)
 {
 	struct ciee_vm *tee_vm = tee_of(tee_id);
-	struct ciee_tee *t;
+	struct ciee_tee_vcpu *tv;
 
 	if (!tee_vm)
 		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
 	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
 		return CIEE_ERR_BAD_MMIO;
-	t = &tee_vm->tee;
+	if (vcpu >= CIEE_MAX_VCPUS)
+		return CIEE_ERR_BAD_VCPU;
+	tv = &tee_vm->tee.vcpu[vcpu];
 	/*
 	 * Each stop is claimed by exchange: one stop, one resume, even if the
 	 * hypervisor asks on two CPUs at once. A preempted TEE continues at
 	 * the instruction the interrupt stopped (PC not advanced), with
 	 * nothing of the hypervisor's: struct ciee_mmio is not read.
 	 */
-	if (__atomic_exchange_n(&t->preempted, false, __ATOMIC_ACQ_REL))
-		return tee_run(tee_vm, mmio);
-	if (!__atomic_exchange_n(&t->mmio_pending, false, __ATOMIC_ACQ_REL))
-		return t->state == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
+	if (__atomic_exchange_n(&tv->preempted, false, __ATOMIC_ACQ_REL))
+		return tee_run(tee_vm, tv, mmio);
+	if (!__atomic_exchange_n(&tv->mmio_pending, false, __ATOMIC_ACQ_REL))
+		return tv->state == TEE_STATE_DEAD || tee_vm->tee.dead ? CIEE_ERR_TEE_DEAD
+								       : CIEE_ERR_TEE_STATE;
 	/* The direction is the CIEE's record, not the hypervisor's copy of it. */
-	if (!t->mmio_is_write && t->mmio_srt != 31) {
+	if (!tv->mmio_is_write && tv->mmio_srt != 31) {
 		/* The read value goes only into the register that faulted. */
 		uint64_t v = mmio->value;
-		unsigned int bits = t->mmio_size * 8;
+		unsigned int bits = tv->mmio_size * 8;
 
 		if (bits < 64) {
 			v &= (1UL << bits) - 1;
-			if (t->mmio_sign_extend && (v >> (bits - 1)))
+			if (tv->mmio_sign_extend && (v >> (bits - 1)))
 				v |= ~((1UL << bits) - 1);
 		}
-		if (!t->mmio_sf)
+		if (!tv->mmio_sf)
 			v &= 0xffffffffUL;
-		t->ctx.x[t->mmio_srt] = v;
+		tv->ctx.x[tv->mmio_srt] = v;
 	}
-	t->ctx.pc += 4;
-	return tee_run(tee_vm, mmio);
+	tv->ctx.pc += 4;
+	return tee_run(tee_vm, tv, mmio);
 }

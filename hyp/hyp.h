@@ -10,6 +10,7 @@
 #include <vtz/vcpu_ctx.h>
 
 #define HYP_MAX_VMS 16
+#define HYP_MAX_VCPUS CIEE_MAX_VCPUS
 #define VM_NAME_MAX 16
 
 /* Guest-physical layout every guest sees (mirrors the real machine). */
@@ -27,27 +28,42 @@ struct vuart {
 	unsigned int len;
 };
 
+struct vm;
+
+/*
+ * A virtual CPU. A guest VM's vCPUs are scheduled one by one; a TEE's
+ * vCPUs are run only by the CIEE, for the VM vCPU with the same index
+ * (their state is the CIEE's: here only their console line).
+ */
+struct vcpu {
+	struct vm *vm;
+	unsigned int index;
+	struct vcpu_ctx ctx;
+	struct ciee_mmio mmio; /* its TEE call's MMIO stop (two CPUs may serve calls at once) */
+	struct vuart uart;     /* its console line: vCPUs print independently */
+	bool on;               /* started (PSCI CPU_ON; vCPU 0 at creation) */
+	/* its TEE call was preempted; the scheduler resumes it */
+	bool tee_preempted;
+	unsigned int preempted_on; /* CPU that took that interrupt */
+	/* scheduler (sched.c) */
+	volatile bool busy;    /* a CPU is running it now */
+	unsigned int last_cpu;
+	unsigned int migrations;
+	unsigned long steps[PLAT_MAX_CPUS];
+};
+
 struct vm {
 	unsigned int id;   /* CIEE vm id */
 	char name[VM_NAME_MAX];
 	bool is_tee;
 	struct vm *partner;
 	uint64_t ram_pa, ram_ipa, ram_size;
-	struct vuart uart;
-	struct vcpu_ctx vcpu; /* guest VMs: one vCPU for now */
-	struct ciee_mmio mmio; /* a TEE call's MMIO stop, per VM */
+	unsigned int n_vcpus;
+	struct vcpu vcpus[HYP_MAX_VCPUS];
 	bool running;
 	bool faulted;
-	/* guest VMs: its TEE call was preempted; the scheduler resumes it */
-	bool tee_preempted;
-	unsigned int preempted_on; /* CPU that took that interrupt */
 	/* TEEs: interrupts that stopped it mid-call, and resumes */
 	unsigned long preemptions, resumes, resumed_elsewhere;
-	/* scheduler (sched.c) */
-	volatile bool busy;    /* a CPU is running it now */
-	unsigned int last_cpu;
-	unsigned int migrations;
-	unsigned long steps[PLAT_MAX_CPUS];
 };
 
 #ifdef GATE_el3
@@ -102,23 +118,26 @@ void mem_init(uint64_t base, uint64_t end);
 uint64_t mem_alloc(uint64_t size);
 
 /* vm.c */
-struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max);
+struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
+			   unsigned int n_vcpus);
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 			 uint64_t image_max);
 int vm_boot_tee(struct vm *tee);
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
 
 /* vcpu.c */
 extern bool vcpu_defer_preempted;
 void vcpu_run_loop(struct vm *vm);
-void vcpu_step(struct vm *vm);
-void vcpu_tee_resume(struct vm *vm);
+void vcpu_step(struct vcpu *vcpu);
+void vcpu_tee_resume(struct vcpu *vcpu);
 
-/* sched.c: every CPU takes runnable VMs from one queue, one exit at a time. */
+/* sched.c: every CPU takes runnable vCPUs from one queue, one exit at a time. */
 void sched_add(struct vm *vm);
+void sched_vm_stopped(struct vm *vm);
 void sched_start(void);
 void sched_loop(void);
 void sched_report(void);
-long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio);
+long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio);
 
 /*
  * irq.c: the GIC CPU interface and the tick (EL2 physical timer), which

@@ -126,6 +126,8 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 
 /* The default scenario: VM+TEE pairs, on every CPU, until all power off. */
 #define DEFAULT_VMS 4
+/* Each with two vCPUs, each calling its own TEE vCPU. */
+#define DEFAULT_VCPUS 2
 
 static void run_default_scenario(void)
 {
@@ -137,10 +139,11 @@ static void run_default_scenario(void)
 	for (i = 0; i < DEFAULT_VMS; i++) {
 		struct vm *tee;
 
-		vms[i] = vm_create_guest(vm_names[i], PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+		vms[i] = vm_create_guest(vm_names[i], PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX,
+					 DEFAULT_VCPUS);
 		if (!vms[i])
 			hyp_panic("cannot create a VM");
-		vms[i]->vcpu.x[0] = i; /* its boot argument: which VM it is */
+		vms[i]->vcpus[0].ctx.x[0] = i; /* its boot argument: which VM it is */
 		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
 		if (!tee || vm_boot_tee(tee))
 			hyp_panic("cannot start a TEE");
@@ -193,7 +196,7 @@ void hyp_main(uint64_t dtb)
 	if (!hyp_attacks_run && !hyp_bench_run)
 		run_default_scenario();
 
-	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX, 1);
 	if (!vm0)
 		hyp_panic("cannot create vm0");
 	tee0 = vm_create_tee(vm0, "tee0", PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
@@ -207,7 +210,7 @@ void hyp_main(uint64_t dtb)
 	if (hyp_attacks_run) {
 		/* A second VM, without a TEE, for the cross-VM attacks. */
 		struct vm *vm1 = vm_create_guest("vm1", PLAT_GUEST_IMAGE_BASE,
-						 PLAT_GUEST_IMAGE_MAX);
+						 PLAT_GUEST_IMAGE_MAX, 1);
 
 		if (!vm1)
 			hyp_panic("cannot create vm1");

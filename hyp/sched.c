@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A simple scheduler: every CPU runs the same loop, taking the next
- * runnable VM from one queue (round robin), running its vCPU until it
- * exits, handling that exit, and putting it back. A VM is on one CPU at a
- * time, but may move to another CPU at its next turn; its TEE runs on
- * whichever CPU serves its call. Guests give the CPU back at every trap
+ * runnable vCPU from one queue (round robin), running it until it exits,
+ * handling that exit, and putting it back. A vCPU is on one CPU at a time,
+ * but may move to another CPU at its next turn; two vCPUs of one VM may run
+ * at once; its TEE vCPU runs on whichever CPU serves its call. Guests give the CPU back at every trap
  * (console output, SMC) and at every tick (irq.c). A TEE call preempted by
  * the tick gives the CPU back too: its VM stays in the call, goes back in
  * the queue, and whichever CPU picks it next resumes the TEE
@@ -17,42 +17,64 @@
 #include "hyp.h"
 
 #define NO_CPU 0xffU
+#define RQ_MAX (HYP_MAX_VMS * HYP_MAX_VCPUS)
 
 static struct spinlock rq_lock = SPINLOCK_INIT;
-static struct vm *rq[HYP_MAX_VMS];
-static unsigned int n_rq, cursor;
+static struct vcpu *rq[RQ_MAX];
+static struct vm *vms_added[HYP_MAX_VMS];
+static unsigned int n_rq, n_vms_added, cursor;
 static volatile unsigned int n_live;
 static volatile unsigned int started;
 
 void sched_add(struct vm *vm)
 {
+	unsigned int i;
+
 	spin_lock(&rq_lock);
-	if (n_rq < HYP_MAX_VMS) {
-		vm->last_cpu = NO_CPU;
-		rq[n_rq++] = vm;
+	if (n_vms_added < HYP_MAX_VMS && n_rq + vm->n_vcpus <= RQ_MAX) {
+		vms_added[n_vms_added++] = vm;
+		for (i = 0; i < vm->n_vcpus; i++) {
+			vm->vcpus[i].last_cpu = NO_CPU;
+			rq[n_rq++] = &vm->vcpus[i];
+		}
 		n_live++;
 	}
 	spin_unlock(&rq_lock);
 }
 
-static struct vm *pick(void)
+/* vm stopped running (vcpu.c, once per VM): one fewer to wait for. */
+void sched_vm_stopped(struct vm *vm)
 {
-	struct vm *vm = NULL;
+	unsigned int i;
+
+	spin_lock(&rq_lock);
+	for (i = 0; i < n_vms_added; i++) {
+		if (vms_added[i] == vm) {
+			n_live--;
+			break;
+		}
+	}
+	spin_unlock(&rq_lock);
+}
+
+static struct vcpu *pick(void)
+{
+	struct vcpu *v = NULL;
 	unsigned int i;
 
 	spin_lock(&rq_lock);
 	for (i = 0; i < n_rq; i++) {
-		struct vm *c = rq[(cursor + i) % n_rq];
+		struct vcpu *c = rq[(cursor + i) % n_rq];
 
-		if (c->running && !c->busy) {
+		if (c->vm->running && __atomic_load_n(&c->on, __ATOMIC_ACQUIRE) && !c->busy) {
 			c->busy = true;
-			vm = c;
+			v = c;
 			cursor = (cursor + i + 1) % n_rq;
 			break;
 		}
 	}
 	spin_unlock(&rq_lock);
-	return vm;
+	return v;
 }
 
 void sched_start(void)
@@ -72,40 +94,47 @@ void sched_loop(void)
 		wfe();
 	tick_start(tick_period_us());
 	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE)) {
-		struct vm *vm = pick();
+		struct vcpu *v = pick();
 
-		if (!vm) {
+		if (!v) {
 			__asm__ volatile("yield");
 			continue;
 		}
-		if (vm->last_cpu != NO_CPU && vm->last_cpu != cpu)
-			vm->migrations++;
-		vm->last_cpu = cpu;
-		vm->steps[cpu]++;
-		if (vm->tee_preempted)
-			vcpu_tee_resume(vm);
+		if (v->last_cpu != NO_CPU && v->last_cpu != cpu)
+			v->migrations++;
+		v->last_cpu = cpu;
+		v->steps[cpu]++;
+		if (v->tee_preempted)
+			vcpu_tee_resume(v);
 		else
-			vcpu_step(vm);
-		if (!vm->running)
-			__atomic_sub_fetch(&n_live, 1, __ATOMIC_ACQ_REL);
-		__atomic_store_n(&vm->busy, false, __ATOMIC_RELEASE);
+			vcpu_step(v);
+		__atomic_store_n(&v->busy, false, __ATOMIC_RELEASE);
 	}
 	tick_stop();
 }
 
 void sched_report(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 
-	for (i = 0; i < n_rq; i++) {
-		const struct vm *vm = rq[i];
+	for (i = 0; i < n_vms_added; i++) {
+		const struct vm *vm = vms_added[i];
+		unsigned long steps[2] = { 0, 0 };
+		unsigned int migrations = 0, started_vcpus = 0;
 
-		con_printf("%s: %s; %lu exits on cpu0, %lu on cpu1, moved between CPUs %u times\n",
-			   vm->name, vm->faulted ? "stopped by a fault" : "powered off",
-			   vm->steps[0], vm->steps[1], vm->migrations);
+		for (j = 0; j < vm->n_vcpus; j++) {
+			steps[0] += vm->vcpus[j].steps[0];
+			steps[1] += vm->vcpus[j].steps[1];
+			migrations += vm->vcpus[j].migrations;
+			started_vcpus += vm->vcpus[j].steps[0] + vm->vcpus[j].steps[1] != 0;
+		}
+		con_printf("%s: %s; %lu exits on cpu0, %lu on cpu1, moved between CPUs %u times "
+			   "(%u of %u vCPUs ran)\n",
+			   vm->name, vm->faulted ? "stopped by a fault" : "powered off", steps[0],
+			   steps[1], migrations, started_vcpus, vm->n_vcpus);
 	}
-	for (i = 0; i < n_rq; i++) {
-		const struct vm *tee = rq[i]->partner;
+	for (i = 0; i < n_vms_added; i++) {
+		const struct vm *tee = vms_added[i]->partner;
 
 		if (!tee)
 			continue;

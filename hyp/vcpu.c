@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Running a guest vCPU through the CIEE and handling its exits: SMCs
- * (routed by policy/smc_class), MMIO to the emulated UART, and faults,
- * which stop the VM with a decoded report.
+ * (routed by policy/smc_class: TEE calls, PSCI), MMIO to the emulated
+ * UART, and faults, which stop the VM with a decoded report.
  */
 #include <arch/sysreg.h>
+#include <lib/spinlock.h>
 #include <lib/console.h>
 #include <lib/exc_report.h>
 #include <lib/fmt.h>
@@ -23,13 +24,13 @@
 bool vcpu_defer_preempted;
 
 /*
- * Serve a TEE's stops until the CIEE reports something else: its MMIO
+ * Serve a TEE vCPU's stops until the CIEE reports something else: its MMIO
  * accesses, and interrupts that preempted it (taken and ended here; then
  * the TEE is resumed where it stopped, or under the scheduler left for
  * later and CIEE_EXIT_TEE_PREEMPTED returned).
  */
 _Static_assert(CIEE_EXIT_TEE_PREEMPTED == CIEE_EXIT_TEE_MMIO + 1, "the stops served below");
-static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, long ret,
+static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned int vcpu, long ret,
 						      struct ciee_mmio *mmio)
 {
 	unsigned int guard;
@@ -39,96 +40,154 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, long ret,
 
 		if (ret == CIEE_EXIT_TEE_PREEMPTED) {
 			irq_handle();
-			tee->preemptions++;
+			__atomic_add_fetch(&tee->preemptions, 1, __ATOMIC_RELAXED);
 			if (vcpu_defer_preempted)
 				return ret;
-			tee->resumes++;
+			__atomic_add_fetch(&tee->resumes, 1, __ATOMIC_RELAXED);
 		} else if (ret != CIEE_EXIT_TEE_MMIO) {
 			break;
 		} else if (page == TEE_UART_IPA) {
-			mmio->value = vuart_access(&tee->uart, mmio->ipa & 0xfff, mmio->is_write,
-						   mmio->value);
+			mmio->value = vuart_access(&tee->vcpus[vcpu].uart, mmio->ipa & 0xfff,
+						   mmio->is_write, mmio->value);
 		} else {
 			mmio->value = 0; /* no device there: reads as zero, writes ignored */
 		}
-		ret = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, 0, 0, 0);
+		ret = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, vcpu, 0, 0);
 	}
 	return ret;
 }
 
-long tee_serve_mmio(struct vm *tee, long ret, struct ciee_mmio *mmio)
+long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio)
 {
 	/* A plain call's end: one compare, as before interrupts (make bench). */
 	if (ret < CIEE_EXIT_TEE_MMIO)
 		return ret;
-	return tee_serve_stops(tee, ret, mmio);
+	return tee_serve_stops(tee, vcpu, ret, mmio);
 }
 
-static void vm_fault(struct vm *vm, const char *what)
+/* Stop a VM (all its vCPUs): powered off, or stopped by a fault. */
+static void vm_stop(struct vm *vm, bool fault)
 {
-	char where[64];
+	if (fault)
+		vm->faulted = true;
+	if (__atomic_exchange_n(&vm->running, false, __ATOMIC_ACQ_REL))
+		sched_vm_stopped(vm);
+}
 
-	fmt_snprintf(where, sizeof(where), "in %s (%s)", vm->name, what);
-	report_exception(where, vm->vcpu.esr, vm->vcpu.pc, vm->vcpu.far, vm->vcpu.pstate);
-	con_printf("%s stopped\n", vm->name);
-	vm->running = false;
-	vm->faulted = true;
+static void vm_fault(struct vcpu *v, const char *what)
+{
+	char where[96];
+
+	fmt_snprintf(where, sizeof(where), "in %s vCPU %u (%s)", v->vm->name, v->index, what);
+	report_exception(where, v->ctx.esr, v->ctx.pc, v->ctx.far, v->ctx.pstate);
+	con_printf("%s stopped\n", v->vm->name);
+	vm_stop(v->vm, true);
 }
 
 /*
  * A TEE call that did not end with the TEE's reply. Preempted under the
- * scheduler: the VM stays in its call; its SMC's PC is already past (the
- * CIEE puts the reply in x0..x3 at the VM's next run, which comes only
+ * scheduler: the vCPU stays in its call; its SMC's PC is already past (the
+ * CIEE puts the reply in x0..x3 at the vCPU's next run, which comes only
  * after the call ends). Out of line: a plain call never comes here.
  */
-static __attribute__((noinline, cold)) void tee_call_stopped(struct vm *vm, long r)
+static __attribute__((noinline, cold)) void tee_call_stopped(struct vcpu *v, long r)
 {
 	if (r == CIEE_EXIT_TEE_PREEMPTED) {
-		vm->tee_preempted = true;
-		vm->preempted_on = this_cpu_index();
+		v->tee_preempted = true;
+		v->preempted_on = this_cpu_index();
 		return;
 	}
-	con_printf("%s: call 0x%llx to %s failed: %s\n", vm->name,
-		   (unsigned long long)vm->vcpu.x[0], vm->partner->name, ciee_strerror(r));
-	vm->vcpu.x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+	con_printf("%s: vCPU %u's call 0x%llx to %s failed: %s\n", v->vm->name, v->index,
+		   (unsigned long long)v->ctx.x[0], v->vm->partner->name, ciee_strerror(r));
+	v->ctx.x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 }
 
-static void handle_tee_call(struct vm *vm)
+static void handle_tee_call(struct vcpu *v)
 {
-	struct ciee_mmio *mmio = &vm->mmio; /* per VM: two CPUs may serve calls at once */
 	long r;
 
-	if (!vm->partner) {
-		vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+	if (!v->vm->partner) {
+		v->ctx.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
 	}
-	/* The CIEE takes the arguments from the SMC it saw; the reply reaches the
-	 * vCPU when we run it next. */
-	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)mmio, 0, 0);
-	r = tee_serve_mmio(vm->partner, r, mmio);
+	/* The CIEE takes the arguments from the SMC it saw, and enters the TEE
+	 * vCPU with this vCPU's index; the reply reaches us when we run it next. */
+	r = ciee_call(CIEE_CALL_TEE_CALL, v->vm->id, v->index, (unsigned long)&v->mmio, 0, 0);
+	r = tee_serve_mmio(v->vm->partner, v->index, r, &v->mmio);
 	if (r != CIEE_EXIT_TEE_DONE)
-		tee_call_stopped(vm, r);
+		tee_call_stopped(v, r);
 }
 
-/* Continue vm's TEE call that the tick preempted, on whichever CPU this is. */
-void vcpu_tee_resume(struct vm *vm)
+/* Continue v's TEE call that the tick preempted, on whichever CPU this is. */
+void vcpu_tee_resume(struct vcpu *v)
 {
-	struct vm *tee = vm->partner;
+	struct vm *tee = v->vm->partner;
 	long r;
 
-	vm->tee_preempted = false;
-	tee->resumes++;
-	if (vm->preempted_on != this_cpu_index())
-		tee->resumed_elsewhere++;
-	r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&vm->mmio, 0, 0, 0);
-	r = tee_serve_mmio(tee, r, &vm->mmio);
+	v->tee_preempted = false;
+	__atomic_add_fetch(&tee->resumes, 1, __ATOMIC_RELAXED);
+	if (v->preempted_on != this_cpu_index())
+		__atomic_add_fetch(&tee->resumed_elsewhere, 1, __ATOMIC_RELAXED);
+	r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&v->mmio, v->index, 0, 0);
+	r = tee_serve_mmio(tee, v->index, r, &v->mmio);
 	if (r != CIEE_EXIT_TEE_DONE)
-		tee_call_stopped(vm, r);
+		tee_call_stopped(v, r);
 }
 
-static void handle_psci(struct vm *vm)
+/* PSCI CPU_ON/AFFINITY_INFO name a vCPU by MPIDR: Aff0 is its index. */
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
-	uint32_t fid = (uint32_t)vm->vcpu.x[0];
+	if ((mpidr & ~0xffUL) != 0 || (mpidr & 0xff) >= vm->n_vcpus)
+		return NULL;
+	return &vm->vcpus[mpidr & 0xff];
+}
+
+static struct spinlock psci_lock = SPINLOCK_INIT;
+
+static int64_t psci_cpu_on(struct vm *vm, uint64_t mpidr, uint64_t entry, uint64_t arg)
+{
+	struct vcpu *t = vcpu_by_mpidr(vm, mpidr);
+	int64_t ret = PSCI_RET_SUCCESS;
+
+	if (!t)
+		return PSCI_RET_INVALID_PARAMS;
+	if (entry & 3 || entry < vm->ram_ipa || entry >= vm->ram_ipa + vm->ram_size)
+		return PSCI_RET_INVALID_ADDRESS;
+	spin_lock(&psci_lock);
+	if (t->on || t->busy) {
+		ret = PSCI_RET_ALREADY_ON;
+	} else {
+		vcpu_reset(t, entry, arg);
+		/* Release: the CPU that picks it sees its whole context. */
+		__atomic_store_n(&t->on, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&psci_lock);
+	return ret;
+}
+
+static bool psci_has(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_VERSION:
+	case PSCI_CPU_ON_AARCH64:
+	case PSCI_CPU_OFF:
+	case PSCI_AFFINITY_INFO_AARCH64:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case PSCI_MIGRATE_INFO_TYPE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* PSCI for guests: the VM's own vCPUs and power, never the machine's. */
+static void handle_psci(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint32_t fid = (uint32_t)v->ctx.x[0];
+	struct vcpu *t;
 	int64_t ret;
 
 	switch (fid) {
@@ -136,97 +195,114 @@ static void handle_psci(struct vm *vm)
 		ret = PSCI_VERSION_1_1;
 		break;
 	case PSCI_SYSTEM_OFF:
-		con_printf("%s: PSCI SYSTEM_OFF\n", vm->name);
-		vm->running = false;
+	case PSCI_SYSTEM_RESET:
+		con_printf("%s: PSCI %s\n", vm->name,
+			   fid == PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET (powered off)");
+		vm_stop(vm, false);
 		return;
+	case PSCI_CPU_ON_AARCH64:
+		ret = psci_cpu_on(vm, v->ctx.x[1], v->ctx.x[2], v->ctx.x[3]);
+		break;
+	case PSCI_CPU_OFF:
+		__atomic_store_n(&v->on, false, __ATOMIC_RELEASE);
+		return;
+	case PSCI_AFFINITY_INFO_AARCH64:
+		t = v->ctx.x[2] == 0 ? vcpu_by_mpidr(vm, v->ctx.x[1]) : NULL;
+		ret = !t ? PSCI_RET_INVALID_PARAMS
+			 /* OFF only once it has left its CPU: then CPU_ON may reset it */
+			 : __atomic_load_n(&t->on, __ATOMIC_ACQUIRE) || t->busy ? 0 /* ON */
+										: 1 /* OFF */;
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = 2; /* no trusted OS that needs migrating */
+		break;
 	case PSCI_FEATURES:
-		ret = ((uint32_t)vm->vcpu.x[1] == PSCI_SYSTEM_OFF ||
-		       (uint32_t)vm->vcpu.x[1] == PSCI_VERSION) ? PSCI_RET_SUCCESS
-								: PSCI_RET_NOT_SUPPORTED;
+		ret = psci_has((uint32_t)v->ctx.x[1]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 		break;
 	default:
 		ret = PSCI_RET_NOT_SUPPORTED;
 		break;
 	}
-	vm->vcpu.x[0] = (uint64_t)ret;
+	v->ctx.x[0] = (uint64_t)ret;
 }
 
-static void handle_smc(struct vm *vm)
+static void handle_smc(struct vcpu *v)
 {
-	enum smc_route route = smc_route_from_guest(vm->vcpu.x[0]);
+	enum smc_route route = smc_route_from_guest(v->ctx.x[0]);
 
 	switch (route) {
 	case SMC_ROUTE_TEE:
-		handle_tee_call(vm);
+		handle_tee_call(v);
 		break;
 	case SMC_ROUTE_PSCI:
-		handle_psci(vm);
+		handle_psci(v);
 		break;
 	case SMC_ROUTE_ARCH:
-		vm->vcpu.x[0] = (uint32_t)vm->vcpu.x[0] == SMCCC_VERSION
-					? SMCCC_VERSION_1_1
-					: (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+		v->ctx.x[0] = (uint32_t)v->ctx.x[0] == SMCCC_VERSION
+				      ? SMCCC_VERSION_1_1
+				      : (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	default:
-		vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+		v->ctx.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	}
-	vm->vcpu.pc += 4; /* a trapped SMC returns to the SMC itself */
+	v->ctx.pc += 4; /* a trapped SMC returns to the SMC itself */
 }
 
-static void handle_dabt(struct vm *vm)
+static void handle_dabt(struct vcpu *v)
 {
-	uint64_t esr = vm->vcpu.esr;
-	uint64_t ipa = ((vm->vcpu.hpfar >> 4) << 12) | (vm->vcpu.far & 0xfff);
+	uint64_t esr = v->ctx.esr;
+	uint64_t ipa = ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff);
 	unsigned int srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
 	bool is_write = esr & ESR_DABT_WNR;
 
 	if (!(esr & ESR_DABT_ISV) || (ipa & ~0xfffULL) != GUEST_UART_IPA) {
-		vm_fault(vm, "stage-2 data abort outside its memory and devices");
+		vm_fault(v, "stage-2 data abort outside its memory and devices");
 		return;
 	}
-	uint64_t v = vuart_access(&vm->uart, ipa & 0xfff, is_write,
-				  srt == 31 ? 0 : vm->vcpu.x[srt]);
+	uint64_t val = vuart_access(&v->uart, ipa & 0xfff, is_write,
+				    srt == 31 ? 0 : v->ctx.x[srt]);
 	if (!is_write && srt != 31)
-		vm->vcpu.x[srt] = v;
-	vm->vcpu.pc += 4;
+		v->ctx.x[srt] = val;
+	v->ctx.pc += 4;
 }
 
-/* Run vm's vCPU until its next exit and handle that exit. */
-void vcpu_step(struct vm *vm)
+/* Run vCPU v until its next exit and handle that exit. */
+void vcpu_step(struct vcpu *v)
 {
-	long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
+	long r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index, 0, 0);
 	unsigned int ec;
 
 	if (r < 0) {
-		con_printf("error: %s: CIEE refused VCPU_RUN: %s\n", vm->name, ciee_strerror(r));
-		vm->running = false;
-		vm->faulted = true;
+		con_printf("error: %s vCPU %u: CIEE refused VCPU_RUN: %s\n", v->vm->name, v->index,
+			   ciee_strerror(r));
+		vm_stop(v->vm, true);
 		return;
 	}
 	if (r != CIEE_EXIT_GUEST_TRAP) {
 		irq_handle(); /* an interrupt (the tick) stopped the guest */
 		return;
 	}
-	ec = (vm->vcpu.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	ec = (v->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	switch (ec) {
 	case EC_SMC64:
-		handle_smc(vm);
+		handle_smc(v);
 		break;
 	case EC_HVC64:
-		vm->vcpu.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+		v->ctx.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	case EC_DABT_LOW:
-		handle_dabt(vm);
+		handle_dabt(v);
 		break;
 	default:
-		vm_fault(vm, "unexpected trap");
+		vm_fault(v, "unexpected trap");
 		break;
 	}
 }
 
+/* Outside the scheduler (attack and bench hypervisors): vCPU 0 alone. */
 void vcpu_run_loop(struct vm *vm)
 {
 	while (vm->running)
-		vcpu_step(vm);
+		vcpu_step(&vm->vcpus[0]);
 }

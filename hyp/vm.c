@@ -36,7 +36,13 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 			   (unsigned long long)(ram_size >> 20));
 		return NULL;
 	}
-	vuart_init(&vm->uart, vm->name);
+	for (n = 0; n < HYP_MAX_VCPUS; n++) {
+		struct vcpu *v = &vm->vcpus[n];
+
+		v->vm = vm;
+		v->index = (unsigned int)n;
+		vuart_init(&v->uart, vm->name);
+	}
 	n_vms++;
 	return vm;
 }
@@ -77,13 +83,32 @@ static int donate(struct vm *vm, uint64_t pa, uint64_t size)
 	return 0;
 }
 
-struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max)
+/* A vCPU at its PSCI entry state: EL1h, interrupts masked, MMU off. */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
-	struct vm *vm = vm_alloc(name, false, GUEST_RAM_IPA, GUEST_RAM_SIZE);
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	v->ctx.x[0] = arg;
+	v->ctx.pc = entry;
+	v->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	v->ctx.el1.sctlr = SCTLR_EL1_RES1;
+	v->ctx.vmpidr = 0x80000000UL | v->index; /* Aff0 = vCPU index */
+}
+
+struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
+			   unsigned int n_vcpus)
+{
+	struct vm *vm;
 	long r;
 
+	if (n_vcpus == 0 || n_vcpus > HYP_MAX_VCPUS) {
+		con_printf("error: cannot create %s with %u vCPUs (1..%u)\n", name, n_vcpus,
+			   HYP_MAX_VCPUS);
+		return NULL;
+	}
+	vm = vm_alloc(name, false, GUEST_RAM_IPA, GUEST_RAM_SIZE);
 	if (!vm)
 		return NULL;
+	vm->n_vcpus = n_vcpus;
 	r = ciee_call(CIEE_CALL_VM_CREATE, vm->id, CIEE_VM_KIND_GUEST, 0, 0, 0);
 	if (r != CIEE_OK) {
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
@@ -92,15 +117,13 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max)
 	if (load_image(vm, image, image_max) || donate(vm, vm->ram_pa, vm->ram_size) ||
 	    map(vm, vm->ram_ipa, vm->ram_pa, vm->ram_size, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X))
 		return NULL;
-	vm->vcpu.pc = vm->ram_ipa;
-	vm->vcpu.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	vm->vcpu.el1.sctlr = SCTLR_EL1_RES1;
-	vm->vcpu.vmpidr = 0x80000000UL;
+	vcpu_reset(&vm->vcpus[0], vm->ram_ipa, 0);
+	vm->vcpus[0].on = true; /* the others wait for PSCI CPU_ON */
 	vm->running = true;
-	con_printf("%s: guest VM, %llu MiB RAM at IPA 0x%llx (PA 0x%llx), entry 0x%llx\n",
-		   vm->name, (unsigned long long)(vm->ram_size >> 20),
-		   (unsigned long long)vm->ram_ipa, (unsigned long long)vm->ram_pa,
-		   (unsigned long long)vm->vcpu.pc);
+	con_printf("%s: guest VM, %u vCPU%s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx), entry 0x%llx\n",
+		   vm->name, vm->n_vcpus, vm->n_vcpus == 1 ? "" : "s",
+		   (unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
+		   (unsigned long long)vm->ram_pa, (unsigned long long)vm->ram_ipa);
 	return vm;
 }
 
@@ -127,6 +150,7 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))
 		return NULL;
 	tee->partner = guest;
+	tee->n_vcpus = guest->n_vcpus; /* one TEE vCPU per VM vCPU, same index */
 	guest->partner = tee;
 	con_printf("%s: guest TEE of %s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx)\n", tee->name,
 		   guest->name, (unsigned long long)(tee->ram_size >> 20),
@@ -134,19 +158,28 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 	return tee;
 }
 
-/* First entry of a TEE through the CIEE, serving its console until ENTRY_DONE. */
+/*
+ * First entry of each of a TEE's vCPUs through the CIEE, serving its
+ * console: vCPU 0 at the image entry until ENTRY_DONE, then the others at
+ * the TEE's cpu_on vector until ON_DONE.
+ */
 int vm_boot_tee(struct vm *tee)
 {
 	static struct ciee_mmio mmio;
-	long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio, VTZ_TEE_ENTRY_IPA, 0,
-			   0);
+	unsigned int i;
 
-	r = tee_serve_mmio(tee, r, &mmio);
-	if (r != CIEE_OK) {
-		con_printf("error: %s did not complete its boot handshake: %s\n", tee->name,
-			   ciee_strerror(r));
-		return -1;
+	for (i = 0; i < tee->n_vcpus; i++) {
+		long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio,
+				   VTZ_TEE_ENTRY_IPA, i, tee->partner->ram_size);
+
+		r = tee_serve_mmio(tee, i, r, &mmio);
+		if (r != CIEE_OK) {
+			con_printf("error: %s vCPU %u did not complete its boot handshake: %s\n",
+				   tee->name, i, ciee_strerror(r));
+			return -1;
+		}
 	}
-	con_printf("%s: booted, vector table registered with the CIEE\n", tee->name);
+	con_printf("%s: booted, vector table registered with the CIEE (%u vCPU%s)\n", tee->name,
+		   tee->n_vcpus, tee->n_vcpus == 1 ? "" : "s");
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <vtz/optee_abi.h>
+#include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
 
 #include "crypto.h"
@@ -123,6 +124,8 @@ int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32
 	tee.size = size;
 	memcpy(tee.measurement, measurement, sizeof(tee.measurement));
 	memset(tee.x, 0, sizeof(tee.x));
+	/* Boot argument, as under the CIEE: the normal world's RAM it may use. */
+	tee.x[1] = PLAT_NS_RAM_SIZE;
 	tee.el1 = el1_clean;
 	tee.state = TEE_BOOTING;
 	esr = tee_run(base, SPSR_EL1H | SPSR_DAIF_MASKED);

@@ -32,6 +32,7 @@ HYP_ATTACKS = [
     "dc-isw-after-ciee-update",
     "reclaim-tee-page-and-read",
     "enter-tee-at-arbitrary-pc",
+    "start-tee-vcpu-at-arbitrary-pc",
     "resume-tee-with-altered-registers",
     "read-tee-registers-after-exit",
     "route-vm-smc-to-another-tee",

@@ -22,9 +22,29 @@ ENTRY(tee_entry)
 	.quad	__tee_image_end - tee_entry	/* +0x10: bytes of tee.bin */
 END(tee_entry)
 
+/*
+ * Per-CPU entry stacks: \reg = the top of this CPU's, from MPIDR_EL1.Aff0
+ * (a guest TEE's vCPU index, or the physical CPU natively); a CPU beyond
+ * TEE_MAX_CPUS has no stack and stops the TEE.
+ */
+#define TEE_MAX_CPUS 8
+#define TEE_STACK_SHIFT 14 /* 16 KiB each (tee.lds reserves 8 of them) */
+.macro cpu_stack reg, tmp
+	mrs	\tmp, mpidr_el1
+	and	\tmp, \tmp, #0xff
+	cmp	\tmp, #TEE_MAX_CPUS
+	b.hs	tee_dead
+	add	\tmp, \tmp, #1
+	adrp	\reg, __tee_stacks_base
+	add	\reg, \reg, :lo12:__tee_stacks_base
+	add	\reg, \reg, \tmp, lsl #TEE_STACK_SHIFT
+.endm
+
+/* First entry, on the boot CPU: x1 = bytes of normal-world RAM we may use. */
 ENTRY(tee_boot)
-	adrp	x9, __tee_stack_top
-	add	sp, x9, :lo12:__tee_stack_top
+	mov	x19, x1
+	cpu_stack x9, x10
+	mov	sp, x9
 	adrp	x9, tee_exception_vectors
 	add	x9, x9, :lo12:tee_exception_vectors
 	msr	vbar_el1, x9
@@ -38,7 +58,8 @@ ENTRY(tee_boot)
 	b.hs	2f
 	str	xzr, [x9], #8
 	b	1b
-2:	bl	tee_init
+2:	mov	x0, x19
+	bl	tee_init
 	adrp	x1, tee_vector_table
 	add	x1, x1, :lo12:tee_vector_table
 	mov_imm64 x0, TEESMC_OPTEED_RETURN_ENTRY_DONE
@@ -52,7 +73,7 @@ END(tee_boot)
 ENTRY(tee_vector_table)
 	b	tee_yield_entry		/* yield_smc_entry */
 	b	tee_fast_entry		/* fast_smc_entry */
-	b	tee_dead		/* cpu_on_entry */
+	b	tee_cpu_on_entry	/* cpu_on_entry */
 	b	tee_dead		/* cpu_off_entry */
 	b	tee_dead		/* cpu_resume_entry */
 	b	tee_dead		/* cpu_suspend_entry */
@@ -61,10 +82,28 @@ ENTRY(tee_vector_table)
 	b	tee_dead		/* system_reset_entry */
 END(tee_vector_table)
 
+/*
+ * Another CPU comes up (TF-A opteed: after PSCI CPU_ON natively; as a guest
+ * TEE, when the hypervisor starts its vCPU n through the CIEE): its own EL1
+ * state needs our vectors; then ON_DONE.
+ */
+ENTRY(tee_cpu_on_entry)
+	cpu_stack x9, x10
+	mov	sp, x9
+	adrp	x9, tee_exception_vectors
+	add	x9, x9, :lo12:tee_exception_vectors
+	msr	vbar_el1, x9
+	isb
+	bl	tee_cpu_on
+	mov_imm64 x0, TEESMC_OPTEED_RETURN_ON_DONE
+	smc	#0
+	b	tee_dead
+END(tee_cpu_on_entry)
+
 /* x0..x7 = the caller's arguments. Reply with CALL_DONE, x1..x4 = results. */
 .macro call_entry handler
-	adrp	x9, __tee_stack_top
-	add	sp, x9, :lo12:__tee_stack_top
+	cpu_stack x9, x10
+	mov	sp, x9
 	sub	sp, sp, #64
 	stp	x0, x1, [sp, #0]
 	stp	x2, x3, [sp, #16]
@@ -148,8 +187,8 @@ ENTRY(tee_exception_vectors)
 END(tee_exception_vectors)
 
 ENTRY(tee_exception_entry)
-	adrp	x9, __tee_stack_top
-	add	sp, x9, :lo12:__tee_stack_top
+	cpu_stack x9, x10
+	mov	sp, x9
 	mrs	x1, esr_el1
 	mrs	x2, elr_el1
 	mrs	x3, far_el1

@@ -23,12 +23,25 @@
 
 static uint64_t calls;
 static uint64_t store[VTZ_TEE_STORE_SLOTS];
+struct spinlock tee_lock = SPINLOCK_INIT;
 
-void tee_init(void)
+/* First entry (boot CPU): x1 of the dispatcher = normal-world RAM we may use. */
+void tee_init(uint64_t ns_size)
 {
 	pl011_init(TEE_UART);
-	tee_thread_init();
+	if (ns_size > TEE_NS_RAM_MAX)
+		ns_size = TEE_NS_RAM_MAX;
+	tee_thread_init(ns_size);
 	uart_printf(TEE_UART, "vTZ TEE kernel: initialised, registering vectors\n");
+	uart_printf(TEE_UART, "normal-world memory for messages: 0x%llx-0x%llx\n",
+		    (unsigned long long)TEE_NS_RAM_BASE,
+		    (unsigned long long)(TEE_NS_RAM_BASE + ns_size - 1));
+}
+
+/* Another CPU (vCPU) came up: nothing of ours is per CPU but its stack. */
+void tee_cpu_on(void)
+{
+	uart_printf(TEE_UART, "vTZ TEE kernel: cpu%u on\n", tee_cpu());
 }
 
 #ifdef TEE_TEST_HOOKS
@@ -144,6 +157,9 @@ static int tee_key_tag(uint64_t x1, uint64_t tag[2])
 	return ret;
 }
 
+static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64_t x1,
+				   uint64_t x2);
+
 void tee_handle_fast(struct tee_call_args *c)
 {
 	uint64_t fid = c->a[0] & 0xffffffffUL, x1 = c->a[1], x2 = c->a[2];
@@ -153,15 +169,25 @@ void tee_handle_fast(struct tee_call_args *c)
 		c->a[0] = OPTEE_SMC_RETURN_OK;
 		return;
 	}
+	spin_lock(&tee_lock);
+	tee_handle_fast_locked(c, fid, x1, x2);
+	spin_unlock(&tee_lock);
+}
+
+/* Every fast call but the null call: under tee_lock (calls, store). */
+static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64_t x1, uint64_t x2)
+{
 	calls++;
 	switch (fid) {
 	case VTZ_SMC_TEE_PING:
-		uart_printf(TEE_UART, "ping #%llu: 0x%llx, 0x%llx\n", (unsigned long long)calls,
-			    (unsigned long long)x1, (unsigned long long)x2);
+		uart_printf(TEE_UART, "ping #%llu on cpu%u: 0x%llx, 0x%llx\n",
+			    (unsigned long long)calls, tee_cpu(), (unsigned long long)x1,
+			    (unsigned long long)x2);
 		c->a[0] = OPTEE_SMC_RETURN_OK;
 		c->a[1] = x1 + x2;
 		c->a[2] = x1 ^ x2;
-		c->a[3] = VTZ_TEE_TAG | (calls & 0xffff);
+		/* Which of our CPUs answered, in bits 19:16: a VM vCPU's own. */
+		c->a[3] = VTZ_TEE_TAG | ((uint64_t)(tee_cpu() & 0xf) << 16) | (calls & 0xffff);
 		break;
 	case VTZ_SMC_TEE_KEY_TAG: {
 		uint64_t tag[2];

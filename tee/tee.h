@@ -5,28 +5,53 @@
 
 #include <stdint.h>
 
+#include <lib/spinlock.h>
+
 /*
  * The normal world's RAM as this TEE sees it, the only memory a message
- * may name. As a guest TEE: its VM's 16 MiB at the VM's own addresses
- * (the hypervisor's GUEST_RAM_IPA/SIZE, mapped into the TEE's stage 2).
- * Natively the same window of the physical non-secure RAM, so the TEE
- * cannot tell the homes apart: a native normal world must place the
- * buffers it shares there (guests/optee/ does, in both homes).
+ * may name: from TEE_NS_RAM_BASE, as many bytes as the dispatcher says in
+ * x1 at our first entry (at most TEE_NS_RAM_MAX). As a guest TEE: its
+ * VM's RAM at the VM's own addresses (mapped into the TEE's stage 2).
+ * Natively the physical non-secure RAM at the same address, so the TEE
+ * cannot tell the homes apart.
  */
 #define TEE_NS_RAM_BASE 0x40000000UL
-#define TEE_NS_RAM_SIZE 0x01000000UL
+#define TEE_NS_RAM_MAX 0x40000000UL
+
+/* CPUs (a guest TEE's vCPUs) we can run on at once: tee/entry.S agrees. */
+#define TEE_MAX_CPUS 8
+
+/* This CPU's index: MPIDR_EL1.Aff0 (checked < TEE_MAX_CPUS at every entry). */
+static inline unsigned int tee_cpu(void)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned int)(mpidr & 0xff);
+}
+
+/*
+ * One lock for all shared TEE state (threads, sessions, shared memory,
+ * the TAs' data): several CPUs may be in the TEE at once, and a call holds
+ * it from entry to its return to the normal world (tee/thread.c).
+ */
+extern struct spinlock tee_lock;
 
 /* In: x0..x7 of the caller. Out: a[0..3] become the caller's x0..x3. */
 struct tee_call_args {
 	uint64_t a[8];
 };
 
+/* Entered from tee/entry.S: the first entry, and each other CPU's cpu_on. */
+void tee_init(uint64_t ns_size);
+void tee_cpu_on(void);
+
 /* Our key, from the dispatcher; only inside a call (tee/main.c). 0 or -1. */
 int tee_get_key(uint8_t key[32]);
 
 /* Yielding calls: OPTEE_SMC_CALL_WITH_ARG, RETURN_FROM_RPC (tee/thread.c). */
 void tee_handle_yield(struct tee_call_args *c);
-void tee_thread_init(void);
+void tee_thread_init(uint64_t ns_size);
 
 /* Callee-saved state of a context (tee/entry.S: tee_ctx_switch). */
 struct tee_ctx {

@@ -27,21 +27,47 @@ void guest_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
 		(unsigned long long)elr, (unsigned long long)far);
 }
 
-static int ping(uint64_t a, uint64_t b)
+/*
+ * The TEE answers on the TEE vCPU with my vCPU's index, and says which
+ * (bits 19:16 of x3): a VM vCPU's calls reach only its own TEE vCPU.
+ */
+static int ping(uint64_t a, uint64_t b, unsigned int vcpu)
 {
 	struct smc_regs r = { .x = { VTZ_SMC_TEE_PING, a, b } };
 
 	guest_smc(&r);
 	if (r.x[0] != OPTEE_SMC_RETURN_OK || r.x[1] != a + b || r.x[2] != (a ^ b) ||
-	    (r.x[3] & 0xfff00000UL) != 0x7ee00000UL) {
+	    (r.x[3] & 0xfff00000UL) != 0x7ee00000UL || ((r.x[3] >> 16) & 0xf) != vcpu) {
 		gprintf("FATAL: bad TEE reply: x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx\n",
 			(unsigned long long)r.x[0], (unsigned long long)r.x[1],
 			(unsigned long long)r.x[2], (unsigned long long)r.x[3]);
 		return -1;
 	}
-	gprintf("round trip ok: TEE replied 0x%llx + 0x%llx = 0x%llx (xor 0x%llx, call #%llu)\n",
+	gprintf("%sround trip ok: TEE replied 0x%llx + 0x%llx = 0x%llx (xor 0x%llx, call #%llu, "
+		"TEE cpu%u)\n", vcpu ? "vCPU 1: " : "",
 		(unsigned long long)a, (unsigned long long)b, (unsigned long long)r.x[1],
-		(unsigned long long)r.x[2], (unsigned long long)(r.x[3] & 0xffff));
+		(unsigned long long)r.x[2], (unsigned long long)(r.x[3] & 0xffff), vcpu);
+	return 0;
+}
+
+static uint64_t secret_of(uint64_t id, unsigned int slot)
+{
+	return 0x5ec2e7000000UL | ((uint64_t)slot << 16) | (id << 8) | 0x42;
+}
+
+static int check_secret(uint64_t id, unsigned int slot)
+{
+	uint64_t secret = secret_of(id, slot);
+	struct smc_regs r = { .x = { VTZ_SMC_TEE_LOAD, slot } };
+
+	guest_smc(&r);
+	if (r.x[0] != OPTEE_SMC_RETURN_OK || r.x[1] != secret) {
+		gprintf("FATAL: slot %u of my TEE holds 0x%llx, not my secret 0x%llx\n", slot,
+			(unsigned long long)r.x[1], (unsigned long long)secret);
+		return -1;
+	}
+	gprintf("my secret 0x%llx is in my TEE, and slot %u there is mine\n",
+		(unsigned long long)secret, slot);
 	return 0;
 }
 
@@ -49,10 +75,10 @@ static int ping(uint64_t a, uint64_t b)
  * Keep a secret in my own TEE and read it back: each VM's secret differs,
  * and each TEE's store is its own, so reading slot 0 gives back mine.
  */
-static int keep_secret(uint64_t id)
+static int keep_secret(uint64_t id, unsigned int slot)
 {
-	uint64_t secret = 0x5ec2e7000000UL | (id << 8) | 0x42;
-	struct smc_regs r = { .x = { VTZ_SMC_TEE_STORE, 0, secret } };
+	uint64_t secret = secret_of(id, slot);
+	struct smc_regs r = { .x = { VTZ_SMC_TEE_STORE, slot, secret } };
 
 	guest_smc(&r);
 	if (r.x[0] != OPTEE_SMC_RETURN_OK) {
@@ -60,20 +86,11 @@ static int keep_secret(uint64_t id)
 			(unsigned long long)r.x[0]);
 		return -1;
 	}
-	r = (struct smc_regs){ .x = { VTZ_SMC_TEE_LOAD, 0 } };
-	guest_smc(&r);
-	if (r.x[0] != OPTEE_SMC_RETURN_OK || r.x[1] != secret) {
-		gprintf("FATAL: slot 0 of my TEE holds 0x%llx, not my secret 0x%llx\n",
-			(unsigned long long)r.x[1], (unsigned long long)secret);
-		return -1;
-	}
-	gprintf("my secret 0x%llx is in my TEE, and slot 0 there is mine\n",
-		(unsigned long long)secret);
-	return 0;
+	return check_secret(id, slot);
 }
 
 /* Many calls in a row, so several VMs' calls interleave on the CPUs. */
-static int call_burst(uint64_t id, unsigned int n)
+static int call_burst(uint64_t id, unsigned int n, unsigned int vcpu)
 {
 	unsigned int i;
 
@@ -87,22 +104,70 @@ static int call_burst(uint64_t id, unsigned int n)
 			return -1;
 		}
 	}
-	gprintf("%u calls to my TEE, every reply mine\n", n);
+	gprintf("%s%u calls to my TEE, every reply mine\n", vcpu ? "vCPU 1: " : "", n);
 	return 0;
+}
+
+/* vCPU 1: 0 while it runs, then 1 (all its calls right) or 2 (a failure). */
+static volatile uint32_t vcpu1_done;
+
+/* vCPU 1, started by vCPU 0: its own calls, to its own TEE vCPU, at once. */
+void guest_secondary_main(uint64_t id)
+{
+	int bad;
+
+	gprintf("vCPU 1: up, calling my TEE from this vCPU too\n");
+	bad = ping(0x1111, 0x2222, 1) || keep_secret(id, 1) || call_burst(id, 200, 1);
+	__asm__ volatile("dsb sy" ::: "memory");
+	vcpu1_done = bad ? 2 : 1;
+}
+
+/* Start vCPU 1 with PSCI CPU_ON; 0 if it runs, -1 if this VM has no second vCPU. */
+static int start_vcpu1(uint64_t id)
+{
+	extern char guest_secondary_entry[];
+	struct smc_regs r = { .x = { PSCI_CPU_ON_AARCH64, 1,
+				     (uint64_t)(uintptr_t)guest_secondary_entry, id } };
+
+	guest_smc(&r);
+	if (r.x[0] != PSCI_RET_SUCCESS) {
+		gprintf("one vCPU only (PSCI CPU_ON for vCPU 1: %lld)\n", (long long)r.x[0]);
+		return -1;
+	}
+	gprintf("started vCPU 1 (PSCI CPU_ON)\n");
+	return 0;
+}
+
+/* vCPU 1's result, and its secret seen from vCPU 0: one TEE, two vCPUs. */
+static int join_vcpu1(uint64_t id)
+{
+	unsigned long i;
+
+	for (i = 0; i < 100000000UL && !vcpu1_done; i++)
+		__asm__ volatile("yield");
+	if (vcpu1_done != 1) {
+		gprintf("FATAL: vCPU 1 %s\n", vcpu1_done ? "got a wrong reply" : "never finished");
+		return -1;
+	}
+	return check_secret(id, 1);
 }
 
 void guest_main(uint64_t id)
 {
 	struct smc_regs r = { .x = { OPTEE_SMC_CALLS_UID } };
+	int two;
 
 	gprintf("bare-metal guest at EL1: calling my TEE\n");
 	guest_smc(&r);
 	gprintf("TEE UID %08llx-%08llx-%08llx-%08llx\n", (unsigned long long)r.x[0],
 		(unsigned long long)r.x[1], (unsigned long long)r.x[2],
 		(unsigned long long)r.x[3]);
-	if (ping(0x1234, 0x5678) || ping(0xdeadbeef00, 0x1100ff))
+	if (ping(0x1234, 0x5678, 0) || ping(0xdeadbeef00, 0x1100ff, 0))
 		return;
-	if (keep_secret(id) || call_burst(id, 200) || keep_secret(id))
+	two = start_vcpu1(id) == 0;
+	if (keep_secret(id, 0) || call_burst(id, 200, 0) || check_secret(id, 0))
+		return;
+	if (two && join_vcpu1(id))
 		return;
 	r = (struct smc_regs){ .x = { SMCCC_VERSION } };
 	guest_smc(&r);

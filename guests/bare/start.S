@@ -26,6 +26,32 @@ ENTRY(guest_entry)
 	b	3b
 END(guest_entry)
 
+/*
+ * A second vCPU, started by guest_main with PSCI CPU_ON: x0 = the context
+ * it passed. Its own stack; VBAR_EL1 is per vCPU. Stops itself with CPU_OFF.
+ */
+ENTRY(guest_secondary_entry)
+	mov	x19, x0
+	adrp	x9, __guest_stack1_top
+	add	sp, x9, :lo12:__guest_stack1_top
+	adrp	x9, guest_vectors
+	add	x9, x9, :lo12:guest_vectors
+	msr	vbar_el1, x9
+	isb
+	mov	x0, x19
+	bl	guest_secondary_main
+	mov_imm64 x0, 0x84000002		/* PSCI CPU_OFF */
+	smc	#0
+1:	wfi
+	b	1b
+END(guest_secondary_entry)
+
+/* Guests that start no second vCPU: a weak default, overridden by main.c. */
+	.weak	guest_secondary_main
+	.type	guest_secondary_main, %function
+guest_secondary_main:
+	ret
+
 /* uint64_t guest_smc(struct smc_regs *r): x0..x7 in, x0..x3 out. */
 ENTRY(guest_smc)
 	stp	x0, x30, [sp, #-16]!

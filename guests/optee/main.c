@@ -149,24 +149,35 @@ static uint64_t call_with_arg(uint64_t pa)
 			gprintf("FATAL: unexpected RPC 0x%llx\n", (unsigned long long)r.x[0]);
 		rpcs++;
 		if (probe_during_rpc) {
-			/* The TEE's one thread is busy: a new call must wait... */
-			struct smc_regs b = { .x = { OPTEE_SMC_CALL_WITH_ARG, 0, TMEM_PA } };
-			struct smc_regs e = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, 7 } };
+			/*
+			 * This thread is out: a new call runs on another thread
+			 * (here a message at a bad address: EBADADDR), and
+			 * resuming a thread that is not suspended, or does not
+			 * exist, must fail.
+			 */
+			uint64_t mine = r.x[3], free_id = (r.x[3] + 1) % VTZ_TEE_THREAD_COUNT;
+			struct smc_regs b = { .x = { OPTEE_SMC_CALL_WITH_ARG, 0, 1 } };
+			struct smc_regs e = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, free_id } };
+			struct smc_regs n = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0,
+						     VTZ_TEE_THREAD_COUNT } };
 
 			probe_during_rpc = false;
 			guest_smc(&b);
-			/* ...and resuming a thread that does not exist must fail. */
 			guest_smc(&e);
-			gprintf("optee: during an RPC: new call -> 0x%llx (ETHREAD_LIMIT %s), "
-				"resume of thread 7 -> 0x%llx (ERESUME %s)\n",
-				(unsigned long long)b.x[0],
-				b.x[0] == OPTEE_SMC_RETURN_ETHREAD_LIMIT ? "ok" : "WRONG",
-				(unsigned long long)e.x[0],
-				e.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG");
-			if (b.x[0] != OPTEE_SMC_RETURN_ETHREAD_LIMIT ||
-			    e.x[0] != OPTEE_SMC_RETURN_ERESUME)
+			guest_smc(&n);
+			gprintf("optee: during an RPC of thread %llu: new call -> 0x%llx (another "
+				"thread: EBADADDR %s), resume of free thread %llu -> 0x%llx (ERESUME "
+				"%s), of thread %u -> 0x%llx (ERESUME %s)\n",
+				(unsigned long long)mine, (unsigned long long)b.x[0],
+				b.x[0] == OPTEE_SMC_RETURN_EBADADDR ? "ok" : "WRONG",
+				(unsigned long long)free_id, (unsigned long long)e.x[0],
+				e.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG",
+				VTZ_TEE_THREAD_COUNT, (unsigned long long)n.x[0],
+				n.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG");
+			if (b.x[0] != OPTEE_SMC_RETURN_EBADADDR ||
+			    e.x[0] != OPTEE_SMC_RETURN_ERESUME || n.x[0] != OPTEE_SMC_RETURN_ERESUME)
 				gprintf("FATAL: busy-thread checks failed\n");
-			checks += 2;
+			checks += 3;
 		}
 		r.x[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 	}
@@ -277,11 +288,12 @@ static int probe(void)
 	CHECK(r.x[0] == OPTEE_SMC_RETURN_ENOTAVAIL, "DISABLE_SHM_CACHE 0x%llx",
 	      (unsigned long long)r.x[0]);
 	CHECK(fast(OPTEE_SMC_ENABLE_SHM_CACHE, 0, &r) == OPTEE_SMC_RETURN_OK, "ENABLE_SHM_CACHE");
-	CHECK(fast(OPTEE_SMC_GET_THREAD_COUNT, 0, &r) == OPTEE_SMC_RETURN_OK && r.x[1] == 1,
+	CHECK(fast(OPTEE_SMC_GET_THREAD_COUNT, 0, &r) == OPTEE_SMC_RETURN_OK &&
+		      r.x[1] == VTZ_TEE_THREAD_COUNT,
 	      "thread count");
 	fast(OPTEE_SMC_CALLS_COUNT, 0, &r);
 	gprintf("optee: probe ok: API UID and revision 2.0, shm cache empty (ENOTAVAIL), "
-		"1 thread, %llu calls\n", (unsigned long long)r.x[0]);
+		"%u threads, %llu calls\n", VTZ_TEE_THREAD_COUNT, (unsigned long long)r.x[0]);
 	return 0;
 }
 

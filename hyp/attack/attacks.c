@@ -74,7 +74,7 @@ static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 
 static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 {
-	char why[200];
+	char why[320];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -435,28 +435,28 @@ static bool run_to_tee_smc(struct vm *vm)
 	unsigned int guard;
 
 	for (guard = 0; guard < 100000; guard++) {
-		long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
-		uint64_t ec = vm->vcpu.esr >> 26;
+		long r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpus[0].ctx, 0, 0, 0);
+		uint64_t ec = vm->vcpus[0].ctx.esr >> 26;
 
 		if (r != CIEE_EXIT_GUEST_TRAP)
 			return false;
-		if (ec == 0x17 && ((vm->vcpu.x[0] >> 24) & 0x3f) >= 50)
+		if (ec == 0x17 && ((vm->vcpus[0].ctx.x[0] >> 24) & 0x3f) >= 50)
 			return true;
 		if (ec == 0x24) { /* its console, emulated as the run loop does */
-			uint64_t esr = vm->vcpu.esr;
+			uint64_t esr = vm->vcpus[0].ctx.esr;
 			unsigned int srt = (esr >> 16) & 0x1f;
 			bool wr = esr & (1U << 6);
-			uint64_t v = vuart_access(&vm->uart, vm->vcpu.far & 0xfff, wr,
-						  srt == 31 ? 0 : vm->vcpu.x[srt]);
+			uint64_t v = vuart_access(&vm->vcpus[0].uart, vm->vcpus[0].ctx.far & 0xfff, wr,
+						  srt == 31 ? 0 : vm->vcpus[0].ctx.x[srt]);
 
 			if (!wr && srt != 31)
-				vm->vcpu.x[srt] = v;
-			vm->vcpu.pc += 4;
+				vm->vcpus[0].ctx.x[srt] = v;
+			vm->vcpus[0].ctx.pc += 4;
 			continue;
 		}
 		if (ec == 0x17) {
-			vm->vcpu.x[0] = SMCCC_VERSION_1_1;
-			vm->vcpu.pc += 4;
+			vm->vcpus[0].ctx.x[0] = SMCCC_VERSION_1_1;
+			vm->vcpus[0].ctx.pc += 4;
 			continue;
 		}
 		return false;
@@ -477,6 +477,11 @@ static void attack_enter_tee_arbitrary_pc(struct vm *tee_new, struct vm *tee0)
 			    VTZ_TEE_ENTRY_IPA + 0x100, 0, 0);
 	long r2 = ciee_call(CIEE_CALL_TEE_BOOT, tee0->id, (unsigned long)&mmio, VTZ_TEE_ENTRY_IPA,
 			    0, 0);
+	/* A second vCPU: before the TEE registered its vectors, and elsewhere. */
+	long r3 = ciee_call(CIEE_CALL_TEE_BOOT, tee_new->id, (unsigned long)&mmio,
+			    VTZ_TEE_ENTRY_IPA, 1, 0);
+	long r4 = ciee_call(CIEE_CALL_TEE_BOOT, tee0->id, (unsigned long)&mmio,
+			    VTZ_TEE_ENTRY_IPA + 0x100, 1, 0);
 	int faulted = hyp_probe_eret(VTZ_TEE_ENTRY_IPA + 0x100);
 	char f[64];
 
@@ -486,6 +491,10 @@ static void attack_enter_tee_arbitrary_pc(struct vm *tee_new, struct vm *tee0)
 		"itself: %s (%s, no TEE stage 2 loaded)",
 		ciee_strerror(r1), ciee_strerror(r2), faulted ? "faulted" : "RAN",
 		fault_text(f, sizeof(f)));
+	/* A TEE's other vCPUs start only at its cpu_on vector, once it has one. */
+	verdict("start-tee-vcpu-at-arbitrary-pc", r3 == CIEE_ERR_TEE_STATE && r4 == CIEE_ERR_BAD_ENTRY,
+		"vCPU 1 before vCPU 0 registered its vectors: %s; vCPU 1 elsewhere: %s",
+		ciee_strerror(r3), ciee_strerror(r4));
 }
 
 static void attack_resume_altered(struct vm *tee0)
@@ -533,7 +542,7 @@ static void attack_read_tee_registers(struct vm *vm, struct vm *tee)
 		"after a TEE call (%s): %u of 30 general, 6 EL1 and 3 EL2 exit registers hold "
 		"TEE state; VBAR_EL1=0x%llx ELR_EL2=0x%llx", ciee_strerror(r), leaks,
 		(unsigned long long)el1[0], (unsigned long long)el2[0]);
-	vm->vcpu.pc += 4;
+	vm->vcpus[0].ctx.pc += 4;
 }
 
 /* vmB (no TEE) traps on a TEE call; nobody else's TEE may serve it. */
@@ -571,13 +580,13 @@ static void attack_mmio_and_reply(struct vm *vm, struct vm *tee, struct vm *othe
 	bool elsewhere = false, right;
 	long r;
 
-	if (!run_to_tee_smc(vm) || vm->vcpu.x[0] != VTZ_SMC_TEE_PING) {
+	if (!run_to_tee_smc(vm) || vm->vcpus[0].ctx.x[0] != VTZ_SMC_TEE_PING) {
 		not_run("mmio-read-into-other-register", "the VM made no PING call");
 		not_run("return-reply-to-another-vcpu", "the VM made no PING call");
 		return;
 	}
-	a = vm->vcpu.x[1];
-	b = vm->vcpu.x[2];
+	a = vm->vcpus[0].ctx.x[1];
+	b = vm->vcpus[0].ctx.x[2];
 	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 0, (unsigned long)&mmio, 0, 0);
 	while (r == CIEE_EXIT_TEE_MMIO) {
 		if (!mmio.is_write) {
@@ -597,7 +606,7 @@ static void attack_mmio_and_reply(struct vm *vm, struct vm *tee, struct vm *othe
 	memset(&probe, 0, sizeof(probe));
 	probe.pc = stub_ipa;
 	probe.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	probe.el1.sctlr = vm->vcpu.el1.sctlr;
+	probe.el1.sctlr = vm->vcpus[0].ctx.el1.sctlr;
 	for (i = 0; i < 4; i++)
 		probe.x[i] = 0xbad0 + i;
 	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&probe, 1, 0, 0);
@@ -610,14 +619,14 @@ static void attack_mmio_and_reply(struct vm *vm, struct vm *tee, struct vm *othe
 	for (i = 0; i < 4; i++)
 		elsewhere |= probe.x[i] != 0xbad0 + i;
 	/* Then the vCPU that asked: it must get the right answer. */
-	vm->vcpu.pc = stub_ipa;
-	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpu, 0, 0, 0);
-	right = vm->vcpu.x[0] == OPTEE_SMC_RETURN_OK && vm->vcpu.x[1] == a + b &&
-		vm->vcpu.x[2] == (a ^ b);
+	vm->vcpus[0].ctx.pc = stub_ipa;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&vm->vcpus[0].ctx, 0, 0, 0);
+	right = vm->vcpus[0].ctx.x[0] == OPTEE_SMC_RETURN_OK && vm->vcpus[0].ctx.x[1] == a + b &&
+		vm->vcpus[0].ctx.x[2] == (a ^ b);
 	verdict("mmio-read-into-other-register", r == CIEE_EXIT_TEE_DONE && right && reads > 0,
 		"%u hostile MMIO reads and tampered descriptors during the call: reply %s "
 		"(x1=0x%llx for 0x%llx+0x%llx)", reads, right ? "still right" : "CORRUPTED",
-		(unsigned long long)vm->vcpu.x[1], (unsigned long long)a, (unsigned long long)b);
+		(unsigned long long)vm->vcpus[0].ctx.x[1], (unsigned long long)a, (unsigned long long)b);
 	verdict("return-reply-to-another-vcpu", !elsewhere && right,
 		"another vCPU of %s and %s ran first: reply %s; the vCPU that asked got it %s",
 		vm->name, other->name, elsewhere ? "DELIVERED THERE" : "not delivered",
@@ -680,7 +689,7 @@ static void attack_read_tee_fpsimd(struct vm *vm, struct vm *tee)
 	memset(&v, 0, sizeof(v));
 	v.pc = stub_ipa;
 	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	v.el1.sctlr = vm->vcpu.el1.sctlr;
+	v.el1.sctlr = vm->vcpus[0].ctx.el1.sctlr;
 	v.x[0] = VTZ_SMC_TEE_TEST_FP;
 	v.x[1] = FP_SECRET;
 	hyp_fp_fill(FP_HYP_PATTERN, FP_HYP_FPSR, FP_HYP_FPCR);
@@ -699,11 +708,11 @@ static void attack_read_tee_fpsimd(struct vm *vm, struct vm *tee)
 			break;
 		stops++;
 		if ((mmio.ipa & ~0xfffUL) == TEE_UART_IPA)
-			mmio.value = vuart_access(&tee->uart, mmio.ipa & 0xfff, mmio.is_write,
+			mmio.value = vuart_access(&tee->vcpus[2].uart, mmio.ipa & 0xfff, mmio.is_write,
 						  mmio.value);
 		else
 			mmio.value = 0;
-		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 2, 0, 0);
 	}
 	if (r != CIEE_EXIT_TEE_DONE) {
 		verdict("read-tee-fpsimd-after-exit", false, "the TEE call failed (%s) with "
@@ -756,7 +765,7 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 	memset(&v, 0, sizeof(v));
 	v.pc = stub_ipa;
 	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	v.el1.sctlr = vm->vcpu.el1.sctlr;
+	v.el1.sctlr = vm->vcpus[0].ctx.el1.sctlr;
 	v.x[0] = VTZ_SMC_TEE_PING;
 	v.x[1] = a;
 	v.x[2] = b;
@@ -790,7 +799,7 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 		mmio.value = FORGED_VALUE;
 		mmio.size = 8;
 		mmio.is_write = 0;
-		r = hyp_gate_capture(regs, CIEE_CALL_TEE_RESUME, tee->id, (uint64_t)&mmio, 0);
+		r = hyp_gate_capture(regs, CIEE_CALL_TEE_RESUME, tee->id, (uint64_t)&mmio, 3);
 	}
 	/* The tick off: its level drops, nothing is left to take. */
 	write_sysreg(cnthp_ctl_el2, 0);
@@ -799,13 +808,13 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 		if (r == CIEE_EXIT_TEE_MMIO) {
 			stops++;
 			mmio.value = (mmio.ipa & ~0xfffUL) == TEE_UART_IPA
-					     ? vuart_access(&tee->uart, mmio.ipa & 0xfff,
+					     ? vuart_access(&tee->vcpus[3].uart, mmio.ipa & 0xfff,
 							    mmio.is_write, mmio.value)
 					     : 0;
 		}
-		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 3, 0, 0);
 	}
-	late = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 0, 0, 0);
+	late = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 3, 0, 0);
 	/* The reply reaches the vCPU at its hvc, after the smc. */
 	v.pc += 4;
 	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 3, 0, 0);
@@ -822,11 +831,12 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
-	struct vm *vm_a = vm_create_guest("vm2", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	/* Four vCPUs (so four TEE vCPUs): the attacks call from vCPUs 2 and 3. */
+	struct vm *vm_a = vm_create_guest("vm2", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX, 4);
 	struct vm *tee_a = vm_a ? vm_create_tee(vm_a, "tee2", PLAT_TEE_IMAGE_BASE,
 						PLAT_TEE_IMAGE_MAX)
 				: NULL;
-	struct vm *vm_b = vm_create_guest("vm3", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	struct vm *vm_b = vm_create_guest("vm3", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX, 1);
 
 	if (!tee_a || !vm_b) {
 		not_run("enter-tee-at-arbitrary-pc", "could not create the VMs");

@@ -174,7 +174,7 @@ void hyp_bench_run(void)
 	long r;
 
 	con_printf("bench-hyp: cntfrq %llu\n", (unsigned long long)read_sysreg(cntfrq_el0));
-	vm = vm_create_guest("vm-bench", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX);
+	vm = vm_create_guest("vm-bench", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX, 1);
 	pa = mem_alloc(size);
 	if (!vm || !pa)
 		hyp_panic("bench: cannot create the benchmark VM");

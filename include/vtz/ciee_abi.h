@@ -20,10 +20,16 @@
 #define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */
 #define CIEE_CALL_S2_MAP 2     /* x1 = vm id, x2 = ipa, x3 = pa, x4 = size, x5 = CIEE_MAP_* flags */
 #define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index */
-#define CIEE_CALL_TEE_BOOT 4   /* x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA */
+/*
+ * TEE_BOOT: x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA,
+ * x4 = TEE vCPU index (0 first: the image entry; then each other vCPU at the
+ * TEE's cpu_on vector), x5 = (vCPU 0) bytes of its VM's RAM from
+ * VTZ_TEE_NS_RAM_BASE, which the TEE gets in x1 at its first entry.
+ */
+#define CIEE_CALL_TEE_BOOT 4
 #define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = vCPU index, x3 = struct ciee_mmio * */
 #define CIEE_CALL_TEE_RESUME 6 /* x1 = TEE vm id, x2 = struct ciee_mmio * (in: read value; out),
-			       * after a TEE_MMIO or TEE_PREEMPTED exit only */
+			       * x3 = TEE vCPU index; after a TEE_MMIO or TEE_PREEMPTED exit only */
 #define CIEE_CALL_DONATE 7     /* x1 = vm id, x2 = pa, x3 = size: pages become that VM's or TEE's */
 #define CIEE_CALL_RECLAIM 8    /* x1 = vm id, x2 = ipa, x3 = size: unmap, scrub if TEE, give back */
 #define CIEE_CALL_S2_UNMAP 9   /* x1 = vm id, x2 = ipa, x3 = size */
@@ -49,6 +55,8 @@
  * hypervisor. Later entries are only at the vectors it registers then.
  */
 #define VTZ_TEE_ENTRY_IPA 0x0e100000UL
+/* Where a guest TEE sees its VM's RAM: at the VM's own addresses. */
+#define VTZ_TEE_NS_RAM_BASE 0x40000000UL
 
 /*
  * TEE_CALL carries the trusted-OS SMC that this vCPU of this VM trapped on

@@ -79,9 +79,11 @@
  */
 #define VTZ_TEE_OS_REVISION_MAJOR 0
 #define VTZ_TEE_OS_REVISION_MINOR 4
-/* Threads of a TEE: one (OPTEE_SMC_GET_THREAD_COUNT); its id in RPC a3. */
-#define VTZ_TEE_THREAD_COUNT 1
-#define VTZ_TEE_THREAD_ID 0
+/*
+ * Threads of a TEE (OPTEE_SMC_GET_THREAD_COUNT), one per CPU it may run
+ * on; a suspended thread's id (0..COUNT-1) travels in RPC a3.
+ */
+#define VTZ_TEE_THREAD_COUNT 8
 
 /*
  * vTZ's own fast call for the walking skeleton and benchmarks:

@@ -23,6 +23,9 @@ EXPECTED_MECHANISM = {
     "enter-tee-at-arbitrary-pc": r"first entry elsewhere: bad TEE entry or vector table; a booted "
                                  r"TEE again: TEE not in a state for this call; ERET by the "
                                  r"hypervisor itself: faulted",
+    "start-tee-vcpu-at-arbitrary-pc": r"vCPU 1 before vCPU 0 registered its vectors: TEE not in "
+                                      r"a state for this call; vCPU 1 elsewhere: bad TEE entry "
+                                      r"or vector table",
     "resume-tee-with-altered-registers": r"resume without a pending stop: TEE not in a state "
                                          r"for this call; .* not writable: data abort",
     "read-tee-registers-after-exit": r"0 of 30 general, 6 EL1 and 3 EL2 exit registers hold "

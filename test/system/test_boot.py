@@ -58,10 +58,10 @@ def test_every_line_is_prefixed(default_run):
 def test_round_trip_reply_computed_by_the_tee(default_run):
     _, lines = default_run
     # The TEE saw the guest's arguments...
-    find(lines, r"^\[tee0\] ping #\d+: 0x1234, 0x5678$")
+    find(lines, r"^\[tee0\] ping #\d+ on cpu0: 0x1234, 0x5678$")
     # ...and the guest got the TEE's reply in its registers.
     i = find(lines, r"^\[vm0\] round trip ok: TEE replied 0x1234 \+ 0x5678 = 0x68ac "
-                    r"\(xor 0x444c, call #\d+\)$")
+                    r"\(xor 0x444c, call #\d+, TEE cpu0\)$")
     j = find(lines, r"^\[vm0\] round trip ok: TEE replied 0xdeadbeef00 \+ 0x1100ff = "
                     r"0xdeadcfefff")
     assert i < j
@@ -89,7 +89,7 @@ def test_clean_shutdown_through_psci(default_run):
 def test_guest_fault_is_reported_and_fails_the_run():
     status, lines = run_to_end("guest-fault")
     assert status == 1, "\n".join(lines)
-    i = find(lines, r"^\[hyp\] FATAL: unexpected exception in vm0 \(stage-2 data abort .*\): "
+    i = find(lines, r"^\[hyp\] FATAL: unexpected exception in vm0 vCPU 0 \(stage-2 data abort .*\): "
                     r"EC=0x24 \(data abort from lower EL\) ESR=0x[0-9a-f]+ "
                     r"ELR=0x4000[0-9a-f]+ FAR=0x20000000")
     assert i < find(lines, r"^\[mon\] system off$")
@@ -129,9 +129,12 @@ def test_unknown_scenario_is_a_clear_error():
 def test_four_vms_each_with_its_own_tee(default_run):
     _, lines = default_run
     for i in range(4):
-        find(lines, r"^\[hyp\] vm%d: guest VM, 16 MiB RAM at IPA 0x40000000" % i)
+        find(lines, r"^\[hyp\] vm%d: guest VM, 2 vCPUs, 16 MiB RAM at IPA 0x40000000" % i)
         find(lines, r"^\[hyp\] tee%d: guest TEE of vm%d, 15 MiB RAM at IPA 0xe100000" % (i, i))
         find(lines, r"^\[tee%d\] vTZ TEE kernel: initialised" % i)
+        find(lines, r"^\[tee%d\] vTZ TEE kernel: cpu1 on$" % i)
+        find(lines, r"^\[hyp\] tee%d: booted, vector table registered with the CIEE "
+                    r"\(2 vCPUs\)$" % i)
         find(lines, r"^\[vm%d\] round trip ok: TEE replied 0x1234 \+ 0x5678 = 0x68ac" % i)
         find(lines, r"^\[vm%d\] 200 calls to my TEE, every reply mine$" % i)
         find(lines, r"^\[hyp\] vm%d: PSCI SYSTEM_OFF$" % i)
@@ -141,7 +144,7 @@ def test_each_vm_keeps_its_own_secret_in_its_own_tee(default_run):
     _, lines = default_run
     secrets = {}
     for i in range(4):
-        hits = [l for l in lines if l.startswith("[vm%d] my secret " % i)]
+        hits = [l for l in lines if re.match(r"^\[vm%d\] my secret .* slot 0 " % i, l)]
         # Stored, read back, and read back again after 200 more calls.
         assert len(hits) == 2, hits
         m = re.match(r"^\[vm%d\] my secret (0x[0-9a-f]+) is in my TEE, and slot 0 there is "
@@ -150,6 +153,29 @@ def test_each_vm_keeps_its_own_secret_in_its_own_tee(default_run):
         secrets[i] = m.group(1)
     # Four different secrets in the same slot of four TEEs: each TEE's store is its own.
     assert len(set(secrets.values())) == 4, secrets
+
+
+def test_each_vcpu_calls_its_own_tee_vcpu(default_run):
+    """vCPU 1 of every VM calls its TEE on the TEE vCPU with index 1 (the
+    TEE says which CPU answered), while vCPU 0 makes its own calls; what
+    vCPU 1 stored, vCPU 0 reads back from the same TEE."""
+    _, lines = default_run
+    for i in range(4):
+        start = find(lines, r"^\[vm%d\] started vCPU 1 \(PSCI CPU_ON\)$" % i)
+        find(lines, r"^\[vm%d\] vCPU 1: up, calling my TEE" % i)
+        find(lines, r"^\[tee%d\] ping #\d+ on cpu1: 0x1111, 0x2222$" % i)
+        find(lines, r"^\[vm%d\] vCPU 1: round trip ok: TEE replied 0x1111 \+ 0x2222 = 0x3333 "
+                    r"\(xor 0x3333, call #\d+, TEE cpu1\)$" % i)
+        find(lines, r"^\[vm%d\] vCPU 1: 200 calls to my TEE, every reply mine$" % i)
+        slot1 = [l for l in lines if re.match(r"^\[vm%d\] my secret 0x5ec2e701%02x42 is in my "
+                                               r"TEE, and slot 1 there is mine$" % (i, i), l)]
+        # Stored by vCPU 1, read back by it and then by vCPU 0.
+        assert len(slot1) == 2, slot1
+        # Both vCPUs' calls were in flight at once: vCPU 1 started before
+        # vCPU 0's burst ended.
+        assert start < find(lines, r"^\[vm%d\] 200 calls to my TEE, every reply mine$" % i)
+        line = lines[find(lines, r"^\[hyp\] vm%d: powered off; " % i)]
+        assert line.endswith("(2 of 2 vCPUs ran)"), line
 
 
 def test_vms_share_both_cpus_and_migrate(default_run):

@@ -93,16 +93,16 @@ def test_entry_done_registers_the_tees_own_vector_table(native_run):
 def test_round_trip_reply_computed_by_the_tee(native_run):
     _, lines = native_run
     tee = stream(lines, "[tee] ")
-    i = find(tee, r"^\[tee\] ping #\d+: 0x1234, 0x5678$")
-    j = find(tee, r"^\[tee\] ping #\d+: 0xdeadbeef00, 0x1100ff$")
+    i = find(tee, r"^\[tee\] ping #\d+ on cpu0: 0x1234, 0x5678$")
+    j = find(tee, r"^\[tee\] ping #\d+ on cpu0: 0xdeadbeef00, 0x1100ff$")
     assert i < j
     ns = stream(lines, "[ns] ")
     order = [
         find(ns, r"^\[ns\] TEE UID 384fb3e0-e7f811e3-af630002-a5d5c51b$"),
         find(ns, r"^\[ns\] round trip ok: TEE replied 0x1234 \+ 0x5678 = 0x68ac "
-                 r"\(xor 0x444c, call #\d+\)$"),
+                 r"\(xor 0x444c, call #\d+, TEE cpu0\)$"),
         find(ns, r"^\[ns\] round trip ok: TEE replied 0xdeadbeef00 \+ 0x1100ff = "
-                 r"0xdeadcfefff \(xor 0xdeadafefff, call #\d+\)$"),
+                 r"0xdeadcfefff \(xor 0xdeadafefff, call #\d+, TEE cpu0\)$"),
         find(ns, r"^\[ns\] SMCCC version 0x10001$"),
     ]
     assert order == sorted(order)
@@ -153,7 +153,7 @@ def test_same_tee_death_under_the_ciee():
     assert status == 1, "\n".join(lines)
     # Of four VMs, only vm1 breaks its TEE (tee1); the CIEE stops that TEE alone.
     find(lines, r"^\[tee1\] FATAL: unexpected exception in the TEE: ESR=0x96")
-    i = find(lines, r"^\[ciee\] TEE vm\d+ stopped: unexpected SMC from the TEE \(EC=0x17 ")
+    i = find(lines, r"^\[ciee\] TEE vm\d+ stopped: unexpected SMC from the TEE \(vCPU 0: EC=0x17 ")
     j = find(lines, r"^\[vm1\] call after the TEE died failed with UNKNOWN_FUNCTION, as it must$")
     assert i < j
     assert len([l for l in lines if re.match(r"^\[ciee\] TEE vm\d+ stopped", l)]) == 1

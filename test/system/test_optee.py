@@ -61,7 +61,7 @@ def test_probe_like_linux(vtz, native):
         find(lines, r"^optee: capabilities 0x4: dynamic shared memory, no reserved shared "
                     r"memory$")
         find(lines, r"^optee: probe ok: API UID and revision 2\.0, shm cache empty "
-                    r"\(ENOTAVAIL\), 1 thread, \d+ calls$")
+                    r"\(ENOTAVAIL\), 8 threads, \d+ calls$")
         find(lines, r"^optee: OS revision 0\.4$")
 
 
@@ -91,8 +91,9 @@ def test_values_and_short_buffers(vtz, native):
 
 def test_rpc_return_and_resume(vtz, native):
     for who, lines in clients(vtz, native):
-        find(lines, r"^optee: during an RPC: new call -> 0x1 \(ETHREAD_LIMIT ok\), resume of "
-                    r"thread 7 -> 0x3 \(ERESUME ok\)$")
+        find(lines, r"^optee: during an RPC of thread \d: new call -> 0x4 \(another thread: "
+                    r"EBADADDR ok\), resume of free thread \d -> 0x3 \(ERESUME ok\), of "
+                    r"thread 8 -> 0x3 \(ERESUME ok\)$")
         find(lines, r"^optee: RPC: 3 x RETURN_RPC_FOREIGN_INTR served, the call resumed each "
                     r"time with RETURN_FROM_RPC and finished \(TA counted 3\)$")
 

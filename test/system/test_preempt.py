@@ -56,8 +56,11 @@ def check_every_call_returned_right(lines):
         assert (vm + "round trip ok: TEE replied 0x1234 + 0x5678 = 0x68ac") in text, text
         assert (vm + "round trip ok: TEE replied 0xdeadbeef00 + 0x1100ff = 0xdeadcfefff") in text
         assert (vm + "200 calls to my TEE, every reply mine") in text, text
-        secrets = [l for l in lines if l.startswith(vm + "my secret ")]
-        assert len(secrets) == 2 and secrets[0] == secrets[1], secrets
+        for slot in (0, 1):  # vCPU 0's and vCPU 1's
+            secrets = [l for l in lines if l.startswith(vm + "my secret ")
+                       and ("slot %d " % slot) in l]
+            assert len(secrets) == 2 and secrets[0] == secrets[1], secrets
+        assert (vm + "vCPU 1: 200 calls to my TEE, every reply mine") in text, text
         assert ("[hyp] vm%d: PSCI SYSTEM_OFF" % i) in lines, text
     bad = [l for l in lines if "FATAL" in l or " failed: " in l or "stopped" in l
            or "refused" in l]
