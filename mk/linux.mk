@@ -70,3 +70,8 @@ linux-smoke: linux-guest
 
 linux-run: linux-guest
 	$(Q)$(LINUX_QEMU)
+
+# Objects and the initramfs need the unpacked packages: fetch them if a
+# goal other than linux-guest got here first.
+$(LINUX_DIR)/.fetched:
+	$(Q)sh scripts/fetch_linux_guest.sh $(BUILD)

@@ -101,6 +101,7 @@ say "$KERNEL_META $kmeta_ver -> $kpkg"
 # --- download (apt-get download checks the archive's signatures) --------
 mkdir -p "$DEBS"
 : >"$OUT/VERSIONS.tmp"
+: >"$OUT/DEBS.tmp"
 for p in "$kpkg" $USER_PKGS; do
 	v=$(candidate "$p")
 	[ -n "$v" ] && [ "$v" != "(none)" ] || die "package $p has no arm64 candidate"
@@ -116,14 +117,17 @@ for p in "$kpkg" $USER_PKGS; do
 	fi
 	say "$p $v ($(du -k "$deb" | cut -f1) KiB)"
 	echo "$p $v" >>"$OUT/VERSIONS.tmp"
+	echo "$deb" >>"$OUT/DEBS.tmp"
 done
 
 # --- unpack --------------------------------------------------------------
 rm -rf "$PKGS"
 mkdir -p "$PKGS"
-for deb in "$DEBS"/*.deb; do
+# Only this run's debs: debs/ may still hold older versions.
+while read -r deb; do
 	dpkg-deb -x "$deb" "$PKGS" || die "cannot unpack $deb"
-done
+done <"$OUT/DEBS.tmp"
+rm -f "$OUT/DEBS.tmp"
 say "unpacked into $PKGS"
 
 # --- the raw kernel Image ------------------------------------------------
