@@ -22,7 +22,10 @@ LINUX_LIBDIRS := $(LINUX_PKGS)/usr/lib/aarch64-linux-gnu $(LINUX_PKGS)/lib/aarch
 # libteec.so from the unpacked arm64 packages, the cross toolchain's glibc
 # headers (libc6-dev-arm64-cross); -rpath-link lets ld check libteec's own
 # needs against the arm64 glibc the guest will run.
-LINUX_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I$(LINUX_PKGS)/usr/include -MMD -MP
+# The prefix map keeps the build directory's name out of the debug info
+# (and so out of the build ID): the same sources give the same binary.
+LINUX_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I$(LINUX_PKGS)/usr/include \
+	-ffile-prefix-map=$(LINUX_PKGS)=debian-arm64 -MMD -MP
 comma := ,
 LINUX_LDFLAGS := $(addprefix -L,$(LINUX_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(LINUX_LIBDIRS))
 

@@ -13,6 +13,7 @@ LINUX=$1 CLIENT=$2 STAGE=$3 EXTRA=${4:-}
 PKGS="$LINUX/pkgs"
 HERE=$(dirname "$0")
 READELF=${READELF:-aarch64-linux-gnu-readelf}
+STRIP=${STRIP:-aarch64-linux-gnu-strip}
 LIBDIRS="$PKGS/lib/aarch64-linux-gnu $PKGS/usr/lib/aarch64-linux-gnu"
 
 die() {
@@ -42,7 +43,9 @@ cp "$HERE/rootfs/init" "$STAGE/init"
 cp -R "$HERE/rootfs/etc/." "$STAGE/etc/"
 cp "$LINUX/modules/tee.ko" "$LINUX/modules/optee.ko" "$STAGE/lib/modules/vtz/"
 cp "$PKGS/usr/sbin/tee-supplicant" "$STAGE/usr/sbin/"
-cp "$CLIENT" "$STAGE/usr/bin/vtz-client"
+# Stripped: the debug copy stays in BUILD/linux for gdb, and the
+# initramfs does not depend on where the build directory was.
+"$STRIP" -o "$STAGE/usr/bin/vtz-client" "$CLIENT"
 if [ -n "$EXTRA" ]; then
 	[ -d "$EXTRA" ] || die "EXTRA_ROOTFS=$EXTRA is not a directory"
 	cp -R "$EXTRA/." "$STAGE/"
