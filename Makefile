@@ -105,6 +105,7 @@ all: setup
 # --------------------------------------------------------- host unit tests
 include mk/host.mk
 include mk/fuzz.mk
+include mk/linux.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)

@@ -22,9 +22,11 @@ MBEDTLS_SRC_VERSION=2.28.3-1
 
 # clang and libclang-rt-14-dev: the libFuzzer targets (make fuzz); clang
 # only recommends the runtime, which -fsanitize=fuzzer links against.
+# libc6-dev-arm64-cross: glibc headers and crt files for the Linux guest's
+# vtz-client (gcc-aarch64-linux-gnu only recommends them).
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
-python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev"
+python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev libc6-dev-arm64-cross"
 
 say() { echo "[setup] $*"; }
 
