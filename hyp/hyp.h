@@ -154,6 +154,9 @@ void tick_start(unsigned int period_us);
 void tick_stop(void);
 void irq_report(void);
 
+/* inject.c: a synchronous external abort into the guest, as hardware raises it. */
+void vcpu_inject_abort(struct vcpu *v, bool instruction);
+
 /* vuart.c */
 void vuart_init(struct vuart *u, const char *prefix);
 uint64_t vuart_access(struct vuart *u, uint64_t offset, bool is_write, uint64_t value);

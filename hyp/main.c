@@ -147,6 +147,8 @@ static void run_default_scenario(void)
 		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
 		if (!tee || vm_boot_tee(tee))
 			hyp_panic("cannot start a TEE");
+		/* Tell the guest where its TEE's memory is: it checks it cannot read it. */
+		vms[i]->vcpus[0].ctx.x[1] = tee->ram_pa;
 	}
 	for (i = 0; i < DEFAULT_VMS; i++)
 		sched_add(vms[i]);

@@ -249,6 +249,20 @@ static void handle_smc(struct vcpu *v)
 	v->ctx.pc += 4; /* a trapped SMC returns to the SMC itself */
 }
 
+/*
+ * Neither its memory nor one of its devices: the guest gets what the
+ * machine gives a non-secure access to secure memory, a synchronous
+ * external abort, and the run goes on (its own handler decides).
+ */
+static void no_memory_there(struct vcpu *v, uint64_t ipa, bool instruction)
+{
+	con_printf("%s vCPU %u: %s at IPA 0x%llx (PC 0x%llx): neither its memory nor a device; "
+		   "external abort injected\n", v->vm->name, v->index,
+		   instruction ? "instruction fetch" : (v->ctx.esr & ESR_DABT_WNR) ? "write" : "read",
+		   (unsigned long long)ipa, (unsigned long long)v->ctx.pc);
+	vcpu_inject_abort(v, instruction);
+}
+
 static void handle_dabt(struct vcpu *v)
 {
 	uint64_t esr = v->ctx.esr;
@@ -257,7 +271,7 @@ static void handle_dabt(struct vcpu *v)
 	bool is_write = esr & ESR_DABT_WNR;
 
 	if (!(esr & ESR_DABT_ISV) || (ipa & ~0xfffULL) != GUEST_UART_IPA) {
-		vm_fault(v, "stage-2 data abort outside its memory and devices");
+		no_memory_there(v, ipa, false);
 		return;
 	}
 	uint64_t val = vuart_access(&v->uart, ipa & 0xfff, is_write,
@@ -293,6 +307,9 @@ void vcpu_step(struct vcpu *v)
 		break;
 	case EC_DABT_LOW:
 		handle_dabt(v);
+		break;
+	case EC_IABT_LOW:
+		no_memory_there(v, ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff), true);
 		break;
 	default:
 		vm_fault(v, "unexpected trap");

@@ -22,6 +22,7 @@ struct smc_regs {
 };
 
 void guest_smc(struct smc_regs *r);
+int guest_probe_read(uint64_t addr, uint64_t *val, uint64_t *esr);
 void guest_power_off(void) __attribute__((noreturn));
 
 #endif

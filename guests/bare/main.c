@@ -152,7 +152,33 @@ static int join_vcpu1(uint64_t id)
 	return check_secret(id, 1);
 }
 
-void guest_main(uint64_t id)
+/*
+ * My own TEE's memory, wherever I look for it: where a TEE lives on the
+ * real machine (secure RAM, 0x0e100000) and, when the hypervisor tells me
+ * (boot argument x1, as a curious guest might learn it), at its physical
+ * address. Each read must end in an external abort, never in data.
+ */
+static int probe_tee_memory(uint64_t tee_pa)
+{
+	uint64_t where[2] = { 0x0e100000UL, tee_pa }, val, esr;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!where[i])
+			continue;
+		if (guest_probe_read(where[i], &val, &esr) == 0) {
+			gprintf("FATAL: read my TEE's memory at 0x%llx: 0x%llx\n",
+				(unsigned long long)where[i], (unsigned long long)val);
+			return -1;
+		}
+		gprintf("my TEE's memory at 0x%llx%s: out of my reach (external abort, ESR "
+			"0x%llx)\n", (unsigned long long)where[i],
+			i ? " (its physical address)" : " (secure RAM)", (unsigned long long)esr);
+	}
+	return 0;
+}
+
+void guest_main(uint64_t id, uint64_t tee_pa)
 {
 	struct smc_regs r = { .x = { OPTEE_SMC_CALLS_UID } };
 	int two;
@@ -165,7 +191,8 @@ void guest_main(uint64_t id)
 	if (ping(0x1234, 0x5678, 0) || ping(0xdeadbeef00, 0x1100ff, 0))
 		return;
 	two = start_vcpu1(id) == 0;
-	if (keep_secret(id, 0) || call_burst(id, 200, 0) || check_secret(id, 0))
+	if (keep_secret(id, 0) || probe_tee_memory(tee_pa) || call_burst(id, 200, 0) ||
+	    check_secret(id, 0))
 		return;
 	if (two && join_vcpu1(id))
 		return;

@@ -5,6 +5,7 @@
 	.section .text.boot, "ax"
 ENTRY(guest_entry)
 	mov	x19, x0			/* boot argument: our VM index (hypervisor's choice) */
+	mov	x20, x1			/* and a hint: where our TEE's memory really is (or 0) */
 	adrp	x9, __guest_stack_top
 	add	sp, x9, :lo12:__guest_stack_top
 	adrp	x9, guest_vectors
@@ -20,6 +21,7 @@ ENTRY(guest_entry)
 	str	xzr, [x9], #8
 	b	1b
 2:	mov	x0, x19
+	mov	x1, x20
 	bl	guest_main
 	bl	guest_power_off
 3:	wfi
@@ -67,8 +69,18 @@ ENTRY(guest_smc)
 	ret
 END(guest_smc)
 
+/*
+ * Every vector first checks for a probe in flight (guest_probe_read): its
+ * abort is expected, recorded, and the probe returns -1. Anything else is
+ * an unexpected exception.
+ */
 .macro gexc kind
 	.balign 0x80
+	stp	x9, x10, [sp, #-16]!
+	adrp	x9, guest_probe_resume
+	ldr	x10, [x9, :lo12:guest_probe_resume]
+	cbnz	x10, guest_probe_fixup
+	ldp	x9, x10, [sp], #16
 	mov	x0, #\kind
 	b	guest_exception_entry
 .endm
@@ -78,6 +90,47 @@ ENTRY(guest_vectors)
 	gexc 0
 	.endr
 END(guest_vectors)
+
+/* x9 = the page of guest_probe_resume, x10 = where the probe goes on. */
+guest_probe_fixup:
+	str	xzr, [x9, :lo12:guest_probe_resume]
+	msr	elr_el1, x10
+	mrs	x10, esr_el1
+	adrp	x9, guest_probe_esr
+	str	x10, [x9, :lo12:guest_probe_esr]
+	ldp	x9, x10, [sp], #16
+	eret
+
+/*
+ * int guest_probe_read(uint64_t addr, uint64_t *val, uint64_t *esr):
+ * read 8 bytes at addr; 0 and *val, or -1 and the abort's ESR_EL1 in *esr.
+ * One CPU at a time (the probe state is global).
+ */
+ENTRY(guest_probe_read)
+	adrp	x9, guest_probe_resume
+	adr	x10, 1f
+	adrp	x11, guest_probe_esr
+	str	xzr, [x11, :lo12:guest_probe_esr]
+	str	x10, [x9, :lo12:guest_probe_resume]
+	dsb	sy
+	ldr	x3, [x0]
+	str	xzr, [x9, :lo12:guest_probe_resume]
+	str	x3, [x1]
+	mov	x0, #0
+	ret
+1:	ldr	x3, [x11, :lo12:guest_probe_esr]
+	str	x3, [x2]
+	mov	x0, #-1
+	ret
+END(guest_probe_read)
+
+	.bss
+	.balign 8
+guest_probe_resume:
+	.quad	0
+guest_probe_esr:
+	.quad	0
+	.text
 
 ENTRY(guest_exception_entry)
 	adrp	x9, __guest_stack_top

@@ -90,6 +90,14 @@ def test_entry_done_registers_the_tees_own_vector_table(native_run):
     assert int(m.group(1), 16) == symbol("tee.elf", "tee_vector_table")
 
 
+def test_normal_world_cannot_read_the_tee(native_run):
+    """Natively, the hardware stops a non-secure read of secure RAM with an
+    external abort: the same ESR the hypervisor injects under vTZ."""
+    _, lines = native_run
+    find(lines, r"^\[ns\] my TEE's memory at 0xe100000 \(secure RAM\): out of my reach "
+                r"\(external abort, ESR 0x96000010\)$")
+
+
 def test_round_trip_reply_computed_by_the_tee(native_run):
     _, lines = native_run
     tee = stream(lines, "[tee] ")
