@@ -730,6 +730,183 @@ static void test_lr_gating(void **state)
 	assert_false(vgic_vcpu_pending(&vg, 0));
 }
 
+
+/* ------------------------------------------- randomized invariants */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: deterministic, so a failure is reproducible */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* An interrupt is in at most one LR of one vCPU, and our bookkeeping
+ * (lr_vcpu) agrees with what was flushed. */
+static void check_lr_invariants(void)
+{
+	unsigned int c, i, seen_spi[VGIC_NR_SPIS] = {0};
+
+	for (c = 0; c < vg.n_vcpus; c++) {
+		unsigned int seen_priv[VGIC_NR_PRIVATE] = {0};
+		const struct vgic_cpu *cpu = &vg.cpu[c];
+
+		assert_true(cpu->nr_lrs <= VGIC_MAX_LRS);
+		for (i = 0; i < cpu->nr_lrs; i++) {
+			unsigned int id = cpu->lr_intid[i];
+			const struct vgic_irq *irq;
+
+			assert_true(id < VGIC_NR_IRQS);
+			assert_int_equal(LR_INTID(cpu->lr_val[i]), id);
+			assert_true(cpu->lr_val[i] & ICH_LR_GROUP);
+			assert_false(cpu->lr_val[i] & ICH_LR_HW);
+			assert_true(LR_STATE(cpu->lr_val[i]) != 0);
+			if (id < VGIC_NR_PRIVATE) {
+				irq = &cpu->priv[id];
+				assert_int_equal(++seen_priv[id], 1);
+			} else {
+				irq = &vg.spi[id - VGIC_NR_PRIVATE];
+				assert_int_equal(++seen_spi[id - VGIC_NR_PRIVATE], 1);
+			}
+			assert_int_equal(irq->lr_vcpu, c + 1);
+		}
+	}
+}
+
+/* The guest's CPU interface: acknowledge and/or EOI some listed IRQs. */
+static void guest_step(uint64_t *lrs, unsigned int n, bool all, unsigned int *taken)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t st = LR_STATE(lrs[i]);
+		unsigned int r = all ? 3 : (unsigned int)(rnd() % 4);
+
+		if (!st || r == 0)
+			continue;
+		if (st == ICH_LR_PENDING) {
+			(*taken)++;
+			st = (r == 3) ? 0 : ICH_LR_ACTIVE; /* ack, maybe EOI at once */
+		} else if (st == ICH_LR_ACTIVE) {
+			st = 0;
+		} else {
+			st = ICH_LR_PENDING; /* EOI of the active instance */
+		}
+		lrs[i] = (lrs[i] & ~ICH_LR_STATE_MASK) | st;
+	}
+}
+
+static void test_random_ops(void **state)
+{
+	static const unsigned int sizes[4] = {1, 4, 8, 2};
+	uint64_t lrs[VGIC_MAX_VCPUS][4];
+	unsigned int step, c, taken = 0, rounds;
+	bool listed[VGIC_MAX_VCPUS] = {false};
+	static const uint64_t mp4[4] = {0, 1, 2, 3};
+	static const uint64_t dist_hot[12] = {0x0, 0x100, 0x180, 0x200, 0x280, 0x300,
+					      0x380, 0x420, 0xc08, 0x6100, 0x6180, 0x104};
+	static const uint64_t redist_hot[10] = {0x14,	      SGI + 0x100, SGI + 0x180, SGI + 0x200,
+						SGI + 0x280, SGI + 0x300, SGI + 0x380, SGI + 0x404,
+						SGI + 0xc04, SGI + 0x100};
+	uint64_t off;
+
+	(void)state;
+	assert_int_equal(vgic_init(&vg, 4, mp4), 0);
+	linux_boot();
+	dwrite(0x104, 4, 0xffffffff);
+	for (c = 0; c < 4; c++)
+		rwrite(RD(c) + SGI + 0x100, 4, 0xffffffff);
+	for (step = 0; step < 200000; step++) {
+		uint64_t r = rnd(), v = rnd();
+		unsigned int vcpu = (unsigned int)((r >> 8) % 5); /* 4: invalid */
+		unsigned int intid = (unsigned int)((r >> 16) % 70);
+		unsigned int size = sizes[(r >> 24) & 3];
+
+		switch (r % 10) {
+		case 0: /* distributor: mostly real registers, some garbage */
+			if ((r >> 29) & 1)
+				v = ~0ULL; /* writes of all-ones: mostly set-enable/pend/active */
+			off = (r >> 31) & 1 ? dist_hot[(r >> 32) % 12] + ((r >> 40) % 8) * 4
+					    : (r >> 32) % 0x11000;
+			(void)vgic_dist_access(&vg, vcpu, off, size, (r >> 28) & 1, &v);
+			break;
+		case 1:
+			off = (r >> 31) & 1 ? RD((r >> 50) % 5) + redist_hot[(r >> 32) % 10]
+					    : (r >> 32) % 0x90000;
+			(void)vgic_redist_access(&vg, vcpu, off, size, (r >> 28) & 1, &v);
+			break;
+		case 2:
+			(void)vgic_inject(&vg, vcpu, intid);
+			break;
+		case 3:
+			(void)vgic_set_line(&vg, vcpu, intid, (r >> 30) & 1);
+			break;
+		case 4:
+			(void)vgic_sgi1r_write(&vg, vcpu, v);
+			break;
+		case 5:
+		case 6:
+			if (vcpu < 4) {
+				(void)vgic_flush_lrs(&vg, vcpu, lrs[vcpu], 4);
+				listed[vcpu] = true;
+			}
+			break;
+		default:
+			if (vcpu < 4 && listed[vcpu]) {
+				guest_step(lrs[vcpu], 4, false, &taken);
+				vgic_sync_lrs(&vg, vcpu, lrs[vcpu], 4);
+				listed[vcpu] = false;
+			}
+			break;
+		}
+		check_lr_invariants();
+	}
+	print_message("random ops: %u interrupts taken\n", taken);
+	assert_true(taken > 1000);
+
+	/* Drain: make everything deliverable, lower every line, and let the
+	 * guest take everything: nothing may stay pending or active. */
+	for (c = 0; c < 4; c++) {
+		unsigned int i;
+
+		if (listed[c])
+			vgic_sync_lrs(&vg, c, lrs[c], 4);
+		for (i = 16; i < VGIC_NR_IRQS; i++)
+			(void)vgic_set_line(&vg, c, i, false);
+		rwrite(RD(c) + SGI + 0x100, 4, 0xffffffff);
+		rwrite(RD(c) + 0x14, 4, 0);
+	}
+	dwrite(0, 4, 2);
+	dwrite(0x104, 4, 0xffffffff);
+	for (c = 32; c < 64; c++)
+		dwrite(0x6000 + 8 * c, 8, c % 4);
+	for (rounds = 0; rounds < 100; rounds++) {
+		bool any = false;
+
+		for (c = 0; c < 4; c++) {
+			(void)vgic_flush_lrs(&vg, c, lrs[c], 4);
+			if (count_lrs(lrs[c]))
+				any = true;
+			guest_step(lrs[c], 4, true, &taken);
+			vgic_sync_lrs(&vg, c, lrs[c], 4);
+			check_lr_invariants();
+		}
+		if (!any)
+			break;
+	}
+	assert_true(rounds < 100);
+	for (c = 0; c < 4; c++) {
+		assert_false(vgic_vcpu_pending(&vg, c));
+		assert_int_equal(rread(RD(c) + SGI + 0x300, 4), 0);
+		assert_int_equal(rread(RD(c) + SGI + 0x200, 4), 0);
+	}
+	assert_int_equal(dread(0x304, 4), 0);
+	assert_int_equal(dread(0x204, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -750,6 +927,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lr_priorities, setup2),
 		cmocka_unit_test_setup(test_lr_routing, setup2),
 		cmocka_unit_test_setup(test_lr_gating, setup2),
+		cmocka_unit_test(test_random_ops),
 	};
 
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

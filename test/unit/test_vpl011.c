@@ -296,6 +296,60 @@ static void test_loopback(void **state)
 	assert_int_equal(rd(DR, 2), 'k');
 }
 
+
+/* Random guest accesses and input: no crash, bounded state, every line
+ * well-formed (prefix, no control bytes but TAB, at most VPL011_LINE_MAX). */
+static unsigned int random_lines;
+
+static void emit_check(void *priv, const char *line, size_t len)
+{
+	size_t i;
+
+	(void)priv;
+	assert_true(len >= 6 && len <= 6 + VPL011_TEXT_MAX);
+	assert_memory_equal(line, "[vm0] ", 6);
+	for (i = 6; i < len; i++)
+		assert_true(line[i] == '\t' || (line[i] >= 0x20 && line[i] <= 0x7e));
+	random_lines++;
+}
+
+static void test_random_ops(void **state)
+{
+	static const unsigned int sizes[4] = {1, 2, 4, 8};
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	unsigned int step;
+
+	(void)state;
+	vpl011_init(&uart, "vm0", emit_check, NULL);
+	for (step = 0; step < 200000; step++) {
+		uint64_t v;
+		uint64_t off;
+
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		v = x * 0x2545f4914f6cdd1dULL;
+		off = (v & 1) ? ((v >> 8) % 0x13) * 4 : (v >> 8) % 0x1100;
+		if ((v >> 40) % 8 == 0) {
+			(void)vpl011_rx(&uart, (char)(v >> 48));
+		} else if ((v >> 40) % 8 < 4) {
+			uint64_t c = v >> 48;
+
+			(void)vpl011_access(&uart, 0, 1, true, &c); /* DR */
+		} else {
+			uint64_t val = v >> 20;
+
+			(void)vpl011_access(&uart, off, sizes[(v >> 4) & 3], (v >> 6) & 1, &val);
+		}
+		assert_true(uart.rx_count <= VPL011_FIFO_DEPTH);
+		assert_true(uart.rx_head < VPL011_FIFO_DEPTH);
+		assert_true(uart.len >= uart.prefix_len && uart.len < VPL011_LINE_MAX);
+		assert_int_equal(vpl011_irq_level(&uart), (uart.ris & uart.imsc) != 0);
+	}
+	vpl011_flush(&uart);
+	assert_true(random_lines > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tx_irq, setup),
 		cmocka_unit_test_setup(test_rx, setup),
 		cmocka_unit_test_setup(test_loopback, setup),
+		cmocka_unit_test(test_random_ops),
 	};
 
 	return cmocka_run_group_tests_name("vpl011", tests, NULL, NULL);
