@@ -907,6 +907,88 @@ static void test_random_ops(void **state)
 	assert_int_equal(dread(0x204, 4), 0);
 }
 
+/* ---------------------------------- Linux's irq-gic-v3.c, step by step */
+
+/* What drivers/irqchip/irq-gic-v3.c (6.1) does at boot, with the values it
+ * checks: gic_validate_dist_version, gic_init_bases, gic_dist_init,
+ * gic_iterate_rdists/gic_populate_rdist (64-bit GICR_TYPER reads, stride
+ * 128 KiB, stop at Last), gic_enable_redist, gic_cpu_init. */
+static void test_linux_probe_sequence(void **state)
+{
+	static const uint64_t mp[2] = {0x80000000, 0x80000001};
+	uint64_t typer, lrs[4];
+	unsigned int i, c, gic_irqs;
+
+	(void)state;
+	assert_int_equal(vgic_init(&vg, 2, mp), 0);
+	/* gic_validate_dist_version */
+	assert_true((dread(0xffe8, 4) & 0xf0) == 0x30);
+	/* gic_init_bases */
+	typer = dread(0x4, 4);
+	gic_irqs = 32 * ((typer & 0x1f) + 1);
+	assert_int_equal(gic_irqs, 64);
+	assert_int_equal((typer >> 8) & 1, 0);	/* no ESPI */
+	assert_int_equal((typer >> 17) & 1, 0); /* no LPIs: no ITS probing */
+	(void)dread(0x8, 4);			/* gic_enable_quirks(IIDR) */
+	assert_int_equal(dread(0xc, 4), 0);	/* TYPER2: no vSGIs, no nASSGIcap */
+	/* gic_dist_init */
+	dwrite(0x0, 4, 0);
+	assert_int_equal(dread(0x0, 4) >> 31, 0); /* RWP */
+	for (i = 32; i < gic_irqs; i += 32)
+		dwrite(0x80 + i / 8, 4, 0xffffffff);
+	for (i = 32; i < gic_irqs; i += 16)
+		dwrite(0xc00 + i / 4, 4, 0);
+	for (i = 32; i < gic_irqs; i += 4)
+		dwrite(0x400 + i, 4, 0xa0a0a0a0);
+	for (i = 32; i < gic_irqs; i += 32) {
+		dwrite(0x380 + i / 8, 4, 0xffffffff);
+		dwrite(0x180 + i / 8, 4, 0xffffffff);
+	}
+	assert_int_equal(dread(0x0, 4) >> 31, 0);
+	dwrite(0x0, 4, 0x13);
+	assert_true(dread(0x0, 4) & 0x40); /* DS: security disabled */
+	for (i = 32; i < gic_irqs; i++)
+		dwrite(0x6000 + 8 * i, 8, 0);
+
+	for (c = 0; c < 2; c++) {
+		uint64_t aff = mp[c] & 0xffffff, ptr = 0;
+		bool found = false;
+
+		/* gic_populate_rdist: walk the frames until Last */
+		for (i = 0; i < 16; i++, ptr += VGIC_REDIST_SIZE) {
+			assert_int_equal(rread(ptr + 0xffe8, 4) & 0xf0, 0x30);
+			typer = rread(ptr + 0x8, 8);
+			assert_int_equal(typer & 2, 0); /* no VLPIS: stride 2 x 64K */
+			if ((typer >> 32) == aff) {
+				found = true;
+				break;
+			}
+			if (typer & 0x10)
+				break;
+		}
+		assert_true(found);
+		assert_int_equal(ptr, RD(c));
+		/* gic_enable_redist: wake up */
+		rwrite(ptr + 0x14, 4, rread(ptr + 0x14, 4) & ~2ULL);
+		assert_int_equal(rread(ptr + 0x14, 4) & 4, 0);
+		/* gic_cpu_init */
+		rwrite(ptr + SGI + 0x80, 4, 0xffffffff);
+		rwrite(ptr + SGI + 0x380, 4, 0xffffffff);
+		rwrite(ptr + SGI + 0x180, 4, 0xffffffff);
+		assert_int_equal(rread(ptr, 4) & 8, 0); /* GICR_CTLR.RWP */
+		for (i = 0; i < 32; i += 4)
+			rwrite(ptr + SGI + 0x400 + i, 4, 0xa0a0a0a0);
+		rwrite(ptr + SGI + 0xc04, 4, 0);
+		/* SGIs 0-15 and the vtimer get enabled (gic_unmask_irq) */
+		rwrite(ptr + SGI + 0x100, 4, 0xffff | (1U << 27));
+	}
+	/* an IPI from CPU 0 to CPU 1 (gic_ipi_send_mask: Aff0 list) */
+	assert_int_equal(vgic_sgi1r_write(&vg, 0, (1ULL << 24) | (1U << 1)), 0x2);
+	assert_int_equal(vgic_flush_lrs(&vg, 1, lrs, 4), ICH_HCR_EN);
+	assert_int_equal(LR_INTID(lrs[0]), 1);
+	assert_int_equal(LR_PRIO(lrs[0]), 0xa0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +1010,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lr_routing, setup2),
 		cmocka_unit_test_setup(test_lr_gating, setup2),
 		cmocka_unit_test(test_random_ops),
+		cmocka_unit_test(test_linux_probe_sequence),
 	};
 
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -89,7 +89,21 @@ static void test_reset_and_ids(void **state)
 		wr(0xfe0 + 4 * i, 4, 0); /* RO */
 		assert_int_equal(rd(0xfe0 + 4 * i, 2), ids[i]);
 	}
-	/* The AMBA bus reads the IDs as one 32-bit value each: 0x00141011, 0xb105f00d */
+	/* drivers/amba/bus.c: low byte of each word, from size - 0x20 and
+	 * size - 0x10; amba-pl011 matches id 0x00041011 mask 0x000fffff,
+	 * and its revision (bits 23:20) says fifosize 16 for rev < 3. */
+	{
+		uint32_t pid = 0, cid = 0;
+
+		for (i = 0; i < 4; i++) {
+			pid |= (uint32_t)(rd(0x1000 - 0x20 + 4 * i, 4) & 0xff) << (8 * i);
+			cid |= (uint32_t)(rd(0x1000 - 0x10 + 4 * i, 4) & 0xff) << (8 * i);
+		}
+		assert_int_equal(pid, 0x00141011);
+		assert_int_equal(cid, 0xb105f00d);
+		assert_int_equal(pid & 0x000fffff, 0x00041011);
+		assert_int_equal((pid >> 20) & 0xf, 1);
+	}
 }
 
 static void test_plain_regs(void **state)
