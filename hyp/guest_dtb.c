@@ -33,11 +33,11 @@ struct region {
 };
 
 /* Every libfdt call returns <0 on error: bail out with it. */
-#define TRY(x)                          \
-	do {                            \
-		int err_ = (x);         \
-		if (err_ < 0)           \
-			return err_;    \
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		int err_ = (x);                                                                    \
+		if (err_ < 0)                                                                      \
+			return err_;                                                               \
 	} while (0)
 
 static bool overlaps(const struct region *a, const struct region *b)
@@ -179,7 +179,8 @@ static int add_timer(void *fdt)
 
 static int add_uart(void *fdt, const struct guest_dtb_cfg *cfg)
 {
-	const struct region r = {cfg->uart_base, cfg->uart_size ? cfg->uart_size : UART_DEFAULT_SIZE};
+	const struct region r = {cfg->uart_base,
+				 cfg->uart_size ? cfg->uart_size : UART_DEFAULT_SIZE};
 	const fdt32_t irq[3] = {cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(cfg->uart_spi),
 				cpu_to_fdt32(IRQ_LEVEL_HIGH)};
 	const fdt32_t clks[2] = {cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK)};

@@ -20,10 +20,10 @@ struct guest_dtb_cfg {
 	unsigned int n_vcpus;
 	uint64_t mpidr[GUEST_DTB_MAX_VCPUS]; /* affinity fields only (bits 39:32, 23:0) */
 	uint64_t gicd_base, gicd_size;
-	uint64_t gicr_base, gicr_size; /* at least n_vcpus * 0x20000 */
-	uint64_t uart_base, uart_size; /* uart_size 0 means 0x1000 */
-	unsigned int uart_spi;	       /* SPI number, i.e. INTID - 32 */
-	const char *bootargs;	       /* NULL: no bootargs property */
+	uint64_t gicr_base, gicr_size;	   /* at least n_vcpus * 0x20000 */
+	uint64_t uart_base, uart_size;	   /* uart_size 0 means 0x1000 */
+	unsigned int uart_spi;		   /* SPI number, i.e. INTID - 32 */
+	const char *bootargs;		   /* NULL: no bootargs property */
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 	bool optee; /* firmware { optee { compatible = "linaro,optee-tz"; method = "smc"; } } */
 };

@@ -86,8 +86,16 @@
 static const uint8_t gicd_ids[12] = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 static const uint8_t gicr_ids[12] = {0x44, 0, 0, 0, 0x93, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 
-enum bitreg { BR_GROUP, BR_SENABLE, BR_CENABLE, BR_SPEND, BR_CPEND, BR_SACTIVE, BR_CACTIVE,
-	      BR_GRPMOD };
+enum bitreg {
+	BR_GROUP,
+	BR_SENABLE,
+	BR_CENABLE,
+	BR_SPEND,
+	BR_CPEND,
+	BR_SACTIVE,
+	BR_CACTIVE,
+	BR_GRPMOD
+};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -285,7 +293,8 @@ static void bitreg_write(struct vgic *g, unsigned int bank, unsigned int first, 
 		case BR_SACTIVE:
 			if (!irq->active && intid >= VGIC_NR_PRIVATE) {
 				owner = irq_owner(g, bank, intid, irq);
-				irq->act_vcpu = (uint8_t)(owner >= 0 ? (unsigned int)owner + 1 : bank + 1);
+				irq->act_vcpu =
+				    (uint8_t)(owner >= 0 ? (unsigned int)owner + 1 : bank + 1);
 			}
 			irq->active = true;
 			break;
@@ -376,8 +385,8 @@ static uint64_t reg64_write_part(uint64_t reg, uint64_t off, unsigned int size, 
 
 static int dist_bitreg(struct vgic *g, uint64_t off, bool is_write, uint64_t *val)
 {
-	static const enum bitreg kinds[] = {BR_GROUP,  BR_SENABLE, BR_CENABLE, BR_SPEND,
-					    BR_CPEND,  BR_SACTIVE, BR_CACTIVE};
+	static const enum bitreg kinds[] = {BR_GROUP, BR_SENABLE, BR_CENABLE, BR_SPEND,
+					    BR_CPEND, BR_SACTIVE, BR_CACTIVE};
 	enum bitreg r = off >= GICD_IGRPMODR ? BR_GRPMOD : kinds[(off - GICD_IGROUPR) / 0x80];
 	unsigned int n = (unsigned int)(off & 0x7f) / 4;
 
@@ -460,8 +469,8 @@ static int dist_reg(struct vgic *g, uint64_t off, unsigned int size, bool is_wri
 			struct vgic_irq *irq = &g->spi[intid - VGIC_NR_PRIVATE];
 
 			if (is_write) {
-				irq->irouter = reg64_write_part(irq->irouter, off, size, v) &
-					       IROUTER_MASK;
+				irq->irouter =
+				    reg64_write_part(irq->irouter, off, size, v) & IROUTER_MASK;
 				g->kicks |= irq_kick(g, 0, intid, irq);
 			} else {
 				v = reg64_read_part(irq->irouter, off, size);
@@ -544,8 +553,8 @@ static int rd_base_reg(struct vgic *g, unsigned int rd, uint64_t off, unsigned i
 static int sgi_base_reg(struct vgic *g, unsigned int rd, uint64_t off, unsigned int size,
 			bool is_write, uint64_t *val)
 {
-	static const enum bitreg kinds[] = {BR_GROUP,  BR_SENABLE, BR_CENABLE, BR_SPEND,
-					    BR_CPEND,  BR_SACTIVE, BR_CACTIVE};
+	static const enum bitreg kinds[] = {BR_GROUP, BR_SENABLE, BR_CENABLE, BR_SPEND,
+					    BR_CPEND, BR_SACTIVE, BR_CACTIVE};
 	uint64_t v = is_write ? *val : 0;
 	bool byte_ok = off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + VGIC_NR_PRIVATE;
 
@@ -859,8 +868,7 @@ bool vgic_vcpu_pending(const struct vgic *g, unsigned int vcpu)
 	for (i = 0; i < VGIC_NR_IRQS; i++) {
 		const struct vgic_irq *irq = irq_get((struct vgic *)g, vcpu, i);
 
-		if (!irq->lr_vcpu && irq_owner(g, vcpu, i, irq) == (int)vcpu &&
-		    deliverable(g, irq))
+		if (!irq->lr_vcpu && irq_owner(g, vcpu, i, irq) == (int)vcpu && deliverable(g, irq))
 			return true;
 	}
 	return false;

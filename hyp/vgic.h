@@ -68,7 +68,7 @@ struct vgic_irq {
 	bool pending_latch; /* edge pending, or software (ISPENDR) pending */
 	bool line;	    /* level input as last set by vgic_set_line() */
 	bool active;
-	uint8_t lr_vcpu; /* vCPU + 1 whose LRs hold it since the last flush; 0: none */
+	uint8_t lr_vcpu;  /* vCPU + 1 whose LRs hold it since the last flush; 0: none */
 	uint8_t act_vcpu; /* SPIs: vCPU + 1 where it is active; 0: none */
 	bool lr_retire;	  /* ICPENDR hit it while listed: drop the LR's pending at sync */
 	uint64_t irouter; /* SPIs: GICD_IROUTER as written (valid bits only) */

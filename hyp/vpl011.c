@@ -52,7 +52,7 @@
 
 #define LCR_H_FEN (1U << 4)
 #define CR_LBE (1U << 7)
-#define CR_RESET 0x300 /* TXE | RXE */
+#define CR_RESET 0x300	/* TXE | RXE */
 #define IFLS_RESET 0x12 /* both triggers at 1/2 */
 #define DR_OE (1U << 11)
 #define RSR_OE (1U << 3)
@@ -305,8 +305,7 @@ static int reg_write(struct vpl011 *u, uint64_t off, uint32_t v)
 	return 0;
 }
 
-int vpl011_access(struct vpl011 *u, uint64_t off, unsigned int size, bool is_write,
-		  uint64_t *val)
+int vpl011_access(struct vpl011 *u, uint64_t off, unsigned int size, bool is_write, uint64_t *val)
 {
 	int ret;
 

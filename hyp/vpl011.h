@@ -20,8 +20,8 @@
 
 #define VPL011_SIZE 0x1000ULL
 #define VPL011_FIFO_DEPTH 32
-#define VPL011_PREFIX_MAX 16  /* bytes of the name, without "[] " */
-#define VPL011_TEXT_MAX 160   /* text bytes per emitted line before a split */
+#define VPL011_PREFIX_MAX 16 /* bytes of the name, without "[] " */
+#define VPL011_TEXT_MAX 160  /* text bytes per emitted line before a split */
 #define VPL011_LINE_MAX (VPL011_PREFIX_MAX + 3 + VPL011_TEXT_MAX)
 
 /* Errors (negative). A failed read leaves *val = 0. */
@@ -60,8 +60,7 @@ void vpl011_init(struct vpl011 *u, const char *prefix, vpl011_emit_fn emit, void
 
 /* A trapped guest access at off (from the UART's base), size 1, 2 or 4.
  * 0 or a VPL011_ERR_*; reads fill *val. */
-int vpl011_access(struct vpl011 *u, uint64_t off, unsigned int size, bool is_write,
-		  uint64_t *val);
+int vpl011_access(struct vpl011 *u, uint64_t off, unsigned int size, bool is_write, uint64_t *val);
 
 /* The UART's interrupt line (UARTINTR). */
 bool vpl011_irq_level(const struct vpl011 *u);

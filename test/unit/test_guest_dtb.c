@@ -86,8 +86,7 @@ static void expect_strs(const char *path, const char *name, const char *s, size_
 	assert_memory_equal(p, s, n);
 }
 
-static void expect_cells(const char *path, const char *name, const uint32_t *cells,
-			 unsigned int n)
+static void expect_cells(const char *path, const char *name, const uint32_t *cells, unsigned int n)
 {
 	int len;
 	const fdt32_t *p = prop(path, name, &len);
@@ -265,11 +264,11 @@ static void test_config_errors(void **state)
 
 	(void)state;
 	good = cfg;
-#define EXPECT_ERR(err, stmt)                                                  \
-	do {                                                                   \
-		cfg = good;                                                    \
-		stmt;                                                          \
-		assert_int_equal(guest_dtb_build(buf, sizeof(buf), &cfg), err); \
+#define EXPECT_ERR(err, stmt)                                                                      \
+	do {                                                                                       \
+		cfg = good;                                                                        \
+		stmt;                                                                              \
+		assert_int_equal(guest_dtb_build(buf, sizeof(buf), &cfg), err);                    \
 	} while (0)
 	EXPECT_ERR(0, (void)0);
 	assert_int_equal(guest_dtb_build(NULL, sizeof(buf), &cfg), GUEST_DTB_ERR_ARG);
@@ -341,8 +340,7 @@ static void test_dtc_roundtrip(void **state)
 		if (strstr(line, "compatible = \"arm,gic-v3\";") ||
 		    strstr(line, "compatible = \"arm,pl011\\0arm,primecell\";") ||
 		    strstr(line, "compatible = \"linaro,optee-tz\";") ||
-		    strstr(line, "stdout-path = \"/pl011@9000000\";") ||
-		    strstr(line, "cpu@1 {"))
+		    strstr(line, "stdout-path = \"/pl011@9000000\";") || strstr(line, "cpu@1 {"))
 			found++;
 	}
 	assert_int_equal(pclose(f), 0);
@@ -353,12 +351,12 @@ static void test_dtc_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_root_and_chosen, setup),
-		cmocka_unit_test_setup(test_cpus_psci, setup),
-		cmocka_unit_test_setup(test_timer_gic, setup),
-		cmocka_unit_test_setup(test_uart_clock, setup),
-		cmocka_unit_test_setup(test_config_errors, setup),
-		cmocka_unit_test_setup(test_dtc_roundtrip, setup),
+	    cmocka_unit_test_setup(test_root_and_chosen, setup),
+	    cmocka_unit_test_setup(test_cpus_psci, setup),
+	    cmocka_unit_test_setup(test_timer_gic, setup),
+	    cmocka_unit_test_setup(test_uart_clock, setup),
+	    cmocka_unit_test_setup(test_config_errors, setup),
+	    cmocka_unit_test_setup(test_dtc_roundtrip, setup),
 	};
 
 	return cmocka_run_group_tests_name("guest_dtb", tests, NULL, NULL);

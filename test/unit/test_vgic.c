@@ -14,9 +14,9 @@
 #include "vgic.h"
 
 #define SGI 0x10000 /* SGI_base frame within a redistributor */
-#define RD(n) ((uint64_t)(n) * VGIC_REDIST_SIZE)
-#define LR_STATE(v) ((v) & ICH_LR_STATE_MASK)
-#define LR_INTID(v) ((unsigned int)((v) & ICH_LR_VINTID_MASK))
+#define RD(n) ((uint64_t)(n)*VGIC_REDIST_SIZE)
+#define LR_STATE(v) ((v)&ICH_LR_STATE_MASK)
+#define LR_INTID(v) ((unsigned int)((v)&ICH_LR_VINTID_MASK))
 #define LR_PRIO(v) ((unsigned int)(((v) >> ICH_LR_PRIO_SHIFT) & 0xff))
 
 static struct vgic vg;
@@ -207,8 +207,8 @@ static void test_gicd_bitregs(void **state)
 	assert_int_equal(dread(rao[1], 4), 0xffffffff);
 	dwrite(0x84, 4, 0);
 	assert_int_equal(dread(0x84, 4), 0xffffffff);
-	assert_int_equal(dread(0x88, 4), 0); /* unimplemented INTIDs */
-	assert_int_equal(dread(0xd04, 4), 0);		  /* IGRPMODR RAZ/WI */
+	assert_int_equal(dread(0x88, 4), 0);  /* unimplemented INTIDs */
+	assert_int_equal(dread(0xd04, 4), 0); /* IGRPMODR RAZ/WI */
 	dwrite(0xd04, 4, 0xffffffff);
 	assert_int_equal(dread(0xd04, 4), 0);
 
@@ -270,8 +270,8 @@ static void test_gicd_priority_cfg(void **state)
 	dwrite(0xc04, 4, 0xaaaaaaaa);
 	assert_int_equal(dread(0xc04, 4), 0);
 	assert_int_equal(dread(0xc10, 4), 0);
-	assert_int_equal(dread(0xe00, 4), 0);	/* NSACR */
-	assert_int_equal(dread(0xf00, 4), 0);	/* SGIR */
+	assert_int_equal(dread(0xe00, 4), 0); /* NSACR */
+	assert_int_equal(dread(0xf00, 4), 0); /* SGIR */
 	assert_int_equal(dread(0xf10, 1), 0); /* CPENDSGIR */
 	assert_int_equal(dread(0xf2c, 4), 0); /* SPENDSGIR */
 }
@@ -730,7 +730,6 @@ static void test_lr_gating(void **state)
 	assert_false(vgic_vcpu_pending(&vg, 0));
 }
 
-
 /* ------------------------------------------- randomized invariants */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -806,9 +805,9 @@ static void test_random_ops(void **state)
 	unsigned int step, c, taken = 0, rounds;
 	bool listed[VGIC_MAX_VCPUS] = {false};
 	static const uint64_t mp4[4] = {0, 1, 2, 3};
-	static const uint64_t dist_hot[12] = {0x0, 0x100, 0x180, 0x200, 0x280, 0x300,
+	static const uint64_t dist_hot[12] = {0x0,   0x100, 0x180, 0x200,  0x280,  0x300,
 					      0x380, 0x420, 0xc08, 0x6100, 0x6180, 0x104};
-	static const uint64_t redist_hot[10] = {0x14,	      SGI + 0x100, SGI + 0x180, SGI + 0x200,
+	static const uint64_t redist_hot[10] = {0x14,	     SGI + 0x100, SGI + 0x180, SGI + 0x200,
 						SGI + 0x280, SGI + 0x300, SGI + 0x380, SGI + 0x404,
 						SGI + 0xc04, SGI + 0x100};
 	uint64_t off;
@@ -992,25 +991,25 @@ static void test_linux_probe_sequence(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_args),
-		cmocka_unit_test_setup(test_access_rejects, setup2),
-		cmocka_unit_test_setup(test_gicd_ctlr, setup2),
-		cmocka_unit_test_setup(test_gicd_id_regs, setup2),
-		cmocka_unit_test_setup(test_gicd_bitregs, setup2),
-		cmocka_unit_test_setup(test_gicd_priority_cfg, setup2),
-		cmocka_unit_test_setup(test_gicd_irouter, setup2),
-		cmocka_unit_test_setup(test_gicr_rd_base, setup2),
-		cmocka_unit_test_setup(test_gicr_sgi_base, setup2),
-		cmocka_unit_test_setup(test_input_rejects, setup2),
-		cmocka_unit_test_setup(test_sgi1r, setup2),
-		cmocka_unit_test_setup(test_lr_edge_cycle, setup2),
-		cmocka_unit_test_setup(test_lr_edge_reinject, setup2),
-		cmocka_unit_test_setup(test_lr_level, setup2),
-		cmocka_unit_test_setup(test_lr_priorities, setup2),
-		cmocka_unit_test_setup(test_lr_routing, setup2),
-		cmocka_unit_test_setup(test_lr_gating, setup2),
-		cmocka_unit_test(test_random_ops),
-		cmocka_unit_test(test_linux_probe_sequence),
+	    cmocka_unit_test(test_init_args),
+	    cmocka_unit_test_setup(test_access_rejects, setup2),
+	    cmocka_unit_test_setup(test_gicd_ctlr, setup2),
+	    cmocka_unit_test_setup(test_gicd_id_regs, setup2),
+	    cmocka_unit_test_setup(test_gicd_bitregs, setup2),
+	    cmocka_unit_test_setup(test_gicd_priority_cfg, setup2),
+	    cmocka_unit_test_setup(test_gicd_irouter, setup2),
+	    cmocka_unit_test_setup(test_gicr_rd_base, setup2),
+	    cmocka_unit_test_setup(test_gicr_sgi_base, setup2),
+	    cmocka_unit_test_setup(test_input_rejects, setup2),
+	    cmocka_unit_test_setup(test_sgi1r, setup2),
+	    cmocka_unit_test_setup(test_lr_edge_cycle, setup2),
+	    cmocka_unit_test_setup(test_lr_edge_reinject, setup2),
+	    cmocka_unit_test_setup(test_lr_level, setup2),
+	    cmocka_unit_test_setup(test_lr_priorities, setup2),
+	    cmocka_unit_test_setup(test_lr_routing, setup2),
+	    cmocka_unit_test_setup(test_lr_gating, setup2),
+	    cmocka_unit_test(test_random_ops),
+	    cmocka_unit_test(test_linux_probe_sequence),
 	};
 
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -229,7 +229,7 @@ static void test_tx_irq(void **state)
 	assert_true(vpl011_irq_level(&uart));
 	assert_int_equal(rd(MIS, 2), 0x20);
 	for (pass = 0; pass < 3; pass++) {
-		puts_uart("0123456789abcdef"); /* fifosize / 2 per pass */
+		puts_uart("0123456789abcdef");	    /* fifosize / 2 per pass */
 		assert_int_equal(rd(MIS, 2), 0x20); /* more room: still asserted */
 	}
 	wr(IMSC, 2, 0x50); /* buffer empty: stop_tx */
@@ -310,7 +310,6 @@ static void test_loopback(void **state)
 	assert_int_equal(rd(DR, 2), 'k');
 }
 
-
 /* Random guest accesses and input: no crash, bounded state, every line
  * well-formed (prefix, no control bytes but TAB, at most VPL011_LINE_MAX). */
 static unsigned int random_lines;
@@ -367,15 +366,15 @@ static void test_random_ops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_reset_and_ids, setup),
-		cmocka_unit_test_setup(test_plain_regs, setup),
-		cmocka_unit_test_setup(test_rejects, setup),
-		cmocka_unit_test_setup(test_lines, setup),
-		cmocka_unit_test_setup(test_prefix, setup),
-		cmocka_unit_test_setup(test_tx_irq, setup),
-		cmocka_unit_test_setup(test_rx, setup),
-		cmocka_unit_test_setup(test_loopback, setup),
-		cmocka_unit_test(test_random_ops),
+	    cmocka_unit_test_setup(test_reset_and_ids, setup),
+	    cmocka_unit_test_setup(test_plain_regs, setup),
+	    cmocka_unit_test_setup(test_rejects, setup),
+	    cmocka_unit_test_setup(test_lines, setup),
+	    cmocka_unit_test_setup(test_prefix, setup),
+	    cmocka_unit_test_setup(test_tx_irq, setup),
+	    cmocka_unit_test_setup(test_rx, setup),
+	    cmocka_unit_test_setup(test_loopback, setup),
+	    cmocka_unit_test(test_random_ops),
 	};
 
 	return cmocka_run_group_tests_name("vpl011", tests, NULL, NULL);
