@@ -17,6 +17,28 @@
  * the caller serializes every call on one struct vgic (a per-VM lock),
  * including flush/sync from the CPU that runs a vCPU and injections from
  * other CPUs.
+ *
+ * What the hypervisor must do around it:
+ * - Before each entry: hcr = vgic_flush_lrs(); write ICH_LR<n>_EL2 for
+ *   every implemented LR (ICH_VTR_EL2.ListRegs + 1; 4 on QEMU's A57),
+ *   unused ones 0, and ICH_HCR_EL2 = hcr. After each exit, before
+ *   handling it: read the same LRs back, vgic_sync_lrs(), and ICH_HCR_EL2
+ *   = 0. Keep ICH_VMCR_EL2 and ICH_AP1R0_EL2 (and AP0R0) per vCPU: they
+ *   are the guest's PMR/BPR/group enables and active priorities.
+ * - Enable the maintenance interrupt (PPI 25) at the physical GIC: the
+ *   EOI bit of level LRs, UIE and NPIE raise it while the guest runs; the
+ *   hypervisor only needs to exit, sync and flush again.
+ * - ICC_SGI1R_EL1 writes trap to EL2 (EC 0x18, op0 3 op1 0 CRn 12 CRm 11
+ *   op2 5) when HCR_EL2.IMO is set: pass the value to vgic_sgi1r_write()
+ *   and kick the vCPUs it returns. ICC_ASGI1R_EL1/ICC_SGI0R_EL1 (op2 6, 7)
+ *   can be ignored (group 1 only).
+ * - Kick (make exit and re-flush) the vCPUs returned by vgic_inject(),
+ *   vgic_set_line(), vgic_sgi1r_write() and vgic_take_kicks() if running.
+ * - Level inputs: vgic_set_line(UART SPI, vpl011_irq_level()) after every
+ *   UART access and input byte; for the virtual timer, sample CNTV_CTL_EL0
+ *   (ENABLE && ISTATUS && !IMASK) at every exit into vgic_set_line(vcpu,
+ *   27, level); while it is high, keep the physical PPI 27 disabled or it
+ *   fires again at once (this model lists software interrupts, HW = 0).
  */
 #ifndef HYP_VGIC_H
 #define HYP_VGIC_H
