@@ -165,6 +165,13 @@ int vpl011_rx(struct vpl011 *u, char c)
 	return rx_push(u, (uint8_t)c);
 }
 
+unsigned int vpl011_rx_space(const struct vpl011 *u)
+{
+	if (!u || u->rx_count >= rx_depth(u))
+		return 0;
+	return rx_depth(u) - u->rx_count;
+}
+
 static uint32_t rx_pop(struct vpl011 *u)
 {
 	uint32_t v;

@@ -68,6 +68,10 @@ bool vpl011_irq_level(const struct vpl011 *u);
 /* One byte of input (from the host's console): 0, or VPL011_ERR_FULL. */
 int vpl011_rx(struct vpl011 *u, char c);
 
+/* Bytes vpl011_rx() can take now without an overrun (0 while the guest
+ * has not drained the FIFO): feed host input only this much. */
+unsigned int vpl011_rx_space(const struct vpl011 *u);
+
 /* Emit a partial line now (e.g. when the VM stops). */
 void vpl011_flush(struct vpl011 *u);
 

@@ -251,7 +251,9 @@ static void test_rx(void **state)
 	(void)state;
 	wr(IMSC, 2, 0x50);
 	/* FIFO off: one byte holding register */
+	assert_int_equal(vpl011_rx_space(&uart), 1);
 	assert_int_equal(vpl011_rx(&uart, 'a'), 0);
+	assert_int_equal(vpl011_rx_space(&uart), 0);
 	assert_int_equal(rd(RIS, 2) & 0x50, 0x50);
 	assert_true(vpl011_irq_level(&uart));
 	assert_int_equal(rd(FR, 2), 0xc0); /* RXFF, TXFE */
@@ -285,8 +287,11 @@ static void test_rx(void **state)
 	assert_int_equal(rd(RIS, 2) & 0x50, 0); /* empty: timeout gone */
 	assert_int_equal(rd(FR, 2) & 0x10, 0x10);
 	/* 32 fit, the 33rd overruns */
+	assert_int_equal(vpl011_rx_space(&uart), 32);
 	for (i = 0; i < 32; i++)
 		assert_int_equal(vpl011_rx(&uart, 'x'), 0);
+	assert_int_equal(vpl011_rx_space(&uart), 0);
+	assert_int_equal(vpl011_rx_space(NULL), 0);
 	assert_int_equal(rd(FR, 2) & 0x40, 0x40);
 	assert_int_equal(vpl011_rx(&uart, 'y'), VPL011_ERR_FULL);
 	/* trigger 7/8 = 28 */
