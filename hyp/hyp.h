@@ -8,6 +8,7 @@
 #include <vtz/ciee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
+#include <lib/spinlock.h>
 
 #define HYP_MAX_VMS 16
 #define HYP_MAX_VCPUS CIEE_MAX_VCPUS
@@ -29,6 +30,11 @@ struct vuart {
 };
 
 struct vm;
+struct vgic;
+struct vpl011;
+struct linux_manifest;
+
+#define LINUX_MAX_VMS 4
 
 /*
  * A virtual CPU. A guest VM's vCPUs are scheduled one by one; a TEE's
@@ -45,6 +51,10 @@ struct vcpu {
 	/* its TEE call was preempted; the scheduler resumes it */
 	bool tee_preempted;
 	unsigned int preempted_on; /* CPU that took that interrupt */
+	/* Linux VMs: in WFI until it has an interrupt to take; its GIC CPU interface */
+	volatile bool waiting;
+	volatile int running_on; /* CPU running it now, -1: none (kicks, gicv.c) */
+	uint64_t ich_vmcr, ich_ap1r0;
 	/* scheduler (sched.c) */
 	volatile bool busy;    /* a CPU is running it now */
 	unsigned int last_cpu;
@@ -62,6 +72,11 @@ struct vm {
 	struct vcpu vcpus[HYP_MAX_VCPUS];
 	bool running;
 	bool faulted;
+	/* Linux VMs (linux.c): an emulated GICv3 and PL011, under lock */
+	bool is_linux;
+	struct spinlock lock;
+	struct vgic *vgic;
+	struct vpl011 *vuart;
 	/* TEEs: interrupts that stopped it mid-call, and resumes */
 	unsigned long preemptions, resumes, resumed_elsewhere;
 };
@@ -118,6 +133,8 @@ void mem_init(uint64_t base, uint64_t end);
 uint64_t mem_alloc(uint64_t size);
 
 /* vm.c */
+struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, uint64_t image,
+		     uint64_t image_max);
 struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 			   unsigned int n_vcpus);
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
@@ -156,6 +173,21 @@ void irq_report(void);
 
 /* inject.c: a synchronous external abort into the guest, as hardware raises it. */
 void vcpu_inject_abort(struct vcpu *v, bool instruction);
+
+/* linux.c: Linux VMs from the staged kernel, initramfs and manifest */
+const struct linux_manifest *linux_manifest(void);
+unsigned int linux_manifest_vms(const struct linux_manifest *m);
+struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
+bool linux_mmio(struct vcpu *v, uint64_t ipa);
+void linux_sysreg(struct vcpu *v);
+
+/* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */
+void gicv_cpu_init(void);
+void gicv_enter(struct vcpu *v);
+void gicv_exit(struct vcpu *v);
+bool gicv_should_wake(struct vcpu *v);
+void gicv_kick(struct vm *vm, uint32_t mask);
+void gicv_vtimer_fired(void);
 
 /* vuart.c */
 void vuart_init(struct vuart *u, const char *prefix);

@@ -17,6 +17,7 @@
 #include "hyp.h"
 
 #define INTID_HYP_TIMER 26
+#define INTID_VTIMER 27
 #define INTID_SPURIOUS 1020 /* 1020..1023: no interrupt to take */
 
 #define GICR_STRIDE 0x20000UL
@@ -48,6 +49,7 @@ void irq_cpu_init(void)
 	*(volatile uint8_t *)(sgi + GICR_IPRIORITYR + INTID_HYP_TIMER) = TICK_PRIORITY;
 	*(volatile uint32_t *)(sgi + GICR_ISENABLER0) = 1U << INTID_HYP_TIMER;
 	dsb(sy);
+	gicv_cpu_init();
 }
 
 static void tick_arm(void)
@@ -101,6 +103,8 @@ void irq_handle(void)
 				spurious[cpu]++;
 			return;
 		}
+		if (intid == INTID_VTIMER)
+			gicv_vtimer_fired(); /* a Linux vCPU's: injected at its next entry */
 		if (intid == INTID_HYP_TIMER) {
 			ticks[cpu]++;
 			if (tick_ticks)

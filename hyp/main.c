@@ -164,6 +164,40 @@ static void run_default_scenario(void)
 	hyp_system_off();
 }
 
+/*
+ * Linux VMs (scenario linux), when QEMU's loader staged a kernel and a
+ * manifest: each with its own TEE, on every CPU, until all power off.
+ */
+static void run_linux_scenario(const struct linux_manifest *m)
+{
+	static const char *const vm_names[LINUX_MAX_VMS] = { "vm0", "vm1", "vm2", "vm3" };
+	static const char *const tee_names[LINUX_MAX_VMS] = { "tee0", "tee1", "tee2", "tee3" };
+	struct vm *vms[LINUX_MAX_VMS];
+	unsigned int i, n = linux_manifest_vms(m), faulted = 0;
+
+	for (i = 0; i < n && i < LINUX_MAX_VMS; i++) {
+		struct vm *tee;
+
+		vms[i] = vm_create_linux(vm_names[i], m, i);
+		if (!vms[i])
+			hyp_panic("cannot create a Linux VM");
+		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
+		if (!tee || vm_boot_tee(tee))
+			hyp_panic("cannot start a TEE");
+		sched_add(vms[i]);
+	}
+	con_printf("running %u Linux VMs, each with its own TEE, on all CPUs\n", n);
+	sched_start();
+	sched_loop();
+	sched_report();
+	for (i = 0; i < n; i++)
+		faulted += vms[i]->faulted;
+	if (faulted)
+		hyp_panic("a VM was stopped by a fault");
+	con_printf("all VMs powered off: system off\n");
+	hyp_system_off();
+}
+
 void hyp_main(uint64_t dtb)
 {
 	static struct fdt_info info;
@@ -189,12 +223,14 @@ void hyp_main(uint64_t dtb)
 
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
-	mem_init(PLAT_VM_POOL_BASE, PLAT_CIEE_DATA_BASE);
+	mem_init(PLAT_VM_POOL_BASE, PLAT_LINUX_STAGE_BASE);
 	irq_cpu_init();
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)
 		start_secondaries(&info);
+	if (!hyp_attacks_run && !hyp_bench_run && linux_manifest())
+		run_linux_scenario(linux_manifest());
 	if (!hyp_attacks_run && !hyp_bench_run)
 		run_default_scenario();
 

@@ -67,6 +67,12 @@ static struct vcpu *pick(void)
 		struct vcpu *c = rq[(cursor + i) % n_rq];
 
 		if (c->vm->running && __atomic_load_n(&c->on, __ATOMIC_ACQUIRE) && !c->busy) {
+			/* In WFI: only once it has something to take. */
+			if (__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE)) {
+				if (!gicv_should_wake(c))
+					continue;
+				__atomic_store_n(&c->waiting, false, __ATOMIC_RELEASE);
+			}
 			c->busy = true;
 			v = c;
 			cursor = (cursor + i + 1) % n_rq;
@@ -97,7 +103,9 @@ void sched_loop(void)
 		struct vcpu *v = pick();
 
 		if (!v) {
-			__asm__ volatile("yield");
+			/* Nothing to run: sleep until an interrupt (the tick, a kick). */
+			wfi();
+			irq_handle();
 			continue;
 		}
 		if (v->last_cpu != NO_CPU && v->last_cpu != cpu)

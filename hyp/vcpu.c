@@ -270,6 +270,11 @@ static void handle_dabt(struct vcpu *v)
 	unsigned int srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
 	bool is_write = esr & ESR_DABT_WNR;
 
+	if (v->vm->is_linux) {
+		if (!linux_mmio(v, ipa))
+			no_memory_there(v, ipa, false);
+		return;
+	}
 	if (!(esr & ESR_DABT_ISV) || (ipa & ~0xfffULL) != GUEST_UART_IPA) {
 		no_memory_there(v, ipa, false);
 		return;
@@ -281,11 +286,33 @@ static void handle_dabt(struct vcpu *v)
 	v->ctx.pc += 4;
 }
 
+/*
+ * WFI (trapped: HCR_EL2.TWI): a Linux vCPU with nothing to take waits off
+ * the CPUs until an interrupt is pending for it (sched.c asks
+ * gicv_should_wake()); other guests just give the CPU back.
+ */
+static void handle_wfx(struct vcpu *v)
+{
+	v->ctx.pc += 4;
+	if (!v->vm->is_linux || (v->ctx.esr & 1)) /* WFE: a hint, nothing to wait for */
+		return;
+	if (!gicv_should_wake(v))
+		__atomic_store_n(&v->waiting, true, __ATOMIC_RELEASE);
+}
+
 /* Run vCPU v until its next exit and handle that exit. */
 void vcpu_step(struct vcpu *v)
 {
-	long r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index, 0, 0);
+	long r;
 	unsigned int ec;
+
+	if (v->vm->is_linux)
+		gicv_enter(v);
+	__atomic_store_n(&v->running_on, (int)this_cpu_index(), __ATOMIC_RELEASE);
+	r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index, 0, 0);
+	__atomic_store_n(&v->running_on, -1, __ATOMIC_RELEASE);
+	if (v->vm->is_linux)
+		gicv_exit(v);
 
 	if (r < 0) {
 		con_printf("error: %s vCPU %u: CIEE refused VCPU_RUN: %s\n", v->vm->name, v->index,
@@ -310,6 +337,16 @@ void vcpu_step(struct vcpu *v)
 		break;
 	case EC_IABT_LOW:
 		no_memory_there(v, ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff), true);
+		break;
+	case EC_WFX:
+		handle_wfx(v);
+		break;
+	case EC_SYS64:
+		if (v->vm->is_linux) {
+			linux_sysreg(v);
+			break;
+		}
+		vm_fault(v, "unexpected trap");
 		break;
 	default:
 		vm_fault(v, "unexpected trap");

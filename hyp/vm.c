@@ -41,6 +41,7 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 
 		v->vm = vm;
 		v->index = (unsigned int)n;
+		v->running_on = -1;
 		vuart_init(&v->uart, vm->name);
 	}
 	n_vms++;
@@ -94,8 +95,13 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->ctx.vmpidr = 0x80000000UL | v->index; /* Aff0 = vCPU index */
 }
 
-struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
-			   unsigned int n_vcpus)
+/*
+ * A guest VM: ram_size of RAM at GUEST_RAM_IPA, zeroed, with image_max
+ * bytes from image at its start (none if image_max is 0), donated and
+ * mapped through the CIEE; vCPU 0 ready at the start of its RAM.
+ */
+struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, uint64_t image,
+		     uint64_t image_max)
 {
 	struct vm *vm;
 	long r;
@@ -105,7 +111,7 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 			   HYP_MAX_VCPUS);
 		return NULL;
 	}
-	vm = vm_alloc(name, false, GUEST_RAM_IPA, GUEST_RAM_SIZE);
+	vm = vm_alloc(name, false, GUEST_RAM_IPA, ram_size);
 	if (!vm)
 		return NULL;
 	vm->n_vcpus = n_vcpus;
@@ -120,11 +126,19 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 	vcpu_reset(&vm->vcpus[0], vm->ram_ipa, 0);
 	vm->vcpus[0].on = true; /* the others wait for PSCI CPU_ON */
 	vm->running = true;
+	if (!image_max)
+		return vm; /* the caller says what it loaded */
 	con_printf("%s: guest VM, %u vCPU%s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx), entry 0x%llx\n",
 		   vm->name, vm->n_vcpus, vm->n_vcpus == 1 ? "" : "s",
 		   (unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
 		   (unsigned long long)vm->ram_pa, (unsigned long long)vm->ram_ipa);
 	return vm;
+}
+
+struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
+			   unsigned int n_vcpus)
+{
+	return vm_create(name, GUEST_RAM_SIZE, n_vcpus, image, image_max);
 }
 
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)

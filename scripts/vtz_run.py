@@ -8,6 +8,7 @@ FATAL report, 2 on a usage or set-up error, 124 on a timeout.
 import argparse
 import os
 import select
+import struct
 import shutil
 import subprocess
 import sys
@@ -55,10 +56,54 @@ SCENARIOS = {
     "optee": dict(guest="guest-optee.bin"),
     # The same client against the same TEE in its native home.
     "optee-native": dict(native="flash-native.bin", guest="guest-native-optee.bin", smp=1),
+    # Real Linux (Debian's kernel, busybox, libteec, tee-supplicant; make
+    # linux-guest): two VMs of 2 vCPUs, each with its own TEE, on 2 CPUs.
+    "linux": dict(linux=dict(vms=2, vcpus=2, ram_mib=128)),
 }
 
+# Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
+# manifest (hyp/linux.c, struct linux_manifest) where the hypervisor
+# copies them from (include/vtz/platform.h: PLAT_LINUX_*).
+LINUX_KERNEL_ADDR = 0x7c000000
+LINUX_INITRD_ADDR = 0x7e000000
+LINUX_MANIFEST_ADDR = 0x7ef00000
+LINUX_KERNEL_MAX = 0x02000000
+LINUX_INITRD_MAX = 0x00f00000
+LINUX_MANIFEST_MAGIC = 0x31304c4e5a547476
+LINUX_MAX_VMS = 4
+LINUX_CMDLINE_MAX = 512
+LINUX_CMDLINE = "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1"
 
-def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None):
+
+def linux_files(build):
+    """The Linux guest's kernel and initramfs (make linux-guest), by path."""
+    linux = os.path.join(os.path.dirname(os.path.abspath(build)), "linux")
+    kernel = os.path.join(linux, "Image")
+    initrd = os.path.join(linux, "initramfs.cpio.gz")
+    for path in (kernel, initrd):
+        if not os.path.exists(path):
+            raise FileNotFoundError("%s is missing: run `make linux-guest` first" % path)
+    return kernel, initrd
+
+
+def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines):
+    """The manifest's bytes: sizes, VM shape, one kernel command line per VM."""
+    ks, isz = os.path.getsize(kernel), os.path.getsize(initrd)
+    if ks > LINUX_KERNEL_MAX or isz > LINUX_INITRD_MAX:
+        raise ValueError("kernel (%d bytes) or initramfs (%d bytes) too large for the staging "
+                         "area (%d, %d)" % (ks, isz, LINUX_KERNEL_MAX, LINUX_INITRD_MAX))
+    out = struct.pack("<6Q", LINUX_MANIFEST_MAGIC, ks, isz, vms, vcpus, ram_mib)
+    for i in range(LINUX_MAX_VMS):
+        line = cmdlines[i] if i < len(cmdlines) else ""
+        raw = line.encode()
+        if len(raw) >= LINUX_CMDLINE_MAX:
+            raise ValueError("kernel command line of vm%d too long: %r" % (i, line))
+        out += raw.ljust(LINUX_CMDLINE_MAX, b"\0")
+    return out
+
+
+def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
+                 linux_cmdlines=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
     hyp-bad-*.bin in its place); by default the scenario's own.
@@ -70,7 +115,13 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
     sc = SCENARIOS[scenario]
     native = sc.get("native")
-    if native:
+    linux = sc.get("linux")
+    if linux:
+        # The vTZ images; the Linux files staged for the hypervisor (no bare guest).
+        bios = "flash-vtz.bin"
+        hyp = hyp or sc.get("hyp", "hyp.bin")
+        images = {(hyp if n == "hyp.bin" else n): a for n, a in LAYOUT.items()}
+    elif native:
         # No CIEE, no hypervisor, no staging copy of the TEE: it is in flash.
         bios = native
         images = {sc["guest"]: NATIVE_GUEST_ADDR}
@@ -106,6 +157,16 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         if not os.path.exists(path):
             raise FileNotFoundError("%s is missing: run `make` first" % path)
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
+    if linux:
+        kernel, initrd = linux_files(build)
+        lines = linux_cmdlines or [LINUX_CMDLINE + " vtz.vm=%d" % i for i in range(linux["vms"])]
+        manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
+        with open(manifest, "wb") as f:
+            f.write(linux_manifest(kernel, initrd, linux["vms"], linux["vcpus"],
+                                   linux["ram_mib"], lines))
+        for path, addr in ((kernel, LINUX_KERNEL_ADDR), (initrd, LINUX_INITRD_ADDR),
+                           (manifest, LINUX_MANIFEST_ADDR)):
+            cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
     if icount:
         cmd += ["-icount", "shift=0,align=off,sleep=off"]
     if gdb:

@@ -47,6 +47,16 @@
 #define PLAT_GUEST_IMAGE_BASE 0x40900000UL
 #define PLAT_GUEST_IMAGE_MAX 0x00100000UL
 #define PLAT_VM_POOL_BASE 0x41000000UL
+/*
+ * Linux guests (scenario linux): QEMU's loader puts the kernel Image, the
+ * initramfs and a boot manifest (struct linux_manifest, hyp/linux.c) here;
+ * the hypervisor copies them into each Linux VM. The VM pool ends below.
+ */
+#define PLAT_LINUX_STAGE_BASE 0x7c000000UL
+#define PLAT_LINUX_KERNEL_MAX 0x02000000UL   /* kernel Image at the base: 32 MiB */
+#define PLAT_LINUX_INITRD_BASE 0x7e000000UL
+#define PLAT_LINUX_INITRD_MAX 0x00f00000UL   /* 15 MiB */
+#define PLAT_LINUX_MANIFEST 0x7ef00000UL
 #define PLAT_CIEE_DATA_BASE 0x7f000000UL
 #define PLAT_CIEE_DATA_SIZE 0x01000000UL
 #define PLAT_OWN_TABLE_SIZE 0x00080000UL /* 2 bytes per 4 KiB page of 1 GiB */

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Linux VMs: what the hypervisor gives a real kernel. Each gets RAM, a
+ * device tree made for it (hyp/guest_dtb.c: memory, its vCPUs, PSCI over
+ * SMC, GICv3, timer, PL011, OP-TEE), the kernel Image and initramfs that
+ * QEMU's loader staged (with a manifest: sizes and each VM's command
+ * line), an emulated GICv3 (hyp/vgic.c, hyp/gicv.c) and PL011
+ * (hyp/vpl011.c), and its own guest TEE like every VM.
+ *
+ * Guest-physical layout of a Linux VM (IPA):
+ *   0x08000000  GICv3 distributor (emulated), 0x080a0000 redistributors
+ *   0x09000000  PL011 (emulated), SPI 1
+ *   0x40000000  RAM: the device tree at its start, the kernel at +2 MiB,
+ *               the initramfs at +64 MiB
+ */
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+#include <vtz/platform.h>
+
+#include "guest_dtb.h"
+#include "hyp.h"
+#include "vgic.h"
+#include "vpl011.h"
+
+#define LINUX_MANIFEST_MAGIC 0x31304c4e5a547476ULL /* "vtTZNL01" little-endian */
+#define LINUX_CMDLINE_MAX 512
+
+/* Written by scripts/vtz_run.py at PLAT_LINUX_MANIFEST (read-only here). */
+struct linux_manifest {
+	uint64_t magic;
+	uint64_t kernel_size, initrd_size;
+	uint64_t n_vms, vcpus, ram_mib;
+	char cmdline[LINUX_MAX_VMS][LINUX_CMDLINE_MAX];
+};
+_Static_assert(sizeof(struct linux_manifest) <= 0x1000, "one page");
+
+#define LINUX_DTB_OFFSET 0x0UL
+#define LINUX_DTB_MAX 0x10000UL
+#define LINUX_KERNEL_OFFSET 0x200000UL
+#define LINUX_INITRD_OFFSET 0x4000000UL
+#define LINUX_UART_SPI 1
+#define ARM64_IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 0x38 */
+
+static struct vgic vgics[LINUX_MAX_VMS];
+static struct vpl011 vuarts[LINUX_MAX_VMS];
+static unsigned int n_linux;
+
+const struct linux_manifest *linux_manifest(void)
+{
+	const struct linux_manifest *m = (const void *)PLAT_LINUX_MANIFEST;
+
+	return m->magic == LINUX_MANIFEST_MAGIC ? m : NULL;
+}
+
+unsigned int linux_manifest_vms(const struct linux_manifest *m)
+{
+	return (unsigned int)m->n_vms;
+}
+
+static void uart_emit(void *priv, const char *line, size_t len)
+{
+	const struct vm *vm = priv;
+
+	con_emit_line(vm->name, line, len);
+}
+
+/* Check the manifest and the staged Image before anything is copied. */
+static int manifest_check(const struct linux_manifest *m, uint64_t ram_size)
+{
+	const volatile uint32_t *hdr = (const void *)PLAT_LINUX_STAGE_BASE;
+	uint64_t image_size = ((const volatile uint64_t *)hdr)[2];
+
+	if (m->n_vms == 0 || m->n_vms > LINUX_MAX_VMS || m->vcpus == 0 ||
+	    m->vcpus > HYP_MAX_VCPUS) {
+		con_printf("error: Linux manifest: %llu VMs of %llu vCPUs (1..%u VMs, 1..%u vCPUs)\n",
+			   (unsigned long long)m->n_vms, (unsigned long long)m->vcpus,
+			   LINUX_MAX_VMS, HYP_MAX_VCPUS);
+		return -1;
+	}
+	if (m->kernel_size == 0 || m->kernel_size > PLAT_LINUX_KERNEL_MAX ||
+	    m->initrd_size > PLAT_LINUX_INITRD_MAX) {
+		con_printf("error: Linux manifest: kernel %llu bytes, initramfs %llu bytes "
+			   "(at most %lu and %lu)\n", (unsigned long long)m->kernel_size,
+			   (unsigned long long)m->initrd_size, PLAT_LINUX_KERNEL_MAX,
+			   PLAT_LINUX_INITRD_MAX);
+		return -1;
+	}
+	if (hdr[0x38 / 4] != ARM64_IMAGE_MAGIC) {
+		con_printf("error: no arm64 Linux Image at 0x%lx (magic 0x%x)\n",
+			   PLAT_LINUX_STAGE_BASE, hdr[0x38 / 4]);
+		return -1;
+	}
+	if (LINUX_KERNEL_OFFSET + image_size > LINUX_INITRD_OFFSET ||
+	    LINUX_INITRD_OFFSET + m->initrd_size > ram_size) {
+		con_printf("error: a %llu MiB VM cannot hold this kernel (%llu bytes with its "
+			   "BSS) and initramfs\n", (unsigned long long)(ram_size >> 20),
+			   (unsigned long long)image_size);
+		return -1;
+	}
+	return 0;
+}
+
+static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int idx)
+{
+	struct guest_dtb_cfg cfg = {
+		.ram_base = vm->ram_ipa,
+		.ram_size = vm->ram_size,
+		.n_vcpus = vm->n_vcpus,
+		.gicd_base = PLAT_GICD_BASE,
+		.gicd_size = VGIC_DIST_SIZE,
+		.gicr_base = PLAT_GICR_BASE,
+		.gicr_size = VGIC_REDIST_SIZE * vm->n_vcpus,
+		.uart_base = GUEST_UART_IPA,
+		.uart_spi = LINUX_UART_SPI,
+		.bootargs = m->cmdline[idx],
+		.initrd_start = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET : 0,
+		.initrd_end = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET + m->initrd_size
+					     : 0,
+		.optee = true,
+	};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < vm->n_vcpus; i++)
+		cfg.mpidr[i] = i;
+	err = guest_dtb_build((void *)(vm->ram_pa + LINUX_DTB_OFFSET), LINUX_DTB_MAX, &cfg);
+	if (err) {
+		con_printf("error: %s: cannot build its device tree: %s\n", vm->name,
+			   guest_dtb_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx)
+{
+	uint64_t ram_size = m->ram_mib << 20;
+	uint64_t mpidr[HYP_MAX_VCPUS];
+	struct vm *vm;
+	unsigned int i;
+
+	if (idx >= LINUX_MAX_VMS || n_linux >= LINUX_MAX_VMS || manifest_check(m, ram_size))
+		return NULL;
+	vm = vm_create(name, ram_size, (unsigned int)m->vcpus, 0, 0);
+	if (!vm)
+		return NULL;
+	/* Copied while the pages are still in our view (a VM's stay mapped for us). */
+	memcpy((void *)(vm->ram_pa + LINUX_KERNEL_OFFSET), (const void *)PLAT_LINUX_STAGE_BASE,
+	       m->kernel_size);
+	memcpy((void *)(vm->ram_pa + LINUX_INITRD_OFFSET), (const void *)PLAT_LINUX_INITRD_BASE,
+	       m->initrd_size);
+	for (i = 0; i < vm->n_vcpus; i++)
+		mpidr[i] = i;
+	vm->vgic = &vgics[n_linux];
+	vm->vuart = &vuarts[n_linux];
+	n_linux++;
+	if (vgic_init(vm->vgic, vm->n_vcpus, mpidr) || linux_dtb(vm, m, idx))
+		return NULL;
+	vpl011_init(vm->vuart, NULL, uart_emit, vm);
+	vm->is_linux = true;
+	/* The arm64 boot protocol: x0 = the device tree, MMU off, at EL1. */
+	vcpu_reset(&vm->vcpus[0], vm->ram_ipa + LINUX_KERNEL_OFFSET, vm->ram_ipa + LINUX_DTB_OFFSET);
+	con_printf("%s: Linux VM, %u vCPUs, %llu MiB RAM at IPA 0x%llx (PA 0x%llx): kernel %llu "
+		   "bytes at +0x%lx, initramfs %llu bytes at +0x%lx, device tree at +0\n",
+		   vm->name, vm->n_vcpus, (unsigned long long)m->ram_mib,
+		   (unsigned long long)vm->ram_ipa, (unsigned long long)vm->ram_pa,
+		   (unsigned long long)m->kernel_size, LINUX_KERNEL_OFFSET,
+		   (unsigned long long)m->initrd_size, LINUX_INITRD_OFFSET);
+	return vm;
+}
+
+/* Load the value a guest read into its register, as the load instruction would. */
+static void set_read_value(struct vcpu *v, unsigned int srt, unsigned int size, uint64_t val)
+{
+	uint64_t esr = v->ctx.esr;
+
+	if (srt == 31)
+		return;
+	if (size < 8) {
+		val &= (1UL << (size * 8)) - 1;
+		if ((esr & ESR_DABT_SSE) && (val >> (size * 8 - 1)))
+			val |= ~((1UL << (size * 8)) - 1);
+	}
+	if (!(esr & ESR_DABT_SF))
+		val &= 0xffffffffUL;
+	v->ctx.x[srt] = val;
+}
+
+/*
+ * A Linux VM's MMIO: the distributor, its redistributors, its UART.
+ * Returns false if there is no device there (the caller injects an abort).
+ */
+bool linux_mmio(struct vcpu *v, uint64_t ipa)
+{
+	struct vm *vm = v->vm;
+	uint64_t esr = v->ctx.esr;
+	unsigned int srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
+	unsigned int size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
+	bool is_write = esr & ESR_DABT_WNR;
+	uint64_t val = is_write && srt != 31 ? v->ctx.x[srt] : 0;
+	uint32_t kicks = 0;
+	int err;
+
+	if (!(esr & ESR_DABT_ISV))
+		return false;
+	if (is_write && size < 8)
+		val &= (1UL << (size * 8)) - 1;
+	spin_lock(&vm->lock);
+	if (ipa >= PLAT_GICD_BASE && ipa < PLAT_GICD_BASE + VGIC_DIST_SIZE) {
+		err = vgic_dist_access(vm->vgic, v->index, ipa - PLAT_GICD_BASE, size, is_write,
+				       &val);
+		kicks = vgic_take_kicks(vm->vgic);
+	} else if (ipa >= PLAT_GICR_BASE &&
+		   ipa < PLAT_GICR_BASE + VGIC_REDIST_SIZE * vm->n_vcpus) {
+		err = vgic_redist_access(vm->vgic, v->index, ipa - PLAT_GICR_BASE, size, is_write,
+					 &val);
+		kicks = vgic_take_kicks(vm->vgic);
+	} else if ((ipa & ~0xfffULL) == GUEST_UART_IPA) {
+		int k;
+
+		err = vpl011_access(vm->vuart, ipa & 0xfff, size, is_write, &val);
+		k = vgic_set_line(vm->vgic, 0, 32 + LINUX_UART_SPI, vpl011_irq_level(vm->vuart));
+		kicks = k > 0 ? (uint32_t)k : 0;
+	} else {
+		spin_unlock(&vm->lock);
+		return false;
+	}
+	spin_unlock(&vm->lock);
+	/* A register access the device does not have: reads as zero, writes ignored. */
+	if (err)
+		val = 0;
+	if (!is_write)
+		set_read_value(v, srt, size, val);
+	v->ctx.pc += 4;
+	kicks &= ~(1U << v->index);
+	if (kicks)
+		gicv_kick(vm, kicks);
+	return true;
+}
+
+/* A trapped system register access (EC 0x18): the guest's SGIs. */
+void linux_sysreg(struct vcpu *v)
+{
+	uint64_t iss = v->ctx.esr & ESR_ISS_MASK;
+	unsigned int rt = (iss >> 5) & 0x1f;
+	bool is_read = iss & 1;
+	/* Op0, Op2, Op1, CRn, CRm: the register, without Rt and direction. */
+	uint64_t reg = iss & 0x3ffc1eUL;
+	/* ICC_SGI1R_EL1: op0 3, op1 0, CRn 12, CRm 11, op2 5. */
+	const uint64_t sgi1r = (3UL << 20) | (5UL << 17) | (0UL << 14) | (12UL << 10) | (11UL << 1);
+
+	if (reg == sgi1r && !is_read) {
+		uint32_t kicks;
+
+		spin_lock(&v->vm->lock);
+		kicks = vgic_sgi1r_write(v->vm->vgic, v->index, rt == 31 ? 0 : v->ctx.x[rt]);
+		spin_unlock(&v->vm->lock);
+		kicks &= ~(1U << v->index);
+		if (kicks)
+			gicv_kick(v->vm, kicks);
+	} else if (is_read && rt != 31) {
+		v->ctx.x[rt] = 0; /* anything else trapped: reads as zero, writes ignored */
+	}
+	v->ctx.pc += 4;
+}
