@@ -5,7 +5,7 @@
 #
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
-# SCENARIO=default|native|optee|optee-native|preempt|attacks|... (README),
+# SCENARIO=default|native|optee|optee-native|preempt|linux|attacks|... (README),
 # BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
@@ -111,7 +111,8 @@ include mk/linux.mk
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 
 .PHONY: run debug test unit system-test
-run: all
+# The linux scenario needs the Linux guest (Debian packages, fetched once).
+run: all $(if $(filter linux,$(SCENARIO)),linux-guest)
 	$(Q)$(RUN) --scenario $(SCENARIO)
 
 # gdb: QEMU waits for `gdb-multiarch -ex 'target remote :1234'` (see README).
@@ -119,10 +120,12 @@ debug: all
 	$(Q)$(RUN) --scenario $(SCENARIO) --gdb
 
 # Unit tests and a short deterministic run of every fuzz target once;
-# system tests and the attack suite for both gates.
+# the Linux guest (fetched from Debian, built) checked on plain QEMU;
+# system tests (Linux VMs included) and the attack suite for both gates.
 test: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
+	$(Q)$(MAKE) --no-print-directory linux-smoke
 	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
 	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
 

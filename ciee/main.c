@@ -55,10 +55,13 @@ static void ciee_el2_setup(void)
 	write_sysreg_checked(vbar_el2, (uint64_t)ciee_vectors);
 	/*
 	 * Guests are AArch64, their SMCs trap to EL2, stage 2 always on; WFI
-	 * traps too, so an idle vCPU gives its CPU back to the scheduler.
+	 * traps too, so an idle vCPU gives its CPU back to the scheduler. FB:
+	 * a guest's TLB and I-cache maintenance reaches every CPU, because its
+	 * vCPUs move between CPUs (a local TLBI on one would leave stale
+	 * entries on the CPU a vCPU ran on before).
 	 */
-	write_sysreg_checked(hcr_el2, HCR_RW | HCR_TSC | HCR_TWI | HCR_VM | HCR_AMO | HCR_IMO |
-					      HCR_FMO);
+	write_sysreg_checked(hcr_el2, HCR_RW | HCR_TSC | HCR_TWI | HCR_FB | HCR_VM | HCR_AMO |
+					      HCR_IMO | HCR_FMO);
 	write_sysreg_checked(vtcr_el2, VTCR_RES1 | VTCR_PS_40 | VTCR_SL0_L1 | TCR_T0SZ(25) |
 					       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER);
 	write_sysreg_checked(vttbr_el2, 0);

@@ -29,6 +29,15 @@ struct vuart {
 	unsigned int len;
 };
 
+/* FP/SIMD registers as hyp/fpsimd.S keeps them: q0..q31, FPSR, FPCR. */
+struct vcpu_fpsimd {
+	uint64_t q[64];
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+_Static_assert(__builtin_offsetof(struct vcpu_fpsimd, fpsr) == 512, "hyp/fpsimd.S layout");
+void vcpu_fpsimd_save(struct vcpu_fpsimd *to);
+void vcpu_fpsimd_load(const struct vcpu_fpsimd *from);
+
 struct vm;
 struct vgic;
 struct vpl011;
@@ -55,6 +64,7 @@ struct vcpu {
 	volatile bool waiting;
 	volatile int running_on; /* CPU running it now, -1: none (kicks, gicv.c) */
 	uint64_t ich_vmcr, ich_ap1r0;
+	struct vcpu_fpsimd fp; /* Linux VMs: their FP/SIMD registers between runs */
 	/* scheduler (sched.c) */
 	volatile bool busy;    /* a CPU is running it now */
 	unsigned int last_cpu;

@@ -306,13 +306,18 @@ void vcpu_step(struct vcpu *v)
 	long r;
 	unsigned int ec;
 
-	if (v->vm->is_linux)
+	if (v->vm->is_linux) {
 		gicv_enter(v);
+		vcpu_fpsimd_load(&v->fp);
+	}
 	__atomic_store_n(&v->running_on, (int)this_cpu_index(), __ATOMIC_RELEASE);
 	r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index, 0, 0);
 	__atomic_store_n(&v->running_on, -1, __ATOMIC_RELEASE);
-	if (v->vm->is_linux)
+	if (v->vm->is_linux) {
+		/* Saved now: the next vCPU on this CPU, or a TEE call, may change them. */
+		vcpu_fpsimd_save(&v->fp);
 		gicv_exit(v);
+	}
 
 	if (r < 0) {
 		con_printf("error: %s vCPU %u: CIEE refused VCPU_RUN: %s\n", v->vm->name, v->index,

@@ -290,9 +290,17 @@ def main():
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VTZ_TIMEOUT", "60")))
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")
+    ap.add_argument("--vm-run", action="append", default=None, metavar="CMDS",
+                    help="scenario linux: what the next VM's /init runs (its vtz.run=, "
+                         "e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
     args = ap.parse_args()
+    cmdlines = None
+    if args.vm_run:
+        cmdlines = [LINUX_CMDLINE + " vtz.vm=%d vtz.run=%s" % (i, r)
+                    for i, r in enumerate(args.vm_run)]
     try:
-        cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp)
+        cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
+                           linux_cmdlines=cmdlines)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)
         return 2

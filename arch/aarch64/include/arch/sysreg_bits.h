@@ -75,6 +75,7 @@
 #define HCR_FMO (1UL << 3)
 #define HCR_IMO (1UL << 4)
 #define HCR_AMO (1UL << 5)
+#define HCR_FB (1UL << 9)
 #define HCR_TWI (1UL << 13)
 #define HCR_TSC (1UL << 19)
 #define HCR_RW (1UL << 31)

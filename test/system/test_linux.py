@@ -1,0 +1,163 @@
+"""Real Linux guests under vTZ (scenario linux, issue 5): Debian's arm64
+cloud kernel with its stock tee.ko/optee.ko, busybox, Debian's libteec and
+tee-supplicant, and our vtz-client, in two VMs of two vCPUs, each VM with
+its own TEE, on two CPUs. Needs `make linux-guest` (make test builds it)."""
+import os
+import re
+
+import pytest
+
+from conftest import BUILD, find
+
+import vtz_run
+
+TIMEOUT = 200
+
+
+def boot(*vm_runs):
+    """Boot the linux scenario; vm_runs: what each VM's /init runs (vtz.run=),
+    or none for the default demo. Returns (exit status, console lines)."""
+    try:
+        kernel, _ = vtz_run.linux_files(BUILD)
+    except FileNotFoundError as e:
+        pytest.fail("%s (make test builds it with `make linux-guest`)" % e)
+    lines = None
+    if vm_runs:
+        lines = [vtz_run.LINUX_CMDLINE + " vtz.vm=%d vtz.run=%s" % (i, r)
+                 for i, r in enumerate(vm_runs)]
+    cmd = vtz_run.qemu_command(BUILD, "linux", linux_cmdlines=lines)
+    return vtz_run.run(cmd, TIMEOUT, echo=False)
+
+
+def vm(lines, i):
+    return [l for l in lines if l.startswith("[vm%d] " % i)]
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return boot()
+
+
+# What a user of the TEE does: store a secret, read it back, keep calling
+# under load (two processes at once, so both vCPUs call their TEE vCPUs),
+# and hit the errors a client must report clearly. vm1 first looks for vm0's
+# secret under the same key, after vm0 stored it.
+VM0 = ("vtz-client:put:secret:vm0-only,vtz-client:get:secret,/etc/vtz/load.sh:2000,"
+       "vtz-client:get:secret,vtz-client:get:secret:4,"
+       "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef")
+VM1 = ("/etc/vtz/load.sh:2000,vtz-client:get:secret,vtz-client:put:secret:vm1-own,"
+       "vtz-client:get:secret")
+
+
+@pytest.fixture(scope="module")
+def workload():
+    return boot(VM0, VM1)
+
+
+def test_both_vms_boot_linux_and_power_off_cleanly(demo):
+    status, lines = demo
+    assert status == 0, "\n".join(lines)
+    for i in range(2):
+        find(lines, r"^\[hyp\] vm%d: Linux VM, 2 vCPUs, 128 MiB RAM" % i)
+        find(lines, r"^\[hyp\] tee%d: booted, vector table registered with the CIEE "
+                    r"\(2 vCPUs\)$" % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] Linux version 6\.1\." % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] smp: Brought up 1 node, 2 CPUs$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] init: kernel 6\.1\.\S+, 2 CPUs$" % i)
+        find(lines, r"^\[hyp\] vm%d: PSCI SYSTEM_OFF$" % i)
+        line = lines[find(lines, r"^\[hyp\] vm%d: powered off; " % i)]
+        assert line.endswith("(2 of 2 vCPUs ran)"), line
+    assert lines[-1] == "[run] ok: clean power-off"
+    assert not [l for l in lines if "FATAL" in l or "Oops" in l or "BUG:" in l]
+
+
+def test_the_stock_optee_driver_probes(demo):
+    _, lines = demo
+    for i in range(2):
+        find(lines, r"^\[vm%d\] \[linux\] insmod tee\.ko: ok$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] insmod optee\.ko: ok$" % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: revision 0\.4$" % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: dynamic shared memory is enabled$" % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: initialized driver$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] /dev/tee0: present$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] /dev/teepriv0: present$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] tee-supplicant: started$" % i)
+
+
+def test_libteec_calls_reach_every_ta(demo):
+    _, lines = demo
+    for i in range(2):
+        out = vm(lines, i)
+        find(out, r"vtz-client: ping: ok \(0x1234 \+ 0x5678 = 0x68ac\)$")
+        # A registered buffer spanning several (non-contiguous) pages.
+        find(out, r"vtz-client: echo-mem 12388: ok \(sum 0x181686, copy matches, input "
+                  r"spans 4 pages\)$")
+        # The RPC path: the TA leaves for the normal world and is resumed.
+        find(out, r"vtz-client: yield 3: ok \(3 resumes\)$")
+        find(out, r"vtz-client: put secret: ok$")
+        find(out, r"vtz-client: get secret: kept in my own TEE$")
+        find(out, r"vtz-client: mac 0: [0-9a-f]{64}$")
+        find(out, r"vtz-client: loop 200: ok \(200 calls in ")
+        find(out, r"\[linux\] run /etc/vtz/demo\.sh: exit 0$")
+        find(out, r"vtz-linux: done \(1 commands, 0 failed\)$")
+
+
+def test_one_vms_secret_is_not_the_others(workload):
+    status, lines = workload
+    assert status == 0, "\n".join(lines)
+    put0 = find(lines, r"^\[vm0\] vtz-client: put secret: ok$")
+    miss1 = find(lines, r"^\[vm1\] vtz-client: error: get secret: not found "
+                        r"\(TEEC_ERROR_ITEM_NOT_FOUND\)$")
+    assert put0 < miss1, "vm1 looked before vm0 stored: not a test of isolation"
+    got0 = [l for l in vm(lines, 0) if "vtz-client: get secret: " in l]
+    got1 = [l for l in vm(lines, 1) if "vtz-client: get secret: " in l and "error" not in l]
+    assert got0 == ["[vm0] vtz-client: get secret: vm0-only"] * 2, got0
+    assert got1 == ["[vm1] vtz-client: get secret: vm1-own"], got1
+
+
+def test_calls_keep_working_under_load(workload):
+    """Two processes per VM call at once (both vCPUs, both TEE vCPUs) while
+    the tick preempts TEE calls and vCPUs move between the CPUs."""
+    _, lines = workload
+    for i in range(2):
+        loops = [l for l in vm(lines, i) if re.search(r"vtz-client: loop 2000: ok", l)]
+        assert len(loops) == 2, loops
+        find(lines, r"^\[vm%d\] load: ok \(2 x 2000 calls\)$" % i)
+        m = re.search(r"moved between CPUs (\d+) times",
+                      lines[find(lines, r"^\[hyp\] vm%d: powered off; " % i)])
+        assert int(m.group(1)) > 0
+        m = re.match(r"^\[hyp\] tee%d: preempted (\d+) times mid-call, resumed every time" % i,
+                     lines[find(lines, r"^\[hyp\] tee%d: preempted " % i)])
+        assert m and int(m.group(1)) > 0, "no TEE call was preempted"
+
+
+def test_client_errors_are_clear(workload):
+    _, lines = workload
+    out = vm(lines, 0)
+    find(out, r"vtz-client: error: get secret: buffer too small \(TEEC_ERROR_SHORT_BUFFER, "
+              r"needs 8 bytes\)$")
+    find(out, r"\[linux\] run vtz-client get secret 4: exit 6$")
+    find(out, r"vtz-client: error: uuid 01234567-89ab-cdef-0123-456789abcdef: bad UUID "
+              r"\(TEEC_OpenSession: 0xffff0008 TEEC_ERROR_ITEM_NOT_FOUND, origin TEE\)$")
+    find(out, r"\[linux\] run vtz-client uuid 01234567-89ab-cdef-0123-456789abcdef: exit 4$")
+
+
+@pytest.mark.parametrize("how", ["kernel-crash", "forced-system-off"])
+def test_one_vm_dying_does_not_disturb_the_other(how):
+    """vm0 stores a secret, then dies (its kernel crashes, or it forces PSCI
+    SYSTEM_OFF), while vm1 is under load: vm1 and its TEE go on to the end."""
+    end = "/etc/vtz/crash.sh" if how == "kernel-crash" else "poweroff:-f"
+    status, lines = boot("vtz-client:put:secret:doomed," + end,
+                         "/etc/vtz/load.sh:5000,vtz-client:put:secret:alive,"
+                         "vtz-client:get:secret")
+    assert status == 0, "\n".join(lines)
+    if how == "kernel-crash":
+        find(lines, r"^\[vm0\] \[ +[\d.]+\] Kernel panic - not syncing: sysrq triggered crash")
+        gone = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_RESET \(powered off\)$")
+    else:
+        gone = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_OFF$")
+    assert gone < find(lines, r"^\[vm1\] load: ok \(2 x 5000 calls\)$")
+    find(lines, r"^\[vm1\] vtz-client: get secret: alive$")
+    find(lines, r"^\[vm1\] vtz-linux: done \(3 commands, 0 failed\)$")
+    find(lines, r"^\[hyp\] vm1: PSCI SYSTEM_OFF$")
+    assert not [l for l in lines if l.startswith("[vm1]") and ("Oops" in l or "BUG:" in l)]
