@@ -81,12 +81,13 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
  * Who owns what at boot, and the hypervisor's EL2 stage 1 that follows
  * from it: its text read-execute, the CIEE's text read-execute (the gate),
  * its data and free RAM read-write/XN; CIEE data and the CIEE data region
- * not at all.
+ * not at all; of the devices, the GIC and UART0 only (no bus master).
  */
 void ciee_mmu_build(void)
 {
 	uint64_t root, hyp_text, ciee_text;
 	uint64_t ciee_text_end;
+	unsigned int i;
 	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
 	memset(smm, 0, sizeof(*smm));
@@ -113,7 +114,11 @@ void ciee_mmu_build(void)
 	if (ciee_table_alloc(NULL, &root) ||
 	    pt_init(&smm->hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
 		ciee_panic("cannot allocate the EL2 root table");
-	map_or_die(PLAT_DEVICE_BASE, 0x04000000, PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
+	/* Only the devices it uses, none that can DMA (ciee_devices, vm.c). */
+	for (i = 0; i < ciee_n_devices; i++)
+		if (ciee_devices[i].at_boot)
+			map_or_die(ciee_devices[i].base, ciee_devices[i].size,
+				   PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
 	map_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, PT_PERM_R, PT_MEM_NORMAL);
 	map_or_die(PLAT_CIEE_BASE, ciee_text_end - PLAT_CIEE_BASE, PT_PERM_R | PT_PERM_X,
 		   PT_MEM_NORMAL);
