@@ -43,6 +43,7 @@ HYP_ATTACKS = [
     "read-tee-fpsimd-after-exit",
     "resume-preempted-tee-with-forged-state",
     "dma-into-tee-page",
+    "gic-lpi-tables-over-tee-page",
     "smc-outside-allow-list",
     "cpu-on-arbitrary-entry",
     "two-cpu-tlb-shootdown",

@@ -1042,6 +1042,82 @@ static void attack_map_dma_into_vm(struct vm *vm)
 		vm->name, all_same ? "every answer" : "first answer", ciee_strerror(first));
 }
 
+/*
+ * The GIC's redistributors are bus masters too: with LPIs (QEMU's virt has
+ * them, with its ITS) each reads its LPI configuration and pending tables
+ * from the physical addresses in GICR_PROPBASER/GICR_PENDBASER, and writes
+ * the pending table back. The hypervisor points the pending table at the
+ * start of a TEE's image (64 KiB aligned), the configuration table at its
+ * own page (every LPI enabled), enables LPIs and reads ICC_HPPIR1_EL1: the
+ * highest-priority pending LPI is the first set bit of the TEE page from
+ * byte 1024 (the first 8192 IDs are not LPIs). It succeeded if that is the
+ * first set bit of the image the hypervisor loaded there.
+ */
+#define GICR_RD(cpu) (PLAT_GICR_BASE + (uint64_t)(cpu) * 0x20000UL)
+#define GICR_CTLR 0x0000
+#define GICR_TYPER 0x0008
+#define GICR_PROPBASER 0x0070
+#define GICR_PENDBASER 0x0078
+#define GICR_CTLR_ENABLE_LPIS 1UL
+#define LPI_ID_BITS 15 /* LPIs 8192..32767: one configuration byte each */
+#define LPI_FIRST 8192U
+
+static uint8_t lpi_config[(1UL << LPI_ID_BITS) - LPI_FIRST] __attribute__((aligned(4096)));
+
+static int first_set_bit(const volatile uint8_t *p, unsigned int bytes)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < bytes; i++)
+		for (b = 0; b < 8; b++)
+			if (p[i] & (1U << b))
+				return (int)(i * 8 + b);
+	return -1;
+}
+
+static void attack_gic_lpi_tables(struct vm *tee)
+{
+	uint64_t rd = GICR_RD(this_cpu_index()), typer = 0, hppir;
+	int want = first_set_bit((const volatile uint8_t *)PLAT_TEE_IMAGE_BASE + 1024, 3072);
+	int w1, w2;
+	char f[64] = "";
+
+	if ((tee->ram_pa & 0xffff) || want < 0) {
+		not_run("gic-lpi-tables-over-tee-page", "TEE image not 64 KiB aligned or empty");
+		return;
+	}
+	hyp_probe_read(rd + GICR_TYPER, &typer);
+	memset(lpi_config, 0x01, sizeof(lpi_config)); /* enabled, priority 0 */
+	dsb(sy);
+	w1 = hyp_probe_write(rd + GICR_PROPBASER, (uint64_t)lpi_config | (LPI_ID_BITS - 1));
+	if (w1)
+		fault_text(f, sizeof(f));
+	w2 = hyp_probe_write(rd + GICR_PENDBASER, tee->ram_pa);
+	/* GICR_CTLR takes 32-bit writes only; the probes above showed it writable. */
+	if (!w1 && !w2)
+		*(volatile uint32_t *)(rd + GICR_CTLR) = GICR_CTLR_ENABLE_LPIS;
+	isb();
+	hppir = read_sysreg(S3_0_C12_C12_2) & 0xffffff; /* ICC_HPPIR1_EL1 */
+	/* LPIs off again: nothing of this is left pending for later attacks. */
+	if (!w1 && !w2) {
+		*(volatile uint32_t *)(rd + GICR_CTLR) = 0;
+		hyp_probe_write(rd + GICR_PENDBASER, 0);
+		hyp_probe_write(rd + GICR_PROPBASER, 0);
+	}
+	isb();
+	if (!w1 || !w2 || hppir >= LPI_FIRST)
+		verdict("gic-lpi-tables-over-tee-page", false, "GICR_TYPER.PLPIS=%llu; LPI table "
+			"writes %s; highest pending INTID %llu: bit %lld of TEE page 0x%llx from "
+			"byte 1024 (the image's first set bit there is %d)",
+			(unsigned long long)(typer & 1), w1 || w2 ? "partly faulted" : "accepted",
+			(unsigned long long)hppir, (long long)hppir - LPI_FIRST,
+			(unsigned long long)tee->ram_pa, want);
+	else
+		verdict("gic-lpi-tables-over-tee-page", true, "data abort at EL2, %s: the "
+			"redistributor's LPI registers are read-only for the hypervisor; "
+			"highest pending INTID %llu, no LPI", f, (unsigned long long)hppir);
+}
+
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
 	/* Four vCPUs (so four TEE vCPUs): the attacks call from vCPUs 2 and 3. */
@@ -1067,6 +1143,7 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_read_tee_fpsimd(vm_a, tee_a);
 	attack_resume_preempted(vm_a, tee_a);
 	attack_dma_into_tee_page(vm_a, tee_a);
+	attack_gic_lpi_tables(tee_a);
 }
 
 /* Secondary CPUs started by the attacks. */
