@@ -142,11 +142,11 @@ static bool overlaps_ram(uint64_t pa, uint64_t size)
  * integrator sees why.
  */
 const struct ciee_device ciee_devices[] = {
-	{PLAT_GICD_BASE, PLAT_GICD_SIZE, true},
-	{PLAT_GICR_BASE, PLAT_GICR_SIZE, true}, /* LPIs are the ITS's: not in this list */
-	{PLAT_UART0_BASE, PLAT_UART0_SIZE, true},
-	{PLAT_RTC_BASE, PLAT_RTC_SIZE, false},
-	{PLAT_GPIO_BASE, PLAT_GPIO_SIZE, false},
+	{PLAT_GICD_BASE, PLAT_GICD_SIZE, true, false},
+	{PLAT_GICR_BASE, PLAT_GICR_SIZE, true, true},
+	{PLAT_UART0_BASE, PLAT_UART0_SIZE, true, false},
+	{PLAT_RTC_BASE, PLAT_RTC_SIZE, false, false},
+	{PLAT_GPIO_BASE, PLAT_GPIO_SIZE, false, false},
 };
 const unsigned int ciee_n_devices = sizeof(ciee_devices) / sizeof(ciee_devices[0]);
 
@@ -166,10 +166,23 @@ static const struct {
 };
 
 /*
- * May [pa, pa + size) be mapped as device memory? Only if it lies inside
- * one allowed device. The caller has checked that it does not wrap.
+ * Does [pa, pa + size), inside device d, touch one of its RD_base frames?
+ * It is clear of them only if it lies in one CPU's SGI_base frame.
  */
-long ciee_device_check(uint64_t pa, uint64_t size)
+static bool touches_rd_frame(const struct ciee_device *d, uint64_t pa, uint64_t size)
+{
+	uint64_t s = pa - d->base, e = pa + size - d->base;
+
+	return s / PLAT_GICR_FRAME != (e - 1) / PLAT_GICR_FRAME ||
+	       s % PLAT_GICR_FRAME < PLAT_GICR_RD_SIZE;
+}
+
+/*
+ * May [pa, pa + size) be mapped as device memory (writable or not)? Only
+ * if it lies inside one allowed device, and, writable, outside the
+ * redistributors' LPI registers. The caller has checked it does not wrap.
+ */
+long ciee_device_check(uint64_t pa, uint64_t size, bool writable)
 {
 	unsigned int i;
 
@@ -177,10 +190,15 @@ long ciee_device_check(uint64_t pa, uint64_t size)
 		if (pa < dma_devices[i].base + dma_devices[i].size &&
 		    pa + size > dma_devices[i].base)
 			return CIEE_ERR_DMA_DEVICE;
-	for (i = 0; i < ciee_n_devices; i++)
-		if (pa >= ciee_devices[i].base &&
-		    pa + size <= ciee_devices[i].base + ciee_devices[i].size)
-			return CIEE_OK;
+	for (i = 0; i < ciee_n_devices; i++) {
+		const struct ciee_device *d = &ciee_devices[i];
+
+		if (pa < d->base || pa + size > d->base + d->size)
+			continue;
+		if (writable && d->rd_frames && touches_rd_frame(d, pa, size))
+			return CIEE_ERR_DMA_DEVICE;
+		return CIEE_OK;
+	}
 	return CIEE_ERR_NOT_DEVICE;
 }
 
@@ -230,8 +248,9 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 		 * Device memory only outside RAM (RAM is governed by ownership),
 		 * and only devices that cannot DMA into a TEE.
 		 */
-		ret = overlaps_ram(pa, size) || pa + size < pa ? CIEE_ERR_RANGE
-							       : ciee_device_check(pa, size);
+		ret = overlaps_ram(pa, size) || pa + size < pa
+			      ? CIEE_ERR_RANGE
+			      : ciee_device_check(pa, size, flags & CIEE_MAP_W);
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
@@ -389,8 +408,9 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 				       : -OWN_ERR_RANGE;
 		/* Even an allowed RAM page is already mapped: no aliases. */
 		ret = err ? ciee_own_err(err) : CIEE_ERR_MAP;
-	} else if (ciee_device_check(pa, size) != CIEE_OK) {
-		ret = ciee_device_check(pa, size); /* a bus master, or no known device */
+	} else if (ciee_device_check(pa, size, flags & CIEE_MAP_W) != CIEE_OK) {
+		/* a bus master, or no known device */
+		ret = ciee_device_check(pa, size, flags & CIEE_MAP_W);
 	} else if (pt_leaf_attrs(PT_REGIME_S1_EL2, (unsigned int)flags & 3, PT_MEM_DEVICE,
 				 &attrs)) {
 		ret = CIEE_ERR_PERM;

@@ -1080,6 +1080,7 @@ static void attack_gic_lpi_tables(struct vm *tee)
 	uint64_t rd = GICR_RD(this_cpu_index()), typer = 0, hppir;
 	int want = first_set_bit((const volatile uint8_t *)PLAT_TEE_IMAGE_BASE + 1024, 3072);
 	int w1, w2;
+	long m;
 	char f[64] = "";
 
 	if ((tee->ram_pa & 0xffff) || want < 0) {
@@ -1087,6 +1088,9 @@ static void attack_gic_lpi_tables(struct vm *tee)
 		return;
 	}
 	hyp_probe_read(rd + GICR_TYPER, &typer);
+	/* First ask for the frame writable, as a hypervisor that needs it would. */
+	m = ciee_call(CIEE_CALL_HYP_MAP, rd, PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE,
+		      0, 0);
 	memset(lpi_config, 0x01, sizeof(lpi_config)); /* enabled, priority 0 */
 	dsb(sy);
 	w1 = hyp_probe_write(rd + GICR_PROPBASER, (uint64_t)lpi_config | (LPI_ID_BITS - 1));
@@ -1106,16 +1110,17 @@ static void attack_gic_lpi_tables(struct vm *tee)
 	}
 	isb();
 	if (!w1 || !w2 || hppir >= LPI_FIRST)
-		verdict("gic-lpi-tables-over-tee-page", false, "GICR_TYPER.PLPIS=%llu; LPI table "
-			"writes %s; highest pending INTID %llu: bit %lld of TEE page 0x%llx from "
-			"byte 1024 (the image's first set bit there is %d)",
-			(unsigned long long)(typer & 1), w1 || w2 ? "partly faulted" : "accepted",
-			(unsigned long long)hppir, (long long)hppir - LPI_FIRST,
-			(unsigned long long)tee->ram_pa, want);
+		verdict("gic-lpi-tables-over-tee-page", false, "GICR_TYPER.PLPIS=%llu; HYP_MAP "
+			"RW: %s; LPI table writes %s; highest pending INTID %llu: bit %lld of TEE "
+			"page 0x%llx from byte 1024 (the image's first set bit there is %d)",
+			(unsigned long long)(typer & 1), ciee_strerror(m),
+			w1 || w2 ? "partly faulted" : "accepted", (unsigned long long)hppir,
+			(long long)hppir - LPI_FIRST, (unsigned long long)tee->ram_pa, want);
 	else
 		verdict("gic-lpi-tables-over-tee-page", true, "data abort at EL2, %s: the "
-			"redistributor's LPI registers are read-only for the hypervisor; "
-			"highest pending INTID %llu, no LPI", f, (unsigned long long)hppir);
+			"redistributor's LPI registers are read-only for the hypervisor "
+			"(HYP_MAP RW: %s); highest pending INTID %llu, no LPI", f, ciee_strerror(m),
+			(unsigned long long)hppir);
 }
 
 static void sws_attacks(struct vm *vm0, struct vm *tee0)

@@ -23,6 +23,15 @@
  */
 #define PLAT_GICD_SIZE 0x00010000UL
 #define PLAT_GICR_SIZE 0x00f60000UL /* 123 CPUs x 128 KiB (RD + SGI frames) */
+/*
+ * Each CPU's 128 KiB: RD_base, then SGI_base. RD_base holds GICR_CTLR and
+ * the LPI table bases (GICR_PROPBASER/PENDBASER), which make the
+ * redistributor read and write memory: read-only for everyone but the
+ * monitor. SGI_base (SGI/PPI enables, priorities) is what the hypervisor
+ * uses.
+ */
+#define PLAT_GICR_FRAME 0x00020000UL
+#define PLAT_GICR_RD_SIZE 0x00010000UL
 #define PLAT_UART0_SIZE 0x00001000UL
 #define PLAT_RTC_BASE 0x09010000UL /* PL031 */
 #define PLAT_RTC_SIZE 0x00001000UL

@@ -24,6 +24,10 @@ EXPECTED_MECHANISM = {
     "dma-into-tee-page": r"data abort at EL2, EC=0x25 FAR=0x9020010: fw_cfg not in the "
                          r"hypervisor's stage 1; its DMA register write faulted too; the TEE "
                          r"still reads its secret 0x5ec2e7c0ffee5ec2",
+    "gic-lpi-tables-over-tee-page": r"data abort at EL2, EC=0x25 FAR=0x80a0070: the "
+                                    r"redistributor's LPI registers are read-only for the "
+                                    r"hypervisor \(HYP_MAP RW: device can DMA into any page\); "
+                                    r"highest pending INTID 10(2[0-3]|[01]\d), no LPI",
     "write-page-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-stage2-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-ownership-table": r"data abort at EL2, EC=0x25 .*ownership table not mapped",

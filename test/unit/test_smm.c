@@ -728,10 +728,15 @@ static void test_boot_devices(void **state)
 			    (pa >= PLAT_GICR_BASE && pa < PLAT_GICR_BASE + PLAT_GICR_SIZE) ||
 			    pa == PLAT_UART0_BASE;
 
+		bool rd = pa >= PLAT_GICR_BASE && pa < PLAT_GICR_BASE + PLAT_GICR_SIZE &&
+			  (pa - PLAT_GICR_BASE) % PLAT_GICR_FRAME < PLAT_GICR_RD_SIZE;
+
 		assert_int_equal(s1_get(pa, &d), want);
 		if (want) {
 			assert_true(d & PTE_XN);
 			assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
+			/* A redistributor's LPI registers (RD_base) are read-only. */
+			assert_int_equal(!!(d & PTE_S1_AP_RO), rd);
 			mapped++;
 		}
 	}
@@ -792,6 +797,24 @@ static void test_s2_map_dma_device(void **state)
 		assert_int_equal(ciee_s2_map(TEE0, IPA_UART, dma[i], SZ_4K, R | DEV),
 				 CIEE_ERR_DMA_DEVICE);
 	}
+	/*
+	 * The redistributors' LPI registers (RD_base frames) make the GIC read
+	 * and write memory: read-only only. SGI_base frames are fine.
+	 */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_GICR_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_UART, PLAT_GICR_BASE + PLAT_GICR_FRAME +
+						       PLAT_GICR_RD_SIZE - SZ_4K,
+				     SZ_4K, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	/* SGI_base of cpu0 and RD_base of cpu1 */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_GICR_BASE + PLAT_GICR_RD_SIZE,
+				     PLAT_GICR_FRAME, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), 0);
+	map(VM1, 0x080a0000, PLAT_GICR_BASE, PLAT_GICR_FRAME, R | DEV);
+	map(VM1, 0x080d0000, PLAT_GICR_BASE + PLAT_GICR_FRAME + PLAT_GICR_RD_SIZE,
+	    PLAT_GICR_FRAME - PLAT_GICR_RD_SIZE, R | W | DEV);
 	/* An allowed device's range that runs into a bus master: fw_cfg after the RTC. */
 	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_RTC_BASE, 0x20000, R | W | DEV),
 			 CIEE_ERR_DMA_DEVICE);
@@ -1215,6 +1238,21 @@ static void test_hyp_map_dma_device(void **state)
 		assert_false(s1_get(dma[i][0] + dma[i][1] - SZ_4K, NULL));
 	}
 	assert_false(s1_get(PLAT_RTC_BASE, NULL));
+	/*
+	 * The redistributors' LPI registers, writable: refused, whole or in
+	 * part (the hypervisor has them read-only from boot, and keeps that).
+	 */
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, SZ_4K, R | W | DEV), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE + PLAT_GICR_SIZE - PLAT_GICR_FRAME,
+				      SZ_4K, R | W), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE + PLAT_GICR_FRAME - SZ_4K, 2 * SZ_4K,
+				      R | W), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, PLAT_GICR_SIZE, R | W), CIEE_ERR_DMA_DEVICE);
+	/* Read-only they pass the check, and are there already: no alias. */
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, SZ_4K, R), CIEE_ERR_MAP);
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE, PLAT_GICR_SIZE, false), CIEE_OK);
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE + PLAT_GICR_RD_SIZE,
+					   PLAT_GICR_FRAME - PLAT_GICR_RD_SIZE, true), CIEE_OK);
 	assert_int_equal(fake_tlbi_count(NULL), 0);
 }
 
@@ -1254,15 +1292,18 @@ static void test_hyp_map_allowed_devices(void **state)
 	(void)state;
 	for (i = 0; i < ciee_n_devices; i++) {
 		long want = ciee_devices[i].at_boot ? CIEE_ERR_MAP : CIEE_OK;
+		/* The redistributors only read-only as a whole (their LPI registers). */
+		uint64_t flags = ciee_devices[i].rd_frames ? R | DEV : R | W | DEV;
 
-		assert_int_equal(ciee_device_check(ciee_devices[i].base, ciee_devices[i].size),
+		assert_int_equal(ciee_device_check(ciee_devices[i].base, ciee_devices[i].size,
+						   flags & W),
 				 CIEE_OK);
-		assert_int_equal(ciee_hyp_map(ciee_devices[i].base, ciee_devices[i].size,
-					      R | W | DEV), want);
+		assert_int_equal(ciee_hyp_map(ciee_devices[i].base, ciee_devices[i].size, flags),
+				 want);
 		assert_true(s1_get(ciee_devices[i].base + ciee_devices[i].size - SZ_4K, NULL));
 	}
 	/* A page inside a device is fine too: the last redistributor frame's page. */
-	assert_int_equal(ciee_device_check(PLAT_GICR_BASE + PLAT_GICR_SIZE - SZ_4K, SZ_4K),
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE + PLAT_GICR_SIZE - SZ_4K, SZ_4K, true),
 			 CIEE_OK);
 }
 
