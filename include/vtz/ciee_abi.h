@@ -118,7 +118,8 @@
 /*
  * HYP_MAP / S2_MAP of device MMIO (docs/security.md, "DMA"): the range
  * touches a device that can master the bus (fw_cfg, virtio-mmio, PCIe, the
- * platform bus, the GIC ITS, the SMMU), which could write any TEE page;
+ * platform bus, the GIC ITS, the SMMU), or asks for a redistributor's LPI
+ * registers writable, either of which could write any TEE page;
  */
 #define CIEE_ERR_DMA_DEVICE (-26)
 /* or it is not inside one device known not to master the bus (the allow-list). */
