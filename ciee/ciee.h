@@ -122,6 +122,21 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
 long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
+
+/*
+ * The only device MMIO anyone may map (ciee/vm.c): devices of QEMU virt
+ * that cannot master the bus. `at_boot`: in the hypervisor's stage 1 from
+ * the start (what it uses: the GIC and its console), the rest on HYP_MAP.
+ * `rd_frames`: the GIC redistributors, whose RD_base frames (LPI tables,
+ * hence DMA) are never mapped writable.
+ */
+struct ciee_device {
+	uint64_t base, size;
+	bool at_boot, rd_frames;
+};
+extern const struct ciee_device ciee_devices[];
+extern const unsigned int ciee_n_devices;
+long ciee_device_check(uint64_t pa, uint64_t size, bool writable);
 long ciee_own_err(int err);
 long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		  uint64_t a5);

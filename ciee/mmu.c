@@ -81,12 +81,14 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
  * Who owns what at boot, and the hypervisor's EL2 stage 1 that follows
  * from it: its text read-execute, the CIEE's text read-execute (the gate),
  * its data and free RAM read-write/XN; CIEE data and the CIEE data region
- * not at all.
+ * not at all; of the devices, the GIC and UART0 only (no bus master;
+ * the redistributors' LPI registers read-only).
  */
 void ciee_mmu_build(void)
 {
 	uint64_t root, hyp_text, ciee_text;
 	uint64_t ciee_text_end;
+	unsigned int i;
 	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
 	memset(smm, 0, sizeof(*smm));
@@ -113,7 +115,27 @@ void ciee_mmu_build(void)
 	if (ciee_table_alloc(NULL, &root) ||
 	    pt_init(&smm->hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
 		ciee_panic("cannot allocate the EL2 root table");
-	map_or_die(PLAT_DEVICE_BASE, 0x04000000, PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
+	/*
+	 * Only the devices it uses, none that can DMA (ciee_devices, vm.c);
+	 * of the redistributors, the LPI registers (RD_base) read-only.
+	 */
+	for (i = 0; i < ciee_n_devices; i++) {
+		const struct ciee_device *d = &ciee_devices[i];
+		uint64_t off;
+
+		if (!d->at_boot)
+			continue;
+		if (!d->rd_frames) {
+			map_or_die(d->base, d->size, PT_PERM_R | PT_PERM_W, PT_MEM_DEVICE);
+			continue;
+		}
+		for (off = 0; off < d->size; off += PLAT_GICR_FRAME) {
+			map_or_die(d->base + off, PLAT_GICR_RD_SIZE, PT_PERM_R, PT_MEM_DEVICE);
+			map_or_die(d->base + off + PLAT_GICR_RD_SIZE,
+				   PLAT_GICR_FRAME - PLAT_GICR_RD_SIZE, PT_PERM_R | PT_PERM_W,
+				   PT_MEM_DEVICE);
+		}
+	}
 	map_or_die(PLAT_NS_RAM_BASE, PLAT_CIEE_BASE - PLAT_NS_RAM_BASE, PT_PERM_R, PT_MEM_NORMAL);
 	map_or_die(PLAT_CIEE_BASE, ciee_text_end - PLAT_CIEE_BASE, PT_PERM_R | PT_PERM_X,
 		   PT_MEM_NORMAL);

@@ -131,6 +131,77 @@ static bool overlaps_ram(uint64_t pa, uint64_t size)
 	return pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE && pa + size > PLAT_NS_RAM_BASE;
 }
 
+/*
+ * DMA. Some devices of QEMU virt write (and read) any non-secure physical
+ * address on request, past every translation table: there is no TZASC,
+ * and QEMU's SMMUv3 sits on PCIe only and translates stage 1 only. Whoever
+ * can program one can write any TEE page, any table and the ownership
+ * table. So device MMIO is mapped, for the hypervisor and for guests, only
+ * from an allow-list of devices that cannot master the bus; a request
+ * that touches a known bus master gets its own error, so that an
+ * integrator sees why.
+ */
+const struct ciee_device ciee_devices[] = {
+	{PLAT_GICD_BASE, PLAT_GICD_SIZE, true, false},
+	{PLAT_GICR_BASE, PLAT_GICR_SIZE, true, true},
+	{PLAT_UART0_BASE, PLAT_UART0_SIZE, true, false},
+	{PLAT_RTC_BASE, PLAT_RTC_SIZE, false, false},
+	{PLAT_GPIO_BASE, PLAT_GPIO_SIZE, false, false},
+};
+const unsigned int ciee_n_devices = sizeof(ciee_devices) / sizeof(ciee_devices[0]);
+
+static const struct {
+	uint64_t base, size;
+} dma_devices[] = {
+	{PLAT_GIC_ITS_BASE, PLAT_GIC_ITS_SIZE},
+	{PLAT_FW_CFG_BASE, PLAT_FW_CFG_SIZE},
+	{PLAT_SMMU_BASE, PLAT_SMMU_SIZE},
+	{PLAT_VIRTIO_BASE, PLAT_VIRTIO_SIZE},
+	{PLAT_PLATFORM_BUS_BASE, PLAT_PLATFORM_BUS_SIZE},
+	{PLAT_PCIE_MMIO_BASE, PLAT_PCIE_MMIO_SIZE},
+	{PLAT_PCIE_PIO_BASE, PLAT_PCIE_PIO_SIZE},
+	{PLAT_PCIE_ECAM_BASE, PLAT_PCIE_ECAM_SIZE},
+	{PLAT_PCIE_HIGH_ECAM_BASE, PLAT_PCIE_HIGH_ECAM_SIZE},
+	{PLAT_PCIE_HIGH_MMIO_BASE, PLAT_PCIE_HIGH_MMIO_SIZE},
+};
+
+/*
+ * Does [pa, pa + size), inside device d, touch one of its RD_base frames?
+ * It is clear of them only if it lies in one CPU's SGI_base frame.
+ */
+static bool touches_rd_frame(const struct ciee_device *d, uint64_t pa, uint64_t size)
+{
+	uint64_t s = pa - d->base, e = pa + size - d->base;
+
+	return s / PLAT_GICR_FRAME != (e - 1) / PLAT_GICR_FRAME ||
+	       s % PLAT_GICR_FRAME < PLAT_GICR_RD_SIZE;
+}
+
+/*
+ * May [pa, pa + size) be mapped as device memory (writable or not)? Only
+ * if it lies inside one allowed device, and, writable, outside the
+ * redistributors' LPI registers. The caller has checked it does not wrap.
+ */
+long ciee_device_check(uint64_t pa, uint64_t size, bool writable)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dma_devices) / sizeof(dma_devices[0]); i++)
+		if (pa < dma_devices[i].base + dma_devices[i].size &&
+		    pa + size > dma_devices[i].base)
+			return CIEE_ERR_DMA_DEVICE;
+	for (i = 0; i < ciee_n_devices; i++) {
+		const struct ciee_device *d = &ciee_devices[i];
+
+		if (pa < d->base || pa + size > d->base + d->size)
+			continue;
+		if (writable && d->rd_frames && touches_rd_frame(d, pa, size))
+			return CIEE_ERR_DMA_DEVICE;
+		return CIEE_OK;
+	}
+	return CIEE_ERR_NOT_DEVICE;
+}
+
 /* A TEE maps its VM's pages only where its VM has them: reclaim finds both. */
 static long check_same_ipa(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa, uint64_t size)
 {
@@ -173,8 +244,13 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 
 	spin_lock(&smm_lock);
 	if (device) {
-		/* Device memory only outside RAM: RAM is governed by ownership. */
-		ret = overlaps_ram(pa, size) || pa + size < pa ? CIEE_ERR_RANGE : CIEE_OK;
+		/*
+		 * Device memory only outside RAM (RAM is governed by ownership),
+		 * and only devices that cannot DMA into a TEE.
+		 */
+		ret = overlaps_ram(pa, size) || pa + size < pa
+			      ? CIEE_ERR_RANGE
+			      : ciee_device_check(pa, size, flags & CIEE_MAP_W);
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
@@ -308,8 +384,10 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 
 /*
  * Map more device MMIO into the hypervisor's EL2 stage 1 (identity, RW,
- * never executable). RAM is never mapped this way: the hypervisor already
- * sees what it owns, and everything else must stay out of its reach.
+ * never executable), from the allow-list only: a device that can master
+ * the bus would let the hypervisor write any page, TEE pages included.
+ * RAM is never mapped this way: the hypervisor already sees what it owns,
+ * and everything else must stay out of its reach.
  */
 long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 {
@@ -330,6 +408,9 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 				       : -OWN_ERR_RANGE;
 		/* Even an allowed RAM page is already mapped: no aliases. */
 		ret = err ? ciee_own_err(err) : CIEE_ERR_MAP;
+	} else if (ciee_device_check(pa, size, flags & CIEE_MAP_W) != CIEE_OK) {
+		/* a bus master, or no known device */
+		ret = ciee_device_check(pa, size, flags & CIEE_MAP_W);
 	} else if (pt_leaf_attrs(PT_REGIME_S1_EL2, (unsigned int)flags & 3, PT_MEM_DEVICE,
 				 &attrs)) {
 		ret = CIEE_ERR_PERM;

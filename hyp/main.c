@@ -80,6 +80,8 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_BAD_CPU: return "no such CPU";
 	case CIEE_ERR_BAD_VCPU: return "no such vCPU";
 	case CIEE_ERR_NO_CALL: return "that vCPU has no pending TEE call";
+	case CIEE_ERR_DMA_DEVICE: return "device can DMA into any page";
+	case CIEE_ERR_NOT_DEVICE: return "not a device known not to DMA";
 	default: return "unknown error";
 	}
 }

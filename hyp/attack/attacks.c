@@ -829,6 +829,300 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 		ciee_strerror(late));
 }
 
+/* ---- DMA: devices that write physical memory past every table -------- */
+
+#define FW_CFG_DMA_REG (PLAT_FW_CFG_BASE + 0x10)  /* 64-bit, big-endian */
+#define FW_CFG_DMA_SIGNATURE 0x51454d5520434647UL /* "QEMU CFG", read from it */
+#define FW_CFG_DMA_CTL_ERROR 0x01U
+#define FW_CFG_DMA_CTL_READ 0x02U
+#define FW_CFG_DMA_CTL_SELECT 0x08U
+#define FW_CFG_SIGNATURE_KEY 0x0000U /* its item: the 4 bytes "QEMU" */
+#define FW_CFG_QEMU 0x554d4551U      /* "QEMU" as a little-endian word */
+#define DMA_IPA (SCRATCH_IPA + 0x20000UL)
+#define DMA_STUB_OFFSET 0x300UL
+
+/* QEMU's FWCfgDmaAccess (docs/specs/fw_cfg.txt): every field big-endian. */
+struct fw_cfg_dma {
+	uint32_t control;
+	uint32_t length;
+	uint64_t address;
+};
+
+static struct fw_cfg_dma dma_desc __attribute__((aligned(64)));
+static uint64_t dma_own[PAGE_SIZE_4K / 8] __attribute__((aligned(4096)));
+
+/*
+ * Have fw_cfg copy its signature item ("QEMU") to physical address dst,
+ * the way firmware loads its tables. 0: the device took the request and
+ * *ctl is the control word it wrote back (0 = done, no error); 1: the
+ * register write data-aborted (not in our stage 1).
+ */
+static int fw_cfg_dma_signature(uint64_t dst, uint32_t *ctl)
+{
+	volatile struct fw_cfg_dma *d = &dma_desc;
+
+	d->control = __builtin_bswap32((FW_CFG_SIGNATURE_KEY << 16) | FW_CFG_DMA_CTL_SELECT |
+				       FW_CFG_DMA_CTL_READ);
+	d->length = __builtin_bswap32(4);
+	d->address = __builtin_bswap64(dst);
+	dsb(sy);
+	/* Hypervisor data is identity-mapped: the descriptor's VA is its PA. */
+	if (hyp_probe_write(FW_CFG_DMA_REG, __builtin_bswap64((uint64_t)&dma_desc)))
+		return 1;
+	dsb(sy);
+	*ctl = __builtin_bswap32(d->control);
+	return 0;
+}
+
+/*
+ * One fast call from vm's vCPU `vcpu` (a stub: smc, then hvc for the
+ * reply) into its TEE; the TEE's console stops are served as the run loop
+ * does. Returns the reply's x0 and x1, or -1 if the call did not complete.
+ */
+static int tee_fast_call(struct vm *vm, struct vm *tee, unsigned int vcpu, uint64_t fid,
+			 uint64_t a1, uint64_t *x0, uint64_t *x1)
+{
+	static struct vcpu_ctx v;
+	static struct ciee_mmio mmio;
+	uint64_t off = vm->ram_size - PAGE_SIZE_4K + DMA_STUB_OFFSET;
+	volatile uint32_t *stub = (volatile uint32_t *)(vm->ram_pa + off);
+	long r;
+
+	stub[0] = SMC_STUB;
+	stub[1] = HVC_STUB;
+	dsb(ish);
+	memset(&v, 0, sizeof(v));
+	v.pc = vm->ram_ipa + off;
+	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	v.el1.sctlr = vm->vcpus[0].ctx.el1.sctlr;
+	v.x[0] = fid;
+	v.x[1] = a1;
+	r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, vcpu, 0, 0);
+	if (r != CIEE_EXIT_GUEST_TRAP || v.esr >> 26 != 0x17)
+		return -1;
+	r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, vcpu, (unsigned long)&mmio, 0, 0);
+	while (r == CIEE_EXIT_TEE_MMIO) {
+		mmio.value = (mmio.ipa & ~0xfffUL) == TEE_UART_IPA
+				     ? vuart_access(&tee->vcpus[vcpu].uart, mmio.ipa & 0xfff,
+						    mmio.is_write, mmio.value)
+				     : 0;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, vcpu, 0, 0);
+	}
+	if (r != CIEE_EXIT_TEE_DONE)
+		return -1;
+	v.pc += 4; /* the reply reaches the vCPU at its hvc */
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, vcpu, 0, 0);
+	*x0 = v.x[0];
+	*x1 = v.x[1];
+	return 0;
+}
+
+/*
+ * fw_cfg's DMA from the hypervisor into a TEE page. The page holds a
+ * secret only the TEE sees; the hypervisor asks fw_cfg to copy "QEMU"
+ * over its first word, then asks the TEE (test hook TEST_PEEK) what is
+ * there. First the same DMA into the hypervisor's own page, which shows
+ * the mechanism works whenever the register is reachable. Blocked only if
+ * the register write faulted and the TEE still reads its secret.
+ */
+static void attack_dma_into_tee_page(struct vm *vm, struct vm *tee)
+{
+	uint64_t pa = give_tee_secret_page(tee, DMA_IPA), sig = 0, x0 = 0, seen = 0;
+	uint32_t ctl_own = ~0U, ctl_tee = ~0U;
+	int own_fault, tee_fault, sig_fault;
+	char f[64] = "";
+
+	if (!pa) {
+		not_run("dma-into-tee-page", "could not give the TEE a page");
+		return;
+	}
+	sig_fault = hyp_probe_read(FW_CFG_DMA_REG, &sig);
+	if (sig_fault)
+		fault_text(f, sizeof(f));
+	dma_own[0] = 0;
+	own_fault = fw_cfg_dma_signature((uint64_t)dma_own, &ctl_own);
+	tee_fault = fw_cfg_dma_signature(pa, &ctl_tee);
+	if (tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_PEEK, DMA_IPA, &x0, &seen) ||
+	    x0 != OPTEE_SMC_RETURN_OK) {
+		not_run("dma-into-tee-page", "the TEE did not answer TEST_PEEK");
+		return;
+	}
+	if (!tee_fault || seen != PATTERN)
+		verdict("dma-into-tee-page", false, "fw_cfg DMA register %s (0x%llx); DMA into our "
+			"page: ctl 0x%x, word 0x%llx; into TEE page 0x%llx: ctl 0x%x; the TEE "
+			"now reads 0x%llx there, its secret was 0x%llx",
+			sig_fault ? "faulted" : "readable", (unsigned long long)sig, ctl_own,
+			(unsigned long long)dma_own[0], (unsigned long long)pa, ctl_tee,
+			(unsigned long long)seen, (unsigned long long)PATTERN);
+	else
+		verdict("dma-into-tee-page", true, "data abort at EL2, %s: fw_cfg not in the "
+			"hypervisor's stage 1; its DMA register write faulted %s; the TEE still "
+			"reads its secret 0x%llx in page 0x%llx",
+			f, own_fault ? "too" : "but the read did not", (unsigned long long)seen,
+			(unsigned long long)pa);
+}
+
+/* Bus masters of QEMU virt that must never be mapped (one page of each). */
+static const struct {
+	const char *name;
+	uint64_t pa;
+} dma_pages[] = {
+	{"fw_cfg", PLAT_FW_CFG_BASE},
+	{"virtio-mmio", PLAT_VIRTIO_BASE},
+	{"PCIe MMIO", PLAT_PCIE_MMIO_BASE},
+	{"PCIe ECAM", PLAT_PCIE_ECAM_BASE},
+	{"PCIe PIO", PLAT_PCIE_PIO_BASE},
+	{"PCIe high ECAM", PLAT_PCIE_HIGH_ECAM_BASE},
+	{"platform bus", PLAT_PLATFORM_BUS_BASE},
+	{"GIC ITS", PLAT_GIC_ITS_BASE},
+	{"SMMU", PLAT_SMMU_BASE},
+};
+#define N_DMA_PAGES (sizeof(dma_pages) / sizeof(dma_pages[0]))
+
+/*
+ * Ask for each DMA-capable device in the hypervisor's stage 1: blocked
+ * only if every request is refused and every page still faults (a refusal
+ * of a page that is already mapped does not count).
+ */
+static void attack_map_dma_into_hyp(void)
+{
+	char why[200] = "";
+	size_t n = 0;
+	unsigned int i, reachable = 0;
+	long first = CIEE_OK;
+	bool all_same = true;
+
+	for (i = 0; i < N_DMA_PAGES; i++) {
+		long r = ciee_call(CIEE_CALL_HYP_MAP, dma_pages[i].pa, PAGE_SIZE_4K,
+				   CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE, 0, 0);
+		uint64_t v;
+		bool ok = !hyp_probe_read(dma_pages[i].pa, &v);
+
+		if (i == 0)
+			first = r;
+		all_same &= r == first && r < 0;
+		if ((ok || r >= 0) && n < sizeof(why)) {
+			reachable++;
+			n += (size_t)fmt_snprintf(why + n, sizeof(why) - n, "%s%s (%ld)",
+						  reachable > 1 ? ", " : "", dma_pages[i].name, r);
+		} else if (ok || r >= 0) {
+			reachable++;
+		}
+	}
+	if (reachable)
+		verdict("map-dma-device-into-hyp-stage1", false, "%u of %u mapped or reachable "
+			"after the request (its result): %s", reachable, (unsigned int)N_DMA_PAGES,
+			why);
+	else
+		verdict("map-dma-device-into-hyp-stage1", true, SMM_BY " refused all %u (%s): %s; "
+			"every page still faults", (unsigned int)N_DMA_PAGES,
+			"fw_cfg, virtio-mmio, PCIe MMIO/ECAM/PIO/high ECAM, platform bus, ITS, SMMU",
+			all_same ? ciee_strerror(first) : "not all with the same error");
+}
+
+/* The same devices for a guest: with fw_cfg a VM could DMA into a TEE too. */
+static void attack_map_dma_into_vm(struct vm *vm)
+{
+	unsigned int i, accepted = 0;
+	long first = CIEE_OK;
+	bool all_same = true;
+
+	for (i = 0; i < N_DMA_PAGES; i++) {
+		long r = ciee_call(CIEE_CALL_S2_MAP, vm->id, 0x60000000UL + i * PAGE_SIZE_4K,
+				   dma_pages[i].pa, PAGE_SIZE_4K,
+				   CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE);
+
+		if (i == 0)
+			first = r;
+		all_same &= r == first;
+		accepted += r >= 0;
+	}
+	verdict("map-dma-device-into-guest", accepted == 0, SMM_BY " accepted %u of %u DMA-capable "
+		"device pages into %s's stage 2; %s: %s", accepted, (unsigned int)N_DMA_PAGES,
+		vm->name, all_same ? "every answer" : "first answer", ciee_strerror(first));
+}
+
+/*
+ * The GIC's redistributors are bus masters too: with LPIs (QEMU's virt has
+ * them, with its ITS) each reads its LPI configuration and pending tables
+ * from the physical addresses in GICR_PROPBASER/GICR_PENDBASER, and writes
+ * the pending table back. The hypervisor points the pending table at the
+ * start of a TEE's image (64 KiB aligned), the configuration table at its
+ * own page (every LPI enabled), enables LPIs and reads ICC_HPPIR1_EL1: the
+ * highest-priority pending LPI is the first set bit of the TEE page from
+ * byte 1024 (the first 8192 IDs are not LPIs). It succeeded if that is the
+ * first set bit of the image the hypervisor loaded there.
+ */
+#define GICR_RD(cpu) (PLAT_GICR_BASE + (uint64_t)(cpu) * 0x20000UL)
+#define GICR_CTLR 0x0000
+#define GICR_TYPER 0x0008
+#define GICR_PROPBASER 0x0070
+#define GICR_PENDBASER 0x0078
+#define GICR_CTLR_ENABLE_LPIS 1UL
+#define LPI_ID_BITS 15 /* LPIs 8192..32767: one configuration byte each */
+#define LPI_FIRST 8192U
+
+static uint8_t lpi_config[(1UL << LPI_ID_BITS) - LPI_FIRST] __attribute__((aligned(4096)));
+
+static int first_set_bit(const volatile uint8_t *p, unsigned int bytes)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < bytes; i++)
+		for (b = 0; b < 8; b++)
+			if (p[i] & (1U << b))
+				return (int)(i * 8 + b);
+	return -1;
+}
+
+static void attack_gic_lpi_tables(struct vm *tee)
+{
+	uint64_t rd = GICR_RD(this_cpu_index()), typer = 0, hppir;
+	int want = first_set_bit((const volatile uint8_t *)PLAT_TEE_IMAGE_BASE + 1024, 3072);
+	int w1, w2;
+	long m;
+	char f[64] = "";
+
+	if ((tee->ram_pa & 0xffff) || want < 0) {
+		not_run("gic-lpi-tables-over-tee-page", "TEE image not 64 KiB aligned or empty");
+		return;
+	}
+	hyp_probe_read(rd + GICR_TYPER, &typer);
+	/* First ask for the frame writable, as a hypervisor that needs it would. */
+	m = ciee_call(CIEE_CALL_HYP_MAP, rd, PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE,
+		      0, 0);
+	memset(lpi_config, 0x01, sizeof(lpi_config)); /* enabled, priority 0 */
+	dsb(sy);
+	w1 = hyp_probe_write(rd + GICR_PROPBASER, (uint64_t)lpi_config | (LPI_ID_BITS - 1));
+	if (w1)
+		fault_text(f, sizeof(f));
+	w2 = hyp_probe_write(rd + GICR_PENDBASER, tee->ram_pa);
+	/* GICR_CTLR takes 32-bit writes only; the probes above showed it writable. */
+	if (!w1 && !w2)
+		*(volatile uint32_t *)(rd + GICR_CTLR) = GICR_CTLR_ENABLE_LPIS;
+	isb();
+	hppir = read_sysreg(S3_0_C12_C12_2) & 0xffffff; /* ICC_HPPIR1_EL1 */
+	/* LPIs off again: nothing of this is left pending for later attacks. */
+	if (!w1 && !w2) {
+		*(volatile uint32_t *)(rd + GICR_CTLR) = 0;
+		hyp_probe_write(rd + GICR_PENDBASER, 0);
+		hyp_probe_write(rd + GICR_PROPBASER, 0);
+	}
+	isb();
+	if (!w1 || !w2 || hppir >= LPI_FIRST)
+		verdict("gic-lpi-tables-over-tee-page", false, "GICR_TYPER.PLPIS=%llu; HYP_MAP "
+			"RW: %s; LPI table writes %s; highest pending INTID %llu: bit %lld of TEE "
+			"page 0x%llx from byte 1024 (the image's first set bit there is %d)",
+			(unsigned long long)(typer & 1), ciee_strerror(m),
+			w1 || w2 ? "partly faulted" : "accepted", (unsigned long long)hppir,
+			(long long)hppir - LPI_FIRST, (unsigned long long)tee->ram_pa, want);
+	else
+		verdict("gic-lpi-tables-over-tee-page", true, "data abort at EL2, %s: the "
+			"redistributor's LPI registers are read-only for the hypervisor "
+			"(HYP_MAP RW: %s); highest pending INTID %llu, no LPI", f, ciee_strerror(m),
+			(unsigned long long)hppir);
+}
+
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
 	/* Four vCPUs (so four TEE vCPUs): the attacks call from vCPUs 2 and 3. */
@@ -853,6 +1147,8 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_mmio_and_reply(vm_a, tee_a, vm_b);
 	attack_read_tee_fpsimd(vm_a, tee_a);
 	attack_resume_preempted(vm_a, tee_a);
+	attack_dma_into_tee_page(vm_a, tee_a);
+	attack_gic_lpi_tables(tee_a);
 }
 
 /* Secondary CPUs started by the attacks. */
@@ -940,6 +1236,8 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_map_tee_into_hyp(tee0);
 	attack_map_tee_into_vm("map-tee-into-other-vm", vm1, tee0);
 	attack_map_tee_into_vm("map-tee-into-own-guest", vm0, tee0);
+	attack_map_dma_into_hyp();
+	attack_map_dma_into_vm(vm1);
 	attack_write_protected("write-page-table", PLAT_PT_POOL_BASE, "translation table");
 	attack_write_protected("write-stage2-table", PLAT_PT_POOL_BASE + 0x200000,
 			       "translation-table pool");

@@ -115,6 +115,15 @@
 #define CIEE_ERR_BAD_CPU (-23)    /* cpu index out of range */
 #define CIEE_ERR_BAD_VCPU (-24)   /* vCPU index out of range */
 #define CIEE_ERR_NO_CALL (-25)    /* TEE_CALL for a vCPU whose last exit was not a trusted-OS SMC */
+/*
+ * HYP_MAP / S2_MAP of device MMIO (docs/security.md, "DMA"): the range
+ * touches a device that can master the bus (fw_cfg, virtio-mmio, PCIe, the
+ * platform bus, the GIC ITS, the SMMU), or asks for a redistributor's LPI
+ * registers writable, either of which could write any TEE page;
+ */
+#define CIEE_ERR_DMA_DEVICE (-26)
+/* or it is not inside one device known not to master the bus (the allow-list). */
+#define CIEE_ERR_NOT_DEVICE (-27)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

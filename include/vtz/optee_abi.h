@@ -123,6 +123,16 @@
  * hold it. Returns x0 = OK, x1 = how many registers lost the secret.
  */
 #define VTZ_SMC_TEE_TEST_FP OPTEE_SMC_FAST_CALL_VAL(0xf0fd)
+/*
+ * Test builds only: x1 = an 8-byte aligned IPA in the TEE's own window
+ * (VTZ_TEE_TEST_PEEK_BASE, 16 MiB: its RAM and the scratch IPAs above it);
+ * returns x0 = OK, x1 = the word the TEE reads there, or x0 = EBADADDR.
+ * It lets the attack suite ask the only party that can see a TEE page what
+ * is in it (dma-into-tee-page).
+ */
+#define VTZ_SMC_TEE_TEST_PEEK OPTEE_SMC_FAST_CALL_VAL(0xf0fc)
+#define VTZ_TEE_TEST_PEEK_BASE 0x0e100000UL /* = VTZ_TEE_ENTRY_IPA */
+#define VTZ_TEE_TEST_PEEK_SPAN 0x01000000UL
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs

@@ -16,6 +16,54 @@
 #define PLAT_DEVICE_BASE 0x08000000UL /* first 1 GiB holds all MMIO */
 #define PLAT_DEVICE_SIZE 0x38000000UL
 
+/*
+ * QEMU 7.2 virt's memory map (hw/arm/virt.c, base_memmap/extended_memmap).
+ * Devices that cannot master the bus: the only MMIO the hypervisor's
+ * stage 1 and guests' stage 2 may map.
+ */
+#define PLAT_GICD_SIZE 0x00010000UL
+#define PLAT_GICR_SIZE 0x00f60000UL /* 123 CPUs x 128 KiB (RD + SGI frames) */
+/*
+ * Each CPU's 128 KiB: RD_base, then SGI_base. RD_base holds GICR_CTLR and
+ * the LPI table bases (GICR_PROPBASER/PENDBASER), which make the
+ * redistributor read and write memory: read-only for everyone but the
+ * monitor. SGI_base (SGI/PPI enables, priorities) is what the hypervisor
+ * uses.
+ */
+#define PLAT_GICR_FRAME 0x00020000UL
+#define PLAT_GICR_RD_SIZE 0x00010000UL
+#define PLAT_UART0_SIZE 0x00001000UL
+#define PLAT_RTC_BASE 0x09010000UL /* PL031 */
+#define PLAT_RTC_SIZE 0x00001000UL
+#define PLAT_GPIO_BASE 0x09030000UL /* PL061, non-secure */
+#define PLAT_GPIO_SIZE 0x00001000UL
+/*
+ * Devices that can write (or read) any non-secure physical address, past
+ * every translation table (there is no TZASC, and QEMU's SMMUv3 covers
+ * PCIe only, stage 1 only): never mapped for the hypervisor or a guest.
+ */
+#define PLAT_GIC_ITS_BASE 0x08080000UL /* writes its tables to memory */
+#define PLAT_GIC_ITS_SIZE 0x00020000UL
+#define PLAT_FW_CFG_BASE 0x09020000UL /* DMA register at +0x10 */
+#define PLAT_FW_CFG_SIZE 0x00000018UL
+#define PLAT_SMMU_BASE 0x09050000UL /* its queues and tables are in memory */
+#define PLAT_SMMU_SIZE 0x00020000UL
+#define PLAT_VIRTIO_BASE 0x0a000000UL /* 32 virtio-mmio transports x 0x200 */
+#define PLAT_VIRTIO_SIZE 0x00004000UL
+#define PLAT_PLATFORM_BUS_BASE 0x0c000000UL /* dynamic sysbus devices */
+#define PLAT_PLATFORM_BUS_SIZE 0x02000000UL
+#define PLAT_PCIE_MMIO_BASE 0x10000000UL
+#define PLAT_PCIE_MMIO_SIZE 0x2eff0000UL
+#define PLAT_PCIE_PIO_BASE 0x3eff0000UL
+#define PLAT_PCIE_PIO_SIZE 0x00010000UL
+#define PLAT_PCIE_ECAM_BASE 0x3f000000UL
+#define PLAT_PCIE_ECAM_SIZE 0x01000000UL
+/* Above RAM, from 256 GiB (-m 1G, highmem on): ECAM, then MMIO at 512 GiB. */
+#define PLAT_PCIE_HIGH_ECAM_BASE 0x4010000000UL
+#define PLAT_PCIE_HIGH_ECAM_SIZE 0x0010000000UL
+#define PLAT_PCIE_HIGH_MMIO_BASE 0x8000000000UL
+#define PLAT_PCIE_HIGH_MMIO_SIZE 0x8000000000UL
+
 /* Secure RAM: monitor data, stacks, device root key. */
 #define PLAT_SECURE_RAM_BASE 0x0e000000UL
 #define PLAT_SECURE_RAM_SIZE 0x01000000UL

@@ -14,6 +14,20 @@ EXPECTED_MECHANISM = {
     "map-tee-into-hyp-stage1": SMM + r" refused: page belongs to a TEE; access still faults",
     "map-tee-into-other-vm": SMM + r" refused: page belongs to a TEE",
     "map-tee-into-own-guest": SMM + r" refused: page belongs to a TEE",
+    # DMA (docs/security.md): no bus master in the hypervisor's stage 1 or a
+    # guest's stage 2, and fw_cfg's DMA cannot reach a TEE page.
+    "map-dma-device-into-hyp-stage1": SMM + r" refused all 9 \(fw_cfg, virtio-mmio, PCIe "
+                                      r"MMIO/ECAM/PIO/high ECAM, platform bus, ITS, SMMU\): "
+                                      r"device can DMA into any page; every page still faults",
+    "map-dma-device-into-guest": SMM + r" accepted 0 of 9 DMA-capable device pages into vm1's "
+                                 r"stage 2; every answer: device can DMA into any page",
+    "dma-into-tee-page": r"data abort at EL2, EC=0x25 FAR=0x9020010: fw_cfg not in the "
+                         r"hypervisor's stage 1; its DMA register write faulted too; the TEE "
+                         r"still reads its secret 0x5ec2e7c0ffee5ec2",
+    "gic-lpi-tables-over-tee-page": r"data abort at EL2, EC=0x25 FAR=0x80a0070: the "
+                                    r"redistributor's LPI registers are read-only for the "
+                                    r"hypervisor \(HYP_MAP RW: device can DMA into any page\); "
+                                    r"highest pending INTID 10(2[0-3]|[01]\d), no LPI",
     "write-page-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-stage2-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-ownership-table": r"data abort at EL2, EC=0x25 .*ownership table not mapped",

@@ -42,7 +42,7 @@
 #define IPA_VM 0x40000000UL
 #define IPA_TEE 0x0e100000UL
 #define IPA_UART 0x09000000UL
-#define DEV_FREE 0x0c000000UL /* device space the boot map does not cover */
+#define DEV_FREE PLAT_RTC_BASE /* an allowed device the boot map does not cover */
 
 #define R CIEE_MAP_R
 #define W CIEE_MAP_W
@@ -295,7 +295,7 @@ static void test_boot_hyp_stage1(void **state)
 	assert_true(d & PTE_XN);
 	assert_true(d & PTE_S1_AP_RO);
 
-	/* The boot device window: device memory, RW, XN; nothing past it. */
+	/* The boot devices: device memory, RW, XN; nothing past them. */
 	assert_true(s1_get(PLAT_UART0_BASE, &d));
 	assert_true(d & PTE_XN);
 	assert_false(d & PTE_S1_AP_RO);
@@ -701,6 +701,54 @@ static void test_s2_map_tee_vm_page_not_exec(void **state)
 	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
 }
 
+/*
+ * DMA: at boot the hypervisor sees the GIC distributor, its
+ * redistributors and UART0, and no other page of the device space; in
+ * particular none of a device that can master the bus.
+ */
+static void test_boot_devices(void **state)
+{
+	static const uint64_t bus_masters[][2] = {
+		{PLAT_GIC_ITS_BASE, PLAT_GIC_ITS_SIZE},
+		{PLAT_FW_CFG_BASE, SZ_4K},
+		{PLAT_SMMU_BASE, PLAT_SMMU_SIZE},
+		{PLAT_VIRTIO_BASE, PLAT_VIRTIO_SIZE},
+		{PLAT_PLATFORM_BUS_BASE, PLAT_PLATFORM_BUS_SIZE},
+		{PLAT_PCIE_MMIO_BASE, PLAT_PCIE_MMIO_SIZE},
+		{PLAT_PCIE_PIO_BASE, PLAT_PCIE_PIO_SIZE},
+		{PLAT_PCIE_ECAM_BASE, PLAT_PCIE_ECAM_SIZE},
+		{PLAT_PCIE_HIGH_ECAM_BASE, PLAT_PCIE_HIGH_ECAM_SIZE},
+	};
+	uint64_t pa, d;
+	unsigned int i, mapped = 0;
+
+	(void)state;
+	for (pa = PLAT_DEVICE_BASE; pa < PLAT_NS_RAM_BASE; pa += SZ_4K) {
+		bool want = (pa >= PLAT_GICD_BASE && pa < PLAT_GICD_BASE + PLAT_GICD_SIZE) ||
+			    (pa >= PLAT_GICR_BASE && pa < PLAT_GICR_BASE + PLAT_GICR_SIZE) ||
+			    pa == PLAT_UART0_BASE;
+
+		bool rd = pa >= PLAT_GICR_BASE && pa < PLAT_GICR_BASE + PLAT_GICR_SIZE &&
+			  (pa - PLAT_GICR_BASE) % PLAT_GICR_FRAME < PLAT_GICR_RD_SIZE;
+
+		assert_int_equal(s1_get(pa, &d), want);
+		if (want) {
+			assert_true(d & PTE_XN);
+			assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
+			/* A redistributor's LPI registers (RD_base) are read-only. */
+			assert_int_equal(!!(d & PTE_S1_AP_RO), rd);
+			mapped++;
+		}
+	}
+	assert_int_equal(mapped, (PLAT_GICD_SIZE + PLAT_GICR_SIZE + PLAT_UART0_SIZE) / SZ_4K);
+	for (i = 0; i < sizeof(bus_masters) / sizeof(bus_masters[0]); i++) {
+		assert_false(s1_get(bus_masters[i][0], NULL));
+		assert_false(s1_get(bus_masters[i][0] + bus_masters[i][1] - SZ_4K, NULL));
+	}
+	assert_false(s1_get(PLAT_RTC_BASE, NULL));
+	assert_false(s1_get(PLAT_GPIO_BASE, NULL));
+}
+
 static void test_s2_map_device(void **state)
 {
 	uint64_t d;
@@ -710,11 +758,78 @@ static void test_s2_map_device(void **state)
 	assert_int_equal(s2_pa(VM0, IPA_UART, &d), PLAT_UART0_BASE);
 	assert_true(d & PTE_XN);
 	assert_int_equal(d & PTE_S2_MEMATTR_NORMAL, PTE_S2_MEMATTR_DEVICE);
-	/* A TEE too, and device space above RAM; ownership is not asked. */
-	map(TEE0, 0x09040000, PLAT_UART1_BASE, SZ_4K, R | W | DEV);
-	map(VM1, 0x100000000UL, RAM_END, 2 * SZ_4K, R | DEV);
-	/* Ending exactly at the start of RAM. */
-	map(VM1, 0x3ffff000UL, PLAT_NS_RAM_BASE - SZ_4K, SZ_4K, R | DEV);
+	/* A TEE too, any allowed device; ownership is not asked. */
+	map(TEE0, 0x09010000, PLAT_RTC_BASE, SZ_4K, R | W | DEV);
+	map(VM1, 0x08000000, PLAT_GICD_BASE, PLAT_GICD_SIZE, R | W | DEV);
+	map(VM1, 0x09030000, PLAT_GPIO_BASE, SZ_4K, R | DEV);
+}
+
+/*
+ * DMA: a guest (or TEE) given a bus master could write any TEE page, so
+ * S2_MAP refuses every one of them, and anything that is not inside one
+ * allowed device; nothing is mapped.
+ */
+static void test_s2_map_dma_device(void **state)
+{
+	static const uint64_t dma[] = {
+		PLAT_GIC_ITS_BASE,
+		PLAT_GIC_ITS_BASE + PLAT_GIC_ITS_SIZE - SZ_4K,
+		PLAT_FW_CFG_BASE,
+		PLAT_SMMU_BASE,
+		PLAT_VIRTIO_BASE,
+		PLAT_VIRTIO_BASE + PLAT_VIRTIO_SIZE - SZ_4K,
+		PLAT_PLATFORM_BUS_BASE,
+		PLAT_PLATFORM_BUS_BASE + PLAT_PLATFORM_BUS_SIZE - SZ_4K,
+		PLAT_PCIE_MMIO_BASE,
+		PLAT_PCIE_MMIO_BASE + PLAT_PCIE_MMIO_SIZE - SZ_4K,
+		PLAT_PCIE_PIO_BASE,
+		PLAT_PCIE_ECAM_BASE,
+		PLAT_NS_RAM_BASE - SZ_4K, /* ECAM's last page, just below RAM */
+		PLAT_PCIE_HIGH_ECAM_BASE,
+		PLAT_PCIE_HIGH_MMIO_BASE,
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dma) / sizeof(dma[0]); i++) {
+		assert_int_equal(ciee_s2_map(VM0, IPA_UART, dma[i], SZ_4K, R | W | DEV),
+				 CIEE_ERR_DMA_DEVICE);
+		assert_int_equal(ciee_s2_map(TEE0, IPA_UART, dma[i], SZ_4K, R | DEV),
+				 CIEE_ERR_DMA_DEVICE);
+	}
+	/*
+	 * The redistributors' LPI registers (RD_base frames) make the GIC read
+	 * and write memory: read-only only. SGI_base frames are fine.
+	 */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_GICR_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_UART, PLAT_GICR_BASE + PLAT_GICR_FRAME +
+						       PLAT_GICR_RD_SIZE - SZ_4K,
+				     SZ_4K, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	/* SGI_base of cpu0 and RD_base of cpu1 */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_GICR_BASE + PLAT_GICR_RD_SIZE,
+				     PLAT_GICR_FRAME, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), 0);
+	map(VM1, 0x080a0000, PLAT_GICR_BASE, PLAT_GICR_FRAME, R | DEV);
+	map(VM1, 0x080d0000, PLAT_GICR_BASE + PLAT_GICR_FRAME + PLAT_GICR_RD_SIZE,
+	    PLAT_GICR_FRAME - PLAT_GICR_RD_SIZE, R | W | DEV);
+	/* An allowed device's range that runs into a bus master: fw_cfg after the RTC. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_RTC_BASE, 0x20000, R | W | DEV),
+			 CIEE_ERR_DMA_DEVICE);
+	/* Not inside one allowed device: secure-only UART1, past the RTC, above RAM. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_UART1_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_NOT_DEVICE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_RTC_BASE, 2 * SZ_4K, R | W | DEV),
+			 CIEE_ERR_NOT_DEVICE);
+	assert_int_equal(ciee_s2_map(VM1, 0x100000000UL, RAM_END, 2 * SZ_4K, R | DEV),
+			 CIEE_ERR_NOT_DEVICE);
+	assert_int_equal(ciee_s2_map(VM1, IPA_UART, 0, SZ_4K, R | DEV), CIEE_ERR_NOT_DEVICE);
+	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_UART, NULL), 0);
+	assert_int_equal(s2_pa(VM1, IPA_UART, NULL), 0);
+	assert_int_equal(s2_pa(VM1, 0x100000000UL, NULL), 0);
 }
 
 static void test_s2_map_exists(void **state)
@@ -1017,18 +1132,16 @@ static void test_hyp_map_device(void **state)
 	uint64_t d;
 
 	(void)state;
-	assert_int_equal(ciee_hyp_map(DEV_FREE, 2 * SZ_4K, R | W | DEV), CIEE_OK);
-	assert_true(s1_get(DEV_FREE + SZ_4K, &d));
+	assert_int_equal(ciee_hyp_map(DEV_FREE, SZ_4K, R | W | DEV), CIEE_OK);
+	assert_true(s1_get(DEV_FREE, &d));
 	assert_true(d & PTE_XN);
 	assert_false(d & PTE_S1_AP_RO);
 	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
 	/* Read-only, and device memory whether or not the flag says so. */
-	assert_int_equal(ciee_hyp_map(DEV_FREE + 0x10000, SZ_4K, R), CIEE_OK);
-	assert_true(s1_get(DEV_FREE + 0x10000, &d));
+	assert_int_equal(ciee_hyp_map(PLAT_GPIO_BASE, SZ_4K, R), CIEE_OK);
+	assert_true(s1_get(PLAT_GPIO_BASE, &d));
 	assert_true(d & PTE_S1_AP_RO);
 	assert_int_equal(d & PTE_S1_ATTRIDX(7), PTE_S1_ATTRIDX(MAIR_IDX_DEVICE));
-	/* Above RAM (e.g. PCIe windows). */
-	assert_int_equal(ciee_hyp_map(RAM_END, SZ_4K, R | W | DEV), CIEE_OK);
 	/* Only gains: nothing to invalidate. */
 	assert_int_equal(fake_tlbi_count(NULL), 0);
 }
@@ -1084,8 +1197,114 @@ static void test_hyp_map_args(void **state)
 	assert_int_equal(ciee_hyp_map(0xfffffffffffff000UL, 2 * SZ_4K, R), CIEE_ERR_RANGE);
 	/* Already mapped at boot: the table builder refuses to replace it. */
 	assert_int_equal(ciee_hyp_map(PLAT_UART0_BASE, SZ_4K, R | W | DEV), CIEE_ERR_MAP);
-	/* The last page below the 39-bit limit is fine. */
-	assert_int_equal(ciee_hyp_map((1UL << PT_S2_VA_BITS) - SZ_4K, SZ_4K, R), CIEE_OK);
+	/* The last page below the 39-bit limit passes the range check, and is no device. */
+	assert_int_equal(ciee_hyp_map((1UL << PT_S2_VA_BITS) - SZ_4K, SZ_4K, R),
+			 CIEE_ERR_NOT_DEVICE);
+}
+
+/*
+ * DMA: no device that can master the bus enters the hypervisor's stage 1,
+ * whatever page of it is asked for, alone or with an allowed neighbour.
+ */
+static void test_hyp_map_dma_device(void **state)
+{
+	static const uint64_t dma[][2] = {
+		{PLAT_GIC_ITS_BASE, SZ_4K},
+		{PLAT_GIC_ITS_BASE + PLAT_GIC_ITS_SIZE - SZ_4K, SZ_4K},
+		{PLAT_FW_CFG_BASE, SZ_4K},
+		{PLAT_SMMU_BASE, SZ_4K},
+		{PLAT_SMMU_BASE + PLAT_SMMU_SIZE - SZ_4K, SZ_4K},
+		{PLAT_VIRTIO_BASE, SZ_4K},
+		{PLAT_VIRTIO_BASE + PLAT_VIRTIO_SIZE - SZ_4K, SZ_4K},
+		{PLAT_PLATFORM_BUS_BASE, PLAT_PLATFORM_BUS_SIZE},
+		{PLAT_PCIE_MMIO_BASE, SZ_4K},
+		{PLAT_PCIE_MMIO_BASE + PLAT_PCIE_MMIO_SIZE - SZ_4K, SZ_4K},
+		{PLAT_PCIE_PIO_BASE, PLAT_PCIE_PIO_SIZE},
+		{PLAT_PCIE_ECAM_BASE, PLAT_PCIE_ECAM_SIZE},
+		{PLAT_PCIE_HIGH_ECAM_BASE, SZ_4K},
+		{PLAT_PCIE_HIGH_ECAM_BASE + PLAT_PCIE_HIGH_ECAM_SIZE - SZ_4K, SZ_4K},
+		/* An allowed device with a bus master beside it. */
+		{PLAT_RTC_BASE, 0x20000},            /* RTC .. fw_cfg */
+		{PLAT_GICD_BASE, 0x90000},           /* GICD .. ITS */
+		{PLAT_GIC_ITS_BASE - SZ_4K, 2 * SZ_4K}, /* a hole, then the ITS */
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dma) / sizeof(dma[0]); i++) {
+		assert_int_equal(ciee_hyp_map(dma[i][0], dma[i][1], R | W | DEV),
+				 CIEE_ERR_DMA_DEVICE);
+		assert_int_equal(ciee_hyp_map(dma[i][0], dma[i][1], R), CIEE_ERR_DMA_DEVICE);
+		assert_false(s1_get(dma[i][0] + dma[i][1] - SZ_4K, NULL));
+	}
+	assert_false(s1_get(PLAT_RTC_BASE, NULL));
+	/*
+	 * The redistributors' LPI registers, writable: refused, whole or in
+	 * part (the hypervisor has them read-only from boot, and keeps that).
+	 */
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, SZ_4K, R | W | DEV), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE + PLAT_GICR_SIZE - PLAT_GICR_FRAME,
+				      SZ_4K, R | W), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE + PLAT_GICR_FRAME - SZ_4K, 2 * SZ_4K,
+				      R | W), CIEE_ERR_DMA_DEVICE);
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, PLAT_GICR_SIZE, R | W), CIEE_ERR_DMA_DEVICE);
+	/* Read-only they pass the check, and are there already: no alias. */
+	assert_int_equal(ciee_hyp_map(PLAT_GICR_BASE, SZ_4K, R), CIEE_ERR_MAP);
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE, PLAT_GICR_SIZE, false), CIEE_OK);
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE + PLAT_GICR_RD_SIZE,
+					   PLAT_GICR_FRAME - PLAT_GICR_RD_SIZE, true), CIEE_OK);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* Outside RAM and not inside one allowed device: refused, with its own code. */
+static void test_hyp_map_not_device(void **state)
+{
+	static const uint64_t other[][2] = {
+		{0, SZ_4K},                               /* flash0 */
+		{PLAT_UART1_BASE, SZ_4K},                 /* secure-only */
+		{PLAT_SECURE_GPIO, SZ_4K},                /* secure-only */
+		{PLAT_SECURE_RAM_BASE, SZ_4K},            /* secure-only */
+		{PLAT_RTC_BASE, 2 * SZ_4K},               /* past the RTC's page */
+		{PLAT_GICD_BASE + PLAT_GICD_SIZE - SZ_4K, 2 * SZ_4K}, /* past GICD */
+		{PLAT_UART0_BASE + SZ_4K, SZ_4K},         /* the hole after UART0 */
+		{RAM_END, SZ_4K},                         /* above RAM */
+		{PLAT_PCIE_HIGH_ECAM_BASE - SZ_4K, SZ_4K},
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		assert_int_equal(ciee_hyp_map(other[i][0], other[i][1], R | W | DEV),
+				 CIEE_ERR_NOT_DEVICE);
+		assert_false(s1_get(other[i][0] + other[i][1] - SZ_4K, NULL));
+	}
+	assert_false(s1_get(PLAT_UART1_BASE, NULL));
+	assert_false(s1_get(RAM_END, NULL));
+	assert_false(s1_get(PLAT_GICD_BASE + PLAT_GICD_SIZE, NULL));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* Every allowed device maps (the boot ones are there already: no alias). */
+static void test_hyp_map_allowed_devices(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ciee_n_devices; i++) {
+		long want = ciee_devices[i].at_boot ? CIEE_ERR_MAP : CIEE_OK;
+		/* The redistributors only read-only as a whole (their LPI registers). */
+		uint64_t flags = ciee_devices[i].rd_frames ? R | DEV : R | W | DEV;
+
+		assert_int_equal(ciee_device_check(ciee_devices[i].base, ciee_devices[i].size,
+						   flags & W),
+				 CIEE_OK);
+		assert_int_equal(ciee_hyp_map(ciee_devices[i].base, ciee_devices[i].size, flags),
+				 want);
+		assert_true(s1_get(ciee_devices[i].base + ciee_devices[i].size - SZ_4K, NULL));
+	}
+	/* A page inside a device is fine too: the last redistributor frame's page. */
+	assert_int_equal(ciee_device_check(PLAT_GICR_BASE + PLAT_GICR_SIZE - SZ_4K, SZ_4K, true),
+			 CIEE_OK);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -1162,6 +1381,7 @@ int main(void)
 		T(test_boot_bad_headers),
 		T(test_boot_real_images),
 		T(test_mmu_setup),
+		T(test_boot_devices),
 		T(test_vm_create_ok),
 		T(test_vm_create_bad_vm),
 		T(test_vm_create_exists),
@@ -1181,6 +1401,7 @@ int main(void)
 		TP(test_s2_map_ipa_mismatch),
 		TP(test_s2_map_tee_vm_page_not_exec),
 		TP(test_s2_map_device),
+		TP(test_s2_map_dma_device),
 		TP(test_s2_map_exists),
 		TP(test_s2_unmap_ok),
 		TP(test_s2_unmap_not_mapped),
@@ -1201,6 +1422,9 @@ int main(void)
 		TP(test_hyp_map_ram),
 		TP(test_hyp_map_perm),
 		TP(test_hyp_map_args),
+		TP(test_hyp_map_dma_device),
+		TP(test_hyp_map_not_device),
+		TP(test_hyp_map_allowed_devices),
 		T(test_smm_is_call),
 		T(test_smm_dispatch),
 		T(test_own_err),
