@@ -54,6 +54,13 @@ $(LINUX_CLIENT): $(LINUX_CLIENT_OBJS)
 
 -include $(LINUX_CLIENT_OBJS:.o=.d)
 
+# Small test programs of ours for the guest (statically linked, no libteec).
+LINUX_TOOLS := $(patsubst guests/linux/tools/%.c,$(LINUX_DIR)/tools/%,$(wildcard guests/linux/tools/*.c))
+$(LINUX_DIR)/tools/%: guests/linux/tools/%.c $(LINUX_DIR)/.fetched
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O2 -static -ffile-prefix-map=$(CURDIR)=. $< -o $@
+
 # The initramfs is remade when EXTRA_ROOTFS names another tree (the stamp
 # holds its name) or a file in it changes.
 LINUX_EXTRA_STAMP := $(LINUX_DIR)/extra-rootfs
@@ -61,7 +68,7 @@ $(shell mkdir -p $(LINUX_DIR); [ -f $(LINUX_EXTRA_STAMP) ] && \
 	[ "$$(cat $(LINUX_EXTRA_STAMP))" = "$(EXTRA_ROOTFS)" ] || echo "$(EXTRA_ROOTFS)" >$(LINUX_EXTRA_STAMP))
 LINUX_ROOTFS_FILES := $(shell find guests/linux/rootfs $(EXTRA_ROOTFS) 2>/dev/null)
 
-$(LINUX_INITRAMFS): $(LINUX_CLIENT) $(LINUX_ROOTFS_FILES) $(LINUX_EXTRA_STAMP) \
+$(LINUX_INITRAMFS): $(LINUX_CLIENT) $(LINUX_TOOLS) $(LINUX_ROOTFS_FILES) $(LINUX_EXTRA_STAMP) \
 		guests/linux/mkrootfs.sh scripts/mkinitramfs.py $(LINUX_DIR)/.fetched
 	$(Q)sh guests/linux/mkrootfs.sh $(LINUX_DIR) $(LINUX_CLIENT) $(LINUX_DIR)/rootfs $(EXTRA_ROOTFS)
 	$(Q)$(PYTHON) scripts/mkinitramfs.py --root $(LINUX_DIR)/rootfs \

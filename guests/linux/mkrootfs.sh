@@ -46,6 +46,10 @@ cp "$PKGS/usr/sbin/tee-supplicant" "$STAGE/usr/sbin/"
 # Stripped: the debug copy stays in BUILD/linux for gdb, and the
 # initramfs does not depend on where the build directory was.
 "$STRIP" -o "$STAGE/usr/bin/vtz-client" "$CLIENT"
+# Our test programs (mk/linux.mk: LINUX_TOOLS), e.g. vtz-fpcheck.
+for t in "$LINUX"/tools/*; do
+	[ -f "$t" ] && "$STRIP" -o "$STAGE/usr/bin/$(basename "$t")" "$t"
+done
 if [ -n "$EXTRA" ]; then
 	[ -d "$EXTRA" ] || die "EXTRA_ROOTFS=$EXTRA is not a directory"
 	cp -R "$EXTRA/." "$STAGE/"

@@ -43,10 +43,11 @@ def demo():
 # and hit the errors a client must report clearly. vm1 first looks for vm0's
 # secret under the same key, after vm0 stored it.
 VM0 = ("vtz-client:put:secret:vm0-only,vtz-client:get:secret,/etc/vtz/load.sh:2000,"
+       "/etc/vtz/fpcheck.sh:500,"
        "vtz-client:get:secret,vtz-client:get:secret:4,"
        "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef")
-VM1 = ("/etc/vtz/load.sh:2000,vtz-client:get:secret,vtz-client:put:secret:vm1-own,"
-       "vtz-client:get:secret")
+VM1 = ("/etc/vtz/load.sh:2000,/etc/vtz/fpcheck.sh:500,vtz-client:get:secret,"
+       "vtz-client:put:secret:vm1-own,vtz-client:get:secret")
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +130,17 @@ def test_calls_keep_working_under_load(workload):
         m = re.match(r"^\[hyp\] tee%d: preempted (\d+) times mid-call, resumed every time" % i,
                      lines[find(lines, r"^\[hyp\] tee%d: preempted " % i)])
         assert m and int(m.group(1)) > 0, "no TEE call was preempted"
+
+
+def test_fpsimd_registers_survive_vcpu_switches(workload):
+    """User space keeps live NEON state; four checkers (two per VM) fill and
+    check all 32 vector registers while vCPUs move across the CPUs."""
+    _, lines = workload
+    for i in range(2):
+        out = vm(lines, i)
+        for seed in (1, 2):
+            find(out, r"vtz-fpcheck %d: 500 rounds, 0 registers changed$" % seed)
+        find(out, r"fpcheck: ok$")
 
 
 def test_client_errors_are_clear(workload):
