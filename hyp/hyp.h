@@ -189,6 +189,12 @@ const struct linux_manifest *linux_manifest(void);
 unsigned int linux_manifest_vms(const struct linux_manifest *m);
 struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
+unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,
+				 unsigned int count, unsigned int ring);
+
+/* console_in.c: the machine's UART0 input, to one Linux VM at a time */
+void console_in_add(struct vm *vm);
+void console_in_poll(void);
 void linux_sysreg(struct vcpu *v);
 
 /* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */

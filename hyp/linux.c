@@ -160,6 +160,7 @@ struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, uns
 		return NULL;
 	vpl011_init(vm->vuart, NULL, uart_emit, vm);
 	vm->is_linux = true;
+	console_in_add(vm);
 	/* The arm64 boot protocol: x0 = the device tree, MMU off, at EL1. */
 	vcpu_reset(&vm->vcpus[0], vm->ram_ipa + LINUX_KERNEL_OFFSET, vm->ram_ipa + LINUX_DTB_OFFSET);
 	con_printf("%s: Linux VM, %u vCPUs, %llu MiB RAM at IPA 0x%llx (PA 0x%llx): kernel %llu "
@@ -238,6 +239,28 @@ bool linux_mmio(struct vcpu *v, uint64_t ipa)
 	if (kicks)
 		gicv_kick(vm, kicks);
 	return true;
+}
+
+/*
+ * Console input for vm: up to count bytes of ring buf (size ring, from
+ * head) into its PL011's receive FIFO, as far as it has room; the UART's
+ * interrupt follows. Returns how many it took.
+ */
+unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,
+				 unsigned int count, unsigned int ring)
+{
+	unsigned int done = 0;
+	int k;
+
+	spin_lock(&vm->lock);
+	while (done < count && vpl011_rx_space(vm->vuart) &&
+	       !vpl011_rx(vm->vuart, buf[(head + done) % ring]))
+		done++;
+	k = vgic_set_line(vm->vgic, 0, 32 + LINUX_UART_SPI, vpl011_irq_level(vm->vuart));
+	spin_unlock(&vm->lock);
+	if (k > 0)
+		gicv_kick(vm, (uint32_t)k);
+	return done;
 }
 
 /* A trapped system register access (EC 0x18): the guest's SGIs. */

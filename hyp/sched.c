@@ -100,8 +100,10 @@ void sched_loop(void)
 		wfe();
 	tick_start(tick_period_us());
 	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE)) {
-		struct vcpu *v = pick();
+		struct vcpu *v;
 
+		console_in_poll();
+		v = pick();
 		if (!v) {
 			/* Nothing to run: sleep until an interrupt (the tick, a kick). */
 			wfi();

@@ -182,7 +182,7 @@ def secure_uart_file(cmd):
     return None
 
 
-def run(cmd, timeout, echo=True):
+def run(cmd, timeout, echo=True, interactive=False):
     """Run QEMU, echo its output (unless echo is False), return (exit_status, lines).
 
     If cmd gives UART1 a file (native scenarios), that file is replaced by
@@ -198,8 +198,12 @@ def run(cmd, timeout, echo=True):
         # Read-write, so the FIFO never reads as closed before QEMU opens it.
         streams[os.open(fifo, os.O_RDWR | os.O_NONBLOCK)] = [SECURE_UART_PREFIX, b""]
         cmd = cmd[:i] + ["file:" + fifo] + cmd[i + 1:]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    # Interactive: QEMU reads the terminal (it puts it in raw mode, so our
+    # lines need their carriage return); the hypervisor routes what is typed
+    # to one VM at a time (Ctrl-] and a digit switches).
+    proc = subprocess.Popen(cmd, stdin=None if interactive else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    eol = "\r" if interactive and sys.stdin.isatty() else ""
     streams[proc.stdout.fileno()] = ["", b""]
     deadline = time.monotonic() + timeout
     lines = []
@@ -208,7 +212,7 @@ def run(cmd, timeout, echo=True):
     def say(msg):
         lines.append(msg)
         if echo:
-            print(msg, flush=True)
+            print(msg + eol, flush=True)
 
     def take(fd, chunk, final=False):
         nonlocal fatal
@@ -243,7 +247,7 @@ def run(cmd, timeout, echo=True):
 
     out_fd = proc.stdout.fileno()
     while True:
-        left = deadline - time.monotonic()
+        left = deadline - time.monotonic() if timeout else 3600
         if left <= 0:
             proc.kill()
             proc.wait()
@@ -290,14 +294,23 @@ def main():
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VTZ_TIMEOUT", "60")))
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")
+    ap.add_argument("--shell", action="store_true",
+                    help="scenario linux: after its commands each VM's /init opens a shell on "
+                         "its console; what you type goes to vm0 (Ctrl-] 1: to vm1); no timeout")
     ap.add_argument("--vm-run", action="append", default=None, metavar="CMDS",
                     help="scenario linux: what the next VM's /init runs (its vtz.run=, "
                          "e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
     args = ap.parse_args()
     cmdlines = None
-    if args.vm_run:
-        cmdlines = [LINUX_CMDLINE + " vtz.vm=%d vtz.run=%s" % (i, r)
-                    for i, r in enumerate(args.vm_run)]
+    if args.vm_run or args.shell:
+        sc = SCENARIOS.get(args.scenario, {}).get("linux")
+        if not sc:
+            print("[run] error: --vm-run and --shell are for the linux scenario", file=sys.stderr)
+            return 2
+        runs = args.vm_run or []
+        cmdlines = [LINUX_CMDLINE + " vtz.vm=%d" % i
+                    + (" vtz.run=%s" % runs[i] if i < len(runs) else "")
+                    + (" vtz.shell=1" if args.shell else "") for i in range(sc["vms"])]
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            linux_cmdlines=cmdlines)
@@ -322,7 +335,7 @@ def main():
             print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
                   flush=True)
         return subprocess.call(cmd)
-    status, _ = run(cmd, args.timeout)
+    status, _ = run(cmd, 0 if args.shell else args.timeout, interactive=args.shell)
     return status
 
 

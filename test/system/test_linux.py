@@ -173,3 +173,39 @@ def test_one_vm_dying_does_not_disturb_the_other(how):
     find(lines, r"^\[vm1\] vtz-linux: done \(3 commands, 0 failed\)$")
     find(lines, r"^\[hyp\] vm1: PSCI SYSTEM_OFF$")
     assert not [l for l in lines if l.startswith("[vm1]") and ("Oops" in l or "BUG:" in l)]
+
+
+def test_a_person_types_into_each_vms_console():
+    """make run SCENARIO=linux VM_SHELL=1: a shell on each VM's console; what
+    is typed goes to vm0, Ctrl-] 1 sends it to vm1; both VMs power off when
+    their shells exit."""
+    import pexpect
+    from conftest import ROOT
+    try:
+        vtz_run.linux_files(BUILD)
+    except FileNotFoundError as e:
+        pytest.fail(str(e))
+    c = pexpect.spawn("/usr/bin/python3",
+                      [os.path.join(ROOT, "scripts", "vtz_run.py"), "--build", BUILD,
+                       "--scenario", "linux", "--shell", "--vm-run", "vtz-client:ping",
+                       "--vm-run", "vtz-client:ping"],
+                      cwd=ROOT, encoding="utf-8", codec_errors="replace", timeout=TIMEOUT)
+    try:
+        c.expect(r"\[hyp\] console input goes to vm0 \(Ctrl-\] then a digit")
+        for _ in range(2):
+            c.expect(r"\[vm\d\] Enter 'help' for a list of built-in commands")
+        c.send("echo typed-$((6*7))\r")
+        c.expect(r"\[vm0\] typed-42")
+        c.send("\x1d1")
+        c.expect(r"\[hyp\] console input goes to vm1")
+        c.send("vtz-client get nothing; echo rc=$?\r")
+        c.expect(r"\[vm1\] vtz-client: error: get nothing: not found")
+        c.expect(r"\[vm1\] rc=1")
+        c.send("exit\r")
+        c.expect(r"\[hyp\] vm1: PSCI SYSTEM_OFF")
+        c.send("\x1d0")
+        c.expect(r"\[hyp\] console input goes to vm0")
+        c.send("exit\r")
+        c.expect(r"\[run\] ok: clean power-off")
+    finally:
+        c.close(force=True)
