@@ -27,6 +27,7 @@ enum tee_state {
 	TEE_STATE_READY,    /* idle: may be entered at a registered vector */
 	TEE_STATE_IN_CALL,  /* running a call for its VM vCPU */
 	TEE_STATE_DEAD,     /* the TEE faulted; every call fails */
+	TEE_STATE_RESETTING, /* vCPU 0 at the system_reset vector, until SYSTEM_RESET_DONE */
 };
 
 /* FP/SIMD registers as ciee/fpsimd.S stores them: q0..q31, FPSR, FPCR. */
@@ -154,6 +155,7 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint
 		   uint64_t ns_size);
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
+long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
 
 void ciee_panic(const char *why) __attribute__((noreturn));
 

@@ -148,6 +148,8 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 		return ciee_tee_call(a1, a2, (struct ciee_mmio *)a3);
 	case CIEE_CALL_TEE_RESUME:
 		return ciee_tee_resume(a1, (struct ciee_mmio *)a2, a3);
+	case CIEE_CALL_TEE_RESET:
+		return ciee_tee_reset(a1, (struct ciee_mmio *)a2);
 	case CIEE_CALL_CPU_STATUS:
 		return cpu_status(a1);
 	default:

@@ -208,6 +208,20 @@ static long tee_register_vectors(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *t
 	return CIEE_OK;
 }
 
+/* SYSTEM_RESET_DONE: every vCPU the reset held is idle again, ready for calls. */
+static long tee_reset_done(struct ciee_vm *tee_vm)
+{
+	unsigned int i;
+
+	for (i = CIEE_MAX_VCPUS; i-- > 0;) {
+		struct ciee_tee_vcpu *tv = &tee_vm->tee.vcpu[i];
+
+		if (tv->state == TEE_STATE_IN_CALL || tv->state == TEE_STATE_RESETTING)
+			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+	}
+	return CIEE_OK;
+}
+
 /* Run a TEE vCPU until it reports back or needs the hypervisor. */
 static long tee_run(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 {
@@ -253,6 +267,8 @@ again:
 			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
 			return CIEE_OK;
 		}
+		if (tv->state == TEE_STATE_RESETTING && fid == TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE)
+			return tee_reset_done(tee_vm);
 		if (tv->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
 			/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
 			tv->caller->reply[0] = tv->ctx.x[1];
@@ -479,4 +495,87 @@ long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)
 	}
 	tv->ctx.pc += 4;
 	return tee_run(tee_vm, tv, mmio);
+}
+
+enum tee_hold { HOLD_NONE, HOLD_IDLE, HOLD_PREEMPTED, HOLD_MMIO };
+
+/*
+ * Hold one TEE vCPU for a reset: an idle one by compare-and-swap, a
+ * stopped one (preempted or at an MMIO access) by taking its stop, so no
+ * TEE_RESUME can continue it. A vCPU running right now (on another CPU)
+ * or still booting cannot be held (HOLD_NONE).
+ */
+static enum tee_hold tee_vcpu_hold(struct ciee_tee_vcpu *tv)
+{
+	enum tee_state expected = TEE_STATE_READY;
+
+	if (__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_IN_CALL, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return HOLD_IDLE;
+	if (expected != TEE_STATE_IN_CALL)
+		return HOLD_NONE;
+	if (__atomic_exchange_n(&tv->preempted, false, __ATOMIC_ACQ_REL))
+		return HOLD_PREEMPTED;
+	if (__atomic_exchange_n(&tv->mmio_pending, false, __ATOMIC_ACQ_REL))
+		return HOLD_MMIO;
+	return HOLD_NONE;
+}
+
+/* Undo a hold when the reset cannot go ahead: idle ones idle, stopped ones stopped. */
+static void tee_vcpu_release(struct ciee_tee_vcpu *tv, enum tee_hold how)
+{
+	if (how == HOLD_IDLE)
+		__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+	else if (how == HOLD_PREEMPTED)
+		__atomic_store_n(&tv->preempted, true, __ATOMIC_RELEASE);
+	else if (how == HOLD_MMIO)
+		__atomic_store_n(&tv->mmio_pending, true, __ATOMIC_RELEASE);
+}
+
+long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio)
+{
+	struct ciee_vm *tee_vm = tee_of(tee_id), *vm;
+	struct ciee_tee *t;
+	enum tee_hold held[CIEE_MAX_VCPUS] = { HOLD_NONE };
+	unsigned int i;
+
+	if (!tee_vm)
+		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
+	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
+		return CIEE_ERR_BAD_MMIO;
+	t = &tee_vm->tee;
+	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE))
+		return CIEE_ERR_TEE_DEAD;
+	for (i = 0; i < CIEE_MAX_VCPUS; i++) {
+		enum tee_state st = __atomic_load_n(&t->vcpu[i].state, __ATOMIC_ACQUIRE);
+
+		if (st == TEE_STATE_NONE && i > 0)
+			continue; /* never started: nothing to reset */
+		held[i] = tee_vcpu_hold(&t->vcpu[i]);
+		if (held[i] == HOLD_NONE)
+			goto busy;
+	}
+	/*
+	 * Every started vCPU is held: discard the calls in flight (and, in the
+	 * VM, what its vCPUs asked or were answered), then vCPU 0 at the
+	 * registered system_reset slot. The others keep their EL1 state (their
+	 * vectors) and are idle again at SYSTEM_RESET_DONE.
+	 */
+	vm = ciee_vm_get(tee_vm->partner);
+	for (i = 0; i < CIEE_MAX_VCPUS; i++) {
+		t->vcpu[i].caller = NULL;
+		if (vm) {
+			__atomic_store_n(&vm->vcpus[i].smc_pending, false, __ATOMIC_RELEASE);
+			vm->vcpus[i].reply_ready = false;
+		}
+	}
+	memset(t->vcpu[0].ctx.x, 0, sizeof(t->vcpu[0].ctx.x));
+	t->vcpu[0].ctx.pc = t->vectors + OPTEE_VEC_SYSTEM_RESET;
+	t->vcpu[0].ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	__atomic_store_n(&t->vcpu[0].state, TEE_STATE_RESETTING, __ATOMIC_RELEASE);
+	return tee_run(tee_vm, &t->vcpu[0], mmio);
+busy:
+	while (i-- > 0)
+		tee_vcpu_release(&t->vcpu[i], held[i]);
+	return CIEE_ERR_TEE_STATE;
 }

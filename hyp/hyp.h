@@ -84,6 +84,9 @@ struct vm {
 	bool faulted;
 	/* Linux VMs (linux.c): an emulated GICv3 and PL011, under lock */
 	bool is_linux;
+	volatile bool reset_pending; /* PSCI SYSTEM_RESET: linux_vm_reboot() is due */
+	const struct linux_manifest *manifest;
+	unsigned int linux_idx, boots;
 	struct spinlock lock;
 	struct vgic *vgic;
 	struct vpl011 *vuart;
@@ -157,6 +160,7 @@ extern bool vcpu_defer_preempted;
 void vcpu_run_loop(struct vm *vm);
 void vcpu_step(struct vcpu *vcpu);
 void vcpu_tee_resume(struct vcpu *vcpu);
+void vm_stop(struct vm *vm, bool fault);
 
 /* sched.c: every CPU takes runnable vCPUs from one queue, one exit at a time. */
 void sched_add(struct vm *vm);
@@ -189,6 +193,7 @@ const struct linux_manifest *linux_manifest(void);
 unsigned int linux_manifest_vms(const struct linux_manifest *m);
 struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
+void linux_vm_reboot(struct vm *vm);
 unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,
 				 unsigned int count, unsigned int ring);
 

@@ -17,6 +17,7 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <vtz/platform.h>
 
 #include "guest_dtb.h"
@@ -102,6 +103,9 @@ static int manifest_check(const struct linux_manifest *m, uint64_t ram_size)
 	return 0;
 }
 
+/* This boot's kernel command line: the manifest's, and which boot it is. */
+static char bootargs[LINUX_MAX_VMS][LINUX_CMDLINE_MAX + 16];
+
 static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int idx)
 {
 	struct guest_dtb_cfg cfg = {
@@ -114,7 +118,7 @@ static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int
 		.gicr_size = VGIC_REDIST_SIZE * vm->n_vcpus,
 		.uart_base = GUEST_UART_IPA,
 		.uart_spi = LINUX_UART_SPI,
-		.bootargs = m->cmdline[idx],
+		.bootargs = bootargs[idx],
 		.initrd_start = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET : 0,
 		.initrd_end = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET + m->initrd_size
 					     : 0,
@@ -123,6 +127,8 @@ static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int
 	unsigned int i;
 	int err;
 
+	fmt_snprintf(bootargs[idx], sizeof(bootargs[idx]), "%.*s vtz.boot=%u",
+		     LINUX_CMDLINE_MAX - 1, m->cmdline[idx], vm->boots);
 	for (i = 0; i < vm->n_vcpus; i++)
 		cfg.mpidr[i] = i;
 	err = guest_dtb_build((void *)(vm->ram_pa + LINUX_DTB_OFFSET), LINUX_DTB_MAX, &cfg);
@@ -134,35 +140,109 @@ static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int
 	return 0;
 }
 
-struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx)
+/*
+ * (Re)load a Linux VM from the staged files: its RAM as at power-on but
+ * for the kernel, the initramfs and a fresh device tree; a fresh vGIC and
+ * UART; vCPU 0 at the kernel's entry. The pages are the VM's, and a VM's
+ * pages stay in our view.
+ */
+static int linux_load(struct vm *vm)
 {
-	uint64_t ram_size = m->ram_mib << 20;
+	const struct linux_manifest *m = vm->manifest;
 	uint64_t mpidr[HYP_MAX_VCPUS];
-	struct vm *vm;
 	unsigned int i;
 
-	if (idx >= LINUX_MAX_VMS || n_linux >= LINUX_MAX_VMS || manifest_check(m, ram_size))
-		return NULL;
-	vm = vm_create(name, ram_size, (unsigned int)m->vcpus, 0, 0);
-	if (!vm)
-		return NULL;
-	/* Copied while the pages are still in our view (a VM's stay mapped for us). */
+	memset((void *)vm->ram_pa, 0, vm->ram_size);
 	memcpy((void *)(vm->ram_pa + LINUX_KERNEL_OFFSET), (const void *)PLAT_LINUX_STAGE_BASE,
 	       m->kernel_size);
 	memcpy((void *)(vm->ram_pa + LINUX_INITRD_OFFSET), (const void *)PLAT_LINUX_INITRD_BASE,
 	       m->initrd_size);
 	for (i = 0; i < vm->n_vcpus; i++)
 		mpidr[i] = i;
-	vm->vgic = &vgics[n_linux];
-	vm->vuart = &vuarts[n_linux];
-	n_linux++;
-	if (vgic_init(vm->vgic, vm->n_vcpus, mpidr) || linux_dtb(vm, m, idx))
-		return NULL;
+	vm->boots++;
+	if (vgic_init(vm->vgic, vm->n_vcpus, mpidr) || linux_dtb(vm, m, vm->linux_idx))
+		return -1;
 	vpl011_init(vm->vuart, NULL, uart_emit, vm);
-	vm->is_linux = true;
-	console_in_add(vm);
 	/* The arm64 boot protocol: x0 = the device tree, MMU off, at EL1. */
 	vcpu_reset(&vm->vcpus[0], vm->ram_ipa + LINUX_KERNEL_OFFSET, vm->ram_ipa + LINUX_DTB_OFFSET);
+	return 0;
+}
+
+/* Reset vm's TEE through the CIEE (its system_reset vector), serving its console. */
+static long tee_reset(struct vm *tee, struct ciee_mmio *mmio)
+{
+	long r = ciee_call(CIEE_CALL_TEE_RESET, tee->id, (unsigned long)mmio, 0, 0, 0);
+	unsigned int guard;
+
+	for (guard = 0; guard < 1000000; guard++) {
+		if (r == CIEE_EXIT_TEE_MMIO)
+			mmio->value = (mmio->ipa & ~0xfffULL) == TEE_UART_IPA
+					      ? vuart_access(&tee->vcpus[0].uart, mmio->ipa & 0xfff,
+							     mmio->is_write, mmio->value)
+					      : 0;
+		else if (r == CIEE_EXIT_TEE_PREEMPTED)
+			irq_handle();
+		else
+			return r;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, 0, 0, 0);
+	}
+	return r;
+}
+
+/*
+ * PSCI SYSTEM_RESET from a Linux VM (sched.c calls this on vCPU 0 once
+ * none of its vCPUs is on a CPU): the TEE is reset through its
+ * system_reset vector (its sessions, buffers and stored items belong to
+ * the Linux that is going away), then the VM boots again from the staged
+ * kernel and initramfs. If the TEE cannot be reset, the VM stays off.
+ */
+void linux_vm_reboot(struct vm *vm)
+{
+	unsigned int i;
+	long r = CIEE_OK;
+
+	for (i = 0; i < vm->n_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->on = false;
+		v->tee_preempted = false; /* its call goes with the TEE's reset */
+		v->waiting = false;
+		memset(&v->fp, 0, sizeof(v->fp));
+		v->ich_vmcr = v->ich_ap1r0 = 0;
+	}
+	if (vm->partner)
+		r = tee_reset(vm->partner, &vm->vcpus[0].mmio);
+	if (r != CIEE_OK || linux_load(vm)) {
+		con_printf("error: %s: cannot reboot it (its TEE's reset: %s): it stays off\n",
+			   vm->name, ciee_strerror(r));
+		__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
+		vm_stop(vm, true);
+		return;
+	}
+	con_printf("%s: rebooting (boot %u); its TEE was reset\n", vm->name, vm->boots);
+	__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->vcpus[0].on, true, __ATOMIC_RELEASE);
+}
+
+struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx)
+{
+	uint64_t ram_size = m->ram_mib << 20;
+	struct vm *vm;
+
+	if (idx >= LINUX_MAX_VMS || n_linux >= LINUX_MAX_VMS || manifest_check(m, ram_size))
+		return NULL;
+	vm = vm_create(name, ram_size, (unsigned int)m->vcpus, 0, 0);
+	if (!vm)
+		return NULL;
+	vm->vgic = &vgics[n_linux];
+	vm->vuart = &vuarts[n_linux];
+	vm->manifest = m;
+	vm->linux_idx = idx;
+	n_linux++;
+	if (linux_load(vm))
+		return NULL;
+	vm->is_linux = true;
+	console_in_add(vm);
 	con_printf("%s: Linux VM, %u vCPUs, %llu MiB RAM at IPA 0x%llx (PA 0x%llx): kernel %llu "
 		   "bytes at +0x%lx, initramfs %llu bytes at +0x%lx, device tree at +0\n",
 		   vm->name, vm->n_vcpus, (unsigned long long)m->ram_mib,

@@ -57,6 +57,18 @@ void sched_vm_stopped(struct vm *vm)
 	spin_unlock(&rq_lock);
 }
 
+/* No vCPU of vm is on a CPU now (rq_lock held: busy is set under it). */
+static bool vm_idle(const struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->n_vcpus; i++) {
+		if (vm->vcpus[i].busy)
+			return false;
+	}
+	return true;
+}
+
 static struct vcpu *pick(void)
 {
 	struct vcpu *v = NULL;
@@ -66,6 +78,16 @@ static struct vcpu *pick(void)
 	for (i = 0; i < n_rq; i++) {
 		struct vcpu *c = rq[(cursor + i) % n_rq];
 
+		/* A VM to reboot: its vCPU 0, once none of its vCPUs is on a CPU. */
+		if (c->vm->running && __atomic_load_n(&c->vm->reset_pending, __ATOMIC_ACQUIRE)) {
+			if (c->index == 0 && vm_idle(c->vm)) {
+				c->busy = true;
+				v = c;
+				cursor = (cursor + i + 1) % n_rq;
+				break;
+			}
+			continue;
+		}
 		if (c->vm->running && __atomic_load_n(&c->on, __ATOMIC_ACQUIRE) && !c->busy) {
 			/* In WFI: only once it has something to take. */
 			if (__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE)) {
@@ -114,7 +136,9 @@ void sched_loop(void)
 			v->migrations++;
 		v->last_cpu = cpu;
 		v->steps[cpu]++;
-		if (v->tee_preempted)
+		if (v->vm->reset_pending)
+			linux_vm_reboot(v->vm);
+		else if (v->tee_preempted)
 			vcpu_tee_resume(v);
 		else
 			vcpu_step(v);

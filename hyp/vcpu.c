@@ -66,7 +66,7 @@ long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmi
 }
 
 /* Stop a VM (all its vCPUs): powered off, or stopped by a fault. */
-static void vm_stop(struct vm *vm, bool fault)
+void vm_stop(struct vm *vm, bool fault)
 {
 	if (fault)
 		vm->faulted = true;
@@ -194,8 +194,21 @@ static void handle_psci(struct vcpu *v)
 	case PSCI_VERSION:
 		ret = PSCI_VERSION_1_1;
 		break;
-	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
+		if (vm->is_linux) {
+			unsigned int i;
+
+			/* Every vCPU off; when none is on a CPU, vCPU 0 reboots it (sched.c). */
+			con_printf("%s: PSCI SYSTEM_RESET: rebooting it, with its TEE reset\n",
+				   vm->name);
+			for (i = 0; i < vm->n_vcpus; i++)
+				__atomic_store_n(&vm->vcpus[i].on, false, __ATOMIC_RELEASE);
+			__atomic_store_n(&vm->reset_pending, true, __ATOMIC_RELEASE);
+			return;
+		}
+		/* A bare guest's reset ends it. */
+		__attribute__((fallthrough));
+	case PSCI_SYSTEM_OFF:
 		con_printf("%s: PSCI %s\n", vm->name,
 			   fid == PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET (powered off)");
 		vm_stop(vm, false);

@@ -79,7 +79,7 @@ ENTRY(tee_vector_table)
 	b	tee_dead		/* cpu_suspend_entry */
 	b	tee_dead		/* fiq_entry */
 	b	tee_dead		/* system_off_entry */
-	b	tee_dead		/* system_reset_entry */
+	b	tee_system_reset_entry	/* system_reset_entry */
 END(tee_vector_table)
 
 /*
@@ -99,6 +99,30 @@ ENTRY(tee_cpu_on_entry)
 	smc	#0
 	b	tee_dead
 END(tee_cpu_on_entry)
+
+/*
+ * Our normal world is being reset (TF-A opteed: before PSCI SYSTEM_RESET;
+ * as a guest TEE, when the hypervisor resets our VM): everything of its
+ * goes, sessions, registered buffers, threads and stored items, exactly
+ * as if we had booted again (.bss zeroed, the boot-time set-up redone).
+ * Every other CPU is idle (the dispatcher holds them).
+ */
+ENTRY(tee_system_reset_entry)
+	cpu_stack x9, x10
+	mov	sp, x9
+	adrp	x9, __bss_start
+	add	x9, x9, :lo12:__bss_start
+	adrp	x10, __bss_end
+	add	x10, x10, :lo12:__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8
+	b	1b
+2:	bl	tee_system_reset
+	mov_imm64 x0, TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE
+	smc	#0
+	b	tee_dead
+END(tee_system_reset_entry)
 
 /* x0..x7 = the caller's arguments. Reply with CALL_DONE, x1..x4 = results. */
 .macro call_entry handler

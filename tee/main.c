@@ -25,17 +25,32 @@ static uint64_t calls;
 static uint64_t store[VTZ_TEE_STORE_SLOTS];
 struct spinlock tee_lock = SPINLOCK_INIT;
 
+/*
+ * The boot argument, kept outside .bss: a system reset zeroes .bss and
+ * sets up again from it.
+ */
+static uint64_t boot_ns_size __attribute__((section(".data")));
+
 /* First entry (boot CPU): x1 of the dispatcher = normal-world RAM we may use. */
 void tee_init(uint64_t ns_size)
 {
 	pl011_init(TEE_UART);
 	if (ns_size > TEE_NS_RAM_MAX)
 		ns_size = TEE_NS_RAM_MAX;
+	boot_ns_size = ns_size;
 	tee_thread_init(ns_size);
 	uart_printf(TEE_UART, "vTZ TEE kernel: initialised, registering vectors\n");
 	uart_printf(TEE_UART, "normal-world memory for messages: 0x%llx-0x%llx\n",
 		    (unsigned long long)TEE_NS_RAM_BASE,
 		    (unsigned long long)(TEE_NS_RAM_BASE + ns_size - 1));
+}
+
+/* Our normal world is reset: .bss is zero again (tee/entry.S); set up as at boot. */
+void tee_system_reset(void)
+{
+	tee_thread_init(boot_ns_size);
+	uart_printf(TEE_UART, "vTZ TEE kernel: system reset: sessions, shared buffers and stored "
+			      "items dropped\n");
 }
 
 /* Another CPU (vCPU) came up: nothing of ours is per CPU but its stack. */

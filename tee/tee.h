@@ -45,6 +45,7 @@ struct tee_call_args {
 /* Entered from tee/entry.S: the first entry, and each other CPU's cpu_on. */
 void tee_init(uint64_t ns_size);
 void tee_cpu_on(void);
+void tee_system_reset(void);
 
 /* Our key, from the dispatcher; only inside a call (tee/main.c). 0 or -1. */
 int tee_get_key(uint8_t key[32]);

@@ -35,7 +35,16 @@
 #define CIEE_CALL_S2_UNMAP 9   /* x1 = vm id, x2 = ipa, x3 = size */
 #define CIEE_CALL_HYP_MAP 10   /* x1 = pa, x2 = size, x3 = CIEE_MAP_* : device MMIO into EL2 stage 1 */
 #define CIEE_CALL_CPU_STATUS 11 /* x1 = cpu index: returns CIEE_CPU_* */
-#define CIEE_CALL_MAX 11
+/*
+ * TEE_RESET: x1 = TEE vm id, x2 = struct ciee_mmio *: its VM is being reset
+ * (PSCI SYSTEM_RESET). Every TEE vCPU must be idle or stopped (a stopped
+ * call is discarded, with its VM vCPUs' pending calls and replies); vCPU 0
+ * is entered at the TEE's system_reset vector until SYSTEM_RESET_DONE, as
+ * TF-A's opteed does before a machine reset. Serve MMIO/preemption stops
+ * with TEE_RESUME (vCPU 0) as for a call.
+ */
+#define CIEE_CALL_TEE_RESET 12
+#define CIEE_CALL_MAX 12
 
 /*
  * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,

@@ -165,7 +165,10 @@ def test_one_vm_dying_does_not_disturb_the_other(how):
     assert status == 0, "\n".join(lines)
     if how == "kernel-crash":
         find(lines, r"^\[vm0\] \[ +[\d.]+\] Kernel panic - not syncing: sysrq triggered crash")
-        gone = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_RESET \(powered off\)$")
+        gone = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_RESET: rebooting it, with its TEE reset$")
+        # panic=-1 resets the VM: it boots again and powers off.
+        find(lines, r"^\[hyp\] vm0: rebooting \(boot 2\); its TEE was reset$")
+        find(lines, r"^\[vm0\] crash: boot 2, after the crash$")
     else:
         gone = find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_OFF$")
     assert gone < find(lines, r"^\[vm1\] load: ok \(2 x 5000 calls\)$")
@@ -209,3 +212,27 @@ def test_a_person_types_into_each_vms_console():
         c.expect(r"\[run\] ok: clean power-off")
     finally:
         c.close(force=True)
+
+
+def test_a_vm_reset_reboots_it_with_its_tee_reset():
+    """PSCI SYSTEM_RESET from vm0 (reboot -f) boots it again (vtz.boot=2), its
+    TEE entered at its system_reset vector first: boot 1's item is gone, the
+    TEE answers; vm1, under load meanwhile, keeps its own item."""
+    status, lines = boot("/etc/vtz/reboot-test.sh",
+                         "vtz-client:put:k:v,/etc/vtz/load.sh:3000,vtz-client:get:k")
+    assert status == 0, "\n".join(lines)
+    order = [
+        find(lines, r"^\[vm0\] vtz-client: get before-reset: from boot 1$"),
+        find(lines, r"^\[hyp\] vm0: PSCI SYSTEM_RESET: rebooting it, with its TEE reset$"),
+        find(lines, r"^\[tee0\] vTZ TEE kernel: system reset: sessions, shared buffers and "
+                    r"stored items dropped$"),
+        find(lines, r"^\[hyp\] vm0: rebooting \(boot 2\); its TEE was reset$"),
+        find(lines, r"^\[vm0\] \[ +[\d.]+\] Kernel command line: .* vtz\.boot=2$"),
+        find(lines, r"^\[vm0\] vtz-client: error: get before-reset: not found "
+                    r"\(TEEC_ERROR_ITEM_NOT_FOUND\)$"),
+        find(lines, r"^\[vm0\] reboot-test: ok \(TEE reset, and working\)$"),
+    ]
+    assert order == sorted(order), order
+    assert not [l for l in lines if l.startswith("[tee1] ") and "system reset" in l]
+    find(lines, r"^\[vm1\] vtz-client: get k: v$")
+    find(lines, r"^\[vm1\] vtz-linux: done \(3 commands, 0 failed\)$")
