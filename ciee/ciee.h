@@ -148,12 +148,13 @@ void ciee_fpsimd_swap(struct ciee_fpsimd *save, const struct ciee_fpsimd *load);
 uint64_t ciee_guest_enter(struct vcpu_ctx *ctx);
 uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *tee_fp);
 void ciee_scrub_el1(void);
-long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu);
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee_mmio *mmio);
 
 /* tee.c */
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
 		   uint64_t ns_size);
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
+long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
 

@@ -141,7 +141,7 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	}
 	switch (call) {
 	case CIEE_CALL_VCPU_RUN:
-		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2, a3);
+		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2, a3, (struct ciee_mmio *)a4);
 	case CIEE_CALL_TEE_BOOT:
 		return ciee_tee_boot(a1, (struct ciee_mmio *)a2, a3, a4, a5);
 	case CIEE_CALL_TEE_CALL:

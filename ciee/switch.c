@@ -125,6 +125,14 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *
 	return run_vm(vm, ctx);
 }
 
+static bool hyp_mmio_ok(const struct ciee_mmio *mmio)
+{
+	uint64_t p = (uint64_t)mmio;
+
+	return (p & 7) == 0 && p >= PLAT_HYP_BASE &&
+	       p + sizeof(*mmio) <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
+}
+
 static bool hyp_ctx_ok(const struct vcpu_ctx *ctx)
 {
 	uint64_t p = (uint64_t)ctx;
@@ -142,7 +150,34 @@ static bool is_trusted_os_call(uint64_t x0)
 	return (x0 >> 32) == 0 && owner >= 50 && owner <= 63;
 }
 
-long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu)
+/*
+ * The fast way a VM's call reaches its TEE: the CIEE makes the trusted-OS
+ * SMC it has just recorded into the TEE itself (exactly what TEE_CALL
+ * would do: same vCPU index, same claims), without a round trip through
+ * the hypervisor. The SMC is taken (the PC moves past it; the reply comes
+ * at the next entry). The VM's virtual GIC interface is off while the TEE
+ * runs. Returns CIEE_EXIT_TEE_DONE, a stop for the hypervisor to serve
+ * (TEE_MMIO, TEE_PREEMPTED: then TEE_RESUME as after TEE_CALL), or, if no
+ * call was made, CIEE_EXIT_GUEST_TRAP with the SMC left for the slow way.
+ */
+static long fast_tee_call(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu,
+			  struct ciee_mmio *mmio)
+{
+	uint64_t ich_hcr = read_sysreg(S3_4_C12_C11_0);
+	long r;
+
+	write_sysreg(S3_4_C12_C11_0, 0);
+	ctx->pc += 4;
+	r = ciee_tee_call_fast(id, vcpu, mmio);
+	write_sysreg(S3_4_C12_C11_0, ich_hcr);
+	if (r == CIEE_EXIT_TEE_DONE || r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED)
+		return r;
+	/* Refused or failed (a dead TEE): the hypervisor sees the SMC and answers. */
+	ctx->pc -= 4;
+	return CIEE_EXIT_GUEST_TRAP;
+}
+
+long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
 	struct ciee_vcpu *v;
@@ -166,7 +201,10 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu)
 	default:
 		return CIEE_ERR_BAD_STATE;
 	}
+	if (mmio && !hyp_mmio_ok(mmio))
+		return CIEE_ERR_BAD_MMIO;
 	v = &vm->vcpus[vcpu];
+again:
 	if (v->reply_ready) {
 		/* The TEE's answer goes to the vCPU that asked, and only to it. */
 		for (i = 0; i < 4; i++)
@@ -181,6 +219,14 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu)
 		for (i = 0; i < 8; i++)
 			v->args[i] = ctx->x[i];
 		v->smc_pending = true;
+		if (mmio && vm->partner < CIEE_MAX_VMS) {
+			long r = fast_tee_call(id, ctx, vcpu, mmio);
+
+			/* Answered: straight back into the guest, reply in x0..x3. */
+			if (r == CIEE_EXIT_TEE_DONE)
+				goto again;
+			return r;
+		}
 	}
 	return kind == 0 ? CIEE_EXIT_GUEST_TRAP : CIEE_EXIT_GUEST_IRQ;
 }

@@ -222,8 +222,14 @@ static long tee_reset_done(struct ciee_vm *tee_vm)
 	return CIEE_OK;
 }
 
-/* Run a TEE vCPU until it reports back or needs the hypervisor. */
-static long tee_run(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
+/*
+ * Run a TEE vCPU until it reports back or needs the hypervisor. Its EL1
+ * registers are saved but still in the CPU: the caller scrubs them
+ * (tee_run()) or, on the fast call path, loads the VM's over them before
+ * anything else runs.
+ */
+static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
+			     struct ciee_mmio *mmio)
 {
 	struct ciee_tee *t = &tee_vm->tee;
 	uint64_t kind;
@@ -234,7 +240,6 @@ again:
 	kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
 	ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	fid = (uint32_t)tv->ctx.x[0];
-	ciee_scrub_el1();
 	/*
 	 * The EL2 exit registers hold the TEE's PC, flags and syndrome (all
 	 * saved in tv->ctx): cleared on every exit, before the hypervisor runs.
@@ -299,6 +304,15 @@ again:
 		tee_kill(tee_vm, tv, "unexpected exception in the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	}
+}
+
+/* A TEE run, its EL1 registers cleared before the hypervisor runs. */
+static long tee_run(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
+{
+	long r = tee_run_keep_el1(tee_vm, tv, mmio);
+
+	ciee_scrub_el1();
+	return r;
 }
 
 static struct ciee_vm *tee_of(uint64_t id)
@@ -400,8 +414,26 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint
 	return tee_boot_secondary(tee_vm, mmio, (unsigned int)vcpu);
 }
 
+static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast);
+
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 {
+	return tee_call(vm_id, vcpu, mmio, false);
+}
+
+/*
+ * From VCPU_RUN (switch.c), which enters the VM again at once when the
+ * call is done: then the TEE's EL1 registers are not scrubbed here, since
+ * loading the VM's overwrites every one of them first.
+ */
+long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
+{
+	return tee_call(vm_id, vcpu, mmio, true);
+}
+
+static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast)
+{
+	long r;
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
 	enum tee_state expected;
 	struct ciee_tee_vcpu *tv;
@@ -452,7 +484,10 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	tv->caller = v;
-	return tee_run(tee_vm, tv, mmio);
+	r = tee_run_keep_el1(tee_vm, tv, mmio);
+	if (!fast || r != CIEE_EXIT_TEE_DONE)
+		ciee_scrub_el1();
+	return r;
 }
 
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)

@@ -324,7 +324,9 @@ void vcpu_step(struct vcpu *v)
 		vcpu_fpsimd_load(&v->fp);
 	}
 	__atomic_store_n(&v->running_on, (int)this_cpu_index(), __ATOMIC_RELEASE);
-	r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index, 0, 0);
+	/* With its TEE call MMIO area: the CIEE takes its TEE calls the fast way. */
+	r = ciee_call(CIEE_CALL_VCPU_RUN, v->vm->id, (unsigned long)&v->ctx, v->index,
+		      v->vm->partner ? (unsigned long)&v->mmio : 0, 0);
 	__atomic_store_n(&v->running_on, -1, __ATOMIC_RELEASE);
 	if (v->vm->is_linux) {
 		/* Saved now: the next vCPU on this CPU, or a TEE call, may change them. */
@@ -336,6 +338,13 @@ void vcpu_step(struct vcpu *v)
 		con_printf("error: %s vCPU %u: CIEE refused VCPU_RUN: %s\n", v->vm->name, v->index,
 			   ciee_strerror(r));
 		vm_stop(v->vm, true);
+		return;
+	}
+	if (r >= CIEE_EXIT_TEE_MMIO) {
+		/* A TEE call the CIEE made stopped: serve it as after TEE_CALL. */
+		r = tee_serve_mmio(v->vm->partner, v->index, r, &v->mmio);
+		if (r != CIEE_EXIT_TEE_DONE)
+			tee_call_stopped(v, r);
 		return;
 	}
 	if (r != CIEE_EXIT_GUEST_TRAP) {

@@ -19,7 +19,15 @@
 /* Calls (x0). */
 #define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */
 #define CIEE_CALL_S2_MAP 2     /* x1 = vm id, x2 = ipa, x3 = pa, x4 = size, x5 = CIEE_MAP_* flags */
-#define CIEE_CALL_VCPU_RUN 3   /* x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index */
+/*
+ * VCPU_RUN: x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index,
+ * x4 = struct ciee_mmio * or 0. With x4, the CIEE makes the vCPU's trusted-OS
+ * SMCs into its own TEE itself (as TEE_CALL would) and goes straight back
+ * into the guest with the reply; it returns TEE_MMIO/TEE_PREEMPTED for the
+ * hypervisor to serve with TEE_RESUME, as after TEE_CALL. Without x4 every
+ * such SMC is a GUEST_TRAP exit for the hypervisor to pass on with TEE_CALL.
+ */
+#define CIEE_CALL_VCPU_RUN 3
 /*
  * TEE_BOOT: x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA,
  * x4 = TEE vCPU index (0 first: the image entry; then each other vCPU at the
