@@ -163,6 +163,8 @@ void sched_add(struct vm *vm);
 void sched_vm_stopped(struct vm *vm);
 void sched_start(void);
 void sched_loop(void);
+bool sched_run(bool (*keep_going)(void));
+unsigned int sched_live(void);
 void sched_report(void);
 long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio);
 
@@ -193,6 +195,7 @@ void linux_sysreg(struct vcpu *v);
 
 /* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */
 void gicv_cpu_init(void);
+void gicv_cpu_sched(bool on);
 void gicv_enter(struct vcpu *v);
 void gicv_exit(struct vcpu *v);
 bool gicv_should_wake(struct vcpu *v);
