@@ -190,6 +190,9 @@ void vcpu_inject_abort(struct vcpu *v, bool instruction);
 const struct linux_manifest *linux_manifest(void);
 unsigned int linux_manifest_vms(const struct linux_manifest *m);
 struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
+/* main.c: the manifest's Linux VMs and their TEEs, queued for the scheduler */
+unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
+			      const char *const *tee_names, struct vm **vms);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
 void linux_sysreg(struct vcpu *v);
 
