@@ -92,7 +92,7 @@ def linux_check(status, lines):
         done = [l for l in out if re.match(r"^\[%s\] vtz-linux: done \(\d+ commands, 0 failed\)$"
                                            % vm, l)]
         mine = "[%s] vtz-client: get secret: %s-own" % (vm, vm)
-        bad = [l for l in out if "Oops" in l or "BUG:" in l or "Kernel panic" in l]
+        bad = [l for l in out if re.search(r"Oops|BUG:|WARNING:|Kernel panic", l)]
         off = "[hyp] %s: PSCI SYSTEM_OFF" % vm
         shown += [l for l in out if re.match(r"^\[%s\] (vtz-client: |vtz-linux: |load: )" % vm, l)]
         shown += [l for l in lines if l == off or l.startswith("[hyp] %s: powered off" % vm)]

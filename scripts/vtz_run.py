@@ -67,7 +67,13 @@ SCENARIOS = {
                           reboot=True,
                           linux=dict(vms=2, vcpus=2, ram_mib=128,
                                      run=["vtz-client:put:secret:lx%d-own,/etc/vtz/load.sh:3000,"
-                                          "vtz-client:get:secret" % i for i in range(2)])),
+                                          "vtz-client:get:secret" % i for i in range(2)],
+                                     # Kernel messages below warnings not printed: each
+                                     # character is two traps to the hypervisor, and the
+                                     # boot is most of this scenario's time. Warnings,
+                                     # Oopses, panics still print; init's and the client's
+                                     # lines too.
+                                     append="loglevel=5")),
 }
 
 # Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
@@ -166,7 +172,8 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     if linux:
         kernel, initrd = linux_files(build)
         runs = linux.get("run")
-        lines = linux_cmdlines or [LINUX_CMDLINE + " vtz.vm=%d" % i +
+        base = LINUX_CMDLINE + (" " + linux["append"] if linux.get("append") else "")
+        lines = linux_cmdlines or [base + " vtz.vm=%d" % i +
                                    (" vtz.run=%s" % runs[i] if runs else "")
                                    for i in range(linux["vms"])]
         manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
