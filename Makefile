@@ -5,7 +5,7 @@
 #
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
-# SCENARIO=default|native|optee|optee-native|preempt|linux|attacks|... (README),
+# SCENARIO=default|native|optee|optee-native|preempt|linux|attacks|attacks-linux|... (README),
 # BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
@@ -153,11 +153,15 @@ tcb:
 
 # ------------------------------------------------------------ attack suite
 # Every attack of docs/security.md, from a compromised hypervisor; fails if
-# one succeeds or could not run.
+# one succeeds or could not run. Then the same attacks while two Linux VMs
+# run a libteec workload on a CPU of their own (scenario attacks-linux):
+# they must finish it correctly.
 .PHONY: attacks
-attacks: all
+attacks: all linux-guest
 	@echo "[attacks] attack suite (GATE=$(GATE))"
 	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT)
+	@echo "[attacks] attack suite with Linux guests running (GATE=$(GATE))"
+	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT) --with-linux
 
 # -------------------------------------------------------------- benchmarks
 # Instructions per operation under -icount, both gates and native

@@ -29,6 +29,7 @@
 #define GICR_SGI_BASE 0x10000UL
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
+#define GICR_ICPENDR0 0x0280
 
 #define CNTV_CTL_ENABLE 1UL
 #define CNTV_CTL_IMASK 2UL
@@ -84,9 +85,38 @@ void gicv_cpu_init(void)
 	*(volatile uint8_t *)((uintptr_t)gicr_sgi_reg(0x400) + INTID_KICK) = 0xa0;
 	*(volatile uint8_t *)((uintptr_t)gicr_sgi_reg(0x400) + INTID_MAINT) = 0xa0;
 	*(volatile uint8_t *)((uintptr_t)gicr_sgi_reg(0x400) + INTID_VTIMER) = 0xa0;
-	*gicr_sgi_reg(GICR_ISENABLER0) = (1U << INTID_KICK) | (1U << INTID_MAINT);
+	/* Kicks only once this CPU schedules (gicv_cpu_sched()). */
+	*gicr_sgi_reg(GICR_ICENABLER0) = 1U << INTID_KICK;
+	*gicr_sgi_reg(GICR_ISENABLER0) = 1U << INTID_MAINT;
 	vtimer_ppi_on[this_cpu_index()] = false;
 	dsb(sy);
+}
+
+/*
+ * This CPU starts or stops scheduling Linux vCPUs (sched.c). A CPU that
+ * does not schedule must not be interrupted by what the VMs do: a kick
+ * (the wake-up goes to every other CPU) or a vCPU's virtual timer left
+ * pending here would make its next VCPU_RUN or TEE call exit with an
+ * interrupt (the attack suite's CPU 0 runs VMs and TEEs by hand while
+ * Linux VMs run elsewhere). So outside the scheduler both are disabled
+ * here and anything left pending is cleared; a kick sent meanwhile stays
+ * pending, disabled, and is cleared on the way in.
+ */
+void gicv_cpu_sched(bool on)
+{
+	unsigned int cpu = this_cpu_index();
+
+	if (on) {
+		*gicr_sgi_reg(GICR_ICPENDR0) = 1U << INTID_KICK;
+		*gicr_sgi_reg(GICR_ISENABLER0) = 1U << INTID_KICK;
+	} else {
+		*gicr_sgi_reg(GICR_ICENABLER0) = (1U << INTID_KICK) | (1U << INTID_VTIMER);
+		vtimer_ppi_on[cpu] = false;
+		dsb(sy);
+		*gicr_sgi_reg(GICR_ICPENDR0) = (1U << INTID_KICK) | (1U << INTID_VTIMER);
+	}
+	dsb(sy);
+	isb();
 }
 
 /* The virtual timer's output, from the vCPU's saved registers: CNTVOFF is 0. */

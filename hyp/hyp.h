@@ -167,6 +167,8 @@ void sched_add(struct vm *vm);
 void sched_vm_stopped(struct vm *vm);
 void sched_start(void);
 void sched_loop(void);
+bool sched_run(bool (*keep_going)(void));
+unsigned int sched_live(void);
 void sched_report(void);
 long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio);
 
@@ -192,6 +194,9 @@ void vcpu_inject_abort(struct vcpu *v, bool instruction);
 const struct linux_manifest *linux_manifest(void);
 unsigned int linux_manifest_vms(const struct linux_manifest *m);
 struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
+/* main.c: the manifest's Linux VMs and their TEEs, queued for the scheduler */
+unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
+			      const char *const *tee_names, struct vm **vms);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
 void linux_vm_reboot(struct vm *vm);
 unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,
@@ -204,6 +209,7 @@ void linux_sysreg(struct vcpu *v);
 
 /* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */
 void gicv_cpu_init(void);
+void gicv_cpu_sched(bool on);
 void gicv_enter(struct vcpu *v);
 void gicv_exit(struct vcpu *v);
 bool gicv_should_wake(struct vcpu *v);

@@ -13,6 +13,7 @@
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/fmt.h>
 
 #include "hyp.h"
 
@@ -119,6 +120,17 @@ void irq_handle(void)
 
 void irq_report(void)
 {
-	con_printf("tick every %u us: %lu interrupts on cpu0, %lu on cpu1 (%lu, %lu spurious)\n",
-		   tick_period_us(), ticks[0], ticks[1], spurious[0], spurious[1]);
+	char more[160];
+	size_t len = 0;
+	unsigned int c;
+
+	/* cpu0 and cpu1 always (the format the tests read), others that ticked. */
+	more[0] = '\0';
+	for (c = 2; c < PLAT_MAX_CPUS && len < sizeof(more); c++)
+		if (ticks[c] || spurious[c])
+			len += (size_t)fmt_snprintf(more + len, sizeof(more) - len,
+						    ", %lu on cpu%u (%lu spurious)", ticks[c], c,
+						    spurious[c]);
+	con_printf("tick every %u us: %lu interrupts on cpu0, %lu on cpu1 (%lu, %lu spurious)%s\n",
+		   tick_period_us(), ticks[0], ticks[1], spurious[0], spurious[1], more);
 }

@@ -167,6 +167,31 @@ static void run_default_scenario(void)
 }
 
 /*
+ * The Linux VMs the manifest asks for, each with its own TEE booted, put
+ * in the scheduler's queue (nothing runs before sched_start()). names and
+ * tee_names hold LINUX_MAX_VMS names each; the VMs go to vms[]. Returns
+ * how many; stops the machine if one cannot be made.
+ */
+unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
+			      const char *const *tee_names, struct vm **vms)
+{
+	unsigned int i, n = linux_manifest_vms(m);
+
+	for (i = 0; i < n && i < LINUX_MAX_VMS; i++) {
+		struct vm *tee;
+
+		vms[i] = vm_create_linux(names[i], m, i);
+		if (!vms[i])
+			hyp_panic("cannot create a Linux VM");
+		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
+		if (!tee || vm_boot_tee(tee))
+			hyp_panic("cannot start a TEE");
+		sched_add(vms[i]);
+	}
+	return i;
+}
+
+/*
  * Linux VMs (scenario linux), when QEMU's loader staged a kernel and a
  * manifest: each with its own TEE, on every CPU, until all power off.
  */
@@ -175,19 +200,9 @@ static void run_linux_scenario(const struct linux_manifest *m)
 	static const char *const vm_names[LINUX_MAX_VMS] = { "vm0", "vm1", "vm2", "vm3" };
 	static const char *const tee_names[LINUX_MAX_VMS] = { "tee0", "tee1", "tee2", "tee3" };
 	struct vm *vms[LINUX_MAX_VMS];
-	unsigned int i, n = linux_manifest_vms(m), faulted = 0;
+	unsigned int i, n, faulted = 0;
 
-	for (i = 0; i < n && i < LINUX_MAX_VMS; i++) {
-		struct vm *tee;
-
-		vms[i] = vm_create_linux(vm_names[i], m, i);
-		if (!vms[i])
-			hyp_panic("cannot create a Linux VM");
-		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
-		if (!tee || vm_boot_tee(tee))
-			hyp_panic("cannot start a TEE");
-		sched_add(vms[i]);
-	}
+	n = linux_vms_create(m, vm_names, tee_names, vms);
 	con_printf("running %u Linux VMs, each with its own TEE, on all CPUs\n", n);
 	sched_start();
 	sched_loop();

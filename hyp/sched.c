@@ -12,6 +12,7 @@
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <lib/spinlock.h>
 
 #include "hyp.h"
@@ -113,15 +114,27 @@ void sched_start(void)
 	sev();
 }
 
-/* Runs until no VM is left; every CPU calls it. */
-void sched_loop(void)
+unsigned int sched_live(void)
+{
+	return __atomic_load_n(&n_live, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Schedule on this CPU until no VM is left, or until keep_going (if
+ * given) says to stop: a CPU may join the scheduler for a while and leave
+ * it again (the attack suite's CPU 0, between its attacks). Each turn
+ * runs one vCPU exit to its end, so nothing is left half-done on the way
+ * out. Returns whether VMs are still live.
+ */
+bool sched_run(bool (*keep_going)(void))
 {
 	unsigned int cpu = this_cpu_index();
 
 	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
 		wfe();
+	gicv_cpu_sched(true);
 	tick_start(tick_period_us());
-	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE)) {
+	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE) && (!keep_going || keep_going())) {
 		struct vcpu *v;
 
 		console_in_poll();
@@ -145,27 +158,54 @@ void sched_loop(void)
 		__atomic_store_n(&v->busy, false, __ATOMIC_RELEASE);
 	}
 	tick_stop();
+	gicv_cpu_sched(false);
+	return sched_live() != 0;
+}
+
+/* Runs until no VM is left; every CPU calls it. */
+void sched_loop(void)
+{
+	sched_run(NULL);
+}
+
+/* " 12 on cpu4" for every CPU above cpu1 that did something (cpu0, cpu1 always). */
+static void more_cpus(char *buf, size_t n, const unsigned long *per_cpu)
+{
+	size_t len = 0;
+	unsigned int c;
+
+	buf[0] = '\0';
+	for (c = 2; c < PLAT_MAX_CPUS && len < n; c++)
+		if (per_cpu[c])
+			len += (size_t)fmt_snprintf(buf + len, n - len, ", %lu on cpu%u",
+						    per_cpu[c], c);
 }
 
 void sched_report(void)
 {
-	unsigned int i, j;
+	unsigned int i, j, c;
+	char more[160];
 
 	for (i = 0; i < n_vms_added; i++) {
 		const struct vm *vm = vms_added[i];
-		unsigned long steps[2] = { 0, 0 };
+		unsigned long steps[PLAT_MAX_CPUS] = { 0 };
 		unsigned int migrations = 0, started_vcpus = 0;
 
 		for (j = 0; j < vm->n_vcpus; j++) {
-			steps[0] += vm->vcpus[j].steps[0];
-			steps[1] += vm->vcpus[j].steps[1];
+			unsigned long all = 0;
+
+			for (c = 0; c < PLAT_MAX_CPUS; c++) {
+				steps[c] += vm->vcpus[j].steps[c];
+				all += vm->vcpus[j].steps[c];
+			}
 			migrations += vm->vcpus[j].migrations;
-			started_vcpus += vm->vcpus[j].steps[0] + vm->vcpus[j].steps[1] != 0;
+			started_vcpus += all != 0;
 		}
-		con_printf("%s: %s; %lu exits on cpu0, %lu on cpu1, moved between CPUs %u times "
+		more_cpus(more, sizeof(more), steps);
+		con_printf("%s: %s; %lu exits on cpu0, %lu on cpu1%s, moved between CPUs %u times "
 			   "(%u of %u vCPUs ran)\n",
 			   vm->name, vm->faulted ? "stopped by a fault" : "powered off", steps[0],
-			   steps[1], migrations, started_vcpus, vm->n_vcpus);
+			   steps[1], more, migrations, started_vcpus, vm->n_vcpus);
 	}
 	for (i = 0; i < n_vms_added; i++) {
 		const struct vm *tee = vms_added[i]->partner;

@@ -7,6 +7,12 @@
 2. Boots every hypervisor image that contains a forbidden instruction; the
    monitor must refuse each one before it runs.
 
+With --with-linux, step 1 boots 'attacks-linux' instead: the same attacks
+from cpu0 while two Linux VMs (2 vCPUs each, each with its own TEE) run a
+libteec workload on cpu4. They must finish it correctly and power off
+before the reset attack (printed as `linux guests: ok (...)` or
+`linux guests: FAILED (...)`).
+
 Prints one line per attack and `attacks: N tried, B blocked, S succeeded`.
 Exits 0 only if every expected attack ran and every one was blocked.
 """
@@ -58,8 +64,65 @@ REFUSAL = re.compile(r"^\[mon\] FATAL: hypervisor image refused: forbidden instr
                      r"\(0x[0-9a-f]+\) at (0x[0-9a-f]+)")
 
 
-def hyp_suite(build, timeout):
-    status, lines = vtz_run.run(vtz_run.qemu_command(build, "attacks"), timeout, echo=False)
+# The Linux guests of scenario attacks-linux (hyp/attack/attacks.c,
+# linux_guests_finish(); scripts/vtz_run.py for their workload).
+LINUX_VMS = ["lx0", "lx1"]
+LINUX_SUMMARY = re.compile(r"^\[hyp\] linux guests: (\d+) ran through the attacks \(their TEE "
+                           r"calls preempted (\d+) times during them\), (\d+) powered off "
+                           r"cleanly(.*)$")
+RESET_LINE = "[hyp] attack suite: secret left in TEE page"
+
+
+def linux_check(status, lines):
+    """Did the Linux guests run through the attacks and finish their work?
+    Returns (ok, text, the console lines that show it)."""
+    shown, problems = [], []
+    if status != 0:
+        problems.append("the run did not end in a clean power-off (status %d)" % status)
+    reset = next((i for i, l in enumerate(lines) if l.startswith(RESET_LINE)), len(lines))
+    summary = None
+    for i, line in enumerate(lines):
+        if line.startswith("[hyp] linux guests: "):
+            shown.append(line)
+            m = LINUX_SUMMARY.match(line)
+            if m and i < reset:
+                summary = tuple(int(g) for g in m.groups()[:3])
+    for vm in LINUX_VMS:
+        out = [l for l in lines[:reset] if l.startswith("[%s] " % vm)]
+        done = [l for l in out if re.match(r"^\[%s\] vtz-linux: done \(\d+ commands, 0 failed\)$"
+                                           % vm, l)]
+        mine = "[%s] vtz-client: get secret: %s-own" % (vm, vm)
+        bad = [l for l in out if re.search(r"Oops|BUG:|WARNING:|Kernel panic", l)]
+        off = "[hyp] %s: PSCI SYSTEM_OFF" % vm
+        shown += [l for l in out if re.match(r"^\[%s\] (vtz-client: |vtz-linux: |load: )" % vm, l)]
+        shown += [l for l in lines if l == off or l.startswith("[hyp] %s: powered off" % vm)]
+        if not done:
+            problems.append("%s did not finish its workload before the reset" % vm)
+        if mine not in out:
+            problems.append("%s did not read back its own secret" % vm)
+        if bad:
+            problems.append("%s: %s" % (vm, bad[0]))
+        if off not in lines[:reset]:
+            problems.append("%s did not power off before the reset" % vm)
+    n = len(LINUX_VMS)
+    if summary is None:
+        problems.append("no summary line before the reset")
+    else:
+        through, preempted, clean = summary
+        if through != n or clean != n:
+            problems.append("%d of %d ran through the attacks, %d powered off cleanly"
+                            % (through, n, clean))
+        if preempted == 0:
+            problems.append("no TEE call of theirs was in flight during the attacks")
+    if problems:
+        return False, "; ".join(problems), shown
+    return True, ("%d Linux VMs ran through the attacks (their TEE calls preempted %d times "
+                  "during them), finished their workload with their own secrets and powered "
+                  "off cleanly before the reset" % (n, summary[1])), shown
+
+
+def hyp_suite(build, timeout, scenario="attacks"):
+    status, lines = vtz_run.run(vtz_run.qemu_command(build, scenario), timeout, echo=False)
     found = {}
     for line in lines:
         m = VERDICT.match(line)
@@ -82,13 +145,25 @@ def forbidden_image(build, name, timeout):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build/ciee", help="images of one gate (default build/ciee)")
-    ap.add_argument("--timeout", type=int, default=180)
+    ap.add_argument("--timeout", type=int, default=None,
+                    help="seconds for the suite's boot (default 180; 300 with --with-linux)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show every console line")
+    ap.add_argument("--with-linux", action="store_true",
+                    help="the attacks while Linux VMs run a libteec workload (make linux-guest)")
+    ap.add_argument("--no-images", action="store_true",
+                    help="skip the forbidden-instruction images (they do not depend on guests)")
     args = ap.parse_args()
 
     results = []  # (name, blocked or None if it did not run, text)
-    status, lines, found = hyp_suite(args.build, args.timeout)
-    if args.verbose or status != 0:
+    scenario = "attacks-linux" if args.with_linux else "attacks"
+    timeout = args.timeout or (300 if args.with_linux else 180)
+    try:
+        status, lines, found = hyp_suite(args.build, timeout, scenario)
+    except FileNotFoundError as e:
+        print("attacks: cannot boot %s: %s" % (scenario, e))
+        return 1
+    linux = linux_check(status, lines) if args.with_linux else None
+    if args.verbose or status != 0 or (linux and not linux[0]):
         print("\n".join(lines))
     for name in HYP_ATTACKS:
         if name in found:
@@ -98,8 +173,9 @@ def main():
     for name in sorted(set(found) - set(HYP_ATTACKS)):
         results.append((name,) + found[name])
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        futs = {n: pool.submit(forbidden_image, args.build, n, 60) for n in FORBIDDEN}
-        for name in FORBIDDEN:
+        images = [] if args.no_images else FORBIDDEN
+        futs = {n: pool.submit(forbidden_image, args.build, n, 60) for n in images}
+        for name in images:
             ok, text = futs[name].result()
             results.append(("forbidden-instruction-" + name, ok, text))
 
@@ -113,7 +189,11 @@ def main():
     print("attacks: %d tried, %d blocked, %d succeeded" % (tried, ok, bad))
     if missing:
         print("attacks: %d could not run" % missing)
-    return 0 if bad == 0 and missing == 0 else 1
+    if linux:
+        print("\n".join(linux[2]))
+        print("linux guests: %s (%s)" % ("ok" if linux[0] else "FAILED", linux[1]))
+    linux_ok = linux is None or linux[0]
+    return 0 if bad == 0 and missing == 0 and linux_ok else 1
 
 
 if __name__ == "__main__":

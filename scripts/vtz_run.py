@@ -59,6 +59,21 @@ SCENARIOS = {
     # Real Linux (Debian's kernel, busybox, libteec, tee-supplicant; make
     # linux-guest): two VMs of 2 vCPUs, each with its own TEE, on 2 CPUs.
     "linux": dict(linux=dict(vms=2, vcpus=2, ram_mib=128)),
+    # The attack suite (as `attacks`, with a fifth CPU) while two Linux VMs,
+    # each with its own TEE, run a libteec workload on that CPU
+    # (hyp/attack/attacks.c, linux_guests_start()); each VM stores its own
+    # secret under the same key and must read back its own.
+    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
+                          reboot=True,
+                          linux=dict(vms=2, vcpus=2, ram_mib=128,
+                                     run=["vtz-client:put:secret:lx%d-own,/etc/vtz/load.sh:3000,"
+                                          "vtz-client:get:secret" % i for i in range(2)],
+                                     # Kernel messages below warnings not printed: each
+                                     # character is two traps to the hypervisor, and the
+                                     # boot is most of this scenario's time. Warnings,
+                                     # Oopses, panics still print; init's and the client's
+                                     # lines too.
+                                     append="loglevel=5")),
 }
 
 # Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
@@ -116,12 +131,7 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     sc = SCENARIOS[scenario]
     native = sc.get("native")
     linux = sc.get("linux")
-    if linux:
-        # The vTZ images; the Linux files staged for the hypervisor (no bare guest).
-        bios = "flash-vtz.bin"
-        hyp = hyp or sc.get("hyp", "hyp.bin")
-        images = {(hyp if n == "hyp.bin" else n): a for n, a in LAYOUT.items()}
-    elif native:
+    if native:
         # No CIEE, no hypervisor, no staging copy of the TEE: it is in flash.
         bios = native
         images = {sc["guest"]: NATIVE_GUEST_ADDR}
@@ -131,7 +141,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         hyp = hyp or sc.get("hyp", "hyp.bin")
         swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
         images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
-        images[sc["guest"]] = GUEST_ADDR
+        # Scenario linux has no bare guest: the Linux files are staged below.
+        if sc.get("guest"):
+            images[sc["guest"]] = GUEST_ADDR
     cmd = [
         "qemu-system-aarch64",
         "-M", "virt,secure=on,virtualization=on,gic-version=3",
@@ -159,7 +171,11 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
     if linux:
         kernel, initrd = linux_files(build)
-        lines = linux_cmdlines or [LINUX_CMDLINE + " vtz.vm=%d" % i for i in range(linux["vms"])]
+        runs = linux.get("run")
+        base = LINUX_CMDLINE + (" " + linux["append"] if linux.get("append") else "")
+        lines = linux_cmdlines or [base + " vtz.vm=%d" % i +
+                                   (" vtz.run=%s" % runs[i] if runs else "")
+                                   for i in range(linux["vms"])]
         manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
         with open(manifest, "wb") as f:
             f.write(linux_manifest(kernel, initrd, linux["vms"], linux["vcpus"],

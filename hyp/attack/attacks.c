@@ -42,6 +42,8 @@
 #define CTX_CPU_ON_PROBE 0xa11
 #define CTX_JUMP_PAST_GATE 0xa12
 #define CTX_JUMP_SENSITIVE 0xa13
+/* Not an attack CPU: hyp_secondary_main() runs the scheduler there. */
+#define CTX_LINUX_SCHED 0x11e
 
 struct persist {
 	uint64_t magic;
@@ -1184,10 +1186,123 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 		}
 		break;
 	default:
-		break;
+		/* Not ours (CTX_LINUX_SCHED): the hypervisor's own secondary path. */
+		return;
 	}
 	for (;;)
 		wfi();
+}
+
+/* ---- Linux guests alongside the attacks (scenario attacks-linux) ---- */
+
+/*
+ * When QEMU's loader staged a Linux manifest, the attacks run while Linux
+ * VMs (each with its own TEE) run on a CPU of their own, calling their
+ * TEEs through libteec: the attacks must still be stopped by their
+ * mechanism, and the guests must not notice. CPU 0 helps them boot (it
+ * joins the scheduler), leaves once every Linux TEE is busy, runs every
+ * attack, then joins again until they power off, before the reset attack.
+ * Busy: preempted mid-call LINUX_BUSY_PREEMPTIONS times. Boot and the
+ * optee driver's probe make few, short calls (a handful of preemptions in
+ * all); the libteec workload's calls are preempted some 80 times a second,
+ * so the attacks run while those calls are in flight.
+ */
+#define LINUX_BUSY_PREEMPTIONS 16
+#define LINUX_WAIT_S 150
+#define LINUX_MIN_CPUS 5 /* cpu0 attacks, cpu1..3 are the attacks' own, one for Linux */
+
+static struct vm *lx_vms[LINUX_MAX_VMS];
+static unsigned int n_lx;
+static bool lx_live_at_start[LINUX_MAX_VMS];
+static unsigned long lx_preempted_at_start;
+static uint64_t lx_deadline;
+
+static uint64_t seconds_from_now(unsigned int s)
+{
+	return read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) * s;
+}
+
+static bool before_deadline(void)
+{
+	return read_sysreg(cntpct_el0) < lx_deadline;
+}
+
+static unsigned long lx_preemptions(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < n_lx; i++)
+		n += __atomic_load_n(&lx_vms[i]->partner->preemptions, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* CPU 0 keeps scheduling until every Linux TEE is busy (or one stopped, or time is up). */
+static bool lx_still_starting(void)
+{
+	unsigned int i;
+
+	if (!before_deadline() || sched_live() != n_lx)
+		return false;
+	for (i = 0; i < n_lx; i++)
+		if (__atomic_load_n(&lx_vms[i]->partner->preemptions, __ATOMIC_RELAXED) <
+		    LINUX_BUSY_PREEMPTIONS)
+			return true;
+	return false;
+}
+
+static void linux_guests_start(const struct fdt_info *info)
+{
+	static const char *const names[LINUX_MAX_VMS] = { "lx0", "lx1", "lx2", "lx3" };
+	static const char *const tee_names[LINUX_MAX_VMS] = { "lxtee0", "lxtee1", "lxtee2",
+							      "lxtee3" };
+	const struct linux_manifest *m = linux_manifest();
+	unsigned int cpu = info->n_cpus - 1, i;
+	int64_t r;
+
+	if (!m)
+		return;
+	if (info->n_cpus < LINUX_MIN_CPUS) {
+		con_printf("linux guests: NOT RUN (they need a CPU of their own beside cpu0..3: "
+			   "run with -smp %u)\n", LINUX_MIN_CPUS);
+		return;
+	}
+	n_lx = linux_vms_create(m, names, tee_names, lx_vms);
+	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[cpu], PLAT_HYP_BASE + 4,
+			     CTX_LINUX_SCHED);
+	if (r != PSCI_RET_SUCCESS)
+		hyp_panic("CPU_ON for the Linux guests' CPU failed");
+	sched_start();
+	lx_deadline = seconds_from_now(LINUX_WAIT_S);
+	sched_run(lx_still_starting);
+	for (i = 0; i < n_lx; i++)
+		lx_live_at_start[i] = __atomic_load_n(&lx_vms[i]->running, __ATOMIC_ACQUIRE);
+	lx_preempted_at_start = lx_preemptions();
+	con_printf("linux guests: %u Linux VMs, each with its own TEE, on cpu%u; %u of them "
+		   "running, their TEEs preempted %lu times mid-call so far: the attacks start\n",
+		   n_lx, cpu, sched_live(), lx_preempted_at_start);
+}
+
+/* After the attacks, before the reset: wait (helping) for them to power off. */
+static void linux_guests_finish(void)
+{
+	unsigned long during = lx_preemptions() - lx_preempted_at_start;
+	unsigned int i, through = 0, clean = 0, live;
+
+	if (!n_lx)
+		return;
+	for (i = 0; i < n_lx; i++)
+		through += lx_live_at_start[i] &&
+			   __atomic_load_n(&lx_vms[i]->running, __ATOMIC_ACQUIRE);
+	lx_deadline = seconds_from_now(LINUX_WAIT_S);
+	sched_run(before_deadline);
+	live = sched_live();
+	sched_report();
+	for (i = 0; i < n_lx; i++)
+		clean += !lx_vms[i]->running && !lx_vms[i]->faulted;
+	con_printf("linux guests: %u ran through the attacks (their TEE calls preempted %lu "
+		   "times during them), %u powered off cleanly%s\n", through, during, clean,
+		   live ? ", some still running: the reset stops them" : "");
 }
 
 static void summary(void)
@@ -1231,6 +1346,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 
 	if (after_reset())
 		hyp_system_off();
+	linux_guests_start(info);
 	con_printf("attack suite: the hypervisor now behaves as an attacker\n");
 	attack_read_tee_page(tee0);
 	attack_map_tee_into_hyp(tee0);
@@ -1254,6 +1370,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	smm_two_cpu_check(tee0);
 	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
 	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
+	linux_guests_finish();
 
 	/* Last: leave a secret in a TEE page, reset, and look again (phase 2). */
 	secret = give_tee_secret_page(tee0, SCRATCH_IPA + PAGE_SIZE_4K);
