@@ -77,6 +77,7 @@ uint64_t ciee_cold_main(uint64_t dtb)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
+	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 #ifdef GATE_el3
 	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off); memory mapping is served at EL3 "
 		   "(GATE=el3), which built the hypervisor's translation tables\n");

@@ -223,6 +223,7 @@ void hyp_main(uint64_t dtb)
 	unsigned int i;
 
 	console_init("hyp", uart_write);
+	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx\n",
 		   (unsigned long long)dtb);
 	err = fdt_info_read((const void *)dtb, PLAT_DTB_MAX_SIZE, &info);

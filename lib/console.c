@@ -25,6 +25,40 @@ static const char *con_prefix = "";
 static console_write_fn con_write;
 static struct spinlock con_lock = SPINLOCK_INIT;
 
+/*
+ * The UART is shared by images that do not trust each other (the monitor,
+ * the CIEE, the hypervisor), each with its own con_lock. Between them, a
+ * word at an agreed address (console_share_uart()) keeps whole lines
+ * apart. It may be in memory an untrusted image can write, so a trusted
+ * image waits for it only so long, then writes anyway and frees it: a
+ * held word costs lines their order, never a hang.
+ */
+#define CONSOLE_SHARED_SPIN (1UL << 20)
+static volatile uint32_t *uart_lock_word;
+
+void console_share_uart(volatile uint32_t *lock)
+{
+	uart_lock_word = lock;
+}
+
+static void uart_lock(void)
+{
+	unsigned long i;
+
+	if (!uart_lock_word)
+		return;
+	for (i = 0; i < CONSOLE_SHARED_SPIN; i++) {
+		if (!__atomic_exchange_n(uart_lock_word, 1, __ATOMIC_ACQUIRE))
+			return;
+	}
+}
+
+static void uart_unlock(void)
+{
+	if (uart_lock_word)
+		__atomic_store_n(uart_lock_word, 0, __ATOMIC_RELEASE);
+}
+
 void console_init(const char *prefix, console_write_fn write)
 {
 	spin_lock(&con_lock);
@@ -80,7 +114,9 @@ static void emit_locked(const char *prefix, const char *text, size_t n,
 		pos = append(line, pos, sizeof(line), TRUNC_MARK,
 			     TRUNC_MARK_LEN);
 	line[pos++] = '\n';
+	uart_lock();
 	con_write(line, pos);
+	uart_unlock();
 }
 
 void con_printf(const char *fmt, ...)

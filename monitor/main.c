@@ -104,6 +104,7 @@ void monitor_main(void)
 	kind = psci_cold_boot(&generation);
 	pl011_init(PLAT_UART0_BASE);
 	console_init("mon", uart_write);
+	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 	con_printf("vTZ monitor at EL3: secure RAM 0x%lx-0x%lx, %s gate\n",
 		   PLAT_SECURE_RAM_BASE, PLAT_SECURE_RAM_BASE + PLAT_SECURE_RAM_SIZE - 1,
 #ifdef GATE_el3

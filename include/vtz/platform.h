@@ -90,6 +90,12 @@
 #define PLAT_CIEE_SIZE 0x00300000UL
 #define PLAT_HYP_BASE 0x40400000UL
 #define PLAT_HYP_SIZE 0x00400000UL
+/*
+ * The word the monitor, the CIEE and the hypervisor take around each line
+ * they write on UART0 (lib/console.c), in the hypervisor's region (the
+ * page below the attack suite's record): all three can reach it.
+ */
+#define PLAT_CONSOLE_LOCK 0x407fe000UL
 #define PLAT_TEE_IMAGE_BASE 0x40800000UL
 #define PLAT_TEE_IMAGE_MAX 0x00100000UL
 #define PLAT_GUEST_IMAGE_BASE 0x40900000UL

@@ -195,6 +195,36 @@ static void test_emit_line_overlong(void **state)
 	assert_memory_equal(writes[0] + CONSOLE_LINE_MAX - 4, "...\n", 4);
 }
 
+/* The word shared with other images: taken around each line, then free. */
+static volatile uint32_t shared_word;
+static uint32_t word_seen[MAX_WRITES];
+
+static void record_with_word(const char *s, size_t n)
+{
+	word_seen[nwrites] = shared_word;
+	record_write(s, n);
+}
+
+static void test_shared_uart_word(void **state)
+{
+	(void)state;
+	console_init("ciee", record_with_word);
+	console_share_uart(&shared_word);
+	shared_word = 0;
+	con_printf("one\ntwo\n");
+	assert_int_equal(nwrites, 2);
+	assert_int_equal(word_seen[0], 1); /* held while writing */
+	assert_int_equal(word_seen[1], 1);
+	assert_int_equal(shared_word, 0); /* and given back */
+	/* Held by someone else for good: the line still comes out, the word is freed. */
+	shared_word = 1;
+	con_emit_line("vm0", "late", 4);
+	assert_int_equal(nwrites, 3);
+	assert_string_equal(writes[2], "[vm0] late\n");
+	assert_int_equal(shared_word, 0);
+	console_share_uart(NULL);
+}
+
 static void test_long_prefix(void **state)
 {
 	/* An absurd prefix is capped, never crowding out the text. */
@@ -228,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup(test_emit_line_embedded_break, setup),
 		cmocka_unit_test_setup(test_emit_line_overlong, setup),
 		cmocka_unit_test_setup(test_long_prefix, setup),
+		cmocka_unit_test_setup(test_shared_uart_word, setup),
 	};
 
 	return cmocka_run_group_tests_name("console", tests, NULL, NULL);

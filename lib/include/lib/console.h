@@ -9,6 +9,7 @@
 #define LIB_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONSOLE_LINE_MAX 256
 
@@ -19,6 +20,12 @@ void console_init(const char *prefix, console_write_fn write);
 
 /* printf to the console; each '\n'-terminated line gets the prefix. */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Images that share the UART with others (monitor, CIEE, hypervisor) also
+ * take this word around every line; waits for it are bounded (console.c).
+ */
+void console_share_uart(volatile uint32_t *lock);
 
 /* Write one line on behalf of someone else (e.g. a VM's console). */
 void con_emit_line(const char *prefix, const char *text, size_t n);
