@@ -5,6 +5,7 @@
  * If the CIEE ever returned, we come back here and return 0.
  */
 #include <arch/asm.h>
+#include <arch/fpsimd_asm.h>
 
 	.text
 ENTRY(hyp_jump_with_regs)
@@ -120,25 +121,6 @@ END(hyp_fp_fill)
 
 /* hyp_fp_dump(out[66]): q0..q31 (low half first), then FPSR, FPCR. */
 ENTRY(hyp_fp_dump)
-	stp	q0, q1, [x0, #0]
-	stp	q2, q3, [x0, #32]
-	stp	q4, q5, [x0, #64]
-	stp	q6, q7, [x0, #96]
-	stp	q8, q9, [x0, #128]
-	stp	q10, q11, [x0, #160]
-	stp	q12, q13, [x0, #192]
-	stp	q14, q15, [x0, #224]
-	stp	q16, q17, [x0, #256]
-	stp	q18, q19, [x0, #288]
-	stp	q20, q21, [x0, #320]
-	stp	q22, q23, [x0, #352]
-	stp	q24, q25, [x0, #384]
-	stp	q26, q27, [x0, #416]
-	stp	q28, q29, [x0, #448]
-	stp	q30, q31, [x0, #480]
-	mrs	x1, fpsr
-	mrs	x2, fpcr
-	str	x1, [x0, #512]
-	str	x2, [x0, #520]
+	fpsimd_store x0, x1, x2
 	ret
 END(hyp_fp_dump)
