@@ -66,8 +66,11 @@ SCENARIOS = {
     "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
                           reboot=True,
                           linux=dict(vms=2, vcpus=2, ram_mib=128,
-                                     run=["vtz-client:put:secret:lx%d-own,/etc/vtz/load.sh:3000,"
-                                          "vtz-client:get:secret" % i for i in range(2)],
+                                     # Five loads: calls keep going for the whole attack run
+                                     # (fast TEE calls make each load short).
+                                     run=["vtz-client:put:secret:lx%d-own," % i
+                                          + "/etc/vtz/load.sh:3000," * 5
+                                          + "vtz-client:get:secret" for i in range(2)],
                                      # Kernel messages below warnings not printed: each
                                      # character is two traps to the hypervisor, and the
                                      # boot is most of this scenario's time. Warnings,

@@ -1203,11 +1203,11 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
  * joins the scheduler), leaves once every Linux TEE is busy, runs every
  * attack, then joins again until they power off, before the reset attack.
  * Busy: preempted mid-call LINUX_BUSY_PREEMPTIONS times. Boot and the
- * optee driver's probe make few, short calls (a handful of preemptions in
- * all); the libteec workload's calls are preempted some 80 times a second,
- * so the attacks run while those calls are in flight.
+ * optee driver's probe make few, short calls (rarely preempted); the
+ * libteec workload's calls are preempted many times a second, and it runs
+ * five loads, so the attacks run while those calls are in flight.
  */
-#define LINUX_BUSY_PREEMPTIONS 16
+#define LINUX_BUSY_PREEMPTIONS 4
 #define LINUX_WAIT_S 150
 #define LINUX_MIN_CPUS 5 /* cpu0 attacks, cpu1..3 are the attacks' own, one for Linux */
 
