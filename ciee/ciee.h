@@ -10,6 +10,7 @@
 #include <policy/ownership.h>
 #include <policy/pgtable.h>
 #include <vtz/ciee_abi.h>
+#include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
 
 #include "percpu.h"
@@ -78,6 +79,19 @@ struct ciee_vm {
 };
 
 extern struct ciee_percpu ciee_percpu[];
+
+/*
+ * A structure the hypervisor passes by pointer (a vCPU context, an MMIO
+ * descriptor): aligned and wholly inside the hypervisor's own region, so
+ * never in the CIEE's memory or anyone else's.
+ */
+static inline bool hyp_ptr_ok(const void *ptr, uint64_t size)
+{
+	uint64_t p = (uint64_t)ptr;
+
+	return (p & 7) == 0 && p >= PLAT_HYP_BASE && size <= PLAT_HYP_SIZE &&
+	       p - PLAT_HYP_BASE <= PLAT_HYP_SIZE - size;
+}
 
 /*
  * Secure-memory-mapping state, at a fixed address in the CIEE data region

@@ -125,22 +125,6 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *
 	return run_vm(vm, ctx);
 }
 
-static bool hyp_mmio_ok(const struct ciee_mmio *mmio)
-{
-	uint64_t p = (uint64_t)mmio;
-
-	return (p & 7) == 0 && p >= PLAT_HYP_BASE &&
-	       p + sizeof(*mmio) <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
-}
-
-static bool hyp_ctx_ok(const struct vcpu_ctx *ctx)
-{
-	uint64_t p = (uint64_t)ctx;
-
-	/* Must lie in the hypervisor's region, aligned, not in the CIEE. */
-	return (p & 7) == 0 && p >= PLAT_HYP_BASE &&
-	       p + sizeof(*ctx) <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
-}
 
 /* A trusted-OS call: SMCCC owners 50..63, SMC32 or SMC64, fast or yielding. */
 static bool is_trusted_os_call(uint64_t x0)
@@ -190,7 +174,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 		return CIEE_ERR_BAD_KIND;
 	if (vcpu >= CIEE_MAX_VCPUS)
 		return CIEE_ERR_BAD_VCPU;
-	if (!hyp_ctx_ok(ctx))
+	if (!hyp_ptr_ok(ctx, sizeof(*ctx)))
 		return CIEE_ERR_BAD_PTR;
 	/* Guests run at EL0t, EL1t or EL1h in AArch64, never at EL2. */
 	switch (ctx->pstate & 0x1f) {
@@ -201,7 +185,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 	default:
 		return CIEE_ERR_BAD_STATE;
 	}
-	if (mmio && !hyp_mmio_ok(mmio))
+	if (mmio && !hyp_ptr_ok(mmio, sizeof(*mmio)))
 		return CIEE_ERR_BAD_MMIO;
 	v = &vm->vcpus[vcpu];
 again:

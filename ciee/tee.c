@@ -106,13 +106,6 @@ static long tee_serve_key(const struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 #define EXIT_KIND_IRQ 1
 #define EXIT_KIND_FIQ 2
 
-static bool hyp_ptr_ok(const void *ptr, uint64_t size)
-{
-	uint64_t p = (uint64_t)ptr;
-
-	return (p & 7) == 0 && p >= PLAT_HYP_BASE && p + size <= PLAT_HYP_BASE + PLAT_HYP_SIZE;
-}
-
 static unsigned int tee_index(const struct ciee_vm *tee_vm)
 {
 	return (unsigned int)(tee_vm - ciee_vm_get(0));

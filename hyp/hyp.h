@@ -171,6 +171,7 @@ bool sched_run(bool (*keep_going)(void));
 unsigned int sched_live(void);
 void sched_report(void);
 long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio);
+long tee_serve_to_end(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio);
 
 /*
  * irq.c: the GIC CPU interface and the tick (EL2 physical timer), which

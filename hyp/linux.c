@@ -172,21 +172,8 @@ static int linux_load(struct vm *vm)
 static long tee_reset(struct vm *tee, struct ciee_mmio *mmio)
 {
 	long r = ciee_call(CIEE_CALL_TEE_RESET, tee->id, (unsigned long)mmio, 0, 0, 0);
-	unsigned int guard;
 
-	for (guard = 0; guard < 1000000; guard++) {
-		if (r == CIEE_EXIT_TEE_MMIO)
-			mmio->value = (mmio->ipa & ~0xfffULL) == TEE_UART_IPA
-					      ? vuart_access(&tee->vcpus[0].uart, mmio->ipa & 0xfff,
-							     mmio->is_write, mmio->value)
-					      : 0;
-		else if (r == CIEE_EXIT_TEE_PREEMPTED)
-			irq_handle();
-		else
-			return r;
-		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, 0, 0, 0);
-	}
-	return r;
+	return tee_serve_to_end(tee, 0, r, mmio);
 }
 
 /*

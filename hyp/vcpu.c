@@ -31,7 +31,7 @@ bool vcpu_defer_preempted;
  */
 _Static_assert(CIEE_EXIT_TEE_PREEMPTED == CIEE_EXIT_TEE_MMIO + 1, "the stops served below");
 static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned int vcpu, long ret,
-						      struct ciee_mmio *mmio)
+						      struct ciee_mmio *mmio, bool defer)
 {
 	unsigned int guard;
 
@@ -41,7 +41,7 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned i
 		if (ret == CIEE_EXIT_TEE_PREEMPTED) {
 			irq_handle();
 			__atomic_add_fetch(&tee->preemptions, 1, __ATOMIC_RELAXED);
-			if (vcpu_defer_preempted)
+			if (defer)
 				return ret;
 			__atomic_add_fetch(&tee->resumes, 1, __ATOMIC_RELAXED);
 		} else if (ret != CIEE_EXIT_TEE_MMIO) {
@@ -62,7 +62,13 @@ long tee_serve_mmio(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmi
 	/* A plain call's end: one compare, as before interrupts (make bench). */
 	if (ret < CIEE_EXIT_TEE_MMIO)
 		return ret;
-	return tee_serve_stops(tee, vcpu, ret, mmio);
+	return tee_serve_stops(tee, vcpu, ret, mmio, vcpu_defer_preempted);
+}
+
+/* The same, resuming after every preemption too, until the TEE is done. */
+long tee_serve_to_end(struct vm *tee, unsigned int vcpu, long ret, struct ciee_mmio *mmio)
+{
+	return tee_serve_stops(tee, vcpu, ret, mmio, false);
 }
 
 /* Stop a VM (all its vCPUs): powered off, or stopped by a fault. */

@@ -40,6 +40,19 @@ END(tee_entry)
 	add	\reg, \reg, \tmp, lsl #TEE_STACK_SHIFT
 .endm
 
+/* Zero .bss (x9, x10 scratch): at the first entry, and at a system reset. */
+.macro zero_bss
+	adrp	x9, __bss_start
+	add	x9, x9, :lo12:__bss_start
+	adrp	x10, __bss_end
+	add	x10, x10, :lo12:__bss_end
+1:	cmp	x9, x10
+	b.hs	2f
+	str	xzr, [x9], #8
+	b	1b
+2:
+.endm
+
 /* First entry, on the boot CPU: x1 = bytes of normal-world RAM we may use. */
 ENTRY(tee_boot)
 	mov	x19, x1
@@ -49,16 +62,8 @@ ENTRY(tee_boot)
 	add	x9, x9, :lo12:tee_exception_vectors
 	msr	vbar_el1, x9
 	isb
-	/* zero .bss */
-	adrp	x9, __bss_start
-	add	x9, x9, :lo12:__bss_start
-	adrp	x10, __bss_end
-	add	x10, x10, :lo12:__bss_end
-1:	cmp	x9, x10
-	b.hs	2f
-	str	xzr, [x9], #8
-	b	1b
-2:	mov	x0, x19
+	zero_bss
+	mov	x0, x19
 	bl	tee_init
 	adrp	x1, tee_vector_table
 	add	x1, x1, :lo12:tee_vector_table
@@ -110,15 +115,8 @@ END(tee_cpu_on_entry)
 ENTRY(tee_system_reset_entry)
 	cpu_stack x9, x10
 	mov	sp, x9
-	adrp	x9, __bss_start
-	add	x9, x9, :lo12:__bss_start
-	adrp	x10, __bss_end
-	add	x10, x10, :lo12:__bss_end
-1:	cmp	x9, x10
-	b.hs	2f
-	str	xzr, [x9], #8
-	b	1b
-2:	bl	tee_system_reset
+	zero_bss
+	bl	tee_system_reset
 	mov_imm64 x0, TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE
 	smc	#0
 	b	tee_dead
