@@ -1125,6 +1125,85 @@ static void attack_gic_lpi_tables(struct vm *tee)
 			(unsigned long long)hppir);
 }
 
+/* Serve a TEE's console stops (anything else ends it): the hypervisor's job. */
+static long serve_uart_stops(struct vm *tee, unsigned int vcpu, long r, struct ciee_mmio *mmio)
+{
+	unsigned int guard;
+
+	for (guard = 0; r == CIEE_EXIT_TEE_MMIO && guard < 100000; guard++) {
+		mmio->value = (mmio->ipa & ~0xfffUL) == TEE_UART_IPA
+				      ? vuart_access(&tee->vcpus[vcpu].uart, mmio->ipa & 0xfff,
+						     mmio->is_write, mmio->value)
+				      : 0;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, vcpu, 0, 0);
+	}
+	return r;
+}
+
+/*
+ * TEE_RESET discards a call stopped at an MMIO access: afterwards the
+ * hypervisor must not be able to resume it (with a value of its choice),
+ * the calling vCPU must get no reply of it, and the TEE must answer a new
+ * call as usual.
+ */
+static void attack_resume_after_reset(struct vm *vm, struct vm *tee)
+{
+	static struct vcpu_ctx v;
+	static struct ciee_mmio mmio;
+	uint64_t a = 0x51, b = 0x7e;
+	uint64_t stub_ipa = vm->ram_ipa + vm->ram_size - PAGE_SIZE_4K + 0x300;
+	volatile uint32_t *stub = (volatile uint32_t *)(vm->ram_pa + vm->ram_size -
+							 PAGE_SIZE_4K + 0x300);
+	long r, reset, late;
+	bool stale, works;
+
+	stub[0] = SMC_STUB;
+	stub[1] = HVC_STUB;
+	dsb(ish);
+	memset(&v, 0, sizeof(v));
+	v.pc = stub_ipa;
+	v.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	v.el1.sctlr = vm->vcpus[0].ctx.el1.sctlr;
+	v.x[0] = VTZ_SMC_TEE_PING;
+	v.x[1] = a;
+	v.x[2] = b;
+	r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 1, 0, 0);
+	if (r == CIEE_EXIT_GUEST_TRAP && v.esr >> 26 == 0x17)
+		r = ciee_call(CIEE_CALL_TEE_CALL, vm->id, 1, (unsigned long)&mmio, 0, 0);
+	if (r != CIEE_EXIT_TEE_MMIO) {
+		not_run("resume-tee-call-after-reset", "the PING did not stop for the TEE's console");
+		return;
+	}
+	/* Stopped at its console: reset the TEE instead of serving the access. */
+	reset = serve_uart_stops(tee, 0,
+				 ciee_call(CIEE_CALL_TEE_RESET, tee->id, (unsigned long)&mmio, 0, 0, 0),
+				 &mmio);
+	mmio.value = 0x4141414141414141ULL;
+	late = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)&mmio, 1, 0, 0);
+	/* The vCPU runs on to its hvc: x0 must still be its own, no reply of the old call. */
+	v.pc = stub_ipa + 4;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 1, 0, 0);
+	stale = v.x[0] != VTZ_SMC_TEE_PING;
+	/* And the TEE answers a new call. */
+	v.pc = stub_ipa;
+	v.x[0] = VTZ_SMC_TEE_PING;
+	v.x[1] = a;
+	v.x[2] = b;
+	r = ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 1, 0, 0);
+	if (r == CIEE_EXIT_GUEST_TRAP)
+		r = serve_uart_stops(tee, 1,
+				     ciee_call(CIEE_CALL_TEE_CALL, vm->id, 1, (unsigned long)&mmio, 0, 0),
+				     &mmio);
+	v.pc += 4;
+	ciee_call(CIEE_CALL_VCPU_RUN, vm->id, (unsigned long)&v, 1, 0, 0);
+	works = r == CIEE_EXIT_TEE_DONE && v.x[0] == OPTEE_SMC_RETURN_OK && v.x[1] == a + b;
+	verdict("resume-tee-call-after-reset",
+		reset == CIEE_OK && late == CIEE_ERR_TEE_STATE && !stale && works,
+		"reset of a TEE stopped mid-call: %s; resume of that stop afterwards: %s; "
+		"reply of it delivered: %s; a new call: %s", ciee_strerror(reset),
+		ciee_strerror(late), stale ? "YES" : "no", works ? "answered" : "FAILED");
+}
+
 static void sws_attacks(struct vm *vm0, struct vm *tee0)
 {
 	/* Four vCPUs (so four TEE vCPUs): the attacks call from vCPUs 2 and 3. */
@@ -1151,6 +1230,7 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_resume_preempted(vm_a, tee_a);
 	attack_dma_into_tee_page(vm_a, tee_a);
 	attack_gic_lpi_tables(tee_a);
+	attack_resume_after_reset(vm_a, tee_a);
 }
 
 /* Secondary CPUs started by the attacks. */
@@ -1214,7 +1294,7 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 static struct vm *lx_vms[LINUX_MAX_VMS];
 static unsigned int n_lx;
 static bool lx_live_at_start[LINUX_MAX_VMS];
-static unsigned long lx_preempted_at_start;
+static unsigned long lx_preempted_at_start, lx_turns_at_start;
 static uint64_t lx_deadline;
 
 static uint64_t seconds_from_now(unsigned int s)
@@ -1234,6 +1314,24 @@ static unsigned long lx_preemptions(void)
 
 	for (i = 0; i < n_lx; i++)
 		n += __atomic_load_n(&lx_vms[i]->partner->preemptions, __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * How far the Linux guests got: turns of their vCPUs on any CPU (each a
+ * run to an exit, their TEE calls included). With fast TEE calls a call
+ * is rarely long enough to be preempted, so this, not preemptions, shows
+ * they kept working through the attacks.
+ */
+static unsigned long lx_turns(void)
+{
+	unsigned long n = 0;
+	unsigned int i, v, c;
+
+	for (i = 0; i < n_lx; i++)
+		for (v = 0; v < lx_vms[i]->n_vcpus; v++)
+			for (c = 0; c < PLAT_MAX_CPUS; c++)
+				n += __atomic_load_n(&lx_vms[i]->vcpus[v].steps[c], __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -1278,6 +1376,7 @@ static void linux_guests_start(const struct fdt_info *info)
 	for (i = 0; i < n_lx; i++)
 		lx_live_at_start[i] = __atomic_load_n(&lx_vms[i]->running, __ATOMIC_ACQUIRE);
 	lx_preempted_at_start = lx_preemptions();
+	lx_turns_at_start = lx_turns();
 	con_printf("linux guests: %u Linux VMs, each with its own TEE, on cpu%u; %u of them "
 		   "running, their TEEs preempted %lu times mid-call so far: the attacks start\n",
 		   n_lx, cpu, sched_live(), lx_preempted_at_start);
@@ -1287,6 +1386,7 @@ static void linux_guests_start(const struct fdt_info *info)
 static void linux_guests_finish(void)
 {
 	unsigned long during = lx_preemptions() - lx_preempted_at_start;
+	unsigned long turns = lx_turns() - lx_turns_at_start;
 	unsigned int i, through = 0, clean = 0, live;
 
 	if (!n_lx)
@@ -1300,8 +1400,9 @@ static void linux_guests_finish(void)
 	sched_report();
 	for (i = 0; i < n_lx; i++)
 		clean += !lx_vms[i]->running && !lx_vms[i]->faulted;
-	con_printf("linux guests: %u ran through the attacks (their TEE calls preempted %lu "
-		   "times during them), %u powered off cleanly%s\n", through, during, clean,
+	con_printf("linux guests: %u ran through the attacks (their vCPUs ran %lu turns and "
+		   "their TEE calls were preempted %lu times during them), %u powered off "
+		   "cleanly%s\n", through, turns, during, clean,
 		   live ? ", some still running: the reset stops them" : "");
 }
 
