@@ -93,6 +93,14 @@ END(ciee_enter_hyp)
 ENTRY(ciee_gate)
 	mrs	x9, daif
 	msr	daifset, #0xf
+	/*
+	 * The CIEE runs on SP_EL2 whatever the caller chose: with SPSel = 0 the
+	 * stack switch below would move SP_EL0, which a guest entry reloads.
+	 * The caller's SPSel comes back on the way out (in x13 meanwhile, then
+	 * on the CIEE stack).
+	 */
+	mrs	x13, spsel
+	msr	spsel, #1
 	mov_imm64 x10, SCTLR_EL2_CIEE
 	msr	sctlr_el2, x10		/* MMU off: the CIEE's view of memory */
 	isb
@@ -101,9 +109,9 @@ ENTRY(ciee_gate)
 	mov	x10, sp
 	ciee_stack x11, x12
 	stp	x9, x10, [sp, #-16]!	/* caller's DAIF and stack */
-	stp	x30, xzr, [sp, #-16]!
+	stp	x30, x13, [sp, #-16]!	/* return address, caller's SPSel */
 	bl	ciee_dispatch
-	ldp	x30, xzr, [sp], #16
+	ldp	x30, x13, [sp], #16
 	ldp	x9, x10, [sp], #16
 	/* Back to the hypervisor's view, checked the same way. */
 	mov_imm64 x11, SCTLR_EL2_HYP
@@ -114,6 +122,8 @@ ENTRY(ciee_gate)
 	cmp	x11, x12
 	b.ne	ciee_halt_bad_entry
 	mov	sp, x10
+	and	x13, x13, #1
+	msr	spsel, x13
 	/* Nothing of the CIEE or a TEE stays in a register. */
 	mov	x1, xzr
 	mov	x2, xzr
@@ -146,6 +156,11 @@ ENTRY(ciee_halt_bad_entry)
 	mov	x19, #CIEE_HALT_BAD_ENTRY
 	b	ciee_halt_common
 END(ciee_halt_bad_entry)
+
+ENTRY(ciee_halt_bad_eret)
+	mov	x19, #CIEE_HALT_BAD_ERET
+	b	ciee_halt_common
+END(ciee_halt_bad_eret)
 
 ENTRY(ciee_halt_spurious_exit)
 	mov	x19, #CIEE_HALT_SPURIOUS_EXIT

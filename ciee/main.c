@@ -13,7 +13,7 @@
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
-#include "checked.h"
+#include "../smm/checked.h"
 #include "ciee.h"
 
 extern char ciee_vectors[];
@@ -104,8 +104,9 @@ void ciee_halted(uint64_t why, uint64_t lr)
 	unsigned int cpu = this_cpu_index();
 
 	con_printf("cpu%u halted: %s (last return address 0x%llx)\n", cpu,
-		   why == CIEE_HALT_BAD_ENTRY ? "CIEE entered other than through the gate"
-					      : "lower-EL exception with no guest entered",
+		   why == CIEE_HALT_BAD_ENTRY   ? "CIEE entered other than through the gate"
+		   : why == CIEE_HALT_BAD_ERET ? "an ERET would have entered EL2 or AArch32"
+					       : "lower-EL exception with no guest entered",
 		   (unsigned long long)lr);
 	/* Published after the message, so whoever polls for it prints after us. */
 	dsb(sy);
@@ -120,11 +121,81 @@ static long cpu_status(uint64_t cpu)
 	switch (ciee_percpu[cpu].halted) {
 	case CIEE_HALT_BAD_ENTRY:
 		return CIEE_CPU_HALTED_BAD_ENTRY;
+	case CIEE_HALT_BAD_ERET:
+		return CIEE_CPU_HALTED_BAD_ERET;
 	case CIEE_HALT_SPURIOUS_EXIT:
 		return CIEE_CPU_HALTED_SPURIOUS_EXIT;
 	default:
 		return CIEE_CPU_OK;
 	}
+}
+
+/*
+ * Per-CPU copies of what the hypervisor passes by pointer: the CIEE works
+ * on these only (hyp_args.c). Each CPU is in the CIEE at most once.
+ */
+static struct vcpu_ctx ctx_copy[PLAT_MAX_CPUS];
+static struct ciee_mmio mmio_copy[PLAT_MAX_CPUS];
+
+/*
+ * VCPU_RUN: the context in (and the MMIO record checked), run, then what
+ * the hypervisor needs back, each copy once. A refusal before the run
+ * (r < 0) wrote nothing anywhere. The MMIO record is only ever written,
+ * and only when the run stopped at a TEE's MMIO access.
+ */
+static long vcpu_run(uint64_t id, uint64_t uctx, uint64_t vcpu, uint64_t ummio)
+{
+	unsigned int cpu = this_cpu_index();
+	struct hyp_arg args[2] = {
+		{ uctx, &ctx_copy[cpu], sizeof(ctx_copy[0]), true, CIEE_ERR_BAD_PTR },
+		{ ummio, &mmio_copy[cpu], sizeof(mmio_copy[0]), false, CIEE_ERR_BAD_MMIO },
+	};
+	unsigned int n = ummio ? 2 : 1;
+	long r, w;
+
+	r = ciee_args_in(args, n);
+	if (r != CIEE_OK)
+		return r;
+	r = ciee_vcpu_run(id, &ctx_copy[cpu], vcpu, ummio ? &mmio_copy[cpu] : NULL);
+	if (r < 0)
+		return r;
+	w = ciee_args_out(args, r == CIEE_EXIT_TEE_MMIO ? 2 : 1);
+	return w == CIEE_OK ? r : w;
+}
+
+/*
+ * The TEE calls: their MMIO record checked (and read by TEE_RESUME, for
+ * the value of a read), the call, the record written back after an MMIO stop.
+ */
+static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint64_t a4,
+		   uint64_t a5)
+{
+	struct ciee_mmio *mmio = &mmio_copy[this_cpu_index()];
+	struct hyp_arg arg = { ummio, mmio, sizeof(*mmio), call == CIEE_CALL_TEE_RESUME,
+			       CIEE_ERR_BAD_MMIO };
+	long r, w;
+
+	r = ciee_args_in(&arg, 1);
+	if (r != CIEE_OK)
+		return r;
+	switch (call) {
+	case CIEE_CALL_TEE_BOOT:
+		r = ciee_tee_boot(a1, mmio, a3, a4, a5);
+		break;
+	case CIEE_CALL_TEE_CALL:
+		r = ciee_tee_call(a1, a3, mmio);
+		break;
+	case CIEE_CALL_TEE_RESUME:
+		r = ciee_tee_resume(a1, mmio, a3);
+		break;
+	default:
+		r = ciee_tee_reset(a1, mmio);
+		break;
+	}
+	if (r != CIEE_EXIT_TEE_MMIO)
+		return r;
+	w = ciee_args_out(&arg, 1);
+	return w == CIEE_OK ? r : w;
 }
 
 long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -142,15 +213,15 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	}
 	switch (call) {
 	case CIEE_CALL_VCPU_RUN:
-		return ciee_vcpu_run(a1, (struct vcpu_ctx *)a2, a3, (struct ciee_mmio *)a4);
+		return vcpu_run(a1, a2, a3, a4);
 	case CIEE_CALL_TEE_BOOT:
-		return ciee_tee_boot(a1, (struct ciee_mmio *)a2, a3, a4, a5);
-	case CIEE_CALL_TEE_CALL:
-		return ciee_tee_call(a1, a2, (struct ciee_mmio *)a3);
-	case CIEE_CALL_TEE_RESUME:
-		return ciee_tee_resume(a1, (struct ciee_mmio *)a2, a3);
 	case CIEE_CALL_TEE_RESET:
-		return ciee_tee_reset(a1, (struct ciee_mmio *)a2);
+		return tee_op(call, a1, a2, a3, a4, a5);
+	case CIEE_CALL_TEE_CALL:
+		/* x1 = VM, x2 = vCPU, x3 = MMIO record: the record goes second here too. */
+		return tee_op(call, a1, a3, a2, 0, 0);
+	case CIEE_CALL_TEE_RESUME:
+		return tee_op(call, a1, a2, a3, 0, 0);
 	case CIEE_CALL_CPU_STATUS:
 		return cpu_status(a1);
 	default:

@@ -13,6 +13,7 @@
 #define CIEE_HALT_NONE 0
 #define CIEE_HALT_BAD_ENTRY 1 /* a mode check failed: entered past the gate */
 #define CIEE_HALT_SPURIOUS_EXIT 2 /* lower-EL exception with no guest entered */
+#define CIEE_HALT_BAD_ERET 3 /* SPSR_EL2 named EL2 or AArch32 right before a guest ERET */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

@@ -12,7 +12,7 @@
 #include <lib/console.h>
 #include <vtz/platform.h>
 
-#include "checked.h"
+#include "../smm/checked.h"
 #include "ciee.h"
 
 /* Clear the EL1 registers a TEE left, so the hypervisor reads nothing of it. */
@@ -41,9 +41,10 @@ static inline __attribute__((always_inline)) uint64_t enter_once(struct vcpu_ctx
 	kind = ciee_guest_enter(ctx);
 	ctx->pc = read_sysreg(elr_el2);
 	ctx->pstate = read_sysreg(spsr_el2);
-	ctx->esr = read_sysreg(esr_el2);
-	ctx->far = read_sysreg(far_el2);
-	ctx->hpfar = read_sysreg(hpfar_el2);
+	/* After an interrupt the syndrome registers still hold an older exit's. */
+	ctx->esr = kind == 0 ? read_sysreg(esr_el2) : 0;
+	ctx->far = kind == 0 ? read_sysreg(far_el2) : 0;
+	ctx->hpfar = kind == 0 ? read_sysreg(hpfar_el2) : 0;
 	return kind;
 }
 
@@ -98,8 +99,15 @@ static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm
 							      struct vcpu_ctx *ctx,
 							      struct ciee_fpsimd *tee_fp)
 {
+	/*
+	 * The VM's virtual GIC interface (ICH_HCR_EL2, set by the hypervisor
+	 * for the VM) is off while a TEE runs, on every path into one: a TEE
+	 * gets none of its VM's virtual interrupts and its list registers.
+	 */
+	uint64_t ich_hcr = read_sysreg(S3_4_C12_C11_0);
 	uint64_t kind;
 
+	write_sysreg(S3_4_C12_C11_0, 0);
 	el1_load(&ctx->el1);
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP,
 				  vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
@@ -111,6 +119,7 @@ static inline __attribute__((always_inline)) uint64_t run_tee(struct ciee_vm *vm
 	el1_save(&ctx->el1);
 	/* The hypervisor never runs with a guest's stage 2 loaded, nor with TFP set. */
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, 0);
+	write_sysreg(S3_4_C12_C11_0, ich_hcr);
 	return kind;
 }
 
@@ -139,21 +148,17 @@ static bool is_trusted_os_call(uint64_t x0)
  * SMC it has just recorded into the TEE itself (exactly what TEE_CALL
  * would do: same vCPU index, same claims), without a round trip through
  * the hypervisor. The SMC is taken (the PC moves past it; the reply comes
- * at the next entry). The VM's virtual GIC interface is off while the TEE
- * runs. Returns CIEE_EXIT_TEE_DONE, a stop for the hypervisor to serve
+ * at the next entry). Returns CIEE_EXIT_TEE_DONE, a stop for the hypervisor to serve
  * (TEE_MMIO, TEE_PREEMPTED: then TEE_RESUME as after TEE_CALL), or, if no
  * call was made, CIEE_EXIT_GUEST_TRAP with the SMC left for the slow way.
  */
 static long fast_tee_call(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu,
 			  struct ciee_mmio *mmio)
 {
-	uint64_t ich_hcr = read_sysreg(S3_4_C12_C11_0);
 	long r;
 
-	write_sysreg(S3_4_C12_C11_0, 0);
 	ctx->pc += 4;
 	r = ciee_tee_call_fast(id, vcpu, mmio);
-	write_sysreg(S3_4_C12_C11_0, ich_hcr);
 	if (r == CIEE_EXIT_TEE_DONE || r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED)
 		return r;
 	/* Refused or failed (a dead TEE): the hypervisor sees the SMC and answers. */
@@ -161,6 +166,10 @@ static long fast_tee_call(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu,
 	return CIEE_EXIT_GUEST_TRAP;
 }
 
+/*
+ * ctx and mmio are the CIEE's per-CPU copies (main.c, hyp_args.c): nothing
+ * here reads hypervisor memory, however often the loop below goes round.
+ */
 long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
@@ -174,9 +183,10 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 		return CIEE_ERR_BAD_KIND;
 	if (vcpu >= CIEE_MAX_VCPUS)
 		return CIEE_ERR_BAD_VCPU;
-	if (!hyp_ptr_ok(ctx, sizeof(*ctx)))
-		return CIEE_ERR_BAD_PTR;
-	/* Guests run at EL0t, EL1t or EL1h in AArch64, never at EL2. */
+	/*
+	 * Guests run at EL0t, EL1t or EL1h in AArch64, never at EL2: checked
+	 * on the copy, and again on SPSR_EL2 before every ERET (vectors.S).
+	 */
 	switch (ctx->pstate & 0x1f) {
 	case 0x0:
 	case 0x4:
@@ -185,9 +195,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 	default:
 		return CIEE_ERR_BAD_STATE;
 	}
-	if (mmio && !hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
-	v = &vm->vcpus[vcpu];
+	v = &ciee_vcpus[id][vcpu];
 again:
 	if (v->reply_ready) {
 		/* The TEE's answer goes to the vCPU that asked, and only to it. */

@@ -8,6 +8,20 @@
  * table for a call from the VM vCPU with the same index, or (c) resumed
  * exactly where it stopped for an MMIO access or an interrupt. Its
  * registers stay in CIEE memory.
+ *
+ * Each TEE vCPU is a state machine (enum tee_state, docs/security.md):
+ *   NONE -BOOT-> RUNNING(boot) -ENTRY_DONE/ON_DONE-> READY
+ *   READY -CALL-> RUNNING(call) -CALL_DONE-> READY
+ *   RUNNING -interrupt-> PREEMPTED -RESUME-> RUNNING (same job)
+ *   RUNNING -MMIO abort-> MMIO -RESUME-> RUNNING (same job)
+ *   NONE, READY, PREEMPTED, MMIO -RESET-> HELD (every vCPU, or none);
+ *     vCPU 0 HELD -> RUNNING(reset) -SYSTEM_RESET_DONE-> every HELD vCPU
+ *     READY (NONE if it had not finished booting), vCPU 0 READY
+ *   any fault -> DEAD, and the whole TEE dead
+ * Every arrow is one compare-and-swap from exactly the state it starts
+ * from, so two CPUs asking at once get one winner; RUNNING belongs to the
+ * CPU that claimed it, and only that CPU reads or writes the vCPU's
+ * context until it publishes the next state.
  */
 #include <string.h>
 
@@ -56,10 +70,9 @@ static int64_t monitor_call(uint32_t fid, uint64_t r[4])
  * access when it donated them) and physically contiguous, so the monitor
  * can hash one PA range. Nothing has run in the TEE yet.
  */
-static long tee_measure(struct ciee_vm *tee_vm, struct pt *s2, uint64_t entry, uint64_t pa0)
+static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint64_t pa0)
 {
 	const volatile uint64_t *hdr = phys_to_virt(pa0);
-	struct ciee_tee *t = &tee_vm->tee;
 	uint64_t size, off, pa, desc, r[4];
 
 	if (pa0 % 4096 || hdr[TEE_HDR_MAGIC_OFFSET / 8] != TEE_IMAGE_MAGIC)
@@ -106,31 +119,68 @@ static long tee_serve_key(const struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 #define EXIT_KIND_IRQ 1
 #define EXIT_KIND_FIQ 2
 
+struct ciee_tee ciee_tees[CIEE_MAX_VMS];
+struct ciee_vcpu ciee_vcpus[CIEE_MAX_VMS][CIEE_MAX_VCPUS];
+
 static unsigned int tee_index(const struct ciee_vm *tee_vm)
 {
-	return (unsigned int)(tee_vm - ciee_vm_get(0));
+	return (unsigned int)(tee_vm - smm->vms);
 }
 
-/* Forget a vCPU's state: nothing of a dead TEE stays in its registers' copy. */
+static struct ciee_tee *tee_of_vm(const struct ciee_vm *tee_vm)
+{
+	return &ciee_tees[tee_index(tee_vm)];
+}
+
+/* One transition: from exactly `from`, or not at all. */
+static bool tee_claim(struct ciee_tee_vcpu *tv, enum tee_state from, enum tee_state to)
+{
+	enum tee_state expected = from;
+
+	return __atomic_compare_exchange_n(&tv->state, &expected, to, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+/* Publish the next state of a vCPU this CPU holds (RUNNING or HELD). */
+static void tee_set(struct ciee_tee_vcpu *tv, enum tee_state to)
+{
+	__atomic_store_n(&tv->state, to, __ATOMIC_RELEASE);
+}
+
+static enum tee_state tee_get(const struct ciee_tee_vcpu *tv)
+{
+	return __atomic_load_n(&tv->state, __ATOMIC_ACQUIRE);
+}
+
+static bool tee_is_dead(const struct ciee_tee *t)
+{
+	return __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE);
+}
+
+/* The error for a refused claim: a dead TEE says so, anything else is a state error. */
+static long tee_state_err(const struct ciee_tee *t, const struct ciee_tee_vcpu *tv)
+{
+	return tee_is_dead(t) || tee_get(tv) == TEE_VCPU_DEAD ? CIEE_ERR_TEE_DEAD
+							      : CIEE_ERR_TEE_STATE;
+}
+
+/* Forget a held vCPU's state: nothing of a dead TEE stays in its registers' copy. */
 static void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
-	tv->mmio_pending = false;
-	tv->preempted = false;
-	tv->caller = NULL;
-	__atomic_store_n(&tv->state, TEE_STATE_DEAD, __ATOMIC_RELEASE);
+	tee_set(tv, TEE_VCPU_DEAD);
 }
 
 /*
- * A fault in one vCPU stops the whole TEE: every later call and resume
- * fails. Other vCPUs may be running on other CPUs right now; each is
- * cleared at its next exit (tee_run()) or when the hypervisor next asks
- * for it (tee_vcpu_claimable()).
+ * A fault in one vCPU stops the whole TEE: every later claim fails. Other
+ * vCPUs may be running on other CPUs right now; each is cleared at its
+ * next exit (tee_run_keep_el1()); idle and stopped ones are cleared by the
+ * next claim that finds the TEE dead.
  */
-static void tee_kill(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, const char *why)
+static void tee_kill(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_tee_vcpu *tv,
+		     const char *why)
 {
-	struct ciee_tee *t = &tee_vm->tee;
 	unsigned int ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 
 	con_printf("TEE vm%u stopped: %s (vCPU %u: EC=0x%02x ESR=0x%llx PC=0x%llx FAR=0x%llx)\n",
@@ -142,32 +192,33 @@ static void tee_kill(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, const cha
 }
 
 /*
- * An interrupt stopped the TEE vCPU. Its GPRs and PC are in tv->ctx, its
- * EL1 and FP/SIMD registers are saved and scrubbed, and the EL2 exit
- * registers cleared (tee_run()), so the hypervisor learns only that an
- * interrupt came (which it knows anyway: it is still pending at the GIC).
+ * Is this IPA RAM in the TEE's view (its own pages, or its VM's)? Then an
+ * abort there is never MMIO: the hypervisor must not see the TEE's stores
+ * nor answer its loads for memory it unmapped.
  */
-static long tee_preempted(struct ciee_tee_vcpu *tv)
+static bool tee_ipa_is_ram(uint64_t ipa)
 {
-	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
-	__atomic_store_n(&tv->preempted, true, __ATOMIC_RELEASE);
-	return CIEE_EXIT_TEE_PREEMPTED;
+	return (ipa >= VTZ_TEE_RAM_IPA_BASE && ipa - VTZ_TEE_RAM_IPA_BASE < VTZ_TEE_RAM_IPA_SIZE) ||
+	       ipa >= VTZ_TEE_NS_RAM_BASE;
 }
 
 /* Turn a TEE's data abort into what the hypervisor needs to emulate it. */
 static bool tee_mmio_exit(struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 {
-	uint64_t esr = tv->ctx.esr;
+	uint64_t esr = tv->ctx.esr, ipa;
 	unsigned int srt;
 
 	if (!(esr & ESR_DABT_ISV))
+		return false;
+	ipa = ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff);
+	if (tee_ipa_is_ram(ipa))
 		return false;
 	srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
 	tv->mmio_srt = srt;
 	tv->mmio_size = 1U << ((esr >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
 	tv->mmio_sign_extend = esr & ESR_DABT_SSE;
 	tv->mmio_sf = esr & ESR_DABT_SF;
-	mmio->ipa = ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff);
+	mmio->ipa = ipa;
 	mmio->size = tv->mmio_size;
 	mmio->is_write = (esr & ESR_DABT_WNR) ? 1 : 0;
 	tv->mmio_is_write = mmio->is_write;
@@ -179,52 +230,60 @@ static bool tee_mmio_exit(struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 			v &= (1UL << (tv->mmio_size * 8)) - 1;
 		mmio->value = v;
 	}
-	/* Last, and published: only now may a TEE_RESUME (on any CPU) claim it. */
-	__atomic_store_n(&tv->mmio_pending, true, __ATOMIC_RELEASE);
+	/* Last: only now may a TEE_RESUME (on any CPU) claim it. */
+	tee_set(tv, TEE_VCPU_MMIO);
 	return true;
 }
 
 /* ENTRY_DONE: the vector table must lie in the TEE's own executable memory. */
-static long tee_register_vectors(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv)
+static long tee_register_vectors(struct ciee_vm *tee_vm, struct ciee_tee *t,
+				 struct ciee_tee_vcpu *tv)
 {
 	uint64_t vec = tv->ctx.x[1], pa, desc;
 	struct pt s2 = smm_pt(&tee_vm->s2);
 
 	if ((vec & 3) || pt_lookup(&s2, vec, &pa, &desc) ||
 	    pt_lookup(&s2, vec + 4 * (OPTEE_VEC_COUNT - 1), &pa, &desc) || (desc & PTE_XN)) {
-		tee_kill(tee_vm, tv, "ENTRY_DONE with a vector table outside its executable memory");
+		tee_kill(tee_vm, t, tv, "ENTRY_DONE with a vector table outside its executable memory");
 		return CIEE_ERR_BAD_ENTRY;
 	}
-	tee_vm->tee.vectors = vec;
-	/* Release: another CPU's claim (TEE_CALL, TEE_BOOT of vCPU n) sees the vectors. */
-	__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
-	return CIEE_OK;
-}
-
-/* SYSTEM_RESET_DONE: every vCPU the reset held is idle again, ready for calls. */
-static long tee_reset_done(struct ciee_vm *tee_vm)
-{
-	unsigned int i;
-
-	for (i = CIEE_MAX_VCPUS; i-- > 0;) {
-		struct ciee_tee_vcpu *tv = &tee_vm->tee.vcpu[i];
-
-		if (tv->state == TEE_STATE_IN_CALL || tv->state == TEE_STATE_RESETTING)
-			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
-	}
+	t->vectors = vec;
+	/* Release: another CPU's TEE_BOOT of vCPU n, or TEE_RESET, sees the vectors. */
+	__atomic_store_n(&t->booted, true, __ATOMIC_RELEASE);
+	tee_set(tv, TEE_VCPU_READY);
 	return CIEE_OK;
 }
 
 /*
- * Run a TEE vCPU until it reports back or needs the hypervisor. Its EL1
- * registers are saved but still in the CPU: the caller scrubs them
- * (tee_run()) or, on the fast call path, loads the VM's over them before
- * anything else runs.
+ * SYSTEM_RESET_DONE: every vCPU the reset held is free again, idle (or
+ * never started, if it had not finished its boot); vCPU 0 last.
+ */
+static long tee_reset_done(struct ciee_tee *t)
+{
+	unsigned int i;
+
+	for (i = CIEE_MAX_VCPUS; i-- > 1;) {
+		struct ciee_tee_vcpu *tv = &t->vcpu[i];
+
+		if (tee_get(tv) == TEE_VCPU_HELD)
+			tee_set(tv, tv->held_from_none ? TEE_VCPU_NONE : TEE_VCPU_READY);
+	}
+	tee_set(&t->vcpu[0], TEE_VCPU_READY);
+	return CIEE_OK;
+}
+
+/*
+ * Run a TEE vCPU this CPU holds (RUNNING) until it reports back or needs
+ * the hypervisor; every exit publishes its next state. Its EL1 registers
+ * are saved but still in the CPU: the caller scrubs them (tee_run()) or,
+ * on the fast call path, loads the VM's over them before anything else
+ * runs.
  */
 static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
 			     struct ciee_mmio *mmio)
 {
-	struct ciee_tee *t = &tee_vm->tee;
+	struct ciee_tee *t = tee_of_vm(tee_vm);
+	unsigned int index = (unsigned int)(tv - t->vcpu);
 	uint64_t kind;
 	unsigned int ec;
 	uint32_t fid;
@@ -242,59 +301,62 @@ again:
 	write_sysreg(esr_el2, 0);
 	write_sysreg(far_el2, 0);
 	write_sysreg(hpfar_el2, 0);
-	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
+	if (tee_is_dead(t)) {
 		/* Another vCPU of this TEE faulted while this one ran. */
 		tee_vcpu_clear(tv);
 		return CIEE_ERR_TEE_DEAD;
 	}
 	if (kind != 0) {
-		/* Preempted (booting or in a call): resumed later by TEE_RESUME. */
-		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ)
-			return tee_preempted(tv);
-		tee_kill(tee_vm, tv, "SError while in the TEE");
+		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ) {
+			/* Last: only now may a TEE_RESUME (on any CPU) claim it. */
+			tee_set(tv, TEE_VCPU_PREEMPTED);
+			return CIEE_EXIT_TEE_PREEMPTED;
+		}
+		tee_kill(tee_vm, t, tv, "SError while in the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	}
 	switch (ec) {
 	case EC_SMC64:
 		tv->ctx.pc += 4; /* a trapped SMC returns to itself */
-		if (tv->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ENTRY_DONE &&
-		    tv == &t->vcpu[0])
-			return tee_register_vectors(tee_vm, tv);
-		if (tv->state == TEE_STATE_BOOTING && fid == TEESMC_OPTEED_RETURN_ON_DONE &&
-		    tv != &t->vcpu[0]) {
-			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		if (tv->job == TEE_JOB_BOOT && index == 0 &&
+		    fid == TEESMC_OPTEED_RETURN_ENTRY_DONE)
+			return tee_register_vectors(tee_vm, t, tv);
+		if (tv->job == TEE_JOB_BOOT && index != 0 && fid == TEESMC_OPTEED_RETURN_ON_DONE) {
+			tee_set(tv, TEE_VCPU_READY);
 			return CIEE_OK;
 		}
-		if (tv->state == TEE_STATE_RESETTING && fid == TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE)
-			return tee_reset_done(tee_vm);
-		if (tv->state == TEE_STATE_IN_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
-			/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
-			tv->caller->reply[0] = tv->ctx.x[1];
-			tv->caller->reply[1] = tv->ctx.x[2];
-			tv->caller->reply[2] = tv->ctx.x[3];
-			tv->caller->reply[3] = tv->ctx.x[4];
-			tv->caller->reply_ready = true;
-			tv->caller = NULL;
-			__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		if (tv->job == TEE_JOB_RESET && fid == TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE)
+			return tee_reset_done(t);
+		if (tv->job == TEE_JOB_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
+			/* opteed: x1..x4 of the TEE become x0..x3 of the caller, same index. */
+			struct ciee_vcpu *caller = &ciee_vcpus[tee_vm->partner][index];
+
+			caller->reply[0] = tv->ctx.x[1];
+			caller->reply[1] = tv->ctx.x[2];
+			caller->reply[2] = tv->ctx.x[3];
+			caller->reply[3] = tv->ctx.x[4];
+			caller->reply_ready = true;
+			tee_set(tv, TEE_VCPU_READY);
 			return CIEE_EXIT_TEE_DONE;
 		}
-		if (tv->state == TEE_STATE_IN_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
+		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
 			/* Answered here, without the hypervisor: the TEE goes on. */
 			if (tee_serve_key(t, tv)) {
-				tee_kill(tee_vm, tv, "the monitor could not derive its key");
+				tee_kill(tee_vm, t, tv, "the monitor could not derive its key");
 				return CIEE_ERR_TEE_DEAD;
 			}
 			goto again;
 		}
-		tee_kill(tee_vm, tv, "unexpected SMC from the TEE");
+		tee_kill(tee_vm, t, tv, "unexpected SMC from the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	case EC_DABT_LOW:
 		if (tee_mmio_exit(tv, mmio))
 			return CIEE_EXIT_TEE_MMIO;
-		tee_kill(tee_vm, tv, "data abort without a valid syndrome");
+		tee_kill(tee_vm, t, tv,
+			 "data abort on its own memory or without a valid syndrome (never MMIO)");
 		return CIEE_ERR_TEE_DEAD;
 	default:
-		tee_kill(tee_vm, tv, "unexpected exception in the TEE");
+		tee_kill(tee_vm, t, tv, "unexpected exception in the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	}
 }
@@ -308,7 +370,7 @@ static long tee_run(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, struct cie
 	return r;
 }
 
-static struct ciee_vm *tee_of(uint64_t id)
+static struct ciee_vm *tee_vm_of(uint64_t id)
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
 
@@ -324,38 +386,36 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	tv->ctx.el1.sctlr = SCTLR_EL1_RES1;
 	tv->ctx.vmpidr = 0x80000000UL | index;
+	tv->job = TEE_JOB_BOOT;
 }
 
 /* vCPU 0: measure the image, then its first entry at the image entry. */
-static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_mmio *mmio, uint64_t entry,
-			   uint64_t ns_size)
+static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_mmio *mmio,
+			   uint64_t entry, uint64_t ns_size)
 {
-	struct ciee_tee *t = &tee_vm->tee;
 	struct ciee_tee_vcpu *tv = &t->vcpu[0];
-	enum tee_state expected = TEE_STATE_NONE;
 	struct pt s2 = smm_pt(&tee_vm->s2);
 	uint64_t pa, desc;
 	long ret;
 
 	/* The first entry is the ABI's, not the hypervisor's choice. */
-	if (pt_lookup(&s2, entry, &pa, &desc) || (desc & PTE_XN))
-		return CIEE_ERR_BAD_ENTRY;
-	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_BOOTING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return CIEE_ERR_TEE_STATE;
+	if (!tee_claim(tv, TEE_VCPU_NONE, TEE_VCPU_RUNNING))
+		return tee_state_err(t, tv);
 	/*
 	 * Under the SMM lock, so no DONATE, S2_MAP or RECLAIM on another CPU
 	 * (here or, with GATE=el3, in the monitor) changes the pages between
 	 * the checks and the hash.
 	 */
 	spin_lock(&smm->lock);
-	ret = tee_measure(tee_vm, &s2, entry, pa);
+	ret = CIEE_ERR_BAD_ENTRY;
+	if (!pt_lookup(&s2, entry, &pa, &desc) && !(desc & PTE_XN))
+		ret = tee_measure(t, &s2, entry, pa);
 	spin_unlock(&smm->lock);
 	if (ret != CIEE_OK) {
 		con_printf("TEE vm%u refused: its image could not be measured (no valid header, "
 			   "or not in its own contiguous executable memory)\n",
 			   tee_index(tee_vm));
-		__atomic_store_n(&tv->state, TEE_STATE_NONE, __ATOMIC_RELEASE);
+		tee_set(tv, TEE_VCPU_NONE);
 		return ret;
 	}
 	tee_vcpu_reset(tv, 0, entry);
@@ -369,20 +429,19 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_mmio *mmio, uint6
 	return tee_run(tee_vm, tv, mmio);
 }
 
-/* Other vCPUs: started at the TEE's cpu_on vector once vCPU 0 registered it. */
-static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_mmio *mmio,
-			       unsigned int index)
+/*
+ * Other vCPUs: started at the TEE's cpu_on vector once vCPU 0 registered
+ * it. A reset holds never-started vCPUs too (HELD), so none boots during one.
+ */
+static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_tee *t,
+			       struct ciee_mmio *mmio, unsigned int index)
 {
-	struct ciee_tee *t = &tee_vm->tee;
 	struct ciee_tee_vcpu *tv = &t->vcpu[index];
-	enum tee_state expected = TEE_STATE_NONE;
 
-	if (__atomic_load_n(&t->vcpu[0].state, __ATOMIC_ACQUIRE) < TEE_STATE_READY ||
-	    __atomic_load_n(&t->vcpu[0].state, __ATOMIC_ACQUIRE) == TEE_STATE_DEAD)
+	if (!__atomic_load_n(&t->booted, __ATOMIC_ACQUIRE))
 		return CIEE_ERR_TEE_STATE;
-	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_BOOTING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return CIEE_ERR_TEE_STATE;
+	if (!tee_claim(tv, TEE_VCPU_NONE, TEE_VCPU_RUNNING))
+		return tee_state_err(t, tv);
 	tee_vcpu_reset(tv, index, t->vectors + OPTEE_VEC_CPU_ON);
 	return tee_run(tee_vm, tv, mmio);
 }
@@ -390,21 +449,21 @@ static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_mmio *mmio,
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
 		   uint64_t ns_size)
 {
-	struct ciee_vm *tee_vm = tee_of(tee_id);
+	struct ciee_vm *tee_vm = tee_vm_of(tee_id);
+	struct ciee_tee *t;
 
 	if (!tee_vm)
 		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
-	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
 	if (vcpu >= CIEE_MAX_VCPUS)
 		return CIEE_ERR_BAD_VCPU;
-	if (__atomic_load_n(&tee_vm->tee.dead, __ATOMIC_ACQUIRE))
+	t = tee_of_vm(tee_vm);
+	if (tee_is_dead(t))
 		return CIEE_ERR_TEE_DEAD;
 	if (entry != VTZ_TEE_ENTRY_IPA)
 		return CIEE_ERR_BAD_ENTRY;
 	if (vcpu == 0)
-		return tee_boot_first(tee_vm, mmio, entry, ns_size);
-	return tee_boot_secondary(tee_vm, mmio, (unsigned int)vcpu);
+		return tee_boot_first(tee_vm, t, mmio, entry, ns_size);
+	return tee_boot_secondary(tee_vm, t, mmio, (unsigned int)vcpu);
 }
 
 static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast);
@@ -426,14 +485,13 @@ long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 
 static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast)
 {
-	long r;
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
-	enum tee_state expected;
 	struct ciee_tee_vcpu *tv;
 	struct ciee_vcpu *v;
 	struct ciee_tee *t;
 	uint32_t fid;
 	unsigned int i;
+	long r;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
@@ -441,9 +499,7 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 		return CIEE_ERR_BAD_KIND;
 	if (vcpu >= CIEE_MAX_VCPUS)
 		return CIEE_ERR_BAD_VCPU;
-	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
-	v = &vm->vcpus[vcpu];
+	v = &ciee_vcpus[vm_id][vcpu];
 	if (!__atomic_load_n(&v->smc_pending, __ATOMIC_ACQUIRE))
 		return CIEE_ERR_NO_CALL;
 	/*
@@ -451,24 +507,18 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 	 * caller's index, whatever else the hypervisor wants.
 	 */
 	tee_vm = ciee_vm_get(vm->partner);
-	t = &tee_vm->tee;
+	t = tee_of_vm(tee_vm);
 	tv = &t->vcpu[vcpu];
-	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
-		if (__atomic_load_n(&tv->state, __ATOMIC_ACQUIRE) == TEE_STATE_READY)
-			tee_vcpu_clear(tv);
+	/* Claimed atomically: the hypervisor may ask on two CPUs at once. */
+	if (!tee_claim(tv, TEE_VCPU_READY, TEE_VCPU_RUNNING))
+		return tee_state_err(t, tv);
+	if (tee_is_dead(t)) {
+		tee_vcpu_clear(tv);
 		return CIEE_ERR_TEE_DEAD;
 	}
-	/*
-	 * Claim the TEE vCPU atomically: the hypervisor may ask on two CPUs
-	 * at once, and a vCPU has one context.
-	 */
-	expected = TEE_STATE_READY;
-	if (!__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_IN_CALL, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return expected == TEE_STATE_DEAD ? CIEE_ERR_TEE_DEAD : CIEE_ERR_TEE_STATE;
 	/* One SMC, one call: taken atomically too, or given back. */
 	if (!__atomic_exchange_n(&v->smc_pending, false, __ATOMIC_ACQ_REL)) {
-		__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
+		tee_set(tv, TEE_VCPU_READY);
 		return CIEE_ERR_NO_CALL;
 	}
 	fid = (uint32_t)v->args[0];
@@ -476,7 +526,7 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 		tv->ctx.x[i] = v->args[i];
 	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	tv->caller = v;
+	tv->job = TEE_JOB_CALL;
 	r = tee_run_keep_el1(tee_vm, tv, mmio);
 	if (!fast || r != CIEE_EXIT_TEE_DONE)
 		ciee_scrub_el1();
@@ -485,27 +535,35 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)
 {
-	struct ciee_vm *tee_vm = tee_of(tee_id);
+	struct ciee_vm *tee_vm = tee_vm_of(tee_id);
 	struct ciee_tee_vcpu *tv;
+	struct ciee_tee *t;
 
 	if (!tee_vm)
 		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
-	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
 	if (vcpu >= CIEE_MAX_VCPUS)
 		return CIEE_ERR_BAD_VCPU;
-	tv = &tee_vm->tee.vcpu[vcpu];
+	t = tee_of_vm(tee_vm);
+	tv = &t->vcpu[vcpu];
 	/*
-	 * Each stop is claimed by exchange: one stop, one resume, even if the
-	 * hypervisor asks on two CPUs at once. A preempted TEE continues at
-	 * the instruction the interrupt stopped (PC not advanced), with
-	 * nothing of the hypervisor's: struct ciee_mmio is not read.
+	 * One stop, one resume: the stop is the state, claimed by
+	 * compare-and-swap. A preempted vCPU continues at the instruction the
+	 * interrupt stopped (PC not advanced), with nothing of the
+	 * hypervisor's: struct ciee_mmio is not read.
 	 */
-	if (__atomic_exchange_n(&tv->preempted, false, __ATOMIC_ACQ_REL))
+	if (tee_claim(tv, TEE_VCPU_PREEMPTED, TEE_VCPU_RUNNING)) {
+		if (tee_is_dead(t)) {
+			tee_vcpu_clear(tv);
+			return CIEE_ERR_TEE_DEAD;
+		}
 		return tee_run(tee_vm, tv, mmio);
-	if (!__atomic_exchange_n(&tv->mmio_pending, false, __ATOMIC_ACQ_REL))
-		return tv->state == TEE_STATE_DEAD || tee_vm->tee.dead ? CIEE_ERR_TEE_DEAD
-								       : CIEE_ERR_TEE_STATE;
+	}
+	if (!tee_claim(tv, TEE_VCPU_MMIO, TEE_VCPU_RUNNING))
+		return tee_state_err(t, tv);
+	if (tee_is_dead(t)) {
+		tee_vcpu_clear(tv);
+		return CIEE_ERR_TEE_DEAD;
+	}
 	/* The direction is the CIEE's record, not the hypervisor's copy of it. */
 	if (!tv->mmio_is_write && tv->mmio_srt != 31) {
 		/* The read value goes only into the register that faulted. */
@@ -525,85 +583,79 @@ long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)
 	return tee_run(tee_vm, tv, mmio);
 }
 
-enum tee_hold { HOLD_NONE, HOLD_IDLE, HOLD_PREEMPTED, HOLD_MMIO };
-
 /*
- * Hold one TEE vCPU for a reset: an idle one by compare-and-swap, a
- * stopped one (preempted or at an MMIO access) by taking its stop, so no
- * TEE_RESUME can continue it. A vCPU running right now (on another CPU)
- * or still booting cannot be held (HOLD_NONE).
+ * Hold one TEE vCPU for a reset, from exactly one of the states a reset
+ * may start from; *prev says which, for tee_vcpu_release(). A running,
+ * held or dead vCPU cannot be held.
  */
-static enum tee_hold tee_vcpu_hold(struct ciee_tee_vcpu *tv)
+static bool tee_vcpu_hold(struct ciee_tee_vcpu *tv, enum tee_state *prev)
 {
-	enum tee_state expected = TEE_STATE_READY;
+	static const enum tee_state holdable[] = { TEE_VCPU_READY, TEE_VCPU_NONE,
+						   TEE_VCPU_PREEMPTED, TEE_VCPU_MMIO };
+	unsigned int i;
 
-	if (__atomic_compare_exchange_n(&tv->state, &expected, TEE_STATE_IN_CALL, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return HOLD_IDLE;
-	if (expected != TEE_STATE_IN_CALL)
-		return HOLD_NONE;
-	if (__atomic_exchange_n(&tv->preempted, false, __ATOMIC_ACQ_REL))
-		return HOLD_PREEMPTED;
-	if (__atomic_exchange_n(&tv->mmio_pending, false, __ATOMIC_ACQ_REL))
-		return HOLD_MMIO;
-	return HOLD_NONE;
-}
-
-/* Undo a hold when the reset cannot go ahead: idle ones idle, stopped ones stopped. */
-static void tee_vcpu_release(struct ciee_tee_vcpu *tv, enum tee_hold how)
-{
-	if (how == HOLD_IDLE)
-		__atomic_store_n(&tv->state, TEE_STATE_READY, __ATOMIC_RELEASE);
-	else if (how == HOLD_PREEMPTED)
-		__atomic_store_n(&tv->preempted, true, __ATOMIC_RELEASE);
-	else if (how == HOLD_MMIO)
-		__atomic_store_n(&tv->mmio_pending, true, __ATOMIC_RELEASE);
+	for (i = 0; i < sizeof(holdable) / sizeof(holdable[0]); i++) {
+		if (tee_claim(tv, holdable[i], TEE_VCPU_HELD)) {
+			*prev = holdable[i];
+			return true;
+		}
+	}
+	return false;
 }
 
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio)
 {
-	struct ciee_vm *tee_vm = tee_of(tee_id), *vm;
+	struct ciee_vm *tee_vm = tee_vm_of(tee_id);
+	enum tee_state prev[CIEE_MAX_VCPUS];
+	struct ciee_vcpu *vcpus;
+	struct ciee_tee_vcpu *tv0;
 	struct ciee_tee *t;
-	enum tee_hold held[CIEE_MAX_VCPUS] = { HOLD_NONE };
 	unsigned int i;
 
 	if (!tee_vm)
 		return ciee_vm_get(tee_id) ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM;
-	if (!hyp_ptr_ok(mmio, sizeof(*mmio)))
-		return CIEE_ERR_BAD_MMIO;
-	t = &tee_vm->tee;
-	if (__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE))
+	t = tee_of_vm(tee_vm);
+	if (tee_is_dead(t))
 		return CIEE_ERR_TEE_DEAD;
+	/* Only a TEE that registered its vectors has a system_reset slot. */
+	if (!__atomic_load_n(&t->booted, __ATOMIC_ACQUIRE))
+		return CIEE_ERR_TEE_STATE;
+	/* Every vCPU, started or not, or none: the reset holds them all until it is done. */
 	for (i = 0; i < CIEE_MAX_VCPUS; i++) {
-		enum tee_state st = __atomic_load_n(&t->vcpu[i].state, __ATOMIC_ACQUIRE);
+		struct ciee_tee_vcpu *tv = &t->vcpu[i];
 
-		if (st == TEE_STATE_NONE && i > 0)
-			continue; /* never started: nothing to reset */
-		held[i] = tee_vcpu_hold(&t->vcpu[i]);
-		if (held[i] == HOLD_NONE)
+		if (!tee_vcpu_hold(tv, &prev[i]))
 			goto busy;
+		/* A stop in a boot had not finished it: such a vCPU boots again later. */
+		tv->held_from_none = prev[i] == TEE_VCPU_NONE ||
+				     (prev[i] != TEE_VCPU_READY && tv->job == TEE_JOB_BOOT);
+	}
+	tv0 = &t->vcpu[0];
+	if (tv0->held_from_none) {
+		/* vCPU 0 has booted (t->booted): only a stop in a later reset could say so. */
+		i = CIEE_MAX_VCPUS;
+		goto busy;
 	}
 	/*
-	 * Every started vCPU is held: discard the calls in flight (and, in the
-	 * VM, what its vCPUs asked or were answered), then vCPU 0 at the
+	 * Every vCPU is held: discard the calls in flight (and, in the VM,
+	 * what its vCPUs asked or were answered), then vCPU 0 at the
 	 * registered system_reset slot. The others keep their EL1 state (their
-	 * vectors) and are idle again at SYSTEM_RESET_DONE.
+	 * vectors) and are free again at SYSTEM_RESET_DONE.
 	 */
-	vm = ciee_vm_get(tee_vm->partner);
+	vcpus = ciee_vcpus[tee_vm->partner];
 	for (i = 0; i < CIEE_MAX_VCPUS; i++) {
-		t->vcpu[i].caller = NULL;
-		if (vm) {
-			__atomic_store_n(&vm->vcpus[i].smc_pending, false, __ATOMIC_RELEASE);
-			vm->vcpus[i].reply_ready = false;
-		}
+		__atomic_store_n(&vcpus[i].smc_pending, false, __ATOMIC_RELEASE);
+		vcpus[i].reply_ready = false;
 	}
-	memset(t->vcpu[0].ctx.x, 0, sizeof(t->vcpu[0].ctx.x));
-	t->vcpu[0].ctx.pc = t->vectors + OPTEE_VEC_SYSTEM_RESET;
-	t->vcpu[0].ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
-	__atomic_store_n(&t->vcpu[0].state, TEE_STATE_RESETTING, __ATOMIC_RELEASE);
-	return tee_run(tee_vm, &t->vcpu[0], mmio);
+	memset(tv0->ctx.x, 0, sizeof(tv0->ctx.x));
+	tv0->ctx.pc = t->vectors + OPTEE_VEC_SYSTEM_RESET;
+	tv0->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv0->job = TEE_JOB_RESET;
+	tee_set(tv0, TEE_VCPU_RUNNING);
+	return tee_run(tee_vm, tv0, mmio);
 busy:
+	/* Undo: each held vCPU back to exactly the state it was held from. */
 	while (i-- > 0)
-		tee_vcpu_release(&t->vcpu[i], held[i]);
-	return CIEE_ERR_TEE_STATE;
+		tee_set(&t->vcpu[i], prev[i]);
+	return tee_state_err(t, &t->vcpu[0]);
 }

@@ -70,8 +70,24 @@ ENTRY(ciee_vectors)
 	el2_current 15
 END(ciee_vectors)
 
-/* uint64_t ciee_guest_enter(struct vcpu_ctx *ctx): ELR/SPSR/EL1 state already loaded. */
+/*
+ * uint64_t ciee_guest_enter(struct vcpu_ctx *ctx): ELR/SPSR/EL1 state already
+ * loaded. ctx is CIEE memory (a copy, or a TEE vCPU's own).
+ */
 ENTRY(ciee_guest_enter)
+	/*
+	 * The state the ERET enters, from SPSR_EL2 itself (nothing but this CPU
+	 * writes it, interrupts masked): AArch64 EL0t, EL1t or EL1h only. An
+	 * ERET to EL2 from CIEE mode would run at EL2 with the MMU off.
+	 */
+	mrs	x2, spsr_el2
+	and	x2, x2, #0x1f
+	cmp	x2, #0x5		/* EL1h */
+	b.eq	1f
+	cmp	x2, #0x4		/* EL1t */
+	b.eq	1f
+	cbnz	x2, ciee_halt_bad_eret	/* not EL0t either */
+1:
 	percpu_ptr x1, x2
 	str	x0, [x1, #PERCPU_GUEST]
 	mov	x2, #1

@@ -82,6 +82,16 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_NO_CALL: return "that vCPU has no pending TEE call";
 	case CIEE_ERR_DMA_DEVICE: return "device can DMA into any page";
 	case CIEE_ERR_NOT_DEVICE: return "not a device known not to DMA";
+	case CIEE_ERR_PTR_TEXT: return "argument over the hypervisor's text";
+	case CIEE_ERR_PTR_TABLE: return "argument in a translation table";
+	case CIEE_ERR_PTR_GUEST: return "argument in a VM's page";
+	case CIEE_ERR_PTR_TEE: return "argument in a TEE's page";
+	case CIEE_ERR_PTR_CIEE: return "argument in CIEE or monitor memory";
+	case CIEE_ERR_PTR_NOT_RAM: return "argument not in RAM";
+	case CIEE_ERR_PTR_FREE: return "argument in a free page";
+	case CIEE_ERR_ALIASED: return "page still mapped at another IPA";
+	case CIEE_ERR_MAP_COUNT: return "page has too many stage-2 mappings";
+	case CIEE_ERR_TEE_IPA: return "TEE page outside the TEE's window, or VM page outside the normal-world window";
 	default: return "unknown error";
 	}
 }

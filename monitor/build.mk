@@ -12,7 +12,16 @@ monitor_LDS := monitor/monitor.lds
 # code, see monitor/smm_el3.c); the CIEE keeps world switching.
 ifeq ($(GATE),el3)
 monitor_SRCS += monitor/smm_el3.c policy/pgtable.c policy/ownership.c
+monitor_EXTRA_OBJS += $(OUT)/fs/el3/smm/mmu.o $(OUT)/fs/el3/smm/vm.o
 endif
+
+# The SMM code (smm/) in the monitor: the same sources as the CIEE's, built
+# with SMM_AT_EL3 (no CIEE-mode check after a register write: EL3 has no
+# untrusted code to jump into it).
+$(OUT)/fs/el3/smm/%.o: smm/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (EL3)"
+	$(Q)$(CC) $(FS_CFLAGS) -DSMM_AT_EL3 -MMD -MP -c $< -o $@
 
 # Native TrustZone (issue 4): monitor-native runs the TEE at S-EL1 as its
 # opteed dispatcher, with no CIEE and no hypervisor. native.c takes the

@@ -22,7 +22,7 @@
 #include "monitor.h"
 
 #ifdef GATE_el3
-/* The SMM entry points linked in from ciee/ (monitor/smm_el3.c). */
+/* The SMM entry points linked in from smm/ (monitor/build.mk, smm_el3.c). */
 void ciee_mmu_build(void);
 long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		  uint64_t a5);

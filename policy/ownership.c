@@ -92,6 +92,7 @@ int own_init(struct own_table *t, uint64_t base, uint64_t size, owner_t *storage
 	t->base = 0;
 	t->npages = 0;
 	t->entries = NULL;
+	t->maps = NULL;
 
 	if ((base & OWN_PAGE_MASK) || (size & OWN_PAGE_MASK) || size == 0)
 		return -OWN_ERR_ALIGN;
@@ -109,7 +110,66 @@ int own_init(struct own_table *t, uint64_t base, uint64_t size, owner_t *storage
 	t->base = base;
 	t->npages = n;
 	t->entries = storage;
+	t->maps = NULL;
 	return 0;
+}
+
+int own_track_maps(struct own_table *t, own_maps_t *storage, uint64_t storage_entries)
+{
+	uint64_t i;
+
+	if (!t || !t->entries || !storage || storage_entries < t->npages)
+		return -OWN_ERR_STORAGE;
+	for (i = 0; i < t->npages; i++)
+		storage[i] = 0;
+	t->maps = storage;
+	return 0;
+}
+
+int own_map_get(struct own_table *t, uint64_t pa, uint64_t size)
+{
+	uint64_t first, n, i;
+	int ret;
+
+	ret = own_range(t, pa, size, &first, &n);
+	if (ret)
+		return ret;
+	if (!t->maps)
+		return -OWN_ERR_STORAGE;
+	for (i = 0; i < n; i++)
+		if (t->maps[first + i] >= OWN_MAX_MAPS)
+			return -OWN_ERR_MAP_COUNT;
+	for (i = 0; i < n; i++)
+		t->maps[first + i]++;
+	return 0;
+}
+
+int own_map_put(struct own_table *t, uint64_t pa, uint64_t size)
+{
+	uint64_t first, n, i;
+	int ret;
+
+	ret = own_range(t, pa, size, &first, &n);
+	if (ret)
+		return ret;
+	if (!t->maps)
+		return -OWN_ERR_STORAGE;
+	for (i = 0; i < n; i++)
+		if (t->maps[first + i] == 0)
+			return -OWN_ERR_NOT_OWNER;
+	for (i = 0; i < n; i++)
+		t->maps[first + i]--;
+	return 0;
+}
+
+unsigned own_map_count(const struct own_table *t, uint64_t pa)
+{
+	uint64_t idx;
+
+	if (!t || !t->entries || !t->maps || pa < t->base)
+		return 0;
+	idx = (pa - t->base) >> OWN_PAGE_SHIFT;
+	return idx < t->npages ? t->maps[idx] : 0;
 }
 
 int own_get(const struct own_table *t, uint64_t pa, owner_t *out)
@@ -182,6 +242,11 @@ int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to)
 		if (type != OWN_FREE && type != OWN_HYP)
 			return -OWN_ERR_NOT_OWNER;
 	}
+	/* Never happens while the counts are right (reclaim leaves none): refuse anyway. */
+	if (t->maps)
+		for (i = 0; i < n; i++)
+			if (t->maps[first + i])
+				return -OWN_ERR_MAPPED;
 	for (i = 0; i < n; i++)
 		t->entries[first + i] = to;
 	return 0;
@@ -212,6 +277,11 @@ int own_reclaim(struct own_table *t, uint64_t pa, uint64_t size, owner_t from, b
 	for (i = 0; i < n; i++)
 		if (t->entries[first + i] != from)
 			return -OWN_ERR_NOT_OWNER;
+	/* An alias left in some stage 2 would outlive the change of owner. */
+	if (t->maps)
+		for (i = 0; i < n; i++)
+			if (t->maps[first + i])
+				return -OWN_ERR_MAPPED;
 	for (i = 0; i < n; i++)
 		t->entries[first + i] = OWNER(OWN_HYP, 0);
 	/*
@@ -367,6 +437,35 @@ int smm_check_hyp_map(const struct own_table *t, uint64_t pa, uint64_t size, uns
 	return 0;
 }
 
+int smm_check_hyp_buffer(const struct own_table *t, uint64_t addr, uint64_t size)
+{
+	uint64_t first, last, i;
+
+	if ((addr & 7) || size == 0)
+		return -OWN_ERR_ALIGN;
+	if (!t || !t->entries || size - 1 > UINT64_MAX - addr || addr < t->base)
+		return -OWN_ERR_RANGE;
+	first = (addr - t->base) >> OWN_PAGE_SHIFT;
+	last = (addr + size - 1 - t->base) >> OWN_PAGE_SHIFT;
+	if (last >= t->npages)
+		return -OWN_ERR_RANGE;
+	for (i = first; i <= last; i++) {
+		owner_t o = t->entries[i];
+
+		switch (OWNER_TYPE(o)) {
+		case OWN_HYP:
+			continue;
+		case OWN_HYP_TEXT:
+			return -OWN_ERR_TEXT_PAGE;
+		case OWN_VM:
+			return -OWN_ERR_OTHER_VM;
+		default:
+			return foreign_page(o);
+		}
+	}
+	return 0;
+}
+
 const char *own_strerror(int err)
 {
 	/* Negate in unsigned arithmetic: -INT_MIN would overflow. */
@@ -397,6 +496,12 @@ const char *own_strerror(int err)
 		return "permissions not allowed for that page";
 	case OWN_ERR_STORAGE:
 		return "ownership table storage missing or too small";
+	case OWN_ERR_MAPPED:
+		return "page still mapped in a stage 2";
+	case OWN_ERR_MAP_COUNT:
+		return "page has too many stage-2 mappings";
+	case OWN_ERR_TEXT_PAGE:
+		return "range touches the hypervisor's text";
 	default:
 		return "unknown ownership error";
 	}

@@ -334,7 +334,7 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
  * mapped by a leaf the range covers entirely; with @clear it zeroes it.
  */
 static int unmap_step(const struct pt *pt, uint64_t va, uint64_t rem, bool clear,
-		      uint64_t *step)
+		      uint64_t *step, uint64_t *desc_out)
 {
 	uint64_t *table = table_at(pt, pt->root_pa);
 	unsigned level;
@@ -353,6 +353,7 @@ static int unmap_step(const struct pt *pt, uint64_t va, uint64_t rem, bool clear
 			/* Splitting a block would need break-before-make of the whole block. */
 			if ((va & (size - 1)) || rem < size)
 				return -PT_ERR_BLOCK;
+			*desc_out = *slot;
 			if (clear)
 				*slot = 0;
 			*step = size;
@@ -367,7 +368,14 @@ static int unmap_step(const struct pt *pt, uint64_t va, uint64_t rem, bool clear
 
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
 {
-	uint64_t done, step = 0;
+	return pt_unmap_each(pt, va, size, NULL, NULL);
+}
+
+int pt_unmap_each(struct pt *pt, uint64_t va, uint64_t size,
+		  void (*removed)(void *ctx, uint64_t pa, uint64_t size, uint64_t desc),
+		  void *ctx)
+{
+	uint64_t done, step = 0, desc = 0;
 	unsigned pass;
 	int ret;
 
@@ -379,9 +387,11 @@ int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
 	/* Pass 0 verifies the whole range, pass 1 clears it. */
 	for (pass = 0; pass < 2; pass++) {
 		for (done = 0; done < size; done += step) {
-			ret = unmap_step(pt, va + done, size - done, pass == 1, &step);
+			ret = unmap_step(pt, va + done, size - done, pass == 1, &step, &desc);
 			if (ret)
 				return ret;
+			if (pass == 1 && removed)
+				removed(ctx, desc & PTE_ADDR_MASK & ~(step - 1), step, desc);
 		}
 	}
 	return PT_OK;

@@ -290,17 +290,18 @@ all. The figures compare code paths; they do not predict wall time.
 
 - **null-call**: a guest's `SMC VTZ_SMC_TEE_NULL` (the TEE's silent null fast
   call, `include/vtz/optee_abi.h`) and back. vTZ: the SMC traps to EL2
-  (HCR_EL2.TSC) into the CIEE's vectors, the hypervisor's run loop gets the
-  exit, asks the CIEE for `TEE_CALL`, the CIEE switches to the guest's own TEE
-  at its registered fast-call slot, the TEE answers with `CALL_DONE`, the CIEE
-  copies the reply and switches back, the hypervisor re-enters the guest with
-  `VCPU_RUN`. Native: the guest's SMC goes to the EL3 monitor, which enters
+  (HCR_EL2.TSC) into the CIEE's vectors inside `VCPU_RUN`; the CIEE records
+  it, switches to the guest's own TEE at its registered fast-call slot (fast
+  TEE calls), the TEE answers with `CALL_DONE`, the CIEE puts the reply in
+  the guest's registers and enters the guest again, without the hypervisor.
+  Native: the guest's SMC goes to the EL3 monitor, which enters
   the same TEE kernel at S-EL1 and returns its reply (no hypervisor).
   Includes the guest's own loop (the loop-only figure).
 - **trap-only**: the same loop calling `SMCCC_VERSION`, which the hypervisor
   answers itself (natively, the monitor): the cost of leaving and re-entering
-  the guest without the TEE. null-call minus trap-only is what the TEE world
-  switch adds.
+  the guest without the TEE, through the hypervisor (`VCPU_RUN`, whose vCPU
+  context the CIEE copies in and out once per run). A null call does not go
+  through the hypervisor at all (fast TEE calls), so it may cost less.
 - **s2-map**: one stage-2 mapping of a 4 KiB page **plus its matching unmap**
   (the two are timed in separate passes and shown separately), measured in the
   hypervisor (`hyp/bench/bench.c`) with CNTPCT_EL0 over {pages} distinct pages
@@ -357,11 +358,12 @@ def analysis(gates, vtz, native):
     nat = native.get("guest")
     for gate in gates:
         g = vtz[gate]["guest"]
-        out.append("- null-call vtz-%s: %.0f = %.0f for leaving and re-entering the guest "
-                   "through the hypervisor (trap-only, which includes the %.0f-instruction "
-                   "loop) + %.0f for the CIEE's switch into the TEE and back, the TEE's "
-                   "own work included." % (gate, g["null-call"], g["trap-only"], g["loop-only"],
-                                          g["null-call"] - g["trap-only"]))
+        out.append("- null-call vtz-%s: %.0f, the guest's %.0f-instruction loop included; the "
+                   "call never reaches the hypervisor (the CIEE makes the guest's SMC into its "
+                   "TEE and enters the guest again with the reply). trap-only, %.0f, is a trip "
+                   "through the hypervisor instead, which includes the CIEE's copy of the vCPU "
+                   "context in and out of CIEE memory (read once, written once)."
+                   % (gate, g["null-call"], g["loop-only"], g["trap-only"]))
     if nat:
         out.append("- null-call native: %.0f = %.0f for the SMC to the monitor and back "
                    "(trap-only) + %.0f for the monitor's switch into the TEE at S-EL1 and "

@@ -65,6 +65,7 @@
 #define CIEE_CPU_OK 0
 #define CIEE_CPU_HALTED_BAD_ENTRY 1    /* entered the CIEE past the gate: stopped */
 #define CIEE_CPU_HALTED_SPURIOUS_EXIT 2 /* forged guest exit: stopped */
+#define CIEE_CPU_HALTED_BAD_ERET 3     /* an ERET would have entered EL2 or AArch32: stopped */
 
 /*
  * A guest TEE is first entered at the start of its image, at this IPA (where
@@ -74,6 +75,9 @@
 #define VTZ_TEE_ENTRY_IPA 0x0e100000UL
 /* Where a guest TEE sees its VM's RAM: at the VM's own addresses. */
 #define VTZ_TEE_NS_RAM_BASE 0x40000000UL
+/* Where a guest TEE's own pages may be: its "secure RAM", as on the real machine. */
+#define VTZ_TEE_RAM_IPA_BASE 0x0e000000UL
+#define VTZ_TEE_RAM_IPA_SIZE 0x02000000UL /* up to the PCIe window at 0x10000000 */
 
 /*
  * TEE_CALL carries the trusted-OS SMC that this vCPU of this VM trapped on
@@ -141,6 +145,29 @@
 #define CIEE_ERR_DMA_DEVICE (-26)
 /* or it is not inside one device known not to master the bus (the allow-list). */
 #define CIEE_ERR_NOT_DEVICE (-27)
+/*
+ * A pointer argument (struct vcpu_ctx, struct ciee_mmio) must lie wholly in
+ * pages the hypervisor owns as writable data, checked in the ownership
+ * table when the CIEE copies it in and again when it writes it back:
+ */
+#define CIEE_ERR_PTR_TEXT (-28)    /* it touches the hypervisor's verified text */
+#define CIEE_ERR_PTR_TABLE (-29)   /* it touches a translation-table page */
+#define CIEE_ERR_PTR_GUEST (-30)   /* it touches a page donated to a VM */
+#define CIEE_ERR_PTR_TEE (-31)     /* it touches a page donated to a TEE */
+#define CIEE_ERR_PTR_CIEE (-32)    /* it touches CIEE or monitor memory */
+#define CIEE_ERR_PTR_NOT_RAM (-33) /* it is not in RAM (a device, nothing) or wraps */
+#define CIEE_ERR_PTR_FREE (-34)    /* it touches a free page, which no one owns */
+/* RECLAIM: the page is still mapped at another IPA (an alias): unmap that first. */
+#define CIEE_ERR_ALIASED (-35)
+/* S2_MAP: a page already has the most stage-2 mappings the CIEE counts. */
+#define CIEE_ERR_MAP_COUNT (-36)
+/*
+ * S2_MAP into a TEE: its own pages only inside its secure-RAM window
+ * (VTZ_TEE_RAM_IPA_BASE..), its VM's pages only inside the normal-world
+ * window (from VTZ_TEE_NS_RAM_BASE), so no TEE page ever sits where the TEE
+ * takes its VM's buffers (a confused deputy).
+ */
+#define CIEE_ERR_TEE_IPA (-37)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

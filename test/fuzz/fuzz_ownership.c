@@ -10,12 +10,23 @@
  * smm_check_vm_map never allows a page that is not the VM's own (another
  * VM's, a TEE's, anything else).
  *
- * Layout: [0] base (bits 1:0), [1] pages - 1 (& 63), [2] initial owner,
- * then 8 bytes per op:
- *   [0] kind (bits 2:0)  [1] first page, from 4 below the table
+ * Stage-2 map counts (aliases): own_map_get / own_map_put ops play the
+ * CIEE mapping and unmapping pages, a shadow count per page follows them,
+ * every count must equal its shadow after every op, and own_reclaim (and
+ * own_donate) must never succeed on a page whose shadow count is nonzero:
+ * no page changes owner while some stage 2 still points at it.
+ * smm_check_hyp_buffer is checked against the header's rule too.
+ *
+ * Layout: [0] base (bits 1:0), [1] pages - 1 (& 63), [2] initial owner
+ * (bits 6:0), map counts not tracked (bit 7), then 8 bytes per op:
+ *   [0] kind (bits 3:0; 12-15 are map get/put again)
+ *   [1] first page, from 4 below the table
  *   [2] pages (bits 4:0), pa + 2 KiB (bit 5), raw 64-bit size (bit 6),
  *       reclaim with scrub NULL (bit 7)
- *   [3] perms (bits 3:0)  [4] owner  [5] vm id  [6] tee id  [7] raw owner low
+ *   [3] perms (bits 3:0); map get: preset the first page's count to
+ *       OWN_MAX_MAPS - bit 0 (bit 4); track: one entry short (bit 0)
+ *   [4] owner  [5] vm id (hyp buffer: size low bits)  [6] tee id
+ *   [7] raw owner low (hyp buffer: byte offset)
  * then 8 more bytes for a raw size.
  */
 #include <stdbool.h>
@@ -33,11 +44,15 @@
 
 enum op_kind {
 	OP_DONATE, OP_RECLAIM, OP_SET, OP_GET, OP_CHECK_VM, OP_CHECK_TEE, OP_CHECK_HYP, OP_INIT,
+	OP_MAP_GET, OP_MAP_PUT, OP_HYP_BUFFER, OP_TRACK,
 };
 
 static struct own_table t;
 static owner_t *entries;   /* exactly t.npages, so ASan sees any overrun */
 static owner_t shadow[MAX_PAGES];
+static own_maps_t *maps;   /* exactly t.npages too */
+static own_maps_t shadow_maps[MAX_PAGES];
+static bool tracked;       /* the shadow of t.maps != NULL */
 static uint64_t base, npages;
 
 /* Mostly well-formed owners (some with a forged id); bit 7: any 16-bit value. */
@@ -118,10 +133,14 @@ static bool one_of(int ret, int a, int b)
 	return (a && ret == a) || (b && ret == b);
 }
 
+/* Owners and map counts both equal their shadows (after the shadow's update, if any). */
 static void check_unchanged(const char *what, int ret)
 {
 	FUZZ_CHECK(memcmp(entries, shadow, npages * sizeof(owner_t)) == 0,
 		   "%s (ret %d) changed the table", what, ret);
+	FUZZ_CHECK(memcmp(maps, shadow_maps, npages * sizeof(own_maps_t)) == 0,
+		   "%s (ret %d): map counts differ from the shadow", what, ret);
+	FUZZ_CHECK((t.maps != NULL) == tracked, "%s (ret %d): tracking changed", what, ret);
 }
 
 static void op_transfer(unsigned kind, uint64_t pa, uint64_t size, owner_t o, bool scrub_null)
@@ -145,6 +164,10 @@ static void op_transfer(unsigned kind, uint64_t pa, uint64_t size, owner_t o, bo
 		if (kind == OP_RECLAIM && cur != o)
 			want = -OWN_ERR_NOT_OWNER;
 	}
+	/* After ownership: a page still mapped somewhere never changes owner. */
+	for (i = 0; !want && tracked && kind != OP_SET && i < n; i++)
+		if (shadow_maps[first + i])
+			want = -OWN_ERR_MAPPED;
 
 	switch (kind) {
 	case OP_DONATE:
@@ -165,6 +188,11 @@ static void op_transfer(unsigned kind, uint64_t pa, uint64_t size, owner_t o, bo
 			FUZZ_CHECK(!scrub, "failed reclaim (%d) left *scrub true", ret);
 		return;
 	}
+	/* The rule RECLAIM relies on, stated on its own: no alias outlives it. */
+	for (i = 0; kind != OP_SET && i < n; i++)
+		FUZZ_CHECK(shadow_maps[first + i] == 0,
+			   "op %u succeeded on page %llu with %u stage-2 mappings", kind,
+			   (unsigned long long)(first + i), shadow_maps[first + i]);
 	for (i = 0; i < n; i++)
 		shadow[first + i] = kind == OP_RECLAIM ? OWNER(OWN_HYP, 0) : o;
 	check_unchanged("transition", ret);
@@ -278,6 +306,91 @@ static void op_check(unsigned kind, uint64_t pa, uint64_t size, unsigned perms, 
 				   (unsigned long long)(first + i), shadow[first + i]);
 }
 
+/*
+ * One more or one fewer stage-2 mapping of each page (the CIEE's S2_MAP and
+ * S2_UNMAP). All or nothing: a refusal changes no count.
+ */
+static void op_map(unsigned kind, uint64_t pa, uint64_t size, bool preset, bool one_short)
+{
+	uint64_t first = 0, n = 0, i;
+	int want, ret;
+
+	/* Reaching OWN_MAX_MAPS by 65535 gets is too slow for a fuzzer: preset it. */
+	if (preset && tracked && pa >= base && (pa - base) / PG < npages) {
+		i = (pa - base) / PG;
+		maps[i] = shadow_maps[i] = (own_maps_t)(OWN_MAX_MAPS - one_short);
+	}
+	want = ref_range(pa, size, &first, &n);
+	if (!want && !tracked)
+		want = -OWN_ERR_STORAGE;
+	for (i = 0; !want && i < n; i++) {
+		if (kind == OP_MAP_GET && shadow_maps[first + i] >= OWN_MAX_MAPS)
+			want = -OWN_ERR_MAP_COUNT;
+		if (kind == OP_MAP_PUT && shadow_maps[first + i] == 0)
+			want = -OWN_ERR_NOT_OWNER;
+	}
+	ret = kind == OP_MAP_GET ? own_map_get(&t, pa, size) : own_map_put(&t, pa, size);
+	FUZZ_CHECK(ret == want, "map op %u pa %#llx size %#llx: %d, want %d", kind,
+		   (unsigned long long)pa, (unsigned long long)size, ret, want);
+	for (i = 0; !ret && i < n; i++)
+		shadow_maps[first + i] += kind == OP_MAP_GET ? 1 : -1;
+	check_unchanged("map count op", ret);
+}
+
+/* own_map_count at any address: the shadow inside the table, 0 elsewhere or untracked. */
+static void check_count(uint64_t pa)
+{
+	unsigned want = 0, got = own_map_count(&t, pa);
+
+	if (tracked && pa >= base && (pa - base) / PG < npages)
+		want = shadow_maps[(pa - base) / PG];
+	FUZZ_CHECK(got == want, "own_map_count(%#llx) = %u, want %u", (unsigned long long)pa, got,
+		   want);
+}
+
+/* The header's rule for a hypervisor pointer argument. */
+static void op_hyp_buffer(uint64_t addr, uint64_t size)
+{
+	uint64_t i, first, last;
+	int want = 0, ret;
+
+	if ((addr & 7) || size == 0)
+		want = -OWN_ERR_ALIGN;
+	else if (addr + (size - 1) < addr || addr < base ||
+		 addr + (size - 1) >= base + npages * PG)
+		want = -OWN_ERR_RANGE;
+	if (!want) {
+		first = (addr - base) / PG;
+		last = (addr + size - 1 - base) / PG;
+		for (i = first; !want && i <= last; i++) {
+			owner_t o = shadow[i];
+
+			if (OWNER_TYPE(o) == OWN_HYP)
+				continue;
+			want = OWNER_TYPE(o) == OWN_HYP_TEXT ? -OWN_ERR_TEXT_PAGE : ref_foreign(o);
+		}
+	}
+	ret = smm_check_hyp_buffer(&t, addr, size);
+	FUZZ_CHECK(ret == want, "smm_check_hyp_buffer(%#llx, %#llx): %d, want %d",
+		   (unsigned long long)addr, (unsigned long long)size, ret, want);
+	check_unchanged("smm_check_hyp_buffer", ret);
+}
+
+/* (Re)start tracking: every count back to zero, or, one entry short, nothing at all. */
+static void op_track(bool one_short)
+{
+	int ret = own_track_maps(&t, maps, npages - one_short);
+
+	if (one_short) {
+		FUZZ_CHECK(ret == -OWN_ERR_STORAGE, "own_track_maps short: %d", ret);
+	} else {
+		FUZZ_CHECK(ret == 0, "own_track_maps: %d", ret);
+		memset(shadow_maps, 0, sizeof(shadow_maps));
+		tracked = true;
+	}
+	check_unchanged("own_track_maps", ret);
+}
+
 /* own_init on a scratch table: its checks, and a failed init covers nothing. */
 static void op_init(uint64_t b, uint64_t size, unsigned n_storage, bool null_storage,
 		    owner_t initial)
@@ -305,6 +418,9 @@ static void op_init(uint64_t b, uint64_t size, unsigned n_storage, bool null_sto
 		return;
 	}
 	FUZZ_CHECK(own_all(&s, b, size, initial), "own_init: not every page %#x", initial);
+	/* A fresh table does not track mappings until asked to. */
+	FUZZ_CHECK(own_map_get(&s, b, PG) == -OWN_ERR_STORAGE && own_map_count(&s, b) == 0,
+		   "own_init: map counts tracked without own_track_maps");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -316,6 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct fuzz_in in = { data, size, 0 };
 	uint8_t b_base = fuzz_u8(&in), b_pages = fuzz_u8(&in), b_init = fuzz_u8(&in);
+	uint64_t hb_addr, hb_size;
 	owner_t initial = owner_from(b_init & 0x7f, 0);
 	unsigned op, i;
 
@@ -330,9 +447,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(own_init(&t, base, npages * PG, entries, npages, initial) == 0, "own_init");
 	for (i = 0; i < npages; i++)
 		shadow[i] = initial;
+	maps = malloc(npages * sizeof(*maps));
+	if (!maps)
+		abort();
+	/* Untracked, the storage is never written: keep it equal to the (zero) shadow. */
+	memset(maps, 0, npages * sizeof(*maps));
+	memset(shadow_maps, 0, sizeof(shadow_maps));
+	tracked = !(b_init & 0x80);
+	if (tracked)
+		FUZZ_CHECK(own_track_maps(&t, maps, npages) == 0, "own_track_maps");
 
 	for (op = 0; op < MAX_OPS && fuzz_left(&in); op++) {
-		uint8_t kind = fuzz_u8(&in) & 7, b_page = fuzz_u8(&in), b_size = fuzz_u8(&in);
+		uint8_t kind = fuzz_u8(&in) & 15, b_page = fuzz_u8(&in), b_size = fuzz_u8(&in);
 		uint8_t b_perms = fuzz_u8(&in), b_owner = fuzz_u8(&in), b_vm = fuzz_u8(&in);
 		uint8_t b_tee = fuzz_u8(&in), b_raw = fuzz_u8(&in);
 		uint64_t pa = base + ((uint64_t)b_page % (npages + 8) - 4) * PG;
@@ -342,6 +468,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (b_size & 0x20)
 			pa += PG / 2;
+		/* Map counts change most often in a real CIEE: give them more ops. */
+		if (kind >= 12)
+			kind = OP_MAP_GET + (kind & 1);
 		switch (kind) {
 		case OP_DONATE:
 		case OP_RECLAIM:
@@ -356,11 +485,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case OP_CHECK_HYP:
 			op_check(kind, pa, sz, perms, id_from(b_vm), id_from(b_tee));
 			break;
+		case OP_MAP_GET:
+		case OP_MAP_PUT:
+			op_map(kind, pa, sz, b_perms & 0x10, b_perms & 1);
+			break;
+		case OP_HYP_BUFFER:
+			/* Byte offsets and sizes around pages, from the page-based pa and size. */
+			hb_addr = (pa & ~(PG - 1)) + (uint64_t)b_raw * 0x10 + (b_raw & 0xf);
+			hb_size = (b_size & 0x40) ? sz
+						  : sz + (uint64_t)b_vm * 8 - (b_vm & 0x80 ? PG : 0);
+			op_hyp_buffer(hb_addr, hb_size);
+			break;
+		case OP_TRACK:
+			op_track(b_perms & 1);
+			break;
 		default:
 			op_init(pa, sz, b_perms % (SCRATCH_ENTRIES + 1), b_vm & 1, o);
 			break;
 		}
+		check_count(pa);
+		check_count(base + (uint64_t)b_tee % npages * PG + b_raw);
+		check_unchanged("any op", 0);
 	}
+	free(maps);
 	free(entries);
 	return 0;
 }

@@ -7,7 +7,8 @@
  * must hold exactly the model's mappings, with no writable executable EL2
  * leaf, every table linked once, and pt_lookup agreeing. Each result is
  * checked against the header's contract (argument errors in its order; a
- * refused request changes no leaf). A "corrupt" operation scribbles on a
+ * refused request changes no leaf); pt_unmap_each must report exactly the
+ * leaves it removed (see removed_leaf). A "corrupt" operation scribbles on a
  * table page (as a bug elsewhere might); after it only memory safety is
  * checked.
  *
@@ -325,14 +326,59 @@ static void do_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, bool
 		model_add(va, pa, size, attrs);
 }
 
-static void do_unmap(uint64_t va, uint64_t size)
+/*
+ * pt_unmap_each's reports, checked as they come (the model still holds the
+ * range): the leaves removed, in va order, tile [va, va+size) exactly, and
+ * each names the pa and attributes the model has there. The CIEE counts
+ * stage-2 mappings per page from these: a wrong pa or size would leave a
+ * count behind (a page that can never be reclaimed) or drop one (an alias
+ * that outlives its reclaim).
+ */
+static struct {
+	uint64_t next_va, end;
+	unsigned calls;
+} removed_st;
+
+static void removed_leaf(void *ctx, uint64_t pa, uint64_t size, uint64_t desc)
+{
+	uint64_t va = removed_st.next_va;
+	const struct range *r = model_find(va);
+
+	FUZZ_CHECK(ctx == &removed_st, "pt_unmap_each: wrong ctx");
+	FUZZ_CHECK(size == SZ_4K || size == SZ_2M || size == SZ_1G,
+		   "pt_unmap_each: leaf of size %#llx", (unsigned long long)size);
+	FUZZ_CHECK(!(va & (size - 1)) && size <= removed_st.end - va,
+		   "pt_unmap_each: leaf %#llx+%#llx outside the range", (unsigned long long)va,
+		   (unsigned long long)size);
+	FUZZ_CHECK(r && pa == r->pa + (va - r->va),
+		   "pt_unmap_each: va %#llx reported pa %#llx, model %#llx", (unsigned long long)va,
+		   (unsigned long long)pa, r ? (unsigned long long)(r->pa + (va - r->va)) : 0ULL);
+	FUZZ_CHECK((desc & PTE_ADDR_MASK & ~(size - 1)) == pa &&
+			   (desc & LEAF_ATTR_MASK) == r->attrs,
+		   "pt_unmap_each: va %#llx descriptor %#llx", (unsigned long long)va,
+		   (unsigned long long)desc);
+	removed_st.next_va = va + size;
+	removed_st.calls++;
+}
+
+static void do_unmap(uint64_t va, uint64_t size, bool each)
 {
 	int want = arg_error(va, va, size), ret;
 
 	/* pa == va here, so only the va range applies: the header has no pa. */
 	if (want == -PT_ERR_RANGE && va + size <= s.va_max)
 		want = 0;
-	ret = pt_unmap(&s.pt, va, size);
+	removed_st.next_va = va;
+	removed_st.end = va + size;
+	removed_st.calls = 0;
+	ret = each ? pt_unmap_each(&s.pt, va, size, removed_leaf, &removed_st)
+		   : pt_unmap(&s.pt, va, size);
+	/* Only a successful unmap reports anything, and then all of the range. */
+	FUZZ_CHECK(ret == PT_OK ? removed_st.next_va == removed_st.end || !each
+				: removed_st.calls == 0,
+		   "pt_unmap_each va %#llx size %#llx (%d): reports end at %#llx",
+		   (unsigned long long)va, (unsigned long long)size, ret,
+		   (unsigned long long)removed_st.next_va);
 	if (want) {
 		FUZZ_CHECK(ret == want, "unmap va %#llx size %#llx: %d, want %d",
 			   (unsigned long long)va, (unsigned long long)size, ret, want);
@@ -423,7 +469,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case OP_UNMAP:
 		case OP_UNMAP2:
-			do_unmap(va, sz);
+			/* OP_UNMAP2 through pt_unmap_each, whose reports the CIEE counts by. */
+			do_unmap(va, sz, kind == OP_UNMAP2);
 			break;
 		case OP_LOOKUP:
 			check_lookup(va);

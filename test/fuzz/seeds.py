@@ -81,6 +81,24 @@ def ownership():
     yield "sequence", seq
     yield "top", bytes([2, 63, 1]) + op(0, 66, 4, 0, vm1, 0, 0, 0) + \
         op(4, 70, 0x40, 1, 0, 1, 0, 0) + u64s(0xfffffffffffff000)
+    # Aliases: a VM page mapped twice, reclaim refused until both are unmapped.
+    seq = bytes([0, 15, 1])                     # base 0x40000000, 16 pages, HYP
+    seq += op(0, 4, 4, 0, vm0, 0, 0, 0)         # donate 4 pages to VM 0
+    seq += op(8, 5, 1, 0, 0, 0, 0, 0)           # map page 1 ...
+    seq += op(8, 5, 1, 0, 0, 0, 0, 0)           # ... at a second IPA
+    seq += op(1, 4, 4, 0, vm0, 0, 0, 0)         # reclaim: refused, still mapped
+    seq += op(9, 5, 1, 0, 0, 0, 0, 0)           # unmap one
+    seq += op(1, 5, 1, 0, vm0, 0, 0, 0)         # still refused
+    seq += op(9, 5, 1, 0, 0, 0, 0, 0)           # unmap the other
+    seq += op(9, 5, 1, 0, 0, 0, 0, 0)           # one put too many: refused
+    seq += op(8, 6, 1, 0x11, 0, 0, 0, 0)        # a count at its limit - 1, then full
+    seq += op(8, 6, 1, 0, 0, 0, 0, 0)           # over the limit: refused
+    seq += op(1, 4, 4, 0, vm0, 0, 0, 0)         # reclaim: refused (page 2)
+    seq += op(1, 4, 2, 0, vm0, 0, 0, 0)         # pages 0-1: fine
+    seq += op(10, 4, 1, 0, 0, 3, 0, 0xff)       # hypervisor buffer across pages
+    seq += op(11, 0, 0, 1, 0, 0, 0, 0)          # track with too little storage
+    seq += op(11, 0, 0, 0, 0, 0, 0, 0)          # track again: counts back to zero
+    yield "aliases", seq
 
 
 def main():

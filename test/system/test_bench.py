@@ -45,8 +45,9 @@ def test_every_figure_is_there_and_positive(two_runs):
         assert figures[key] > 0, text
     # The conversion check: the guest's loop is 6 instructions.
     assert figures[("loop-only", "vtz-" + GATE)] == 6, text
-    # A null call does at least what a trap does, plus the TEE.
-    assert figures[("null-call", "vtz-" + GATE)] > figures[("trap-only", "vtz-" + GATE)]
+    # A null call does the guest's loop plus a world switch into the TEE and back
+    # (it never reaches the hypervisor, so it is not compared with trap-only).
+    assert figures[("null-call", "vtz-" + GATE)] > figures[("loop-only", "vtz-" + GATE)] + 100
 
 
 def test_two_runs_are_identical(two_runs):

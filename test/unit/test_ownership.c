@@ -61,6 +61,9 @@ struct fx {
 	struct own_table t;
 	owner_t store[NPAGES + 2];
 	owner_t snap[NPAGES + 2];
+	/* Map counts: used only by the tracked fixture, guarded the same way. */
+	own_maps_t maps[NPAGES + 2];
+	own_maps_t maps_snap[NPAGES + 2];
 };
 
 static void fx_assign(struct fx *fx, unsigned first, unsigned n, owner_t o)
@@ -75,6 +78,8 @@ static int fx_setup(void **state)
 	assert_non_null(fx);
 	fx->store[NPAGES] = GUARD;
 	fx->store[NPAGES + 1] = GUARD;
+	fx->maps[NPAGES] = GUARD;
+	fx->maps[NPAGES + 1] = GUARD;
 	assert_int_equal(own_init(&fx->t, BASE, NPAGES * SZ_4K, fx->store, NPAGES, O_FREE), 0);
 	fx_assign(fx, P_HYP, 4, O_HYP);
 	fx_assign(fx, P_TEXT, 2, O_TEXT);
@@ -96,18 +101,34 @@ static int fx_teardown(void **state)
 
 	assert_int_equal(fx->store[NPAGES], GUARD);
 	assert_int_equal(fx->store[NPAGES + 1], GUARD);
+	assert_int_equal(fx->maps[NPAGES], GUARD);
+	assert_int_equal(fx->maps[NPAGES + 1], GUARD);
 	test_free(fx);
 	return 0;
 }
 
+/* The same layout, with stage-2 map counts tracked (all zero). */
+static int fx_setup_tracked(void **state)
+{
+	struct fx *fx;
+
+	fx_setup(state);
+	fx = *state;
+	assert_int_equal(own_track_maps(&fx->t, fx->maps, NPAGES), 0);
+	return 0;
+}
+
+/* Owners and map counts both: a refused call must change neither. */
 static void snap(struct fx *fx)
 {
 	memcpy(fx->snap, fx->store, sizeof(fx->snap));
+	memcpy(fx->maps_snap, fx->maps, sizeof(fx->maps_snap));
 }
 
 static void assert_unchanged(struct fx *fx)
 {
 	assert_memory_equal(fx->snap, fx->store, sizeof(fx->snap));
+	assert_memory_equal(fx->maps_snap, fx->maps, sizeof(fx->maps_snap));
 }
 
 static owner_t owner_at(struct fx *fx, uint64_t pa)
@@ -800,6 +821,330 @@ static void test_hyp_map_bad_perms(void **state)
 			 -OWN_ERR_PERM);
 }
 
+/* ------------------------------------------------------------ map counts */
+
+static void test_track_maps(void **state)
+{
+	struct own_table t, zero = { 0 };
+	owner_t store[4];
+	own_maps_t maps[6];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		maps[i] = 0x5555;
+	assert_int_equal(own_init(&t, BASE, 4 * SZ_4K, store, 4, O_FREE), 0);
+	/* Refused: no table, an uninitialised one, no storage, too little. */
+	assert_int_equal(own_track_maps(NULL, maps, 4), -OWN_ERR_STORAGE);
+	assert_int_equal(own_track_maps(&zero, maps, 4), -OWN_ERR_STORAGE);
+	assert_int_equal(own_track_maps(&t, NULL, 4), -OWN_ERR_STORAGE);
+	assert_int_equal(own_track_maps(&t, maps, 3), -OWN_ERR_STORAGE);
+	assert_int_equal(own_track_maps(&t, maps, 0), -OWN_ERR_STORAGE);
+	/* A refusal neither writes the storage nor starts tracking. */
+	for (i = 0; i < 6; i++)
+		assert_int_equal(maps[i], 0x5555);
+	assert_null(t.maps);
+	assert_int_equal(own_map_get(&t, BASE, SZ_4K), -OWN_ERR_STORAGE);
+
+	/* Exactly enough: the table's counts are zeroed, nothing past them. */
+	assert_int_equal(own_track_maps(&t, maps, 4), 0);
+	assert_ptr_equal(t.maps, maps);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(maps[i], 0);
+	assert_int_equal(maps[4], 0x5555);
+	assert_int_equal(maps[5], 0x5555);
+	assert_int_equal(own_map_get(&t, BASE, SZ_4K), 0);
+	assert_int_equal(own_map_count(&t, BASE), 1);
+	/* Tracking again starts from zero. */
+	assert_int_equal(own_track_maps(&t, maps, 5), 0);
+	assert_int_equal(own_map_count(&t, BASE), 0);
+
+	/* A table whose init failed has nothing to track. */
+	assert_int_equal(own_init(&t, BASE, 4 * SZ_4K, store, 4, 0x7000), -OWN_ERR_BAD_OWNER);
+	assert_int_equal(own_track_maps(&t, maps, 4), -OWN_ERR_STORAGE);
+	assert_int_equal(own_map_count(&t, BASE), 0);
+	assert_int_equal(own_map_get(&t, BASE, SZ_4K), -OWN_ERR_RANGE);
+	assert_int_equal(own_map_count(NULL, BASE), 0);
+}
+
+/* Without tracking: get and put refuse after the range checks, counts read 0. */
+static void test_map_untracked(void **state)
+{
+	struct fx *fx = *state;
+	size_t i;
+
+	snap(fx);
+	assert_null(fx->t.maps);
+	assert_int_equal(own_map_get(&fx->t, PG(0), SZ_4K), -OWN_ERR_STORAGE);
+	assert_int_equal(own_map_put(&fx->t, PG(0), SZ_4K), -OWN_ERR_STORAGE);
+	assert_int_equal(own_map_count(&fx->t, PG(0)), 0);
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		assert_int_equal(own_map_get(&fx->t, bad_ranges[i].pa, bad_ranges[i].size),
+				 bad_ranges[i].err);
+		assert_int_equal(own_map_put(&fx->t, bad_ranges[i].pa, bad_ranges[i].size),
+				 bad_ranges[i].err);
+	}
+	assert_int_equal(own_map_get(NULL, PG(0), SZ_4K), -OWN_ERR_RANGE);
+	assert_int_equal(own_map_put(NULL, PG(0) + 1, SZ_4K), -OWN_ERR_ALIGN);
+	assert_unchanged(fx);
+}
+
+static void test_map_get_put(void **state)
+{
+	struct fx *fx = *state;
+	size_t i;
+
+	assert_int_equal(own_map_get(&fx->t, PG(0), 4 * SZ_4K), 0);
+	assert_int_equal(own_map_get(&fx->t, PG(1), 2 * SZ_4K), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(0)), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(1)), 2);
+	/* Any address inside the page. */
+	assert_int_equal(own_map_count(&fx->t, PG(2) + 0xfff), 2);
+	assert_int_equal(own_map_count(&fx->t, PG(3) + 0x123), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(4)), 0);
+	/* Outside the table: 0, not a neighbour's count. */
+	assert_int_equal(own_map_count(&fx->t, BASE - 1), 0);
+	assert_int_equal(own_map_count(&fx->t, END), 0);
+	assert_int_equal(own_map_count(&fx->t, 0), 0);
+	assert_int_equal(own_map_count(&fx->t, UINT64_MAX), 0);
+	/* Counting does not look at owners, nor change them. */
+	assert_int_equal(own_map_get(&fx->t, PG(P_CIEE), SZ_4K), 0);
+	assert_int_equal(owner_at(fx, PG(P_CIEE)), O_CIEE);
+	/* The last page of the table. */
+	assert_int_equal(own_map_get(&fx->t, PG(NPAGES - 1), SZ_4K), 0);
+	assert_int_equal(own_map_count(&fx->t, END - 1), 1);
+
+	assert_int_equal(own_map_put(&fx->t, PG(0), 4 * SZ_4K), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(0)), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(1)), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(2)), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(3)), 0);
+
+	/* Range errors, in the shared order, change no count. */
+	snap(fx);
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		assert_int_equal(own_map_get(&fx->t, bad_ranges[i].pa, bad_ranges[i].size),
+				 bad_ranges[i].err);
+		assert_int_equal(own_map_put(&fx->t, bad_ranges[i].pa, bad_ranges[i].size),
+				 bad_ranges[i].err);
+	}
+	assert_unchanged(fx);
+}
+
+/* A count at OWN_MAX_MAPS refuses the whole get: none of the range moves. */
+static void test_map_get_overflow(void **state)
+{
+	struct fx *fx = *state;
+
+	/* 65535 gets would do; setting the count directly is the same state. */
+	fx->maps[5] = OWN_MAX_MAPS - 1;
+	assert_int_equal(own_map_get(&fx->t, PG(4), 2 * SZ_4K), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(5)), OWN_MAX_MAPS);
+	assert_int_equal(own_map_count(&fx->t, PG(4)), 1);
+	snap(fx);
+	assert_int_equal(own_map_get(&fx->t, PG(5), SZ_4K), -OWN_ERR_MAP_COUNT);
+	/* Pages before and after the full one are not counted either. */
+	assert_int_equal(own_map_get(&fx->t, PG(3), 4 * SZ_4K), -OWN_ERR_MAP_COUNT);
+	/* Alignment and range still come first. */
+	assert_int_equal(own_map_get(&fx->t, PG(5) + 8, SZ_4K), -OWN_ERR_ALIGN);
+	assert_int_equal(own_map_get(&fx->t, PG(5), NPAGES * SZ_4K), -OWN_ERR_RANGE);
+	assert_unchanged(fx);
+	/* One put makes room for one more get. */
+	assert_int_equal(own_map_put(&fx->t, PG(5), SZ_4K), 0);
+	assert_int_equal(own_map_get(&fx->t, PG(5), SZ_4K), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(5)), OWN_MAX_MAPS);
+}
+
+/* A put on a page with no mapping is the caller's bug: refused whole. */
+static void test_map_put_zero(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(own_map_get(&fx->t, PG(0), 2 * SZ_4K), 0);
+	snap(fx);
+	assert_int_equal(own_map_put(&fx->t, PG(0), 3 * SZ_4K), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(own_map_put(&fx->t, PG(2), SZ_4K), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(own_map_put(&fx->t, PG(NPAGES - 1), SZ_4K), -OWN_ERR_NOT_OWNER);
+	assert_unchanged(fx);
+	assert_int_equal(own_map_put(&fx->t, PG(0), 2 * SZ_4K), 0);
+	assert_int_equal(own_map_put(&fx->t, PG(0), SZ_4K), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(own_map_count(&fx->t, PG(0)), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(1)), 0);
+}
+
+/* A page still in some stage 2 never changes owner: no alias outlives it. */
+static void test_reclaim_mapped(void **state)
+{
+	struct fx *fx = *state;
+	bool scrub;
+
+	assert_int_equal(own_map_get(&fx->t, PG(P_VM1 + 2), SZ_4K), 0);
+	assert_int_equal(own_map_get(&fx->t, PG(P_TEE1), SZ_4K), 0);
+	snap(fx);
+	scrub = true;
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 4 * SZ_4K, O_VM1, &scrub),
+			 -OWN_ERR_MAPPED);
+	assert_false(scrub);
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1 + 2), SZ_4K, O_VM1, &scrub),
+			 -OWN_ERR_MAPPED);
+	/* A TEE page: nothing to scrub, since nothing was reclaimed. */
+	scrub = true;
+	assert_int_equal(own_reclaim(&fx->t, PG(P_TEE1), 2 * SZ_4K, O_TEE1, &scrub),
+			 -OWN_ERR_MAPPED);
+	assert_false(scrub);
+	/* Ownership is checked first: a later page not the VM's decides. */
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 5 * SZ_4K, O_VM1, &scrub),
+			 -OWN_ERR_NOT_OWNER);
+	/* And the arguments before that. */
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 4 * SZ_4K, 0x7000, &scrub),
+			 -OWN_ERR_BAD_OWNER);
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 4 * SZ_4K, O_HYP, &scrub),
+			 -OWN_ERR_TRANSITION);
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 4 * SZ_4K, O_VM1, NULL),
+			 -OWN_ERR_BAD_OWNER);
+	assert_unchanged(fx);
+
+	/* The pages next to a mapped one are fine on their own. */
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1), 2 * SZ_4K, O_VM1, &scrub), 0);
+	assert_int_equal(owner_at(fx, PG(P_VM1 + 2)), O_VM1);
+	/* Unmapped, it goes; the count is untouched by the change of owner. */
+	assert_int_equal(own_map_put(&fx->t, PG(P_VM1 + 2), SZ_4K), 0);
+	assert_int_equal(own_reclaim(&fx->t, PG(P_VM1 + 2), 2 * SZ_4K, O_VM1, &scrub), 0);
+	assert_true(own_all(&fx->t, PG(P_VM1), 4 * SZ_4K, O_HYP));
+	assert_int_equal(own_map_put(&fx->t, PG(P_TEE1), SZ_4K), 0);
+	assert_int_equal(own_reclaim(&fx->t, PG(P_TEE1), 2 * SZ_4K, O_TEE1, &scrub), 0);
+	assert_true(scrub);
+}
+
+/*
+ * A free or hypervisor page that is mapped means the counts are wrong
+ * (reclaim leaves none mapped): donate refuses it rather than trust them.
+ */
+static void test_donate_mapped(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(own_map_get(&fx->t, PG(2), SZ_4K), 0);
+	assert_int_equal(own_map_get(&fx->t, PG(P_HYP), SZ_4K), 0);
+	snap(fx);
+	assert_int_equal(own_donate(&fx->t, PG(0), 4 * SZ_4K, O_VM1), -OWN_ERR_MAPPED);
+	assert_int_equal(own_donate(&fx->t, PG(P_HYP), SZ_4K, O_TEE1), -OWN_ERR_MAPPED);
+	assert_int_equal(own_donate(&fx->t, PG(2), SZ_4K, O_PT), -OWN_ERR_MAPPED);
+	/* Arguments, then ownership, then the counts. */
+	assert_int_equal(own_donate(&fx->t, PG(2), SZ_4K, 0x7000), -OWN_ERR_BAD_OWNER);
+	assert_int_equal(own_donate(&fx->t, PG(2), SZ_4K, O_HYP), -OWN_ERR_TRANSITION);
+	assert_int_equal(own_donate(&fx->t, PG(2), (P_TEXT - 1) * SZ_4K, O_VM1),
+			 -OWN_ERR_NOT_OWNER);
+	assert_unchanged(fx);
+	/* Unmapped pages around it are donated; once put, it is too. */
+	assert_int_equal(own_donate(&fx->t, PG(0), 2 * SZ_4K, O_VM1), 0);
+	assert_int_equal(own_map_put(&fx->t, PG(2), SZ_4K), 0);
+	assert_int_equal(own_donate(&fx->t, PG(2), 2 * SZ_4K, O_VM1), 0);
+	assert_true(own_all(&fx->t, PG(0), 4 * SZ_4K, O_VM1));
+}
+
+/* ------------------------------------------------------ hypervisor buffers */
+
+static void test_hyp_buffer(void **state)
+{
+	struct fx *fx = *state;
+
+	snap(fx);
+	/* Inside one HYP page, at its start and its end. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP), 8), 0);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) + 0xff8, 8), 0);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP + 1) + 0x100, 0x200), 0);
+	/* Spanning two HYP pages. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) + 0xff8, 16), 0);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) + 0x800, SZ_4K), 0);
+	/* All four, exactly. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP), 4 * SZ_4K), 0);
+	assert_unchanged(fx);
+}
+
+static void test_hyp_buffer_args(void **state)
+{
+	struct fx *fx = *state;
+	struct own_table zero = { 0 };
+
+	snap(fx);
+	/* Alignment: addr to 8 bytes, size nonzero; checked before the range. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) + 4, 8), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) + 1, 8), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP), 0), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, BASE - 4, 8), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_check_hyp_buffer(NULL, PG(P_HYP) + 4, 8), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, UINT64_MAX, 2), -OWN_ERR_ALIGN);
+	/* Wrapping past 2^64. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, 0xfffffffffffffff8UL, 16), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP), UINT64_MAX), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP), 0 - PG(P_HYP) + 8),
+			 -OWN_ERR_RANGE);
+	/* Outside the table, or straddling either end. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, BASE - 8, 8), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, BASE - 8, 16), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, END - 8, 16), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, END, 8), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, 0, 8), -OWN_ERR_RANGE);
+	/* No table, or one never initialised, covers nothing. */
+	assert_int_equal(smm_check_hyp_buffer(NULL, PG(P_HYP), 8), -OWN_ERR_RANGE);
+	assert_int_equal(smm_check_hyp_buffer(&zero, 0, 8), -OWN_ERR_RANGE);
+	/* The last bytes of the table are in range (a free page: not the hypervisor's). */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, END - 8, 8), -OWN_ERR_NOT_OWNER);
+	assert_unchanged(fx);
+}
+
+/*
+ * A buffer that starts in a HYP page and runs into another owner's page,
+ * or the other way round, is refused with that owner's error.
+ */
+static void test_hyp_buffer_straddle(void **state)
+{
+	static const struct {
+		owner_t o;
+		int err;
+	} other[] = {
+		{ O_TEXT, -OWN_ERR_TEXT_PAGE }, { O_PT, -OWN_ERR_PT_PAGE },
+		{ O_TEE1, -OWN_ERR_TEE_PAGE },  { O_TEE2, -OWN_ERR_TEE_PAGE },
+		{ O_VM1, -OWN_ERR_OTHER_VM },   { O_VM2, -OWN_ERR_OTHER_VM },
+		{ O_CIEE, -OWN_ERR_CIEE_PAGE }, { O_FREE, -OWN_ERR_NOT_OWNER },
+		{ O_JUNK, -OWN_ERR_NOT_OWNER },
+	};
+	struct fx *fx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		/* Pages 30 HYP, 31 the other owner, 32 HYP. */
+		fx_assign(fx, 30, 3, O_HYP);
+		fx->store[31] = other[i].o; /* own_set refuses junk */
+		snap(fx);
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(31) - 8, 16), other[i].err);
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(32) - 8, 16), other[i].err);
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(30), 3 * SZ_4K), other[i].err);
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(31) + 0x800, 8), other[i].err);
+		/* The HYP pages on either side are still fine on their own. */
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(31) - 8, 8), 0);
+		assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(32), 8), 0);
+		assert_unchanged(fx);
+	}
+	/* The first refused page decides: text, then a TEE page, and the reverse. */
+	fx_assign(fx, 30, 1, O_HYP);
+	fx_assign(fx, 31, 1, O_TEXT);
+	fx_assign(fx, 32, 1, O_TEE1);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(31) - 8, SZ_4K + 16), -OWN_ERR_TEXT_PAGE);
+	fx_assign(fx, 31, 1, O_TEE1);
+	fx_assign(fx, 32, 1, O_TEXT);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(31) - 8, SZ_4K + 16), -OWN_ERR_TEE_PAGE);
+	fx_assign(fx, 31, 1, O_PT);
+	fx_assign(fx, 32, 1, O_CIEE);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(30), 3 * SZ_4K), -OWN_ERR_PT_PAGE);
+	fx_assign(fx, 31, 1, O_VM1);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(30), 3 * SZ_4K), -OWN_ERR_OTHER_VM);
+	/* The fixture's own layout: free page 3, then the HYP pages 4-7, then text. */
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_HYP) - 8, 16), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(smm_check_hyp_buffer(&fx->t, PG(P_TEXT) - 8, 16), -OWN_ERR_TEXT_PAGE);
+}
+
 /* ----------------------------------------------------------------- misc */
 
 static void test_strerror(void **state)
@@ -807,7 +1152,8 @@ static void test_strerror(void **state)
 	int i, j;
 
 	(void)state;
-	for (i = OWN_ERR_RANGE; i <= OWN_ERR_STORAGE; i++) {
+	/* Every code up to the last one has its own message. */
+	for (i = OWN_ERR_RANGE; i <= OWN_ERR_TEXT_PAGE; i++) {
 		assert_non_null(own_strerror(i));
 		assert_string_equal(own_strerror(-i), own_strerror(i));
 		assert_string_not_equal(own_strerror(i), own_strerror(1000));
@@ -816,7 +1162,8 @@ static void test_strerror(void **state)
 	}
 	assert_string_equal(own_strerror(0), "success");
 	assert_string_equal(own_strerror(-OWN_ERR_TEE_PAGE), "would expose a TEE page");
-	assert_string_equal(own_strerror(12), own_strerror(-1000));
+	assert_string_equal(own_strerror(-OWN_ERR_MAPPED), "page still mapped in a stage 2");
+	assert_string_equal(own_strerror(OWN_ERR_TEXT_PAGE + 1), own_strerror(-1000));
 	assert_string_equal(own_strerror(INT_MIN), own_strerror(1000));
 	assert_string_equal(own_strerror(INT_MAX), own_strerror(1000));
 }
@@ -887,6 +1234,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hyp_map, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_hyp_map_rejected, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_hyp_map_bad_perms, fx_setup, fx_teardown),
+		cmocka_unit_test(test_track_maps),
+		cmocka_unit_test_setup_teardown(test_map_untracked, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_get_put, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_get_overflow, fx_setup_tracked,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_put_zero, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_mapped, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_donate_mapped, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_hyp_buffer, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_hyp_buffer_args, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_hyp_buffer_straddle, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("ownership", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The CIEE's secure-memory-mapping calls (ciee/vm.c, ciee/mmu.c), the real
+ * The secure-memory-mapping calls (smm/vm.c, smm/mmu.c), the real
  * code linked against arch/fake: fake RAM stands in for the platform's
  * non-secure RAM (SMM state, ownership table and page-table pool live in
  * it at their real addresses), register writes and TLB invalidations are
@@ -16,6 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -120,6 +124,12 @@ static int boot(void **state)
 	/* Only what the calls under test do is counted. */
 	fake_arch_reset();
 	return 0;
+}
+
+/* How many stage-2 entries point at the page (the count RECLAIM relies on). */
+static unsigned int maps(uint64_t pa)
+{
+	return own_map_count(&smm->own, pa);
 }
 
 static owner_t owner(uint64_t pa)
@@ -684,11 +694,24 @@ static void test_s2_map_ipa_mismatch(void **state)
 	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x10000, NULL), 0);
 	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x20000, NULL), 0);
 
-	/* Where the VM has it, fine; the TEE's own pages go anywhere. */
+	/* Where the VM has it, fine. */
 	map(TEE0, IPA_VM + SZ_4K, P(1), SZ_4K, R | W);
-	map(TEE0, IPA_VM + 0x30000, P(4), SZ_4K, R | W);
 	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(0));
 	assert_int_equal(s2_pa(TEE0, IPA_VM + SZ_4K, NULL), P(1));
+	/*
+	 * The TEE's own pages go only in its secure-RAM window, never where
+	 * it takes its VM's buffers: not even at a free VM IPA.
+	 */
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x30000, P(4), SZ_4K, R | W),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x30000, NULL), 0);
+	assert_int_equal(maps(P(4)), 0);
+	map(TEE0, IPA_TEE, P(4), SZ_4K, R | W);
+	/* Refused requests counted nothing: the VM's and the TEE's mappings only. */
+	assert_int_equal(maps(P(0)), 2);
+	assert_int_equal(maps(P(1)), 2);
+	assert_int_equal(maps(P(2)), 0);
+	assert_int_equal(maps(P(4)), 1);
 }
 
 static void test_s2_map_tee_vm_page_not_exec(void **state)
@@ -1034,19 +1057,32 @@ static void test_reclaim_vm_page_shared_with_tee(void **state)
 	assert_int_equal(s2_pa(VM0, IPA_VM + SZ_4K, NULL), P(1));
 }
 
-/* The TEE maps its own page at an IPA where its VM has a page: untouched. */
+/*
+ * The TEE's own page at an IPA where its VM has a page: the VM lays out
+ * its IPA space as it likes, the TEE's window included. Reclaiming the
+ * VM's page there leaves the TEE's page alone.
+ */
 static void test_reclaim_tee_alias_ipa(void **state)
 {
 	(void)state;
-	donate(VM0, P(0), SZ_4K);
+	donate(VM0, P(0), 2 * SZ_4K);
 	donate(TEE0, P(4), SZ_4K);
-	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
-	map(TEE0, IPA_VM, P(4), SZ_4K, R | W);
+	map(VM0, IPA_TEE, P(0), SZ_4K, R | W);
+	map(TEE0, IPA_TEE, P(4), SZ_4K, R | W);
 	fill(P(4), 0x11);
-	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_OK);
-	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(4));
+	assert_int_equal(ciee_reclaim(VM0, IPA_TEE, SZ_4K), CIEE_OK);
+	assert_int_equal(s2_pa(VM0, IPA_TEE, NULL), 0);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), P(4));
 	assert_true(all_bytes(P(4), 0x11));
 	assert_int_equal(owner(P(4)), OWNER(OWN_TEE, TEE0));
+	assert_int_equal(maps(P(4)), 1);
+	/* The other way round cannot be set up: no TEE page at a VM IPA. */
+	map(VM0, IPA_VM, P(1), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM, P(4), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
+	assert_int_equal(maps(P(4)), 1);
 }
 
 static void test_reclaim_not_mapped(void **state)
@@ -1095,18 +1131,36 @@ static void test_reclaim_all_or_nothing(void **state)
 	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
 	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
 
-	/* A TEE's first page is neither scrubbed nor handed back. */
-	donate(VM0, P(1), SZ_4K);
-	donate(TEE0, P(4), SZ_4K);
-	map(VM0, IPA_VM + 0x10000 + SZ_4K, P(1), SZ_4K, R | W);
-	map(TEE0, IPA_VM + 0x10000, P(4), SZ_4K, R | W);
-	map(TEE0, IPA_VM + 0x10000 + SZ_4K, P(1), SZ_4K, R | W);
+	/*
+	 * A TEE's first page is neither scrubbed nor handed back when the
+	 * page after it is refused: not the TEE's (a device), ...
+	 */
+	donate(TEE0, P(4), 3 * SZ_4K);
+	map(TEE0, IPA_TEE, P(4), SZ_4K, R | W);
+	map(TEE0, IPA_TEE + SZ_4K, PLAT_RTC_BASE, SZ_4K, R | W | DEV);
 	fill(P(4), 0x99);
-	assert_int_equal(ciee_reclaim(TEE0, IPA_VM + 0x10000, 2 * SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, 2 * SZ_4K), CIEE_ERR_NOT_OWNER);
 	assert_true(all_bytes(P(4), 0x99));
 	assert_int_equal(owner(P(4)), OWNER(OWN_TEE, TEE0));
-	assert_int_equal(s2_pa(TEE0, IPA_VM + 0x10000, NULL), P(4));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), P(4));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + SZ_4K, NULL), PLAT_RTC_BASE);
+	assert_int_equal(maps(P(4)), 1);
 	assert_false(s1_get(P(4), NULL));
+	/* ... or the TEE's, but mapped at a second IPA too (an alias). */
+	map(TEE0, IPA_TEE + 0x20000, P(5), SZ_4K, R | W);
+	map(TEE0, IPA_TEE + 0x21000, P(6), SZ_4K, R | W);
+	map(TEE0, IPA_TEE + 0x30000, P(6), SZ_4K, R);
+	fill(P(5), 0x98);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE + 0x20000, 2 * SZ_4K), CIEE_ERR_ALIASED);
+	assert_true(all_bytes(P(5), 0x98));
+	assert_int_equal(owner(P(5)), OWNER(OWN_TEE, TEE0));
+	assert_int_equal(owner(P(6)), OWNER(OWN_TEE, TEE0));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + 0x20000, NULL), P(5));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + 0x21000, NULL), P(6));
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + 0x30000, NULL), P(6));
+	assert_int_equal(maps(P(5)), 1);
+	assert_int_equal(maps(P(6)), 2);
+	assert_false(s1_get(P(5), NULL));
 	/* The donation to the TEE flushed; no refused call did. */
 	assert_int_equal(fake_tlbi_count(NULL), 1);
 	assert_int_equal(fake_tlbi_count("alle2is"), 1);
@@ -1123,6 +1177,413 @@ static void test_reclaim_args(void **state)
 	assert_int_equal(ciee_reclaim(VM0, 0xfffffffffffff000UL, 2 * SZ_4K), CIEE_ERR_RANGE);
 	assert_int_equal(ciee_reclaim(VM0, 0, PLAT_NS_RAM_SIZE + SZ_4K), CIEE_ERR_RANGE);
 	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/* ------------------------------------------------------------ map counts and aliases */
+
+/* Set a page's map count by hand: 65535 real mappings would take a while. */
+static void set_maps(uint64_t pa, own_maps_t n)
+{
+	smm->own.maps[(pa - PLAT_NS_RAM_BASE) / SZ_4K] = n;
+}
+
+static void test_map_counts(void **state)
+{
+	(void)state;
+	/* Boot maps nothing in any stage 2 (the hypervisor's stage 1 is not counted). */
+	assert_int_equal(maps(HYP_DATA), 0);
+	assert_int_equal(maps(PLAT_DTB_BASE), 0);
+	donate(VM0, P(0), 4 * SZ_4K);
+	map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W);
+	map(VM0, IPA_VM + 0x10000, P(1), 2 * SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(0), SZ_4K, R | W);
+	assert_int_equal(maps(P(0)), 2);
+	assert_int_equal(maps(P(1)), 2);
+	assert_int_equal(maps(P(2)), 1);
+	assert_int_equal(maps(P(3)), 0);
+
+	/* Refused maps count nothing, whatever refuses them. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(3), SZ_4K, R), CIEE_ERR_MAP);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM + 0x20000, P(3), 2 * SZ_4K, R),
+			 CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_s2_map(VM0, 1UL << PT_S2_VA_BITS, P(3), SZ_4K, R), CIEE_ERR_RANGE);
+	/* Counted, then refused by the table (its second IPA is taken): put back. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM + 0x10000 - SZ_4K, P(2), 2 * SZ_4K, R),
+			 CIEE_ERR_MAP);
+	assert_int_equal(s2_pa(VM0, IPA_VM + 0x10000 - SZ_4K, NULL), 0);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x50000, P(3), SZ_4K, R),
+			 CIEE_ERR_IPA_MISMATCH);
+	assert_int_equal(maps(P(2)), 1);
+	assert_int_equal(maps(P(3)), 0);
+	/* Device memory has no owner and no count. */
+	map(VM0, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	assert_int_equal(maps(PLAT_UART0_BASE), 0);
+
+	/* Unmapping puts back what it removes, and only that. */
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM + 0x10000, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(maps(P(1)), 1);
+	assert_int_equal(maps(P(2)), 0);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, 3 * SZ_4K), CIEE_ERR_NOT_MAPPED);
+	assert_int_equal(maps(P(0)), 2);
+	assert_int_equal(ciee_s2_unmap(TEE0, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(maps(P(0)), 1);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_UART, SZ_4K), CIEE_OK);
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(maps(P(1)), 0);
+}
+
+static void test_s2_map_count_overflow(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	set_maps(P(1), OWN_MAX_MAPS);
+	/* All or nothing: the first page is neither mapped nor counted. */
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, P(0), 2 * SZ_4K, R | W), CIEE_ERR_MAP_COUNT);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(VM0, IPA_VM + SZ_4K, NULL), 0);
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(maps(P(1)), OWN_MAX_MAPS);
+	/* Into the TEE too, where the VM has the page. */
+	set_maps(P(1), 0);
+	map(VM0, IPA_VM + SZ_4K, P(1), SZ_4K, R | W);
+	set_maps(P(1), OWN_MAX_MAPS);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + SZ_4K, P(1), SZ_4K, R), CIEE_ERR_MAP_COUNT);
+	assert_int_equal(s2_pa(TEE0, IPA_VM + SZ_4K, NULL), 0);
+	assert_int_equal(maps(P(1)), OWN_MAX_MAPS);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	assert_int_equal(maps(P(0)), 1);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+}
+
+/*
+ * A free page with a nonzero count means the counts are broken; DONATE
+ * refuses it (CIEE_ERR_ALIASED) and changes nothing, the hypervisor's
+ * view of it included.
+ */
+static void test_donate_mapped(void **state)
+{
+	(void)state;
+	set_maps(P(1), 1);
+	assert_int_equal(ciee_donate(TEE0, P(0), 2 * SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(ciee_donate(VM0, P(1), SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(owner(P(0)), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_FREE, 0));
+	assert_s1_rw_xn(P(0));
+	assert_s1_rw_xn(P(1));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	set_maps(P(1), 0);
+	donate(TEE0, P(0), 2 * SZ_4K);
+}
+
+/* A VM page mapped at two IPAs of the VM: neither reclaim may leave the other behind. */
+static void test_reclaim_alias_vm(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), 2 * SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	map(VM0, IPA_VM + 0x10000, P(0), SZ_4K, R);
+	assert_int_equal(maps(P(0)), 2);
+	fill(P(0), 0x5a);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM + 0x10000, SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), P(0));
+	assert_int_equal(s2_pa(VM0, IPA_VM + 0x10000, NULL), P(0));
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(maps(P(0)), 2);
+	assert_true(all_bytes(P(0), 0x5a));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	/*
+	 * Both aliases in one request: still refused (each IPA must be the
+	 * page's only mapping); P(1) in front of them is not reclaimed either.
+	 */
+	map(VM0, IPA_VM - SZ_4K, P(1), SZ_4K, R | W);
+	map(VM0, IPA_VM + SZ_4K, P(0), SZ_4K, R | W);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM - SZ_4K, 3 * SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(owner(P(1)), OWNER(OWN_VM, VM0));
+	assert_int_equal(s2_pa(VM0, IPA_VM - SZ_4K, NULL), P(1));
+	assert_int_equal(maps(P(0)), 3);
+	assert_int_equal(maps(P(1)), 1);
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+
+	/* Once the other mappings are gone, the reclaim goes through. */
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM + 0x10000, SZ_4K), CIEE_OK);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM + SZ_4K, SZ_4K), CIEE_OK);
+	assert_int_equal(maps(P(0)), 1);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM - SZ_4K, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_HYP, 0));
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(maps(P(1)), 0);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_true(all_bytes(P(0), 0x5a)); /* a VM's page: no scrub */
+	assert_int_equal(fake_tlbi_count(NULL), 2);
+	assert_s2_flush(0, VM0);
+	assert_s2_flush(1, TEE0);
+}
+
+/*
+ * The alias in the TEE at another IPA: S2_MAP refuses to make one, but
+ * the VM can move its page after the TEE mapped it. RECLAIM then finds
+ * the TEE's mapping and refuses.
+ */
+static void test_reclaim_alias_tee(void **state)
+{
+	(void)state;
+	donate(VM0, P(0), SZ_4K);
+	map(VM0, IPA_VM, P(0), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_VM + 0x10000, P(0), SZ_4K, R | W),
+			 CIEE_ERR_IPA_MISMATCH);
+	map(TEE0, IPA_VM, P(0), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_unmap(VM0, IPA_VM, SZ_4K), CIEE_OK);
+	map(VM0, IPA_VM + 0x10000, P(0), SZ_4K, R | W);
+	assert_int_equal(maps(P(0)), 2);
+	fill(P(0), 0x66);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM + 0x10000, SZ_4K), CIEE_ERR_ALIASED);
+	assert_int_equal(s2_pa(VM0, IPA_VM + 0x10000, NULL), P(0));
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), P(0));
+	assert_int_equal(owner(P(0)), OWNER(OWN_VM, VM0));
+	assert_int_equal(maps(P(0)), 2);
+	assert_true(all_bytes(P(0), 0x66));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	/* Out of the TEE, it can go. */
+	assert_int_equal(ciee_s2_unmap(TEE0, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM + 0x10000, SZ_4K), CIEE_OK);
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(maps(P(0)), 0);
+
+	/* At the same IPA in VM and TEE, RECLAIM removes both (no alias). */
+	donate(VM0, P(1), SZ_4K);
+	map(VM0, IPA_VM, P(1), SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(1), SZ_4K, R);
+	assert_int_equal(maps(P(1)), 2);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_OK);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_VM, NULL), 0);
+	assert_int_equal(maps(P(1)), 0);
+	assert_int_equal(owner(P(1)), OWNER(OWN_HYP, 0));
+}
+
+/*
+ * Where a TEE's stage 2 may put pages: its own only inside its secure-RAM
+ * window, its VM's only from VTZ_TEE_NS_RAM_BASE (and where the VM has
+ * them). Every refusal maps and counts nothing.
+ */
+static void test_s2_map_tee_ipa(void **state)
+{
+	const uint64_t win = VTZ_TEE_RAM_IPA_BASE, win_end = win + VTZ_TEE_RAM_IPA_SIZE;
+	const uint64_t ns = VTZ_TEE_NS_RAM_BASE;
+
+	(void)state;
+	donate(TEE0, P(0), 4 * SZ_4K);
+	donate(VM0, P(4), SZ_4K);
+	donate(VM0, P(8), 3 * SZ_4K);
+	/* The TEE's page below its window, just past its end, far above it. */
+	assert_int_equal(ciee_s2_map(TEE0, win - SZ_4K, P(0), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, win_end, P(0), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, 0, P(0), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, ns, P(0), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	/* A range that crosses either end of the window. */
+	assert_int_equal(ciee_s2_map(TEE0, win_end - SZ_4K, P(0), 2 * SZ_4K, R | W),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, win - SZ_4K, P(0), 2 * SZ_4K, R | W),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(s2_pa(TEE0, win_end - SZ_4K, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, win, NULL), 0);
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(maps(P(1)), 0);
+	/* Its first and last pages are fine. */
+	map(TEE0, win, P(2), SZ_4K, R | W | X);
+	map(TEE0, win_end - SZ_4K, P(3), SZ_4K, R | W);
+
+	/*
+	 * The VM's page below VTZ_TEE_NS_RAM_BASE, even where the VM has it
+	 * (the VM may put its pages at any IPA, the TEE's window included).
+	 */
+	map(VM0, win + 0x10000, P(8), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_map(TEE0, win + 0x10000, P(8), SZ_4K, R | W), CIEE_ERR_TEE_IPA);
+	map(VM0, ns - SZ_4K, P(9), 2 * SZ_4K, R | W);
+	assert_int_equal(ciee_s2_map(TEE0, ns - SZ_4K, P(9), SZ_4K, R), CIEE_ERR_TEE_IPA);
+	/* A range that crosses VTZ_TEE_NS_RAM_BASE from below. */
+	assert_int_equal(ciee_s2_map(TEE0, ns - SZ_4K, P(9), 2 * SZ_4K, R), CIEE_ERR_TEE_IPA);
+	/* The TEE's own page in its window, then its VM's page right after it. */
+	assert_int_equal(ciee_s2_map(TEE0, win + 0x20000, P(3), 2 * SZ_4K, R), CIEE_ERR_TEE_IPA);
+	assert_int_equal(s2_pa(TEE0, win + 0x10000, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, ns - SZ_4K, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, ns, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, win + 0x20000, NULL), 0);
+	assert_int_equal(maps(P(3)), 1);
+	assert_int_equal(maps(P(4)), 0);
+	assert_int_equal(maps(P(8)), 1);
+	assert_int_equal(maps(P(9)), 1);
+	assert_int_equal(maps(P(10)), 1);
+	/* From VTZ_TEE_NS_RAM_BASE on, where the VM has it: fine. */
+	map(TEE0, ns, P(10), SZ_4K, R | W);
+	assert_int_equal(maps(P(10)), 2);
+	/* No refused call flushed anything (only the donation to the TEE did). */
+	assert_int_equal(fake_tlbi_count("vmalls12e1is"), 0);
+}
+
+/* A page inside a block mapping: RECLAIM refuses (a block is unmapped whole). */
+static void test_reclaim_in_block(void **state)
+{
+	const uint64_t sz_2m = 0x200000UL, ipa = IPA_VM + sz_2m;
+	uint64_t d;
+
+	(void)state;
+	assert_int_equal(P(0) % sz_2m, 0);
+	donate(VM0, P(0), sz_2m);
+	map(VM0, ipa, P(0), sz_2m, R | W);
+	assert_int_equal(s2_pa(VM0, ipa + 5 * SZ_4K, &d), P(5));
+	assert_false(d & PTE_TYPE_TABLE); /* a block, not a page */
+	/* Every page of the block counted once. */
+	assert_int_equal(maps(P(0)), 1);
+	assert_int_equal(maps(P(511)), 1);
+	assert_int_equal(maps(P(512)), 0);
+	fill(P(5), 0x33);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, ipa + 5 * SZ_4K, SZ_4K), CIEE_ERR_MAP);
+	assert_int_equal(ciee_reclaim(VM0, ipa, sz_2m), CIEE_ERR_MAP);
+	/* Part of the block cannot be unmapped either. */
+	assert_int_equal(ciee_s2_unmap(VM0, ipa + 5 * SZ_4K, SZ_4K), CIEE_ERR_MAP);
+	assert_int_equal(s2_pa(VM0, ipa + 5 * SZ_4K, NULL), P(5));
+	assert_int_equal(owner(P(5)), OWNER(OWN_VM, VM0));
+	assert_int_equal(maps(P(5)), 1);
+	assert_true(all_bytes(P(5), 0x33));
+	assert_int_equal(fake_tlbi_count(NULL), 0);
+	/* Unmapped whole, every page's count goes. */
+	assert_int_equal(ciee_s2_unmap(VM0, ipa, sz_2m), CIEE_OK);
+	assert_int_equal(maps(P(0)), 0);
+	assert_int_equal(maps(P(5)), 0);
+	assert_int_equal(maps(P(511)), 0);
+	/* Mapped again as a page, it can be reclaimed. */
+	map(VM0, ipa + 5 * SZ_4K, P(5), SZ_4K, R | W);
+	assert_int_equal(ciee_reclaim(VM0, ipa + 5 * SZ_4K, SZ_4K), CIEE_OK);
+	assert_int_equal(owner(P(5)), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(P(4)), OWNER(OWN_VM, VM0));
+}
+
+/*
+ * RECLAIM's order, observed: each TEE page is made read-only in fake RAM,
+ * so the scrub's first write to it faults; the handler records what had
+ * happened by then (TLB invalidations, the TEE's and the hypervisor's
+ * mappings of it) and lets the write go on.
+ */
+#define ORDER_PAGES 40 /* more than one batch of 32 */
+
+static struct {
+	bool seen, in_tee, in_hyp;
+	unsigned int tlbi;
+} scrub_seen[ORDER_PAGES];
+static uint8_t *order_base;
+static struct sigaction order_old;
+
+static void on_scrub_write(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr, b = (uintptr_t)order_base;
+	struct pt s2 = smm_pt(&smm->vms[TEE0].s2), s1 = smm_pt(&smm->hyp_s1);
+	uint64_t pa, d;
+	size_t i;
+
+	(void)uc;
+	if (a < b || (a - b) / SZ_4K >= ORDER_PAGES) {
+		/* Not ours: let the fault happen again under the old handler. */
+		sigaction(sig, &order_old, NULL);
+		return;
+	}
+	i = (a - b) / SZ_4K;
+	/* Plain memory reads only: nothing here takes a lock or allocates. */
+	scrub_seen[i].seen = true;
+	scrub_seen[i].tlbi = fake_tlbi_count(NULL);
+	scrub_seen[i].in_tee = !pt_lookup(&s2, IPA_TEE + i * SZ_4K, &pa, &d);
+	scrub_seen[i].in_hyp = !pt_lookup(&s1, P(i), &pa, &d);
+	mprotect(order_base + i * SZ_4K, SZ_4K, PROT_READ | PROT_WRITE);
+}
+
+static void test_reclaim_order_batches(void **state)
+{
+	struct sigaction sa;
+	bool observe = sysconf(_SC_PAGESIZE) == (long)SZ_4K;
+	unsigned int i;
+
+	(void)state;
+	donate(TEE0, P(0), ORDER_PAGES * SZ_4K);
+	map(TEE0, IPA_TEE, P(0), ORDER_PAGES * SZ_4K, R | W);
+	for (i = 0; i < ORDER_PAGES; i++)
+		fill(P(i), (uint8_t)(0x80 + i));
+	fake_arch_reset();
+	memset(scrub_seen, 0, sizeof(scrub_seen));
+	order_base = phys_to_virt(P(0));
+	if (observe) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_scrub_write;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		assert_int_equal(sigaction(SIGSEGV, &sa, &order_old), 0);
+		assert_int_equal(mprotect(order_base, ORDER_PAGES * SZ_4K, PROT_READ), 0);
+	}
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, ORDER_PAGES * SZ_4K), CIEE_OK);
+	if (observe) {
+		assert_int_equal(mprotect(order_base, ORDER_PAGES * SZ_4K, PROT_READ | PROT_WRITE),
+				 0);
+		assert_int_equal(sigaction(SIGSEGV, &order_old, NULL), 0);
+		for (i = 0; i < ORDER_PAGES; i++) {
+			assert_true(scrub_seen[i].seen);
+			/* Out of the TEE's stage 2 and its TLBs before the scrub ... */
+			assert_false(scrub_seen[i].in_tee);
+			/* ... and exactly its own batch's flush done: 32 pages a round. */
+			assert_int_equal(scrub_seen[i].tlbi, i / 32 + 1);
+			/* The hypervisor gets it back only once it is zero. */
+			assert_false(scrub_seen[i].in_hyp);
+		}
+	}
+	for (i = 0; i < ORDER_PAGES; i++) {
+		assert_true(all_bytes(P(i), 0));
+		assert_int_equal(owner(P(i)), OWNER(OWN_HYP, 0));
+		assert_int_equal(maps(P(i)), 0);
+		assert_int_equal(s2_pa(TEE0, IPA_TEE + i * SZ_4K, NULL), 0);
+		assert_s1_rw_xn(P(i));
+	}
+	/* One flush per batch of 32, all the TEE's. */
+	assert_int_equal(fake_tlbi_count(NULL), 2);
+	assert_s2_flush(0, TEE0);
+	assert_s2_flush(1, TEE0);
+}
+
+/* A VM's pages over two batches: each batch flushes the VM and its TEE. */
+static void test_reclaim_vm_batches(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	donate(VM0, P(0), 33 * SZ_4K);
+	map(VM0, IPA_VM, P(0), 33 * SZ_4K, R | W);
+	map(TEE0, IPA_VM + 32 * SZ_4K, P(32), SZ_4K, R | W);
+	fill(P(32), 0x21);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 33 * SZ_4K), CIEE_OK);
+	for (i = 0; i < 33; i++) {
+		assert_int_equal(owner(P(i)), OWNER(OWN_HYP, 0));
+		assert_int_equal(maps(P(i)), 0);
+		assert_int_equal(s2_pa(VM0, IPA_VM + i * SZ_4K, NULL), 0);
+	}
+	assert_int_equal(s2_pa(TEE0, IPA_VM + 32 * SZ_4K, NULL), 0);
+	assert_true(all_bytes(P(32), 0x21));
+	assert_int_equal(fake_tlbi_count(NULL), 4);
+	assert_s2_flush(0, VM0);
+	assert_s2_flush(1, TEE0);
+	assert_s2_flush(2, VM0);
+	assert_s2_flush(3, TEE0);
+
+	/* Exactly one batch: one round of flushes. */
+	donate(VM0, P(64), 32 * SZ_4K);
+	map(VM0, IPA_VM, P(64), 32 * SZ_4K, R | W);
+	fake_arch_reset();
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 32 * SZ_4K), CIEE_OK);
+	assert_int_equal(fake_tlbi_count(NULL), 2);
 }
 
 /* ------------------------------------------------------------ HYP_MAP */
@@ -1363,6 +1824,8 @@ static void test_own_err(void **state)
 	assert_int_equal(ciee_own_err(-OWN_ERR_CIEE_PAGE), CIEE_ERR_CIEE_PAGE);
 	assert_int_equal(ciee_own_err(-OWN_ERR_OTHER_VM), CIEE_ERR_OTHER_VM);
 	assert_int_equal(ciee_own_err(-OWN_ERR_PERM), CIEE_ERR_PERM);
+	assert_int_equal(ciee_own_err(-OWN_ERR_MAPPED), CIEE_ERR_ALIASED);
+	assert_int_equal(ciee_own_err(-OWN_ERR_MAP_COUNT), CIEE_ERR_MAP_COUNT);
 	/* Internal errors never read as success, nor as a misleading reason. */
 	assert_int_equal(ciee_own_err(-OWN_ERR_BAD_OWNER), CIEE_ERR_NOT_OWNER);
 	assert_int_equal(ciee_own_err(-OWN_ERR_TRANSITION), CIEE_ERR_NOT_OWNER);
@@ -1418,6 +1881,15 @@ int main(void)
 		TP(test_reclaim_not_owner),
 		TP(test_reclaim_all_or_nothing),
 		TP(test_reclaim_args),
+		TP(test_map_counts),
+		TP(test_s2_map_count_overflow),
+		TP(test_donate_mapped),
+		TP(test_reclaim_alias_vm),
+		TP(test_reclaim_alias_tee),
+		TP(test_s2_map_tee_ipa),
+		TP(test_reclaim_in_block),
+		TP(test_reclaim_order_batches),
+		TP(test_reclaim_vm_batches),
 		TP(test_hyp_map_device),
 		TP(test_hyp_map_ram),
 		TP(test_hyp_map_perm),

@@ -33,10 +33,20 @@ enum own_type {
 #define OWNER_TYPE(o) ((enum own_type)((o) >> OWN_TYPE_SHIFT))
 #define OWNER_ID(o) ((unsigned)((o) & OWN_ID_MASK))
 
+/*
+ * Per page, how many stage-2 entries point at it (own_track_maps()). The
+ * CIEE counts every RAM page it maps into any stage 2 and every one it
+ * unmaps, so a page that changes owner is known to be mapped nowhere: no
+ * alias at a second IPA can outlive a RECLAIM.
+ */
+typedef uint16_t own_maps_t;
+#define OWN_MAX_MAPS 0xffffU
+
 struct own_table {
 	uint64_t base;   /* first byte covered, page aligned */
 	uint64_t npages;
 	owner_t *entries; /* npages entries */
+	own_maps_t *maps; /* npages counts, or NULL: mappings not tracked */
 };
 
 /* Errors, each distinct (returned negated). */
@@ -52,6 +62,9 @@ struct own_table {
 #define OWN_ERR_OTHER_VM 9  /* page belongs to another VM (another TEE's: TEE_PAGE) */
 #define OWN_ERR_PERM 10     /* permissions not allowed for that owner (e.g. X on data) */
 #define OWN_ERR_STORAGE 11  /* table storage too small for the range */
+#define OWN_ERR_MAPPED 12   /* a page is still mapped in some stage 2 */
+#define OWN_ERR_MAP_COUNT 13 /* a page already has OWN_MAX_MAPS mappings */
+#define OWN_ERR_TEXT_PAGE 14 /* the range touches the hypervisor's text */
 
 /*
  * Every function returns 0 or a negated OWN_ERR_*. Functions taking a range
@@ -71,6 +84,27 @@ struct own_table {
  */
 int own_init(struct own_table *t, uint64_t base, uint64_t size, owner_t *storage,
 	     uint64_t storage_entries, owner_t initial);
+
+/*
+ * Track stage-2 mappings in storage (at least t->npages counts, all set to
+ * 0 here). From then on own_reclaim refuses a page that is still mapped.
+ * OWN_ERR_STORAGE if t is not initialised or storage is NULL or too small.
+ */
+int own_track_maps(struct own_table *t, own_maps_t *storage, uint64_t storage_entries);
+
+/*
+ * One more (own_map_get) or one fewer (own_map_put) stage-2 entry points
+ * at each page of [pa, pa+size). All or nothing: get refuses with
+ * OWN_ERR_MAP_COUNT if some page already has OWN_MAX_MAPS; put refuses
+ * with OWN_ERR_NOT_OWNER if some page has none (the caller's bookkeeping
+ * is broken). After the range checks, OWN_ERR_STORAGE when the table
+ * does not track mappings.
+ */
+int own_map_get(struct own_table *t, uint64_t pa, uint64_t size);
+int own_map_put(struct own_table *t, uint64_t pa, uint64_t size);
+
+/* Stage-2 entries pointing at the page containing pa (0 when not tracked or out of range). */
+unsigned own_map_count(const struct own_table *t, uint64_t pa);
 
 /* Owner of the page containing pa (out may be NULL: just the range check). */
 int own_get(const struct own_table *t, uint64_t pa, owner_t *out);
@@ -93,6 +127,11 @@ bool own_all(const struct own_table *t, uint64_t pa, uint64_t size, owner_t o);
  * required (donate: FREE/HYP; reclaim: exactly from) OWN_ERR_NOT_OWNER.
  */
 int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to);
+/*
+ * reclaim, when mappings are tracked: a page still mapped in any stage 2
+ * is refused with OWN_ERR_MAPPED (checked after ownership), so a page
+ * never changes owner while some stage-2 entry still points at it.
+ */
 int own_reclaim(struct own_table *t, uint64_t pa, uint64_t size, owner_t from, bool *scrub);
 
 /* Permission bits for the map rules (same values as pgtable's PT_PERM_*). */
@@ -124,6 +163,18 @@ int smm_check_tee_map(const struct own_table *t, unsigned tee_id, unsigned vm_id
  * both W and X (SCTLR_EL2.WXN); otherwise OWN_ERR_PERM.
  */
 int smm_check_hyp_map(const struct own_table *t, uint64_t pa, uint64_t size, unsigned perms);
+
+/*
+ * May the CIEE take a structure of size bytes at addr from the hypervisor
+ * (and write it back there)? Only if it lies wholly in pages the
+ * hypervisor owns as writable data (OWN_HYP). addr must be 8-byte aligned
+ * and size nonzero (OWN_ERR_ALIGN); the range must not wrap and must lie
+ * in the table (OWN_ERR_RANGE: devices, nothing). Then, first page
+ * refused decides: OWN_ERR_TEXT_PAGE, OWN_ERR_PT_PAGE, OWN_ERR_TEE_PAGE,
+ * OWN_ERR_OTHER_VM (a VM's page), OWN_ERR_CIEE_PAGE, else OWN_ERR_NOT_OWNER
+ * (free pages, corrupted entries).
+ */
+int smm_check_hyp_buffer(const struct own_table *t, uint64_t addr, uint64_t size);
 
 /* Short message for an OWN_ERR_* code, negated or not. */
 const char *own_strerror(int err);

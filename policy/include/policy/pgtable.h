@@ -106,6 +106,16 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size);
 
 /*
+ * pt_unmap, telling removed() of every leaf it clears (a page or a whole
+ * block: its output address, its size, its descriptor), after the whole
+ * range was checked: called only when the unmap succeeds. removed may be
+ * NULL.
+ */
+int pt_unmap_each(struct pt *pt, uint64_t va, uint64_t size,
+		  void (*removed)(void *ctx, uint64_t pa, uint64_t size, uint64_t desc),
+		  void *ctx);
+
+/*
  * Translate va; returns 0 and the leaf descriptor, or -PT_ERR_NOT_MAPPED
  * (-PT_ERR_RANGE for va beyond va_bits, -PT_ERR_CORRUPT for a bad table).
  */

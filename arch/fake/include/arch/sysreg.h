@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-/* Lets shared headers (ciee/checked.h) leave out what needs a real CPU. */
+/* Lets shared headers (smm/checked.h) leave out what needs a real CPU. */
 #define ARCH_FAKE 1
 
 uint64_t fake_read_sysreg(const char *name);

@@ -15,7 +15,7 @@
 #include <vtz/platform.h>
 
 #include "checked.h"
-#include "ciee.h"
+#include "smm.h"
 
 static uint64_t *table_ptr(void *ctx, uint64_t pa)
 {
@@ -94,7 +94,9 @@ void ciee_mmu_build(void)
 	memset(smm, 0, sizeof(*smm));
 	if (own_init(&smm->own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
 		     phys_to_virt(PLAT_CIEE_DATA_BASE), PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
-		     OWNER(OWN_FREE, 0)))
+		     OWNER(OWN_FREE, 0)) ||
+	    own_track_maps(&smm->own, phys_to_virt(PLAT_MAP_COUNT_BASE),
+			   PLAT_MAP_COUNT_SIZE / sizeof(own_maps_t)))
 		ciee_panic("cannot initialise the ownership table");
 	hyp_text = *(volatile uint64_t *)phys_to_virt(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
 	if (hyp_text == 0 || hyp_text > PLAT_HYP_SIZE || (hyp_text & (PAGE_SIZE - 1)))

@@ -13,7 +13,7 @@
 #include <vtz/platform.h>
 
 #include "checked.h"
-#include "ciee.h"
+#include "smm.h"
 
 #define vms (smm->vms)
 #define smm_lock (smm->lock)
@@ -43,6 +43,8 @@ long ciee_own_err(int err)
 	case OWN_ERR_CIEE_PAGE: return CIEE_ERR_CIEE_PAGE;
 	case OWN_ERR_OTHER_VM: return CIEE_ERR_OTHER_VM;
 	case OWN_ERR_PERM: return CIEE_ERR_PERM;
+	case OWN_ERR_MAPPED: return CIEE_ERR_ALIASED;
+	case OWN_ERR_MAP_COUNT: return CIEE_ERR_MAP_COUNT;
 	default: return CIEE_ERR_NOT_OWNER;
 	}
 }
@@ -202,23 +204,48 @@ long ciee_device_check(uint64_t pa, uint64_t size, bool writable)
 	return CIEE_ERR_NOT_DEVICE;
 }
 
-/* A TEE maps its VM's pages only where its VM has them: reclaim finds both. */
-static long check_same_ipa(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa, uint64_t size)
+/*
+ * Where a TEE's stage 2 may put each page (a TEE takes its VM's buffers by
+ * IPA, so its own pages must never sit where its VM's are): its own pages
+ * only in its secure-RAM window, its VM's pages only in the normal-world
+ * window and only where its VM has them (so reclaim finds both).
+ * Ownership has been checked (TEE's or VM's) before this runs.
+ */
+static long check_tee_ipas(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa, uint64_t size)
 {
 	const struct ciee_vm *guest = &vms[tee->partner];
+	struct pt s2 = smm_pt(&guest->s2);
 	uint64_t off, vm_pa, desc;
 
 	for (off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t at = ipa + off;
 		owner_t o;
 
-		if (own_get(&smm->own, pa + off, &o) || OWNER_TYPE(o) != OWN_VM)
+		if (own_get(&smm->own, pa + off, &o))
+			return CIEE_ERR_RANGE;
+		if (OWNER_TYPE(o) == OWN_TEE) {
+			if (at < VTZ_TEE_RAM_IPA_BASE ||
+			    at - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE)
+				return CIEE_ERR_TEE_IPA;
 			continue;
-		struct pt s2 = smm_pt(&guest->s2);
-
-		if (pt_lookup(&s2, ipa + off, &vm_pa, &desc) || vm_pa != pa + off)
+		}
+		if (at < VTZ_TEE_NS_RAM_BASE)
+			return CIEE_ERR_TEE_IPA;
+		if (pt_lookup(&s2, at, &vm_pa, &desc) || vm_pa != pa + off)
 			return CIEE_ERR_IPA_MISMATCH;
 	}
 	return CIEE_OK;
+}
+
+/* One fewer stage-2 entry points at a RAM leaf just removed (pt_unmap_each). */
+static void s2_leaf_removed(void *ctx, uint64_t pa, uint64_t size, uint64_t desc)
+{
+	(void)ctx;
+	(void)desc;
+	/* Device memory is never counted: only RAM changes owner. */
+	if (pa >= PLAT_NS_RAM_BASE && pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE &&
+	    own_map_put(&smm->own, pa, size))
+		ciee_panic("stage-2 map count out of step with the tables");
 }
 
 long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags)
@@ -258,15 +285,26 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 		ret = err ? ciee_own_err(err) : CIEE_OK;
 	} else {
 		err = smm_check_tee_map(&smm->own, (unsigned int)id, vm->partner, pa, size, perms);
-		ret = err ? ciee_own_err(err) : check_same_ipa(vm, ipa, pa, size);
+		ret = err ? ciee_own_err(err) : check_tee_ipas(vm, ipa, pa, size);
 	}
-	if (ret == CIEE_OK) {
+	/* Every RAM page it maps is counted: no page changes owner while mapped. */
+	if (ret == CIEE_OK && !device) {
+		err = own_map_get(&smm->own, pa, size);
+		ret = err == -OWN_ERR_MAP_COUNT ? CIEE_ERR_MAP_COUNT : err ? CIEE_ERR_RANGE : CIEE_OK;
+		if (ret == CIEE_OK) {
+			struct pt s2 = smm_pt(&vm->s2);
+
+			/* pt_map never replaces a live entry: no stale TLB entry can exist. */
+			ret = pt_err(pt_map(&s2, ipa, pa, size, attrs, true));
+			if (ret != CIEE_OK)
+				own_map_put(&smm->own, pa, size);
+		}
+	} else if (ret == CIEE_OK) {
 		struct pt s2 = smm_pt(&vm->s2);
 
-		/* pt_map never replaces a live entry: no stale TLB entry can exist. */
 		ret = pt_err(pt_map(&s2, ipa, pa, size, attrs, true));
-		dsb(ishst);
 	}
+	dsb(ishst);
 	spin_unlock(&smm_lock);
 	return ret;
 }
@@ -282,7 +320,7 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
 
 	spin_lock(&smm_lock);
 	s2 = smm_pt(&vm->s2);
-	ret = pt_err(pt_unmap(&s2, ipa, size));
+	ret = pt_err(pt_unmap_each(&s2, ipa, size, s2_leaf_removed, NULL));
 	if (ret == CIEE_OK)
 		s2_tlb_flush(vm);
 	spin_unlock(&smm_lock);
@@ -320,17 +358,27 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 	return ret;
 }
 
+/* Pages RECLAIM takes per round: unmapped and flushed together, then scrubbed. */
+#define RECLAIM_BATCH 32
+
 /*
- * Take pages back from a VM or TEE: unmapped from its stage 2 (and, for a
- * VM's page, from its TEE's), zeroed if they leave a TEE, then the
- * hypervisor's again. All pages are checked before anything changes.
+ * Take pages back from a VM or TEE, by IPA. Every page is checked first:
+ * mapped there as a page (not inside a block), owned by that VM or TEE,
+ * and mapped nowhere else but there (and, for a VM's page, at the same IPA
+ * in its TEE's stage 2): a page with an alias anywhere is refused with
+ * CIEE_ERR_ALIASED and nothing changes. Then, batch by batch: each page
+ * leaves every stage 2 that maps it, the TLBs of every CPU drop it, and
+ * only then is it zeroed (when it leaves a TEE) and given to the
+ * hypervisor, so no CPU can still write it after the scrub.
  */
 long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 {
 	struct ciee_vm *vm = ciee_vm_get(id), *tee = NULL;
 	struct pt s2, s1, tee_s2;
 	owner_t owner;
-	uint64_t off, pa, desc, attrs;
+	uint64_t off, pa, desc, attrs, tee_pa, tee_desc;
+	uint64_t batch[RECLAIM_BATCH];
+	unsigned int n, i;
 	long ret = CIEE_OK;
 
 	if (!vm)
@@ -351,32 +399,51 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 	if (tee)
 		tee_s2 = smm_pt(&tee->s2);
 	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
+		unsigned int expected = 1;
+
 		if (pt_lookup(&s2, ipa + off, &pa, &desc))
 			ret = CIEE_ERR_NOT_MAPPED;
+		else if (!(desc & PTE_TYPE_TABLE))
+			ret = CIEE_ERR_MAP; /* inside a block: a block is unmapped whole */
 		else if (!own_all(&smm->own, pa & ~(PAGE_SIZE - 1), PAGE_SIZE, owner))
 			ret = CIEE_ERR_NOT_OWNER;
+		else {
+			pa &= ~(PAGE_SIZE - 1);
+			if (tee && !pt_lookup(&tee_s2, ipa + off, &tee_pa, &tee_desc) &&
+			    (tee_pa & ~(PAGE_SIZE - 1)) == pa)
+				expected = (tee_desc & PTE_TYPE_TABLE) ? 2 : 0;
+			/* Mapped anywhere else (another IPA, a block in the TEE): an alias. */
+			if (own_map_count(&smm->own, pa) != expected)
+				ret = CIEE_ERR_ALIASED;
+		}
 	}
-	for (off = 0; off < size && ret == CIEE_OK; off += PAGE_SIZE) {
-		bool scrub = false;
-		uint64_t tee_pa;
-
-		if (pt_lookup(&s2, ipa + off, &pa, &desc) ||
-		    pt_unmap(&s2, ipa + off, PAGE_SIZE) == -PT_ERR_BLOCK)
-			ciee_panic("reclaim: stage 2 changed under the lock or maps a block");
-		pa &= ~(PAGE_SIZE - 1);
-		if (tee && !pt_lookup(&tee_s2, ipa + off, &tee_pa, &desc) && tee_pa == pa)
-			pt_unmap(&tee_s2, ipa + off, PAGE_SIZE);
-		if (own_reclaim(&smm->own, pa, PAGE_SIZE, owner, &scrub))
-			ciee_panic("reclaim: ownership changed under the lock");
-		if (scrub)
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		if (vm->kind == CIEE_VM_KIND_TEE && pt_map(&s1, pa, pa, PAGE_SIZE, attrs, false))
-			ciee_panic("reclaim: cannot give the page back to the hypervisor");
-	}
-	if (ret == CIEE_OK) {
+	for (off = 0; off < size && ret == CIEE_OK;) {
+		for (n = 0; n < RECLAIM_BATCH && off < size; n++, off += PAGE_SIZE) {
+			if (pt_lookup(&s2, ipa + off, &pa, &desc) ||
+			    pt_unmap_each(&s2, ipa + off, PAGE_SIZE, s2_leaf_removed, NULL))
+				ciee_panic("reclaim: stage 2 changed under the lock");
+			pa &= ~(PAGE_SIZE - 1);
+			if (tee && !pt_lookup(&tee_s2, ipa + off, &tee_pa, &tee_desc) &&
+			    (tee_pa & ~(PAGE_SIZE - 1)) == pa &&
+			    pt_unmap_each(&tee_s2, ipa + off, PAGE_SIZE, s2_leaf_removed, NULL))
+				ciee_panic("reclaim: the TEE's stage 2 changed under the lock");
+			batch[n] = pa;
+		}
+		/* Out of every stage 2 and every CPU's TLB before anything else. */
 		s2_tlb_flush(vm);
 		if (tee)
 			s2_tlb_flush(tee);
+		for (i = 0; i < n; i++) {
+			bool scrub = false;
+
+			if (own_reclaim(&smm->own, batch[i], PAGE_SIZE, owner, &scrub))
+				ciee_panic("reclaim: ownership or map count changed under the lock");
+			if (scrub)
+				memset(phys_to_virt(batch[i]), 0, PAGE_SIZE);
+			if (vm->kind == CIEE_VM_KIND_TEE &&
+			    pt_map(&s1, batch[i], batch[i], PAGE_SIZE, attrs, false))
+				ciee_panic("reclaim: cannot give the page back to the hypervisor");
+		}
 	}
 	spin_unlock(&smm_lock);
 	return ret;

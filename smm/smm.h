@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secure memory mapping (SMM): the ownership table, every translation
+ * table, and the VM list. One policy with two homes: linked into the CIEE
+ * (GATE=ciee, entered through its gate) or into the monitor (GATE=el3,
+ * every call an SMC). Its state lives at a fixed address in the CIEE data
+ * region, which no hypervisor mapping ever covers.
+ */
+#ifndef SMM_H
+#define SMM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/phys.h>
+#include <lib/spinlock.h>
+#include <policy/ownership.h>
+#include <policy/pgtable.h>
+#include <vtz/ciee_abi.h>
+#include <vtz/platform.h>
+
+#define CIEE_MAX_VMS 16
+
+/* A VM or a TEE as memory mapping sees it. */
+struct ciee_vm {
+	bool live;
+	unsigned int kind;    /* CIEE_VM_KIND_* */
+	unsigned int partner; /* TEE: its VM; VM: its TEE (or CIEE_MAX_VMS if none) */
+	uint16_t vmid;
+	struct pt s2;
+};
+
+/*
+ * Secure-memory-mapping state, at a fixed address in the CIEE data region
+ * (never mapped for the hypervisor). Nothing in it is a pointer into
+ * either image. The world-switch state of TEEs is not here: it is the
+ * CIEE's alone (ciee/ciee.h), in the CIEE's own memory.
+ */
+struct smm_state {
+	struct spinlock lock;      /* all SMM state: ownership, tables, VM list */
+	struct spinlock pool_lock; /* the table-page pool */
+	uint64_t pool_next;
+	struct own_table own;
+	struct pt hyp_s1;
+	struct ciee_vm vms[CIEE_MAX_VMS];
+};
+#define smm ((struct smm_state *)phys_to_virt(PLAT_SMM_STATE_BASE))
+_Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - PLAT_SMM_STATE_BASE,
+	       "SMM state overflows its place");
+
+/* mmu.c */
+int ciee_table_alloc(void *ctx, uint64_t *pa);
+uint64_t ciee_tables_used(void);
+extern const struct pt_mem_ops ciee_table_ops;
+/* A table handle with this image's table accessors (the stored ops pointer
+ * may belong to the other image). */
+static inline struct pt smm_pt(const struct pt *p)
+{
+	struct pt l = *p;
+
+	l.ops = &ciee_table_ops;
+	return l;
+}
+void ciee_mmu_build(void);
+void ciee_mmu_setup(void);
+void ciee_hyp_tlb_flush(void);
+
+/* vm.c */
+struct ciee_vm *ciee_vm_get(uint64_t id);
+long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner);
+long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags);
+long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size);
+long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
+long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
+long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
+
+/*
+ * The only device MMIO anyone may map (smm/vm.c): devices of QEMU virt
+ * that cannot master the bus. `at_boot`: in the hypervisor's stage 1 from
+ * the start (what it uses: the GIC and its console), the rest on HYP_MAP.
+ * `rd_frames`: the GIC redistributors, whose RD_base frames (LPI tables,
+ * hence DMA) are never mapped writable.
+ */
+struct ciee_device {
+	uint64_t base, size;
+	bool at_boot, rd_frames;
+};
+extern const struct ciee_device ciee_devices[];
+extern const unsigned int ciee_n_devices;
+long ciee_device_check(uint64_t pa, uint64_t size, bool writable);
+long ciee_own_err(int err);
+long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		  uint64_t a5);
+bool smm_is_call(uint64_t call);
+
+/* Each home's own: report and stop the machine. */
+void ciee_panic(const char *why) __attribute__((noreturn));
+
+#endif
