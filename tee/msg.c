@@ -6,9 +6,10 @@
  * used (no double fetch); every address must lie in the view of the
  * normal world's RAM; every count and size is bounded before it is used
  * in arithmetic; page-list walks are bounded by the registered size.
- * Memref contents reach a TA as copies in TEE memory (the bounce
- * buffer), so a TA never reads memory the normal world can change under
- * it. Hardware-free (tee/msg.h).
+ * Memref contents reach a TA as copies in TEE memory (the calling
+ * thread's own bounce area), so a TA never reads memory the normal world
+ * can change under it, nor copies another call can overwrite while it is
+ * out for an RPC. Hardware-free (tee/msg.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,7 +70,6 @@ void msg_ctx_init(struct msg_ctx *ctx)
 	memset(ctx->shm, 0, sizeof(ctx->shm));
 	memset(ctx->sessions, 0, sizeof(ctx->sessions));
 	ctx->next_session = 1;
-	ctx->bounce_used = 0;
 }
 
 int ta_rpc(struct ta_session *s, uint32_t func)
@@ -80,15 +80,15 @@ int ta_rpc(struct ta_session *s, uint32_t func)
 }
 
 /* size bytes of TEE memory for one memref's copy, or NULL if this call has used it up. */
-static uint8_t *bounce_alloc(struct msg_ctx *ctx, uint64_t size)
+static uint8_t *bounce_alloc(struct msg_bounce *b, uint64_t size)
 {
-	size_t at = (ctx->bounce_used + 15) & ~(size_t)15;
+	size_t at = (b->used + 15) & ~(size_t)15;
 	uint8_t *p;
 
-	if (at > sizeof(ctx->bounce) || size > sizeof(ctx->bounce) - at)
+	if (at > sizeof(b->buf) || size > sizeof(b->buf) - at)
 		return NULL;
-	p = ctx->bounce + at;
-	ctx->bounce_used = at + size;
+	p = b->buf + at;
+	b->used = at + size;
 	return p;
 }
 
@@ -151,7 +151,8 @@ static int ref_copy(const struct msg_ctx *ctx, const struct msg_ref *r, uint8_t 
  * The normal world's parameters mp[0..n) -> the TA's p[0..n), the rest
  * NONE. Returns TEEC_SUCCESS or the error for the whole call.
  */
-static uint32_t params_to_ta(struct msg_ctx *ctx, const struct optee_msg_param *mp, size_t n,
+static uint32_t params_to_ta(struct msg_ctx *ctx, struct msg_bounce *b,
+			     const struct optee_msg_param *mp, size_t n,
 			     struct ta_param p[VTZ_TA_NUM_PARAMS],
 			     struct msg_ref refs[VTZ_TA_NUM_PARAMS])
 {
@@ -206,7 +207,7 @@ static uint32_t params_to_ta(struct msg_ctx *ctx, const struct optee_msg_param *
 		default:
 			return TEEC_ERROR_BAD_PARAMETERS;
 		}
-		buf = bounce_alloc(ctx, r->size);
+		buf = bounce_alloc(b, r->size);
 		if (!buf)
 			return TEEC_ERROR_OUT_OF_MEMORY;
 		if (p[i].type != TA_PARAM_MEMREF_OUTPUT) {
@@ -296,8 +297,12 @@ static bool login_ok(uint64_t login)
 	}
 }
 
-/* The state of one call: the copies of the header and parameters. */
+/*
+ * The state of one call: the copies of the header and parameters (on its
+ * thread's stack), and where its memrefs' copies go.
+ */
 struct msg_call {
+	struct msg_bounce *bounce;
 	struct optee_msg_arg hdr;
 	struct optee_msg_param mp[VTZ_MSG_MAX_PARAMS];
 	struct ta_param p[VTZ_TA_NUM_PARAMS];
@@ -327,7 +332,7 @@ static uint32_t cmd_open_session(struct msg_ctx *ctx, struct msg_call *c)
 	if (!ta)
 		return TEEC_ERROR_ITEM_NOT_FOUND;
 	c->first = 2;
-	res = params_to_ta(ctx, c->mp + 2, c->hdr.num_params - 2, c->p, c->refs);
+	res = params_to_ta(ctx, c->bounce, c->mp + 2, c->hdr.num_params - 2, c->p, c->refs);
 	if (res != TEEC_SUCCESS)
 		return res;
 	for (i = 0; i < VTZ_MSG_MAX_SESSIONS && !s; i++)
@@ -362,7 +367,7 @@ static uint32_t cmd_invoke(struct msg_ctx *ctx, struct msg_call *c)
 
 	if (!s)
 		return TEEC_ERROR_BAD_PARAMETERS;
-	res = params_to_ta(ctx, c->mp, c->hdr.num_params, c->p, c->refs);
+	res = params_to_ta(ctx, c->bounce, c->mp, c->hdr.num_params, c->p, c->refs);
 	if (res != TEEC_SUCCESS)
 		return res;
 	c->origin = TEEC_ORIGIN_TRUSTED_APP;
@@ -451,7 +456,7 @@ static uint32_t cmd_unregister_shm(struct msg_ctx *ctx, struct msg_call *c)
 	return TEEC_SUCCESS;
 }
 
-uint32_t msg_call_with_arg(struct msg_ctx *ctx, uint64_t pa)
+uint32_t msg_call_with_arg(struct msg_ctx *ctx, struct msg_bounce *b, uint64_t pa)
 {
 	const uint64_t hdr_size = sizeof(struct optee_msg_arg);
 	struct msg_call c;
@@ -462,6 +467,7 @@ uint32_t msg_call_with_arg(struct msg_ctx *ctx, uint64_t pa)
 	if ((pa & 7) || ns_read(&ctx->view, pa, &c.hdr, hdr_size))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	memset(c.p, 0, sizeof(c.p));
+	c.bounce = b;
 	c.first = 0;
 	c.origin = TEEC_ORIGIN_TEE;
 	n = c.hdr.num_params;
@@ -472,7 +478,7 @@ uint32_t msg_call_with_arg(struct msg_ctx *ctx, uint64_t pa)
 	}
 	if (ns_read(&ctx->view, pa + hdr_size, c.mp, n * sizeof(c.mp[0])))
 		return OPTEE_SMC_RETURN_EBADADDR;
-	ctx->bounce_used = 0;
+	b->used = 0;
 	switch (c.hdr.cmd) {
 	case OPTEE_MSG_CMD_OPEN_SESSION:
 		res = cmd_open_session(ctx, &c);
@@ -524,7 +530,7 @@ out:
 		}
 	}
 	/* A TA's copies may hold secrets: leave nothing of them behind. */
-	memset(ctx->bounce, 0, ctx->bounce_used);
-	ctx->bounce_used = 0;
+	memset(b->buf, 0, b->used);
+	b->used = 0;
 	return smc;
 }

@@ -82,6 +82,13 @@ struct msg_shm {
 	uint64_t pages[VTZ_MSG_MAX_SHM_PAGES];
 };
 
+/*
+ * What the TEE shares among all its threads: the view, the TAs, the
+ * registered buffers and the sessions (all under tee_lock). Nothing of
+ * one call lives here: a call can be out for an RPC on one thread while
+ * calls on other threads run (tee/thread.c), so its state must be its
+ * own (struct msg_bounce, and the message copies on its thread's stack).
+ */
 struct msg_ctx {
 	struct msg_view view;
 	const struct ta_ops *const *tas;
@@ -95,20 +102,31 @@ struct msg_ctx {
 	uint32_t next_session;
 	struct msg_shm shm[VTZ_MSG_MAX_SHM];
 	struct ta_session sessions[VTZ_MSG_MAX_SESSIONS];
-	size_t bounce_used;
-	uint8_t bounce[VTZ_MSG_BOUNCE_SIZE] __attribute__((aligned(16)));
+};
+
+/*
+ * Where one call's memref copies live (what a TA reads and writes),
+ * VTZ_MSG_BOUNCE_SIZE bytes at most per call. One per thread, never
+ * shared: a call that leaves for an RPC finds its copies as it left them,
+ * whatever other calls ran meanwhile. Empty (used 0, all zero) between
+ * calls: a call wipes what it used before it returns.
+ */
+struct msg_bounce {
+	size_t used;
+	uint8_t buf[VTZ_MSG_BOUNCE_SIZE] __attribute__((aligned(16)));
 };
 
 /* Empty registrations and sessions; the caller sets view, tas, rpc. */
 void msg_ctx_init(struct msg_ctx *ctx);
 
 /*
- * OPTEE_SMC_CALL_WITH_ARG with the message at normal-world address pa.
+ * OPTEE_SMC_CALL_WITH_ARG with the message at normal-world address pa,
+ * its memref copies in b (this call's alone until it returns).
  * Returns the SMC result for a0: OPTEE_SMC_RETURN_OK (the outcome is in
  * the message's ret/ret_origin), _EBADADDR if pa cannot hold a message,
  * _EBADCMD for an unknown command.
  */
-uint32_t msg_call_with_arg(struct msg_ctx *ctx, uint64_t pa);
+uint32_t msg_call_with_arg(struct msg_ctx *ctx, struct msg_bounce *b, uint64_t pa);
 
 /* For TAs: ask the normal world for an RPC (see struct msg_ctx::rpc). */
 int ta_rpc(struct ta_session *s, uint32_t func);

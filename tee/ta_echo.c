@@ -18,6 +18,26 @@ static int types_are(const struct ta_param p[VTZ_TA_NUM_PARAMS], uint32_t t0, ui
 	return p[0].type == t0 && p[1].type == t1 && p[2].type == t2 && p[3].type == t3;
 }
 
+/*
+ * What a long-running TA does so the normal world can take its
+ * interrupts: leave p[0].a times with RPC_FOREIGN_INTR, go on when
+ * resumed; p[0].b counts the resumes.
+ */
+static uint32_t echo_yield(struct ta_session *s, struct ta_param p[VTZ_TA_NUM_PARAMS])
+{
+	uint64_t i;
+
+	if (p[0].u.value.a > VTZ_TA_ECHO_MAX_YIELDS)
+		return TEEC_ERROR_BAD_PARAMETERS;
+	p[0].u.value.b = 0;
+	for (i = 0; i < p[0].u.value.a; i++) {
+		if (ta_rpc(s, OPTEE_SMC_RPC_FUNC_FOREIGN_INTR))
+			return TEEC_ERROR_COMMUNICATION;
+		p[0].u.value.b++;
+	}
+	return TEEC_SUCCESS;
+}
+
 static uint32_t echo_invoke(struct ta_session *s, uint32_t cmd,
 			    struct ta_param p[VTZ_TA_NUM_PARAMS])
 {
@@ -48,20 +68,27 @@ static uint32_t echo_invoke(struct ta_session *s, uint32_t cmd,
 		p[1].u.memref.size = p[0].u.memref.size;
 		return TEEC_SUCCESS;
 	case VTZ_TA_ECHO_CMD_YIELD:
-		if (!types_are(p, TA_PARAM_VALUE_INOUT, 0, 0, 0) ||
-		    p[0].u.value.a > VTZ_TA_ECHO_MAX_YIELDS)
+		if (!types_are(p, TA_PARAM_VALUE_INOUT, 0, 0, 0))
 			return TEEC_ERROR_BAD_PARAMETERS;
-		/*
-		 * What a long-running TA does so the normal world can take its
-		 * interrupts: leave with RPC_FOREIGN_INTR, go on when resumed.
-		 */
-		p[0].u.value.b = 0;
-		for (i = 0; i < p[0].u.value.a; i++) {
-			if (ta_rpc(s, OPTEE_SMC_RPC_FUNC_FOREIGN_INTR))
-				return TEEC_ERROR_COMMUNICATION;
-			p[0].u.value.b++;
+		return echo_yield(s, p);
+	case VTZ_TA_ECHO_CMD_YIELD_MEM: {
+		uint32_t res;
+
+		if (!types_are(p, TA_PARAM_VALUE_INOUT, TA_PARAM_MEMREF_INPUT,
+			       TA_PARAM_MEMREF_OUTPUT, 0))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		res = echo_yield(s, p);
+		if (res != TEEC_SUCCESS)
+			return res;
+		/* Only now read the input copy: it had to outlast the RPCs. */
+		if (p[2].u.memref.size < p[1].u.memref.size) {
+			p[2].u.memref.size = p[1].u.memref.size;
+			return TEEC_ERROR_SHORT_BUFFER;
 		}
+		memcpy(p[2].u.memref.buf, p[1].u.memref.buf, p[1].u.memref.size);
+		p[2].u.memref.size = p[1].u.memref.size;
 		return TEEC_SUCCESS;
+	}
 	default:
 		return TEEC_ERROR_NOT_SUPPORTED;
 	}

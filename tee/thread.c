@@ -36,6 +36,12 @@ struct thread {
 	struct tee_ctx ctx;
 	uint64_t arg_pa;
 	uint64_t out[4]; /* for the normal world's a0..a3 when we switch back */
+	/*
+	 * Its call's memref copies: the thread's own, like its stack, so a
+	 * call on another thread cannot overwrite (or wipe) them while this
+	 * one is out for an RPC.
+	 */
+	struct msg_bounce bounce;
 	uint8_t stack[TEE_THREAD_STACK_SIZE] __attribute__((aligned(16)));
 };
 
@@ -85,7 +91,7 @@ void tee_thread_main(void)
 {
 	struct thread *t = cur_thread[tee_cpu()];
 
-	t->out[0] = msg_call_with_arg(&msg, t->arg_pa);
+	t->out[0] = msg_call_with_arg(&msg, &t->bounce, t->arg_pa);
 	/* The CPU may have changed across RPCs: whichever runs us now. */
 	t = cur_thread[tee_cpu()];
 	t->out[1] = t->out[2] = t->out[3] = 0;

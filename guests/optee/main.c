@@ -33,6 +33,10 @@
 #define LIST_PA (SHM_BASE + 1 * PAGE)     /* page list of the registered buffer */
 #define BADLIST_PA (SHM_BASE + 2 * PAGE)  /* page lists for the refusals */
 #define TMEM_PA (SHM_BASE + 3 * PAGE)     /* contiguous, never registered: tmem */
+/* A second call's message and tmems, while the first is out for an RPC (16..18). */
+#define ARG2_PA (SHM_BASE + 16 * PAGE)
+#define IN2_PA (SHM_BASE + 17 * PAGE)
+#define OUT2_PA (SHM_BASE + 18 * PAGE)
 /* The registered buffer's pages, out of order and apart (pages 4..15 hold them). */
 static const uint64_t shm_pages[] = { SHM_BASE + 12 * PAGE, SHM_BASE + 5 * PAGE,
 				      SHM_BASE + 14 * PAGE, SHM_BASE + 8 * PAGE };
@@ -53,7 +57,8 @@ static const uint8_t key_uuid[16] = VTZ_TA_KEY_UUID;
 
 static struct optee_msg_arg *const arg = (struct optee_msg_arg *)ARG_PA;
 static unsigned int checks, rpcs;
-static bool probe_during_rpc;
+/* Run once at the next RPC (thread = the one out for it), before resuming it. */
+static void (*during_rpc)(uint64_t thread);
 
 void guest_power_off(void)
 {
@@ -148,39 +153,82 @@ static uint64_t call_with_arg(uint64_t pa)
 		if ((r.x[0] & OPTEE_SMC_RETURN_RPC_FUNC_MASK) != OPTEE_SMC_RPC_FUNC_FOREIGN_INTR)
 			gprintf("FATAL: unexpected RPC 0x%llx\n", (unsigned long long)r.x[0]);
 		rpcs++;
-		if (probe_during_rpc) {
-			/*
-			 * This thread is out: a new call runs on another thread
-			 * (here a message at a bad address: EBADADDR), and
-			 * resuming a thread that is not suspended, or does not
-			 * exist, must fail.
-			 */
-			uint64_t mine = r.x[3], free_id = (r.x[3] + 1) % VTZ_TEE_THREAD_COUNT;
-			struct smc_regs b = { .x = { OPTEE_SMC_CALL_WITH_ARG, 0, 1 } };
-			struct smc_regs e = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, free_id } };
-			struct smc_regs n = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0,
-						     VTZ_TEE_THREAD_COUNT } };
+		if (during_rpc) {
+			void (*fn)(uint64_t thread) = during_rpc;
 
-			probe_during_rpc = false;
-			guest_smc(&b);
-			guest_smc(&e);
-			guest_smc(&n);
-			gprintf("optee: during an RPC of thread %llu: new call -> 0x%llx (another "
-				"thread: EBADADDR %s), resume of free thread %llu -> 0x%llx (ERESUME "
-				"%s), of thread %u -> 0x%llx (ERESUME %s)\n",
-				(unsigned long long)mine, (unsigned long long)b.x[0],
-				b.x[0] == OPTEE_SMC_RETURN_EBADADDR ? "ok" : "WRONG",
-				(unsigned long long)free_id, (unsigned long long)e.x[0],
-				e.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG",
-				VTZ_TEE_THREAD_COUNT, (unsigned long long)n.x[0],
-				n.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG");
-			if (b.x[0] != OPTEE_SMC_RETURN_EBADADDR ||
-			    e.x[0] != OPTEE_SMC_RETURN_ERESUME || n.x[0] != OPTEE_SMC_RETURN_ERESUME)
-				gprintf("FATAL: busy-thread checks failed\n");
-			checks += 3;
+			during_rpc = NULL; /* once: fn may make calls of its own */
+			fn(r.x[3]);
 		}
 		r.x[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 	}
+}
+
+/*
+ * During an RPC of thread mine: a new call runs on another thread (here a
+ * message at a bad address: EBADADDR), and resuming a thread that is not
+ * suspended, or does not exist, must fail.
+ */
+static void probe_busy_thread(uint64_t mine)
+{
+	uint64_t free_id = (mine + 1) % VTZ_TEE_THREAD_COUNT;
+	struct smc_regs b = { .x = { OPTEE_SMC_CALL_WITH_ARG, 0, 1 } };
+	struct smc_regs e = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, free_id } };
+	struct smc_regs n = { .x = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0,
+				     VTZ_TEE_THREAD_COUNT } };
+
+	guest_smc(&b);
+	guest_smc(&e);
+	guest_smc(&n);
+	gprintf("optee: during an RPC of thread %llu: new call -> 0x%llx (another "
+		"thread: EBADADDR %s), resume of free thread %llu -> 0x%llx (ERESUME "
+		"%s), of thread %u -> 0x%llx (ERESUME %s)\n",
+		(unsigned long long)mine, (unsigned long long)b.x[0],
+		b.x[0] == OPTEE_SMC_RETURN_EBADADDR ? "ok" : "WRONG",
+		(unsigned long long)free_id, (unsigned long long)e.x[0],
+		e.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG",
+		VTZ_TEE_THREAD_COUNT, (unsigned long long)n.x[0],
+		n.x[0] == OPTEE_SMC_RETURN_ERESUME ? "ok" : "WRONG");
+	if (b.x[0] != OPTEE_SMC_RETURN_EBADADDR || e.x[0] != OPTEE_SMC_RETURN_ERESUME ||
+	    n.x[0] != OPTEE_SMC_RETURN_ERESUME)
+		gprintf("FATAL: busy-thread checks failed\n");
+	checks += 3;
+}
+
+#define COPY_SIZE 3000
+static uint32_t echo_session; /* for the call on another thread */
+static uint32_t other_ret;
+static bool other_ok;
+
+/*
+ * During an RPC of a YIELD_MEM call: an ECHO_MEM call with other data on
+ * another thread, its own message and tmems. When it is done, the waiting
+ * call's copy of its input is still to be echoed: a TEE that shared one
+ * bounce area among its threads would have overwritten or wiped it.
+ */
+static void echo_on_another_thread(uint64_t mine)
+{
+	struct optee_msg_arg *a2 = (struct optee_msg_arg *)ARG2_PA;
+	uint64_t smc;
+
+	(void)mine;
+	memset(a2, 0, OPTEE_MSG_GET_ARG_SIZE(3));
+	a2->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	a2->session = echo_session;
+	a2->func = VTZ_TA_ECHO_CMD_ECHO_MEM;
+	a2->num_params = 3;
+	a2->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	a2->params[0].u.tmem.buf_ptr = IN2_PA;
+	a2->params[0].u.tmem.size = COPY_SIZE;
+	a2->params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+	a2->params[1].u.tmem.buf_ptr = OUT2_PA;
+	a2->params[1].u.tmem.size = COPY_SIZE;
+	a2->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	memset((void *)IN2_PA, 0xee, COPY_SIZE);
+	memset((void *)OUT2_PA, 0, COPY_SIZE);
+	smc = call_with_arg(ARG2_PA);
+	other_ret = a2->ret;
+	other_ok = smc == OPTEE_SMC_RETURN_OK && a2->ret == TEEC_SUCCESS &&
+		   !memcmp((void *)IN2_PA, (void *)OUT2_PA, COPY_SIZE);
 }
 
 static void msg_init(uint32_t cmd, uint32_t session, uint32_t func, uint32_t num_params)
@@ -388,7 +436,7 @@ static int echo_ta(void)
 
 	/* The RPC path: the TA leaves three times with RPC_FOREIGN_INTR. */
 	rpcs = 0;
-	probe_during_rpc = true;
+	during_rpc = probe_busy_thread;
 	msg_init(OPTEE_MSG_CMD_INVOKE_COMMAND, s, 0, 1);
 	set_value(0, OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 3, 0, 0);
 	invoke(s, VTZ_TA_ECHO_CMD_YIELD, 1);
@@ -398,6 +446,35 @@ static int echo_ta(void)
 	gprintf("optee: RPC: %u x RETURN_RPC_FOREIGN_INTR served, the call resumed each time "
 		"with RETURN_FROM_RPC and finished (TA counted %llu)\n", rpcs,
 		(unsigned long long)arg->params[0].u.value.b);
+
+	/*
+	 * A call keeps memref copies across its RPCs while another call,
+	 * on another thread, uses memrefs of its own: the first call's data
+	 * must come back intact.
+	 */
+	for (i = 0; i < COPY_SIZE; i++)
+		in[i] = (uint8_t)(i * 31 + 5);
+	memcpy((void *)TMEM_PA, in, COPY_SIZE);
+	memset(out, 0, COPY_SIZE);
+	shm_access(out_off, out, COPY_SIZE, true);
+	rpcs = 0;
+	other_ok = false;
+	echo_session = s;
+	during_rpc = echo_on_another_thread;
+	msg_init(OPTEE_MSG_CMD_INVOKE_COMMAND, s, 0, 3);
+	set_value(0, OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 2, 0, 0);
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, TMEM_PA, COPY_SIZE);
+	set_rmem(2, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, out_off, COPY_SIZE);
+	invoke(s, VTZ_TA_ECHO_CMD_YIELD_MEM, 3);
+	shm_access(out_off, out, COPY_SIZE, false);
+	CHECK(other_ok, "call on another thread during the RPC: ret 0x%x", other_ret);
+	CHECK(arg->ret == TEEC_SUCCESS && rpcs == 2 && arg->params[2].u.rmem.size == COPY_SIZE &&
+	      !memcmp(in, out, COPY_SIZE),
+	      "yield with memrefs: ret 0x%x rpcs %u size %llu, data %s", arg->ret, rpcs,
+	      (unsigned long long)arg->params[2].u.rmem.size,
+	      memcmp(in, out, COPY_SIZE) ? "CORRUPTED" : "intact");
+	gprintf("optee: RPC: a %u-byte memref copy held across %u RPCs outlived an echo of "
+		"%u other bytes on another thread, intact\n", COPY_SIZE, rpcs, COPY_SIZE);
 	return close_session(s, "echo");
 }
 

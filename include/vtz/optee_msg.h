@@ -165,6 +165,10 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
  *   YIELD     p0 value inout: a = how many times to return to the normal
  *             world (OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, at most 16) before
  *             finishing; b = how many resumes it saw
+ *   YIELD_MEM p0 as YIELD; p1 memref in, p2 memref out: after the last
+ *             resume, p2 = p1 (SHORT_BUFFER, with the size needed, if p2
+ *             is smaller): a TA that keeps memref copies across its RPCs,
+ *             so a test can run other calls meanwhile and check them
  */
 #define VTZ_TA_ECHO_UUID                                                                 \
 	{ 0x7e, 0xe0, 0xec, 0x40, 0x00, 0x00, 0x40, 0x00,                                \
@@ -173,6 +177,7 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
 #define VTZ_TA_ECHO_CMD_ADD 1
 #define VTZ_TA_ECHO_CMD_ECHO_MEM 2
 #define VTZ_TA_ECHO_CMD_YIELD 3
+#define VTZ_TA_ECHO_CMD_YIELD_MEM 4
 #define VTZ_TA_ECHO_MAX_YIELDS 16
 
 /*

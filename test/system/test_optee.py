@@ -98,6 +98,15 @@ def test_rpc_return_and_resume(vtz, native):
                     r"time with RETURN_FROM_RPC and finished \(TA counted 3\)$")
 
 
+def test_copies_of_a_call_out_for_an_rpc_outlive_another_threads_call(vtz, native):
+    """A YIELD_MEM call holds a memref copy across its RPCs; during one, an
+    ECHO_MEM call with other data runs on another thread. Each TEE thread
+    has its own bounce area: the first call's data comes back intact."""
+    for who, lines in clients(vtz, native):
+        find(lines, r"^optee: RPC: a 3000-byte memref copy held across 2 RPCs outlived an "
+                    r"echo of 3000 other bytes on another thread, intact$")
+
+
 def test_sessions_open_and_close(vtz, native):
     for who, lines in clients(vtz, native):
         for ta in ("echo", "store", "key"):

@@ -30,8 +30,12 @@
 
 static uint8_t *ram;
 static struct msg_ctx *ctx;
+/* Two threads' bounce areas: calls use the first unless a test says otherwise. */
+static struct msg_bounce *bounce, *bounce2;
 static unsigned int rpc_calls;
 static int rpc_result;
+/* Run once at the next RPC, while the TA waits: what another thread does meanwhile. */
+static void (*rpc_hook)(void);
 
 static const struct ta_ops *const tas[] = { &ta_echo_ops, &ta_store_ops };
 static const uint8_t echo_uuid[16] = VTZ_TA_ECHO_UUID;
@@ -42,6 +46,12 @@ static int fake_rpc(void *priv, uint32_t func)
 	assert_ptr_equal(priv, &rpc_calls);
 	assert_int_equal(func, OPTEE_SMC_RPC_FUNC_FOREIGN_INTR);
 	rpc_calls++;
+	if (rpc_hook) {
+		void (*hook)(void) = rpc_hook;
+
+		rpc_hook = NULL;
+		hook();
+	}
 	return rpc_result;
 }
 
@@ -50,8 +60,12 @@ static int setup(void **state)
 	(void)state;
 	ram = calloc(1, RAM_SIZE);
 	ctx = calloc(1, sizeof(*ctx));
+	bounce = calloc(1, sizeof(*bounce));
+	bounce2 = calloc(1, sizeof(*bounce2));
 	assert_non_null(ram);
 	assert_non_null(ctx);
+	assert_non_null(bounce);
+	assert_non_null(bounce2);
 	ctx->view.host_base = ram;
 	ctx->view.pa_base = RAM_BASE;
 	ctx->view.size = RAM_SIZE;
@@ -63,6 +77,7 @@ static int setup(void **state)
 	ta_store_reset();
 	rpc_calls = 0;
 	rpc_result = 0;
+	rpc_hook = NULL;
 	return 0;
 }
 
@@ -71,6 +86,8 @@ static int teardown(void **state)
 	(void)state;
 	free(ram);
 	free(ctx);
+	free(bounce);
+	free(bounce2);
 	return 0;
 }
 
@@ -99,7 +116,7 @@ static struct optee_msg_arg *msg(uint32_t cmd, uint32_t session, uint32_t func, 
 
 static uint32_t call(void)
 {
-	return msg_call_with_arg(ctx, ARG);
+	return msg_call_with_arg(ctx, bounce, ARG);
 }
 
 /* Call, expect SMC OK and this ret/origin. */
@@ -167,16 +184,17 @@ static const unsigned int scattered[] = { 40, 7, 33, 12 };
 static void test_bad_message_address(void **state)
 {
 	(void)state;
-	assert_int_equal(msg_call_with_arg(ctx, 0), OPTEE_SMC_RETURN_EBADADDR);
-	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE - 32), OPTEE_SMC_RETURN_EBADADDR);
-	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE + RAM_SIZE), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, 0), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, RAM_BASE - 32), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, RAM_BASE + RAM_SIZE),
+			 OPTEE_SMC_RETURN_EBADADDR);
 	/* Header straddling the end of RAM. */
-	assert_int_equal(msg_call_with_arg(ctx, RAM_BASE + RAM_SIZE - 16),
+	assert_int_equal(msg_call_with_arg(ctx, bounce, RAM_BASE + RAM_SIZE - 16),
 			 OPTEE_SMC_RETURN_EBADADDR);
 	/* Misaligned (Device memory in the TEE). */
-	assert_int_equal(msg_call_with_arg(ctx, ARG + 4), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, ARG + 4), OPTEE_SMC_RETURN_EBADADDR);
 	/* An address whose sum with any size wraps. */
-	assert_int_equal(msg_call_with_arg(ctx, UINT64_MAX - 7), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, UINT64_MAX - 7), OPTEE_SMC_RETURN_EBADADDR);
 }
 
 static void test_params_past_end_of_ram(void **state)
@@ -188,9 +206,9 @@ static void test_params_past_end_of_ram(void **state)
 	memset(a, 0, 64);
 	a->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	a->num_params = 2; /* 32 + 64 bytes: 32 past the end */
-	assert_int_equal(msg_call_with_arg(ctx, pa), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, pa), OPTEE_SMC_RETURN_EBADADDR);
 	a->num_params = 1; /* fits exactly */
-	assert_int_equal(msg_call_with_arg(ctx, pa), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(msg_call_with_arg(ctx, bounce, pa), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(a->ret, TEEC_ERROR_BAD_PARAMETERS); /* no session 0 */
 }
 
@@ -608,6 +626,93 @@ static void test_rpc_from_a_ta(void **state)
 	expect(TEEC_ERROR_COMMUNICATION, TEEC_ORIGIN_TRUSTED_APP);
 }
 
+/* ------------------------------------------------------ threads' copies */
+
+/* A second thread's message and memrefs, apart from everything above. */
+#define ARG2 (RAM_BASE + 50 * PG)
+#define IN2 (RAM_BASE + 51 * PG)
+#define OUT2 (RAM_BASE + 52 * PG)
+#define COPY_SIZE 3000
+
+static size_t snap_used;
+static uint8_t snap[VTZ_MSG_BOUNCE_SIZE];
+
+/*
+ * While the first call is out for an RPC: an ECHO_MEM call on another
+ * thread (its own bounce area), with other data. It must work, and leave
+ * the first call's copies exactly as they were.
+ */
+static void other_thread_call(void)
+{
+	struct optee_msg_arg *a2 = at(ARG2);
+
+	assert_true(bounce->used >= 2 * COPY_SIZE);
+	snap_used = bounce->used;
+	memcpy(snap, bounce->buf, sizeof(snap));
+
+	memset(a2, 0, OPTEE_MSG_GET_ARG_SIZE(3));
+	a2->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	a2->session = arg()->session;
+	a2->func = VTZ_TA_ECHO_CMD_ECHO_MEM;
+	a2->num_params = 3;
+	a2->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	a2->params[0].u.tmem.buf_ptr = IN2;
+	a2->params[0].u.tmem.size = COPY_SIZE;
+	a2->params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+	a2->params[1].u.tmem.buf_ptr = OUT2;
+	a2->params[1].u.tmem.size = COPY_SIZE;
+	a2->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	memset(at(IN2), 0xee, COPY_SIZE);
+	memset(at(OUT2), 0, COPY_SIZE);
+	assert_int_equal(msg_call_with_arg(ctx, bounce2, ARG2), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(a2->ret, TEEC_SUCCESS);
+	assert_memory_equal(at(IN2), at(OUT2), COPY_SIZE);
+
+	/* Mine untouched; the other call's wiped behind it. */
+	assert_int_equal(bounce->used, snap_used);
+	assert_memory_equal(bounce->buf, snap, sizeof(snap));
+	assert_int_equal(bounce2->used, 0);
+	for (size_t i = 0; i < sizeof(bounce2->buf); i++)
+		assert_int_equal(bounce2->buf[i], 0);
+}
+
+static void test_copies_survive_another_threads_call(void **state)
+{
+	uint8_t *in = at(DATA), *out = at(DATA + PG);
+	struct optee_msg_arg *a;
+	unsigned int i;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	for (i = 0; i < COPY_SIZE; i++)
+		in[i] = (uint8_t)(i * 31 + 5);
+	memset(out, 0, COPY_SIZE);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_YIELD_MEM, 3);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	a->params[0].u.value.a = 2;
+	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, DATA, COPY_SIZE);
+	set_tmem(2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA + PG, COPY_SIZE);
+	rpc_hook = other_thread_call;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_null(rpc_hook); /* the other call did run */
+	assert_int_equal(rpc_calls, 2);
+	assert_int_equal(a->params[0].u.value.b, 2);
+	assert_int_equal(a->params[2].u.tmem.size, COPY_SIZE);
+	assert_memory_equal(in, out, COPY_SIZE);
+	/* And this call wiped its own copies. */
+	assert_int_equal(bounce->used, 0);
+	for (i = 0; i < sizeof(bounce->buf); i++)
+		assert_int_equal(bounce->buf[i], 0);
+
+	/* YIELD_MEM's own rules: too small an output, wrong types. */
+	set_tmem(2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA + PG, 10);
+	expect(TEEC_ERROR_SHORT_BUFFER, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[2].u.tmem.size, COPY_SIZE);
+	set_tmem(2, OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, DATA + PG, COPY_SIZE);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TRUSTED_APP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +731,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_rejections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rpc_from_a_ta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copies_survive_another_threads_call, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("optee_msg", tests, NULL, NULL);
