@@ -37,7 +37,7 @@ SCENARIOS = {
     # attacks that stop a CPU; a reset that reboots (the reset attack); the
     # TEE with test hooks (read-tee-fpsimd-after-exit has it fill its
     # FP/SIMD registers with a secret).
-    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=4,
+    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
                     reboot=True),
     # The default scenario with a 100 us tick (hyp/preempt/tick.c; the
     # default hypervisor ticks every 1 ms): TEE calls are preempted many
@@ -63,7 +63,7 @@ SCENARIOS = {
     # each with its own TEE, run a libteec workload on that CPU
     # (hyp/attack/attacks.c, linux_guests_start()); each VM stores its own
     # secret under the same key and must read back its own.
-    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
+    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=6,
                           reboot=True,
                           linux=dict(vms=2, vcpus=2, ram_mib=128,
                                      # Five loads: calls keep going for the whole attack run
