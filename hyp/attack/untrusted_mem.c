@@ -315,13 +315,18 @@ static void attack_ctx_over_text(void)
 		dsb(ish);
 	}
 	restored = *(volatile uint64_t *)at;
-	verdict("vcpu-ctx-over-hyp-text", after == before,
-		"VCPU_RUN, context at 0x%llx (x0 = last word of verified text): %s (%ld); the "
-		"CIEE changed that word 0x%llx -> 0x%llx%s, which ran and returned 0x%x; put "
-		"back: 0x%llx", (unsigned long long)at, ciee_strerror(r), r,
-		(unsigned long long)before, (unsigned long long)after,
-		after == um_text_payload[0] ? " (mov w0, #0x1234; ret)" : "", ran,
-		(unsigned long long)restored);
+	if (after == before)
+		verdict("vcpu-ctx-over-hyp-text", true, "VCPU_RUN, context at 0x%llx (x0 = last "
+			"word of verified text): %s (%ld); the text word stays 0x%llx",
+			(unsigned long long)at, ciee_strerror(r), r, (unsigned long long)after);
+	else
+		verdict("vcpu-ctx-over-hyp-text", false, "VCPU_RUN, context at 0x%llx (x0 = last "
+			"word of verified text): %s (%ld); the CIEE changed that word 0x%llx -> "
+			"0x%llx%s, which ran and returned 0x%x; put back: 0x%llx",
+			(unsigned long long)at, ciee_strerror(r), r, (unsigned long long)before,
+			(unsigned long long)after,
+			after == um_text_payload[0] ? " (mov w0, #0x1234; ret)" : "", ran,
+			(unsigned long long)restored);
 }
 
 /* ---- 3. pointer arguments into a page just given to a TEE ---------- */
@@ -343,6 +348,7 @@ static void attack_ptr_into_tee_page(void)
 	uint64_t esr_off = __builtin_offsetof(struct vcpu_ctx, esr) - CTX_IN_TEE_OFF;
 	uint64_t seen_esr, seen_mmio, x0, x1;
 	unsigned int leaked = 0;
+	bool esr_kept, mmio_kept;
 	long d, r, rc;
 
 	if (page + UM_PAGE > PLAT_CONSOLE_LOCK) {
@@ -387,15 +393,16 @@ static void attack_ptr_into_tee_page(void)
 		take_reply(um_vm, 3, &x0, &x1);
 	}
 	seen_mmio = tee_peek(UM_TEE_IPA_DONATED + MMIO_IN_TEE_OFF);
-	verdict("pointer-into-donated-tee-page",
-		!leaked && seen_esr == (UM_PATTERN ^ (esr_off / 8)) &&
-			seen_mmio == (UM_PATTERN ^ (MMIO_IN_TEE_OFF / 8)),
+	esr_kept = seen_esr == (UM_PATTERN ^ (esr_off / 8));
+	mmio_kept = seen_mmio == (UM_PATTERN ^ (MMIO_IN_TEE_OFF / 8));
+	verdict("pointer-into-donated-tee-page", !leaked && esr_kept && mmio_kept,
 		"TEE page 0x%llx: VCPU_RUN, context ending in it: %ld, guest read %u of 3 TEE "
-		"words as EL1 regs, TEE finds 0x%llx over word %llu; TEE_CALL, ciee_mmio in "
-		"it: %ld, TEE finds 0x%llx over word %llu",
-		(unsigned long long)page, r, leaked, (unsigned long long)seen_esr,
-		(unsigned long long)(esr_off / 8), rc, (unsigned long long)seen_mmio,
-		(unsigned long long)(MMIO_IN_TEE_OFF / 8));
+		"words as EL1 regs, TEE's word %llu %s 0x%llx; TEE_CALL, ciee_mmio in it: %ld, "
+		"TEE's word %llu %s 0x%llx", (unsigned long long)page, r, leaked,
+		(unsigned long long)(esr_off / 8), esr_kept ? "intact:" : "now",
+		(unsigned long long)(esr_kept ? 0 : seen_esr), rc,
+		(unsigned long long)(MMIO_IN_TEE_OFF / 8), mmio_kept ? "intact:" : "now",
+		(unsigned long long)(mmio_kept ? 0 : seen_mmio));
 }
 
 /* ---- 4. a vCPU context rewritten while the CIEE runs it ------------ */
