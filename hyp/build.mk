@@ -30,7 +30,8 @@ $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))
 # The hypervisor with attack hooks (make attacks): the normal sources plus
 # hyp/attack/, which defines the weak hooks hyp/main.c calls.
 IMAGE_NAMES += hyp-attack
-hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S
+hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S \
+	hyp/attack/untrusted_mem.c hyp/attack/untrusted_mem_asm.S
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-attack_LDS := hyp/hyp.lds
 

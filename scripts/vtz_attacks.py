@@ -56,6 +56,16 @@ HYP_ATTACKS = [
     "two-cpu-tlb-shootdown",
     "jump-into-ciee-past-gate",
     "jump-to-ciee-sensitive-instruction",
+    # The CIEE's trust in hypervisor memory and event order (issue 9;
+    # hyp/attack/untrusted_mem.c).
+    "stage2-alias-outlives-reclaim",
+    "vcpu-ctx-over-hyp-text",
+    "pointer-into-donated-tee-page",
+    "tee-page-in-own-ns-window",
+    "rewrite-vcpu-ctx-during-run",
+    "tee-own-ram-abort-as-mmio",
+    "boot-tee-vcpu-during-reset",
+    "resume-idle-tee-vcpu-after-reset",
     "read-tee-page-after-reset",
 ]
 # Hypervisor images with one forbidden instruction each (hyp/build.mk).

@@ -34,10 +34,11 @@ SCENARIOS = {
     "guest-fault": dict(guest="guest-fault.bin"),
     "guest-hang": dict(guest="guest-hang.bin"),
     # The attack suite: a hypervisor with attack hooks; spare CPUs for the
-    # attacks that stop a CPU; a reset that reboots (the reset attack); the
+    # attacks that stop a CPU (cpu2, cpu3) and for the one that races the
+    # CIEE from cpu0 while cpu4 runs a guest; a reset that reboots (the reset attack); the
     # TEE with test hooks (read-tee-fpsimd-after-exit has it fill its
     # FP/SIMD registers with a secret).
-    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=4,
+    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
                     reboot=True),
     # The default scenario with a 100 us tick (hyp/preempt/tick.c; the
     # default hypervisor ticks every 1 ms): TEE calls are preempted many
@@ -59,11 +60,11 @@ SCENARIOS = {
     # Real Linux (Debian's kernel, busybox, libteec, tee-supplicant; make
     # linux-guest): two VMs of 2 vCPUs, each with its own TEE, on 2 CPUs.
     "linux": dict(linux=dict(vms=2, vcpus=2, ram_mib=128)),
-    # The attack suite (as `attacks`, with a fifth CPU) while two Linux VMs,
+    # The attack suite (as `attacks`, with a sixth CPU) while two Linux VMs,
     # each with its own TEE, run a libteec workload on that CPU
     # (hyp/attack/attacks.c, linux_guests_start()); each VM stores its own
     # secret under the same key and must read back its own.
-    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
+    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=6,
                           reboot=True,
                           linux=dict(vms=2, vcpus=2, ram_mib=128,
                                      # Five loads: calls keep going for the whole attack run

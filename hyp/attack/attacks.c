@@ -23,6 +23,7 @@
 #include <vtz/smccc.h>
 
 #include "../hyp.h"
+#include "attack.h"
 
 #define PATTERN 0x5ec2e7c0ffee5ec2UL
 #define PERSIST_MAGIC 0x70657273697374UL /* "persist" */
@@ -71,10 +72,7 @@ int hyp_probe_eret(uint64_t pc);
 void hyp_fp_fill(uint64_t pattern, uint64_t fpsr, uint64_t fpcr);
 void hyp_fp_dump(uint64_t out[66]);
 
-static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
+void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 {
 	char why[320];
 	va_list ap;
@@ -91,7 +89,7 @@ static void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 }
 
 /* An attack that could not be set up is not a verdict: the runner fails it. */
-static void not_run(const char *name, const char *why)
+void not_run(const char *name, const char *why)
 {
 	con_printf("attack %s: NOT RUN (%s)\n", name, why);
 }
@@ -1256,6 +1254,9 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 			came_back[cpu] = 1;
 		}
 		break;
+	case CTX_UM_RACE:
+		um_race_secondary();
+		break;
 	case CTX_JUMP_SENSITIVE:
 		/* An "msr vbar_el2, xN" anywhere in the CIEE, every register our vectors. */
 		target = find_insn(PLAT_CIEE_BASE, 0x4000, 0xffffffe0, 0xd51cc000);
@@ -1469,6 +1470,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_smc_outside_list();
 	attack_cpu_on(info);
 	smm_two_cpu_check(tee0);
+	um_attacks_run(vm0, info);
 	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
 	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
 	linux_guests_finish();

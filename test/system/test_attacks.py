@@ -67,6 +67,26 @@ EXPECTED_MECHANISM = {
     "jump-into-ciee-past-gate": r"CIEE mode check failed on cpu2: CPU halted",
     "jump-to-ciee-sensitive-instruction": r"CIEE mode check failed on cpu3: CPU halted",
     "read-tee-page-after-reset": r"first word 0x0, scrubbed by the monitor",
+    # Issue 9 (hyp/attack/untrusted_mem.c). The defences are not written
+    # yet: these say what a refusal or a lost effect looks like, whatever
+    # error code the fix chooses.
+    "stage2-alias-outlives-reclaim": SMM + r" refused (the second stage-2 mapping|RECLAIM|to "
+                                     r"give the page)|read 0x[0-9a-f]+ \(no secret\) and "
+                                     r"wrote a mark the TEE does not read",
+    "vcpu-ctx-over-hyp-text": r"VCPU_RUN, context at 0x[0-9a-f]+ \(x0 = last word of verified "
+                              r"text\): .* \(-\d+\); the text word stays 0x0\)$",
+    "pointer-into-donated-tee-page": r"VCPU_RUN, context ending in it: -\d+, guest read 0 of 3 "
+                                     r"TEE words as EL1 regs, TEE's word 28 intact.*TEE_CALL, "
+                                     r"ciee_mmio in it: -\d+, TEE's word 128 intact",
+    "tee-page-in-own-ns-window": r"S2_MAP of its own image page 0x[0-9a-f]+ there: .* \(-\d+\); "
+                                 r"its VM's pages mapped back: ok",
+    "rewrite-vcpu-ctx-during-run": r"[1-9]\d* fast calls while cpu0 rewrote pc/pstate [1-9]\d* "
+                                   r"times: the guest ran on .* never at EL2",
+    "tee-own-ram-abort-as-mmio": SMM + r" refused S2_UNMAP of the TEE's own page|came to the "
+                                 r"hypervisor as MMIO 0 time",
+    "boot-tee-vcpu-during-reset": r"TEE_BOOT of never-started vCPU 1 while vCPU 0 resets: "
+                                  r".* \(-\d+\)\)$",
+    "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: .* \(-\d+\)\)$",
 }
 FORBIDDEN = ["ttbr0", "tcr", "sctlr", "mair", "vbar", "hcr", "vttbr", "vtcr", "mdcr", "dcisw"]
 

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* What the attack suite's files share (hyp/attack/, hyp-attack.bin only). */
+#ifndef HYP_ATTACK_H
+#define HYP_ATTACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct fdt_info;
+
+/* attacks.c: one verdict line per attack, from the effect observed. */
+void verdict(const char *name, bool was_blocked, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An attack that could not be set up: the runner fails it. */
+void not_run(const char *name, const char *why);
+
+/*
+ * untrusted_mem.c: the CIEE trusting memory the hypervisor controls
+ * (issue 9). Needs cpu UM_RACE_CPU free (started here with CTX_UM_RACE).
+ */
+#define CTX_UM_RACE 0xa14
+#define UM_RACE_CPU 4
+void um_attacks_run(struct vm *vm0, const struct fdt_info *info);
+/* hyp_attack_secondary() for CTX_UM_RACE; returns when that CPU may park. */
+void um_race_secondary(void);
+
+#endif
