@@ -543,8 +543,8 @@ static void attack_tee_page_in_ns_window(void)
 			 um_vm->ram_pa + (UM_NS_WINDOW_PAGE - um_vm->ram_ipa), UM_NS_WINDOW_BLOCK,
 			 CIEE_MAP_R | CIEE_MAP_W);
 	verdict("tee-page-in-own-ns-window", m != CIEE_OK,
-		"%s's normal-world IPA 0x%llx unmapped, then S2_MAP of its own image page "
-		"0x%llx there: %s (%ld)%s; its VM's pages mapped back: %s", um_tee->name,
+		"%s's NS-window IPA 0x%llx unmapped, S2_MAP of its own page 0x%llx there: "
+		"%s (%ld)%s; VM pages back: %s", um_tee->name,
 		(unsigned long long)UM_NS_WINDOW_PAGE, (unsigned long long)um_tee->ram_pa,
 		ciee_strerror(m), m,
 		m == CIEE_OK ? ": what its VM has it read or write there is the TEE's image" : "",
