@@ -62,6 +62,7 @@ HYP_ATTACKS = [
     "vcpu-ctx-over-hyp-text",
     "pointer-into-donated-tee-page",
     "tee-page-in-own-ns-window",
+    "gate-with-spsel0",
     "rewrite-vcpu-ctx-during-run",
     "tee-own-ram-abort-as-mmio",
     "boot-tee-vcpu-during-reset",

@@ -70,6 +70,8 @@ extern const uint32_t um_stub_el1[], um_stub_el1_end[];
 extern const uint32_t um_stub_alias[], um_stub_alias_end[];
 extern const uint64_t um_text_payload[];
 void um_el2_payload(void);
+long um_gate_spsel0(unsigned long call, unsigned long a1, unsigned long a2, unsigned long a3,
+		    unsigned long a4, unsigned long gate);
 
 /* Written by um_el2_payload at EL2 with the MMU off: flag, SCTLR_EL2, CurrentEL, MPIDR. */
 volatile uint64_t um_el2_report[4] __attribute__((aligned(64)));
@@ -551,6 +553,32 @@ static void attack_tee_page_in_ns_window(void)
 		ciee_strerror(back));
 }
 
+/* ---- the gate entered with SPSel = 0 -------------------------------- */
+
+/*
+ * The hypervisor calls VCPU_RUN with SPSel = 0. Before the gate forced
+ * SPSel = 1, the CIEE's stack switch moved SP_EL0 and its guest entry
+ * (msr sp_el0, UNDEFINED with SPSel = 0) took an exception in CIEE mode:
+ * the machine went down. Now the call must simply work: the guest runs to
+ * its SMC, the CPU comes back, and a second call with SPSel = 1 works too.
+ */
+static void attack_gate_spsel0(void)
+{
+	struct vcpu_ctx *c = &call_ctx[0][0];
+	static const uint32_t stub[2] = { SMC_INSN, HVC_INSN };
+	long r, again;
+
+	guest_ctx(c, put_stub(um_vm, UM_STUB_CALL(0), stub, stub + 2), 0);
+	c->x[0] = SMCCC_VERSION;
+	r = um_gate_spsel0(CIEE_CALL_VCPU_RUN, um_vm->id, (unsigned long)c, 0, 0,
+			   PLAT_CIEE_BASE + CIEE_GATE_OFFSET);
+	again = ciee_call(CIEE_CALL_CPU_STATUS, 0, 0, 0, 0, 0);
+	verdict("gate-with-spsel0", r == CIEE_EXIT_GUEST_TRAP && exit_ec(c) == EC_SMC64 &&
+					    again == CIEE_CPU_OK,
+		"VCPU_RUN called with SPSel=0: %ld (guest exit EC=0x%llx), the CPU came back; "
+		"CPU_STATUS after: %ld", r, (unsigned long long)exit_ec(c), again);
+}
+
 /* ---- 7. an abort on the TEE's own RAM served as MMIO --------------- */
 
 static void attack_tee_ram_as_mmio(void)
@@ -664,6 +692,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		attack_ctx_over_text();
 		attack_ptr_into_tee_page();
 		attack_tee_page_in_ns_window();
+		attack_gate_spsel0();
 		attack_race_vcpu_ctx(info);
 		/* Last on tee4: a defence may stop the TEE. */
 		attack_tee_ram_as_mmio();

@@ -101,3 +101,25 @@ um_stub_call_end:
 um_text_payload:
 	movz	w0, #0x1234
 	ret
+
+/*
+ * long um_gate_spsel0(call, a1, a2, a3, a4, gate): the CIEE's gate (at
+ * `gate`; a5 of the call is 0) called
+ * with SPSel = 0, so that `sp` means SP_EL0 when the gate starts. Our own
+ * stack stays in SP_EL2, untouched, and is ours again after `msr spsel, #1`
+ * (SP_EL0 may hold a guest's value by then: a guest entry loads it).
+ */
+	.text
+ENTRY(um_gate_spsel0)
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	mov	x9, sp
+	msr	spsel, #0
+	mov	sp, x9			/* SP_EL0: a usable stack for the gate to start from */
+	mov	x9, x5
+	mov	x5, xzr
+	blr	x9
+	msr	spsel, #1
+	ldp	x29, x30, [sp], #16
+	ret
+END(um_gate_spsel0)

@@ -67,26 +67,27 @@ EXPECTED_MECHANISM = {
     "jump-into-ciee-past-gate": r"CIEE mode check failed on cpu2: CPU halted",
     "jump-to-ciee-sensitive-instruction": r"CIEE mode check failed on cpu3: CPU halted",
     "read-tee-page-after-reset": r"first word 0x0, scrubbed by the monitor",
-    # Issue 9 (hyp/attack/untrusted_mem.c). The defences are not written
-    # yet: these say what a refusal or a lost effect looks like, whatever
-    # error code the fix chooses.
-    "stage2-alias-outlives-reclaim": SMM + r" refused (the second stage-2 mapping|RECLAIM|to "
-                                     r"give the page)|read 0x[0-9a-f]+ \(no secret\) and "
-                                     r"wrote a mark the TEE does not read",
+    # Issue 9 (hyp/attack/untrusted_mem.c): each stopped by the mechanism
+    # named, with its own error code (include/vtz/ciee_abi.h).
+    "stage2-alias-outlives-reclaim": SMM + r" refused RECLAIM of one IPA while the other maps "
+                                     r"the page: page still mapped at another IPA \(-35\)",
     "vcpu-ctx-over-hyp-text": r"VCPU_RUN, context at 0x[0-9a-f]+ \(x0 = last word of verified "
-                              r"text\): .* \(-\d+\); the text word stays 0x0\)$",
-    "pointer-into-donated-tee-page": r"VCPU_RUN, context ending in it: -\d+, guest read 0 of 3 "
+                              r"text\): argument over the hypervisor's text \(-28\); the text "
+                              r"word stays 0x0\)$",
+    "pointer-into-donated-tee-page": r"VCPU_RUN, context ending in it: -31, guest read 0 of 3 "
                                      r"TEE words as EL1 regs, TEE's word 28 intact.*TEE_CALL, "
-                                     r"ciee_mmio in it: -\d+, TEE's word 128 intact",
-    "tee-page-in-own-ns-window": r"S2_MAP of its own image page 0x[0-9a-f]+ there: .* \(-\d+\); "
-                                 r"its VM's pages mapped back: ok",
+                                     r"ciee_mmio in it: -31, TEE's word 128 intact",
+    "tee-page-in-own-ns-window": r"S2_MAP of its own page 0x[0-9a-f]+ there: page at the wrong "
+                                 r"place in the TEE's IPA space \(-37\); VM pages back: ok",
+    "gate-with-spsel0": r"VCPU_RUN called with SPSel=0: 1 \(guest exit EC=0x17\), the CPU came "
+                        r"back; CPU_STATUS after: 0",
     "rewrite-vcpu-ctx-during-run": r"[1-9]\d* fast calls while cpu0 rewrote pc/pstate [1-9]\d* "
                                    r"times: the guest ran on .* never at EL2",
-    "tee-own-ram-abort-as-mmio": SMM + r" refused S2_UNMAP of the TEE's own page|came to the "
-                                 r"hypervisor as MMIO 0 time",
+    "tee-own-ram-abort-as-mmio": r"came to the hypervisor as MMIO 0 time\(s\).*TEE stopped",
     "boot-tee-vcpu-during-reset": r"TEE_BOOT of never-started vCPU 1 while vCPU 0 resets: "
-                                  r".* \(-\d+\)\)$",
-    "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: .* \(-\d+\)\)$",
+                                  r"TEE not in a state for this call \(-8\)\)$",
+    "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: TEE not in a "
+                                        r"state for this call \(-8\)\)$",
 }
 FORBIDDEN = ["ttbr0", "tcr", "sctlr", "mair", "vbar", "hcr", "vttbr", "vtcr", "mdcr", "dcisw"]
 
