@@ -192,14 +192,18 @@ static void tee_kill(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_tee
 }
 
 /*
- * Is this IPA RAM in the TEE's view (its own pages, or its VM's)? Then an
- * abort there is never MMIO: the hypervisor must not see the TEE's stores
- * nor answer its loads for memory it unmapped.
+ * May an abort at this IPA be MMIO for the hypervisor to emulate? Only in
+ * the device region, outside both RAM windows of the TEE's view (its own
+ * pages, its VM's): the hypervisor must never see the TEE's stores nor
+ * answer its loads for RAM it unmapped, nor for a stray pointer (a NULL
+ * dereference at IPA 0 stops the TEE instead of reading the hypervisor's
+ * words).
  */
-static bool tee_ipa_is_ram(uint64_t ipa)
+static bool tee_ipa_is_device(uint64_t ipa)
 {
-	return (ipa >= VTZ_TEE_RAM_IPA_BASE && ipa - VTZ_TEE_RAM_IPA_BASE < VTZ_TEE_RAM_IPA_SIZE) ||
-	       ipa >= VTZ_TEE_NS_RAM_BASE;
+	if (ipa < PLAT_DEVICE_BASE || ipa >= VTZ_TEE_NS_RAM_BASE)
+		return false;
+	return ipa < VTZ_TEE_RAM_IPA_BASE || ipa - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE;
 }
 
 /* Turn a TEE's data abort into what the hypervisor needs to emulate it. */
@@ -211,7 +215,7 @@ static bool tee_mmio_exit(struct ciee_tee_vcpu *tv, struct ciee_mmio *mmio)
 	if (!(esr & ESR_DABT_ISV))
 		return false;
 	ipa = ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff);
-	if (tee_ipa_is_ram(ipa))
+	if (!tee_ipa_is_device(ipa))
 		return false;
 	srt = (esr >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
 	tv->mmio_srt = srt;
@@ -353,7 +357,7 @@ again:
 		if (tee_mmio_exit(tv, mmio))
 			return CIEE_EXIT_TEE_MMIO;
 		tee_kill(tee_vm, t, tv,
-			 "data abort on its own memory or without a valid syndrome (never MMIO)");
+			 "data abort outside its device region or without a valid syndrome (never MMIO)");
 		return CIEE_ERR_TEE_DEAD;
 	default:
 		tee_kill(tee_vm, t, tv, "unexpected exception in the TEE");
