@@ -27,25 +27,10 @@
  */
 static int64_t monitor_call(uint32_t fid, uint64_t r[4])
 {
-	register uint64_t x0 __asm__("x0") = fid;
-	register uint64_t x1 __asm__("x1") = r[0];
-	register uint64_t x2 __asm__("x2") = r[1];
-	register uint64_t x3 __asm__("x3") = r[2];
-	register uint64_t x4 __asm__("x4") = r[3];
-	int64_t status;
+	/* ciee/monitor_call.h; declared here until tee.c includes it. */
+	int64_t ciee_monitor_smc(uint32_t fid, uint64_t r[4]);
 
-	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-			 :
-			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			   "x15", "x16", "x17", "memory");
-	/* Register variables hold only across the asm: copy out at once. */
-	status = (int64_t)x0;
-	r[0] = x1;
-	r[1] = x2;
-	r[2] = x3;
-	r[3] = x4;
-	return status;
+	return ciee_monitor_smc(fid, r);
 }
 
 /*

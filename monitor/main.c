@@ -58,6 +58,35 @@ static int image_present(uint64_t base, uint64_t magic_off, uint64_t magic)
 }
 
 /*
+ * ELR_EL3 of the CIEE's one SMC to its services (monitor/ciee_auth.h):
+ * the address after ciee_monitor_smc_site. Read from the CIEE image at
+ * cold boot, before any non-secure code has run (nothing but QEMU's
+ * loader has written that RAM yet, the same bytes the CIEE will run), and
+ * kept here in secure RAM: never re-read from RAM the hypervisor could
+ * reach later. 0 until then, which refuses every call.
+ */
+static uint64_t ciee_smc_site_ret;
+
+static void record_ciee_smc_site(void)
+{
+	uint64_t text = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET);
+	uint64_t off = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_MONITOR_SMC_OFFSET);
+	uint32_t insn = 0;
+
+	if (text <= PLAT_CIEE_SIZE && off % 4 == 0 && off < text)
+		insn = *(volatile uint32_t *)(PLAT_CIEE_BASE + off);
+	if (!ciee_smc_site_valid(off, text, PLAT_CIEE_SIZE, insn)) {
+		con_printf("FATAL: CIEE image refused: its monitor call site (offset 0x%lx, "
+			   "word 0x%08x) is not an `smc #0` inside its 0x%lx bytes of text\n",
+			   off, insn, text);
+		power_off();
+	}
+	ciee_smc_site_ret = PLAT_CIEE_BASE + off + 4;
+	con_printf("CIEE monitor call site: smc at 0x%lx (the only caller of the TEE key "
+		   "service)\n", PLAT_CIEE_BASE + off);
+}
+
+/*
  * The hypervisor runs at EL2, where MSR to the EL2 control registers and
  * DC ISW cannot be trapped: it is kept from them only by never having
  * them in its executable pages. The CIEE maps exactly [base, base +
@@ -120,6 +149,7 @@ void monitor_main(void)
 	if (!image_present(PLAT_HYP_BASE, HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC))
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
+	record_ciee_smc_site();
 	check_hyp_text();
 	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
 	scrub_cold_boot(kind, generation);
@@ -158,18 +188,29 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	}
 	/*
 	 * Measuring a guest TEE and deriving its key: for the CIEE only,
-	 * known by its EL2 state (ciee_auth.h). The hypervisor, whatever it
-	 * does, is refused like any caller of a service not on its list.
+	 * known by its EL2 state, and only from its own call site
+	 * (ciee_auth.h). The hypervisor, whatever it does, is refused like
+	 * any caller of a service not on its list; an SMC in CIEE mode from
+	 * any other address gets an error of its own.
 	 */
 	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY) {
-		if (!ciee_caller_ok(read_sysreg(spsr_el3), read_sysreg(sctlr_el2))) {
+		switch (ciee_caller_check(read_sysreg(spsr_el3), read_sysreg(sctlr_el2),
+					  read_sysreg(elr_el3), ciee_smc_site_ret)) {
+		case CIEE_CALLER_OK:
+			keys_ciee_smc(f);
+			return;
+		case CIEE_CALLER_WRONG_SITE:
+			con_printf("refused SMC 0x%08x: a CIEE-only service, called in CIEE mode "
+				   "from 0x%lx, not the CIEE's call site 0x%lx\n", fid,
+				   read_sysreg(elr_el3) - 4, ciee_smc_site_ret - 4);
+			f->x[0] = (uint64_t)(int64_t)VTZ_MON_ERR_CALL_SITE;
+			return;
+		default:
 			con_printf("refused SMC 0x%08x: a CIEE-only service, and the caller is not "
 				   "the CIEE\n", fid);
 			f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 			return;
 		}
-		keys_ciee_smc(f);
-		return;
 	}
 #ifdef GATE_el3
 	/* Memory-mapping calls, from the hypervisor at EL2 only. */
