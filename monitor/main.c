@@ -39,11 +39,24 @@ static void uart_write(const char *s, size_t n)
 void monitor_el3_init(void)
 {
 	write_sysreg(vbar_el3, (uint64_t)monitor_vectors);
-	/* Lower ELs are non-secure and AArch64; EL2 exists; SMC enabled. */
-	write_sysreg(scr_el3, SCR_RES1 | SCR_NS | SCR_HCE | SCR_RW);
+	/*
+	 * Lower ELs are non-secure and AArch64; EL2 exists; SMC enabled;
+	 * FIQs (Group 0: only PARK_SGI) are taken to EL3 (park.c).
+	 */
+	write_sysreg(scr_el3, SCR_RES1 | SCR_NS | SCR_FIQ | SCR_HCE | SCR_RW);
 	write_sysreg(cptr_el3, 0);
 	/* Let EL2 use the GICv3 system-register interface. */
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
+	isb();
+	/*
+	 * Group 0 on at this CPU interface; PMR opened from its reset value
+	 * 0 (with SCR_EL3.FIQ set a non-secure write cannot change a PMR in
+	 * the secure range 0..0x7f, so the hypervisor could never unmask
+	 * its own interrupts), to the lowest priority. Non-secure writes
+	 * then land in 0x80..0xff: never masking PARK_SGI (priority 0).
+	 */
+	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_6, 1);  /* ICC_IGRPEN0_EL1 */
 	isb();
 	/* EL2 starts with its MMU off; the CIEE turns it on. */
 	write_sysreg(sctlr_el2, SCTLR_EL2_CIEE); /* CIEE mode: the value its checks expect */
@@ -173,6 +186,8 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	int handled;
 	int64_t ret;
 
+	/* A reset under way on another CPU: stop here, before serving anything. */
+	monitor_park_check();
 	if (ec != EC_SMC64) {
 		report_exception("from a lower EL at EL3", esr, read_sysreg(elr_el3),
 				 read_sysreg(far_el3), read_sysreg(spsr_el3));
