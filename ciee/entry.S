@@ -24,6 +24,7 @@ ENTRY(ciee_header)
 	nop				/* +0xc */
 	.quad	CIEE_IMAGE_MAGIC	/* +0x10 */
 	.quad	__ciee_text_end - ciee_header /* +0x18 */
+	.quad	ciee_monitor_smc_site - ciee_header /* +0x20: the monitor's call site */
 END(ciee_header)
 
 /* Boot CPU from the monitor: x0 = DTB address. CIEE mode (MMU off). */

@@ -49,6 +49,28 @@ void ciee_el2_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far
 	system_off();
 }
 
+/*
+ * MDCR_EL2, fully specified (HPMN = 0 is CONSTRAINED UNPREDICTABLE on
+ * ARMv8.0). The PMU and the debug registers are per physical CPU, shared
+ * by every guest and TEE that runs there, and the CIEE does not switch
+ * them: a guest could read what a TEE left in them, count a TEE's (or,
+ * with PMEVTYPER.NSH, the CIEE's) events, or arm a watchpoint on a TEE
+ * address for when the TEE runs next. So every EL1/EL0 access to them
+ * traps to EL2 (TPM, TPMCR: PMU; TDA, TDOSA, TDRA: debug, OS lock, debug
+ * ROM), where the hypervisor emulates them for Linux guests as RAZ/WI
+ * (hyp/linux.c) and a TEE that touches them is stopped. HPMN = PMCR_EL0.N
+ * (read here, at EL2, where it is the hardware's count): every counter
+ * is in the EL1 range, none reserved for EL2, which counts nothing. TDE
+ * stays 0 so a guest's or TEE's own debug exceptions stay its own.
+ */
+static uint64_t mdcr_el2_value(void)
+{
+	uint64_t hpmn = (read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
+
+	return hpmn | MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | MDCR_EL2_TDOSA |
+	       MDCR_EL2_TDRA;
+}
+
 /* The locked EL2 configuration, the same on every CPU. */
 static void ciee_el2_setup(void)
 {
@@ -66,7 +88,7 @@ static void ciee_el2_setup(void)
 					       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER);
 	write_sysreg_checked(vttbr_el2, 0);
 	write_sysreg_checked(cptr_el2, CPTR_EL2_RES1);
-	write_sysreg_checked(mdcr_el2, 0);
+	write_sysreg_checked(mdcr_el2, mdcr_el2_value());
 	write_sysreg(cnthctl_el2, 3); /* EL1 may use the physical counter and timer */
 	write_sysreg(cntvoff_el2, 0);
 	isb();

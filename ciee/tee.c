@@ -32,35 +32,7 @@
 #include <vtz/platform.h>
 
 #include "ciee.h"
-
-/*
- * A CIEE-only monitor service (include/vtz/monitor_abi.h): x1..x4 in,
- * x0 = status and x1..x4 out. Called in CIEE mode with interrupts masked,
- * which is how the monitor knows the caller is the CIEE. The CIEE does no
- * cryptography itself: hashing and key derivation stay in the monitor.
- */
-static int64_t monitor_call(uint32_t fid, uint64_t r[4])
-{
-	register uint64_t x0 __asm__("x0") = fid;
-	register uint64_t x1 __asm__("x1") = r[0];
-	register uint64_t x2 __asm__("x2") = r[1];
-	register uint64_t x3 __asm__("x3") = r[2];
-	register uint64_t x4 __asm__("x4") = r[3];
-	int64_t status;
-
-	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-			 :
-			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			   "x15", "x16", "x17", "memory");
-	/* Register variables hold only across the asm: copy out at once. */
-	status = (int64_t)x0;
-	r[0] = x1;
-	r[1] = x2;
-	r[2] = x3;
-	r[3] = x4;
-	return status;
-}
+#include "monitor_call.h"
 
 /*
  * Before its first entry: have the monitor measure the TEE's image. The
@@ -87,7 +59,7 @@ static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint6
 	r[0] = pa0;
 	r[1] = size;
 	r[2] = r[3] = 0;
-	if (monitor_call(VTZ_SMC_MON_TEE_MEASURE, r))
+	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_MEASURE, r))
 		return CIEE_ERR_BAD_ENTRY;
 	memcpy(t->measurement, r, sizeof(t->measurement));
 	return CIEE_OK;
@@ -105,7 +77,7 @@ static long tee_serve_key(const struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 	unsigned int i;
 
 	memcpy(r, t->measurement, sizeof(r));
-	if (monitor_call(VTZ_SMC_MON_TEE_KEY, r))
+	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_KEY, r))
 		return -1;
 	tv->ctx.x[0] = 0;
 	for (i = 0; i < 4; i++) {

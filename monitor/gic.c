@@ -7,7 +7,8 @@
  * at cold boot, every other one when CPU_ON releases it) waking its
  * redistributor and putting the SGIs and PPIs in non-secure group 1, so
  * the hypervisor can use them (its EL2 physical timer: INTID 26). Only
- * the secure physical timer's PPI stays in group 0. SPIs are left in
+ * the secure physical timer's PPI and PARK_SGI (park.c: a reset stopping
+ * the other CPUs) stay in group 0. SPIs are left in
  * group 0, disabled: nothing non-secure uses one yet.
  *
  * Everything else (enabling an interrupt, its priority, the CPU
@@ -22,6 +23,7 @@
 #include "monitor.h"
 
 #define GICD_CTLR 0x0000
+#define GICD_CTLR_ENABLE_G0 (1U << 0)
 #define GICD_CTLR_ENABLE_G1NS (1U << 1)
 #define GICD_CTLR_ARE_S (1U << 4)
 #define GICD_CTLR_ARE_NS (1U << 5)
@@ -35,6 +37,8 @@
 #define GICR_SGI_BASE 0x10000UL
 #define GICR_IGROUPR0 0x0080
 #define GICR_IGRPMODR0 0x0d00
+#define GICR_ISENABLER0 0x0100
+#define GICR_IPRIORITYR 0x0400
 
 #define INTID_SECURE_PHYS_TIMER 29
 #define POLL_LIMIT 1000000
@@ -49,7 +53,7 @@ void gic_secure_init(void)
 	unsigned int i;
 
 	*reg32(PLAT_GICD_BASE + GICD_CTLR) = GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS |
-					     GICD_CTLR_ENABLE_G1NS;
+					     GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1NS;
 	for (i = 0; i < POLL_LIMIT && (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP); i++)
 		;
 	gic_secure_init_cpu(this_cpu_index());
@@ -70,7 +74,11 @@ void gic_secure_init_cpu(unsigned int cpu)
 	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_PROCESSOR_SLEEP;
 	for (i = 0; i < POLL_LIMIT && (*reg32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP); i++)
 		;
-	*reg32(rd + GICR_SGI_BASE + GICR_IGROUPR0) = ~(1U << INTID_SECURE_PHYS_TIMER);
+	*reg32(rd + GICR_SGI_BASE + GICR_IGROUPR0) =
+		~((1U << INTID_SECURE_PHYS_TIMER) | (1U << PARK_SGI));
 	*reg32(rd + GICR_SGI_BASE + GICR_IGRPMODR0) = 0;
+	/* PARK_SGI: Group 0 (FIQ to EL3), the highest priority, enabled. */
+	*((volatile uint8_t *)(rd + GICR_SGI_BASE + GICR_IPRIORITYR) + PARK_SGI) = 0;
+	*reg32(rd + GICR_SGI_BASE + GICR_ISENABLER0) = 1U << PARK_SGI;
 	dsb(sy);
 }

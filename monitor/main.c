@@ -39,11 +39,24 @@ static void uart_write(const char *s, size_t n)
 void monitor_el3_init(void)
 {
 	write_sysreg(vbar_el3, (uint64_t)monitor_vectors);
-	/* Lower ELs are non-secure and AArch64; EL2 exists; SMC enabled. */
-	write_sysreg(scr_el3, SCR_RES1 | SCR_NS | SCR_HCE | SCR_RW);
+	/*
+	 * Lower ELs are non-secure and AArch64; EL2 exists; SMC enabled;
+	 * FIQs (Group 0: only PARK_SGI) are taken to EL3 (park.c).
+	 */
+	write_sysreg(scr_el3, SCR_RES1 | SCR_NS | SCR_FIQ | SCR_HCE | SCR_RW);
 	write_sysreg(cptr_el3, 0);
 	/* Let EL2 use the GICv3 system-register interface. */
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
+	isb();
+	/*
+	 * Group 0 on at this CPU interface; PMR opened from its reset value
+	 * 0 (with SCR_EL3.FIQ set a non-secure write cannot change a PMR in
+	 * the secure range 0..0x7f, so the hypervisor could never unmask
+	 * its own interrupts), to the lowest priority. Non-secure writes
+	 * then land in 0x80..0xff: never masking PARK_SGI (priority 0).
+	 */
+	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_6, 1);  /* ICC_IGRPEN0_EL1 */
 	isb();
 	/* EL2 starts with its MMU off; the CIEE turns it on. */
 	write_sysreg(sctlr_el2, SCTLR_EL2_CIEE); /* CIEE mode: the value its checks expect */
@@ -55,6 +68,35 @@ void monitor_el3_init(void)
 static int image_present(uint64_t base, uint64_t magic_off, uint64_t magic)
 {
 	return *(volatile uint64_t *)(base + magic_off) == magic;
+}
+
+/*
+ * ELR_EL3 of the CIEE's one SMC to its services (monitor/ciee_auth.h):
+ * the address after ciee_monitor_smc_site. Read from the CIEE image at
+ * cold boot, before any non-secure code has run (nothing but QEMU's
+ * loader has written that RAM yet, the same bytes the CIEE will run), and
+ * kept here in secure RAM: never re-read from RAM the hypervisor could
+ * reach later. 0 until then, which refuses every call.
+ */
+static uint64_t ciee_smc_site_ret;
+
+static void record_ciee_smc_site(void)
+{
+	uint64_t text = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_TEXT_SIZE_OFFSET);
+	uint64_t off = *(volatile uint64_t *)(PLAT_CIEE_BASE + CIEE_MONITOR_SMC_OFFSET);
+	uint32_t insn = 0;
+
+	if (text <= PLAT_CIEE_SIZE && off % 4 == 0 && off < text)
+		insn = *(volatile uint32_t *)(PLAT_CIEE_BASE + off);
+	if (!ciee_smc_site_valid(off, text, PLAT_CIEE_SIZE, insn)) {
+		con_printf("FATAL: CIEE image refused: its monitor call site (offset 0x%lx, "
+			   "word 0x%08x) is not an `smc #0` inside its 0x%lx bytes of text\n",
+			   off, insn, text);
+		power_off();
+	}
+	ciee_smc_site_ret = PLAT_CIEE_BASE + off + 4;
+	con_printf("CIEE monitor call site: smc at 0x%lx (the only caller of the TEE key "
+		   "service)\n", PLAT_CIEE_BASE + off);
 }
 
 /*
@@ -120,6 +162,7 @@ void monitor_main(void)
 	if (!image_present(PLAT_HYP_BASE, HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC))
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
+	record_ciee_smc_site();
 	check_hyp_text();
 	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
 	scrub_cold_boot(kind, generation);
@@ -143,6 +186,8 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	int handled;
 	int64_t ret;
 
+	/* A reset under way on another CPU: stop here, before serving anything. */
+	monitor_park_check();
 	if (ec != EC_SMC64) {
 		report_exception("from a lower EL at EL3", esr, read_sysreg(elr_el3),
 				 read_sysreg(far_el3), read_sysreg(spsr_el3));
@@ -158,18 +203,29 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	}
 	/*
 	 * Measuring a guest TEE and deriving its key: for the CIEE only,
-	 * known by its EL2 state (ciee_auth.h). The hypervisor, whatever it
-	 * does, is refused like any caller of a service not on its list.
+	 * known by its EL2 state, and only from its own call site
+	 * (ciee_auth.h). The hypervisor, whatever it does, is refused like
+	 * any caller of a service not on its list; an SMC in CIEE mode from
+	 * any other address gets an error of its own.
 	 */
 	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY) {
-		if (!ciee_caller_ok(read_sysreg(spsr_el3), read_sysreg(sctlr_el2))) {
+		switch (ciee_caller_check(read_sysreg(spsr_el3), read_sysreg(sctlr_el2),
+					  read_sysreg(elr_el3), ciee_smc_site_ret)) {
+		case CIEE_CALLER_OK:
+			keys_ciee_smc(f);
+			return;
+		case CIEE_CALLER_WRONG_SITE:
+			con_printf("refused SMC 0x%08x: a CIEE-only service, called in CIEE mode "
+				   "from 0x%lx, not the CIEE's call site 0x%lx\n", fid,
+				   read_sysreg(elr_el3) - 4, ciee_smc_site_ret - 4);
+			f->x[0] = (uint64_t)(int64_t)VTZ_MON_ERR_CALL_SITE;
+			return;
+		default:
 			con_printf("refused SMC 0x%08x: a CIEE-only service, and the caller is not "
 				   "the CIEE\n", fid);
 			f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 			return;
 		}
-		keys_ciee_smc(f);
-		return;
 	}
 #ifdef GATE_el3
 	/* Memory-mapping calls, from the hypervisor at EL2 only. */

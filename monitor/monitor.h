@@ -3,6 +3,7 @@
 #ifndef MONITOR_H
 #define MONITOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Saved caller registers of an SMC (x0..x30), as built by vectors.S. */
@@ -93,6 +94,19 @@ int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
 int keys_tee_key(const uint8_t measurement[32], uint8_t key[32]);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
+
+/*
+ * Parking the other CPUs at EL3 before a reset scrubs trusted state
+ * (park.c). PARK_SGI: a secure Group 0 SGI, taken as FIQ at EL3.
+ */
+#define PARK_SGI 15
+/* The reset's CPU: stop every other one at EL3; false if one did not confirm. */
+bool monitor_park_others(void);
+/* Every other CPU, at each EL3 boundary: park here if a reset is under way. */
+void monitor_park_check(void);
+void monitor_park_fiq(void) __attribute__((noreturn));
+/* Could this CPU be running outside the pen (PSCI ON or ON_PENDING)? */
+bool psci_cpu_may_run(unsigned int cpu);
 
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));

@@ -150,13 +150,24 @@ void psci_secondary_wait(uint64_t cpu)
 			break;
 		wfe();
 	}
-	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_ON), __ATOMIC_RELEASE);
+	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_ON), __ATOMIC_SEQ_CST);
 #ifndef VTZ_NATIVE
+	/* After ON, before leaving EL3: a reset under way parks us here (park.c). */
+	monitor_park_check();
 	gic_secure_init_cpu((unsigned int)cpu);
 #endif
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_WARM_OFFSET, p->context,
 			  p->requested_entry, cpu);
 }
+
+#ifndef VTZ_NATIVE
+bool psci_cpu_may_run(unsigned int cpu)
+{
+	enum pen_state st = pen_state_of(__atomic_load_n(&pens[cpu].state, __ATOMIC_SEQ_CST));
+
+	return st == PEN_ON || st == PEN_ON_PENDING;
+}
+#endif
 
 static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 {

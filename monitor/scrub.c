@@ -8,10 +8,10 @@
  * TEE pages only ever come from the VM pool [PLAT_VM_POOL_BASE,
  * PLAT_CIEE_DATA_BASE); the CIEE data region above it holds the ownership
  * table and every translation table. Two scrubs:
- *  - SYSTEM_RESET (power_reset): the TEE pages the ownership table names,
- *    then the CIEE data region. Other CPUs may still run while this
- *    happens, so it narrows the window but is not what the guarantee
- *    rests on.
+ *  - SYSTEM_RESET (power_reset): every other CPU parked at EL3 first
+ *    (park.c), then the TEE pages the ownership table names, then the
+ *    CIEE data region. It narrows the time secrets sit in RAM; the
+ *    guarantee rests on the next one.
  *  - cold boot after any reset (PSCI or not: QEMU's own reset, a watchdog,
  *    a reset in the middle of the first scrub): the whole pool and the
  *    CIEE data region, on CPU 0, before the CIEE or anything non-secure
@@ -70,8 +70,16 @@ void scrub_before_reset(void)
 {
 	const volatile owner_t *own = (const volatile owner_t *)PLAT_CIEE_DATA_BASE;
 	const uint64_t n = PLAT_OWN_TABLE_SIZE / sizeof(owner_t);
-	uint64_t i, pa, bytes, pages = 0, odd = 0, t0 = read_sysreg(cntpct_el0);
+	uint64_t i, pa, bytes, pages = 0, odd = 0, t0;
 
+	/*
+	 * First, stop every other CPU at EL3 (park.c): nothing may run on
+	 * the tables about to be zeroed, or see every page free. If one
+	 * does not confirm, touch nothing: the cold boot scrubs it all.
+	 */
+	if (!monitor_park_others())
+		return;
+	t0 = read_sysreg(cntpct_el0);
 	for (i = 0; i < n; i++) {
 		if (OWNER_TYPE(own[i]) != OWN_TEE)
 			continue;

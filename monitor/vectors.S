@@ -33,7 +33,13 @@ ENTRY(monitor_vectors)
 	.balign 0x80
 	b	monitor_lower_sync
 	unexpected 9
+#ifdef VTZ_NATIVE
 	unexpected 10
+#else
+	/* FIQ: PARK_SGI, a reset stopping this CPU (park.c). Never returns. */
+	.balign 0x80
+	bl	monitor_park_fiq
+#endif
 	unexpected 11
 	/* lower EL, AArch32 */
 	unexpected 12
@@ -72,6 +78,10 @@ ENTRY(monitor_lower_sync)
 #endif
 	mov	x0, sp
 	bl	monitor_handle_lower_sync
+#ifndef VTZ_NATIVE
+	/* A reset claimed while we served this SMC: park before leaving EL3. */
+	bl	monitor_park_check
+#endif
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]

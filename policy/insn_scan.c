@@ -43,6 +43,19 @@ static const struct forbidden forbidden[] = {
 	{ MSR_REG(1, 4, 2, 1, 0), "MSR VTTBR_EL2" },  /* a VM's or TEE's stage 2 */
 	{ MSR_REG(1, 4, 2, 1, 2), "MSR VTCR_EL2" },   /* stage-2 control */
 	{ MSR_REG(1, 4, 1, 1, 1), "MSR MDCR_EL2" },   /* debug/PMU traps */
+	/*
+	 * Group 0 of this CPU's GIC interface: the reset's PARK_SGI
+	 * (monitor/park.c). QEMU does not trap these to EL3 for SCR_EL3.FIQ
+	 * alone, so the hypervisor must not have them: disabling Group 0,
+	 * or faking an active Group 0 priority, would keep a CPU running
+	 * while the monitor scrubs.
+	 */
+	{ MSR_REG(1, 0, 12, 12, 6), "MSR ICC_IGRPEN0_EL1" },
+	{ MSR_REG(1, 0, 12, 8, 3), "MSR ICC_BPR0_EL1" },
+	{ MSR_REG(1, 0, 12, 8, 4), "MSR ICC_AP0R0_EL1" },
+	{ MSR_REG(1, 0, 12, 8, 5), "MSR ICC_AP0R1_EL1" },
+	{ MSR_REG(1, 0, 12, 8, 6), "MSR ICC_AP0R2_EL1" },
+	{ MSR_REG(1, 0, 12, 8, 7), "MSR ICC_AP0R3_EL1" },
 	/* Invalidate without clean: could discard the CIEE's dirty lines. */
 	{ SYS_INSN(0, 7, 6, 2), "DC ISW" },
 };

@@ -52,6 +52,7 @@ HYP_ATTACKS = [
     "dma-into-tee-page",
     "gic-lpi-tables-over-tee-page",
     "smc-outside-allow-list",
+    "tee-key-from-hypervisor",
     "cpu-on-arbitrary-entry",
     "two-cpu-tlb-shootdown",
     "jump-into-ciee-past-gate",

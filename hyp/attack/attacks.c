@@ -18,6 +18,7 @@
 #include <lib/fmt.h>
 #include <policy/fdt_info.h>
 #include <vtz/ciee_abi.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
@@ -71,6 +72,7 @@ long hyp_gate_capture(uint64_t regs[31], uint64_t call, uint64_t a1, uint64_t a2
 int hyp_probe_eret(uint64_t pc);
 void hyp_fp_fill(uint64_t pattern, uint64_t fpsr, uint64_t fpcr);
 void hyp_fp_dump(uint64_t out[66]);
+int64_t hyp_branch_to_smc(uint64_t site, uint64_t fid, uint64_t r[4]);
 
 void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 {
@@ -252,6 +254,37 @@ static void attack_smc_outside_list(void)
 			refused++;
 	verdict("smc-outside-allow-list", refused == 6, "monitor answered NOT_SUPPORTED to %u "
 		"of 6 function IDs outside its list (2 of them the CIEE's own)", refused);
+}
+
+/*
+ * The TEE key service, asked by the hypervisor: straight with its own
+ * SMC, and by branching to the CIEE's own call site (found through the
+ * CIEE header, like any reader of the image could), so the SMC's address
+ * is exactly the one the monitor accepts. Both run in hypervisor mode
+ * (EL2 MMU on): the monitor must refuse both as "not the CIEE". Blocked
+ * only if neither returned a key (x0 = 0).
+ */
+static void attack_tee_key_from_hypervisor(void)
+{
+	uint64_t off, site, word, r[4] = { PATTERN, PATTERN, PATTERN, PATTERN };
+	int64_t direct, via_site;
+
+	direct = (int64_t)hyp_smc(VTZ_SMC_MON_TEE_KEY, PATTERN, PATTERN, PATTERN);
+	if (hyp_probe_read(PLAT_CIEE_BASE + CIEE_MONITOR_SMC_OFFSET, &off) ||
+	    off % 4 || off >= PLAT_CIEE_SIZE ||
+	    hyp_probe_read(PLAT_CIEE_BASE + (off & ~7UL), &word) ||
+	    (uint32_t)(word >> (off & 4 ? 32 : 0)) != 0xd4000003U) {
+		not_run("tee-key-from-hypervisor", "CIEE call site not found through its header");
+		return;
+	}
+	site = PLAT_CIEE_BASE + off;
+	via_site = hyp_branch_to_smc(site, VTZ_SMC_MON_TEE_KEY, r);
+	verdict("tee-key-from-hypervisor", direct != 0 && via_site != 0,
+		"own SMC: monitor answered %lld%s; the CIEE's smc at 0x%llx run in hypervisor "
+		"mode: %lld%s", (long long)direct,
+		direct == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED)" : "",
+		(unsigned long long)site, (long long)via_site,
+		via_site == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED: not the CIEE)" : "");
 }
 
 static bool wait_for(volatile uint64_t *flag)
@@ -1468,6 +1501,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_reclaim_and_read(tee0);
 	sws_attacks(vm0, tee0);
 	attack_smc_outside_list();
+	attack_tee_key_from_hypervisor();
 	attack_cpu_on(info);
 	smm_two_cpu_check(tee0);
 	um_attacks_run(vm0, info);

@@ -124,3 +124,24 @@ ENTRY(hyp_fp_dump)
 	fpsimd_store x0, x1, x2
 	ret
 END(hyp_fp_dump)
+
+/*
+ * hyp_branch_to_smc(site, fid, r[4]): run the CIEE's own monitor call
+ * site from hypervisor mode, set up the way ciee_monitor_smc (ciee/
+ * monitor_call.S) sets it up: x0 = fid, x1..x4 = r, x9 = r, then branch
+ * to its `smc`. What follows the smc there stores x1..x4 to [x9] and
+ * returns through x30 to us. Returns the monitor's x0.
+ */
+ENTRY(hyp_branch_to_smc)
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	mov	x16, x0
+	mov	x0, x1
+	mov	x9, x2
+	ldp	x1, x2, [x9]
+	ldp	x3, x4, [x9, #16]
+	blr	x16
+	mov	sp, x29
+	ldp	x29, x30, [sp], #16
+	ret
+END(hyp_branch_to_smc)

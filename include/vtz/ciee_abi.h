@@ -15,6 +15,12 @@
 #define CIEE_MAGIC_OFFSET 0x10
 #define CIEE_TEXT_SIZE_OFFSET 0x18 /* bytes of text from the image start, page multiple */
 #define CIEE_IMAGE_MAGIC 0x3130454549435476UL /* "vTCIEE01" */
+/*
+ * Offset from the image start of the CIEE's one `smc` that may call the
+ * monitor's CIEE-only services (ciee_monitor_smc_site, ciee/monitor_call.S).
+ * The monitor reads it at boot and accepts those services only from there.
+ */
+#define CIEE_MONITOR_SMC_OFFSET 0x20
 
 /* Calls (x0). */
 #define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */

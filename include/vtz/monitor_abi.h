@@ -47,6 +47,14 @@
  * HKDF-SHA256(IKM = device root key, no salt,
  *             info = VTZ_TEE_KEY_INFO || measurement).
  */
+/*
+ * A caller in CIEE mode whose SMC is not the CIEE's own call site
+ * (CIEE_MONITOR_SMC_OFFSET) gets VTZ_MON_ERR_CALL_SITE: not a refusal the
+ * hypervisor can ever see (it is never in CIEE mode), so distinct from
+ * NOT_SUPPORTED, to show which check refused.
+ */
+#define VTZ_MON_ERR_CALL_SITE (-4)
+
 #define VTZ_SMC_MON_TEE_MEASURE 0xc2000101U
 #define VTZ_SMC_MON_TEE_KEY 0xc2000102U
 

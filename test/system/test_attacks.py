@@ -60,6 +60,9 @@ EXPECTED_MECHANISM = {
                                               r"regs; call while preempted: TEE not in a state "
                                               r"for this call; late resume: TEE not in a state",
     "smc-outside-allow-list": r"NOT_SUPPORTED to 6 of 6 function IDs outside its list",
+    "tee-key-from-hypervisor": r"own SMC: monitor answered -1 \(NOT_SUPPORTED\); the CIEE's "
+                               r"smc at 0x[0-9a-f]+ run in hypervisor mode: -1 "
+                               r"\(NOT_SUPPORTED: not the CIEE\)",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",
     "two-cpu-tlb-shootdown": r"64 rounds: 0 stale reads by cpu0 of pages cpu1 gave a TEE "

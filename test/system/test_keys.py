@@ -208,13 +208,15 @@ def test_tee_without_valid_header_is_not_booted(tmp_path):
 
 def test_hypervisor_cannot_call_the_ciee_only_services():
     """The monitor's caller check is a pure function of the caller's EL2
-    state (monitor/ciee_auth.h), proven case by case by the host unit test
-    test_ciee_auth (hypervisor mode, interrupts unmasked, EL1, AArch32 are
-    all refused). No hypervisor hook calls the SMCs in this tree yet; the
-    integrator may add VTZ_SMC_MON_TEE_MEASURE/KEY to the attack suite's
-    smc-outside-allow-list."""
+    state and the SMC's address (monitor/ciee_auth.h), proven case by case
+    by the host unit test test_ciee_auth (hypervisor mode, interrupts
+    unmasked, EL1, AArch32, and CIEE mode at any address but the CIEE's
+    call site are all refused). The attack suite's tee-key-from-hypervisor
+    calls the service directly and through the CIEE's own smc."""
     src = open(os.path.join(ROOT, "monitor", "main.c")).read()
-    assert "ciee_caller_ok(read_sysreg(spsr_el3), read_sysreg(sctlr_el2))" in src
+    assert re.search(r"ciee_caller_check\(read_sysreg\(spsr_el3\), read_sysreg\(sctlr_el2\),"
+                     r"\s*read_sysreg\(elr_el3\), ciee_smc_site_ret\)", src)
     print("[keys] monitor refuses VTZ_SMC_MON_TEE_MEASURE/KEY (0xc2000101/2) with "
-          "NOT_SUPPORTED unless SCTLR_EL2 == SCTLR_EL2_CIEE, EL2h, DAIF masked "
+          "NOT_SUPPORTED unless SCTLR_EL2 == SCTLR_EL2_CIEE, EL2h, DAIF masked, and "
+          "with VTZ_MON_ERR_CALL_SITE unless ELR_EL3 is the CIEE's call site + 4 "
           "(unit test test_ciee_auth)")

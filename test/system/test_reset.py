@@ -444,3 +444,19 @@ def test_psci_system_reset_scrubs_tee_pages(machine):
     assert_second_boot_completes(m, start)
     g.use_el3_cpu(m.ncpus)
     assert is_zero(g.read(FREE_PROBE, 4096))
+
+
+def test_reset_parks_every_other_cpu_before_scrubbing():
+    """The attack scenario asks for SYSTEM_RESET from cpu0 while cpu1 runs
+    the hypervisor and cpu2/cpu3 sit halted inside the CIEE (CIEE mode,
+    every interrupt masked): the monitor reports each of them parked at EL3
+    (the secure park SGI, taken as FIQ at EL3 whatever they masked) before
+    it scrubs any TEE page or the CIEE data (monitor/park.c)."""
+    from conftest import run_to_end, find
+    status, lines = run_to_end("attacks", timeout=300)
+    reset = find(lines, r"^\[mon\] PSCI SYSTEM_RESET$")
+    scrub = find(lines, r"^\[mon\] system reset: scrubbed \d+ TEE pages")
+    parked = [find(lines, r"^\[mon\] system reset: cpu%d parked at EL3$" % c) for c in (1, 2, 3)]
+    every = find(lines, r"^\[mon\] system reset: every other CPU parked at EL3")
+    assert reset < min(parked) and max(parked) < every < scrub, "\n".join(lines)
+    assert not [l for l in lines if "did not park" in l], "\n".join(lines)

@@ -43,6 +43,7 @@
 
 /* SCR_EL3 */
 #define SCR_NS (1 << 0)
+#define SCR_FIQ (1 << 2)
 #define SCR_RES1 (3 << 4)
 #define SCR_SMD (1 << 7)
 #define SCR_HCE (1 << 8)
@@ -98,6 +99,22 @@
 #define VTCR_RES1 (1UL << 31)
 #define VTCR_SL0_L1 (1UL << 6)
 #define VTCR_PS_40 (2UL << 16)
+
+/*
+ * MDCR_EL2 (ARMv8.0). HPMN: counters 0..HPMN-1 belong to EL1/EL0; 0 is
+ * CONSTRAINED UNPREDICTABLE, so it is always set to PMCR_EL0.N. The trap
+ * bits send every EL1/EL0 access to the PMU (TPM, TPMCR) and the debug
+ * registers (TDA, TDOSA, TDRA) to EL2. TDE stays 0: debug exceptions of a
+ * guest or TEE stay its own.
+ */
+#define MDCR_EL2_HPMN_MASK 0x1fUL
+#define MDCR_EL2_TPMCR (1UL << 5)
+#define MDCR_EL2_TPM (1UL << 6)
+#define MDCR_EL2_TDA (1UL << 9)
+#define MDCR_EL2_TDOSA (1UL << 10)
+#define MDCR_EL2_TDRA (1UL << 11)
+#define PMCR_N_SHIFT 11
+#define PMCR_N_MASK 0x1fUL
 
 #define CPTR_EL2_RES1 0x33ff
 /* Trap FP/SIMD (EC 0x07); without VHE it traps EL2's own FP/SIMD use too. */
