@@ -386,6 +386,9 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	ret = CIEE_ERR_BAD_ENTRY;
 	if (!pt_lookup(&s2, entry, &pa, &desc) && !(desc & PTE_XN))
 		ret = tee_measure(t, &s2, entry, pa);
+	/* What it runs and keeps is fixed now: no page of its own is mapped again. */
+	if (ret == CIEE_OK)
+		tee_vm->measured = true;
 	spin_unlock(&smm->lock);
 	if (ret != CIEE_OK) {
 		con_printf("TEE vm%u refused: its image could not be measured (no valid header, "

@@ -64,6 +64,7 @@ HYP_ATTACKS = [
     "pointer-into-donated-tee-page",
     "tee-page-in-own-ns-window",
     "gate-with-spsel0",
+    "replace-tee-page-after-measure",
     "rewrite-vcpu-ctx-during-run",
     "tee-own-ram-abort-as-mmio",
     "boot-tee-vcpu-during-reset",

@@ -26,6 +26,14 @@ struct ciee_vm {
 	unsigned int kind;    /* CIEE_VM_KIND_* */
 	unsigned int partner; /* TEE: its VM; VM: its TEE (or CIEE_MAX_VMS if none) */
 	uint16_t vmid;
+	/*
+	 * TEE: its image was measured (TEE_BOOT, set under the SMM lock, never
+	 * cleared). From then on a page of its own is mapped only at or above
+	 * own_ipa_top, the end of the highest IPA range it ever had its own
+	 * pages at (raised by every such map): no IPA gets a second page.
+	 */
+	bool measured;
+	uint64_t own_ipa_top;
 	struct pt s2;
 };
 

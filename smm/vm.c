@@ -227,6 +227,8 @@ static long check_tee_ipas(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa,
 			if (at < VTZ_TEE_RAM_IPA_BASE ||
 			    at - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE)
 				return CIEE_ERR_TEE_IPA;
+			if (tee->measured && at < tee->own_ipa_top)
+				return CIEE_ERR_TEE_FROZEN;
 			continue;
 		}
 		if (at < VTZ_TEE_NS_RAM_BASE)
@@ -235,6 +237,16 @@ static long check_tee_ipas(const struct ciee_vm *tee, uint64_t ipa, uint64_t pa,
 			return CIEE_ERR_IPA_MISMATCH;
 	}
 	return CIEE_OK;
+}
+
+/* May a TEE have device memory at [ipa, ipa + size)? Only outside both of its RAM windows. */
+static bool tee_device_ipa(uint64_t ipa, uint64_t size)
+{
+	uint64_t end = ipa + size;
+
+	if (end < ipa || end > VTZ_TEE_NS_RAM_BASE)
+		return false;
+	return end <= VTZ_TEE_RAM_IPA_BASE || ipa >= VTZ_TEE_RAM_IPA_BASE + VTZ_TEE_RAM_IPA_SIZE;
 }
 
 /* One fewer stage-2 entry points at a RAM leaf just removed (pt_unmap_each). */
@@ -278,6 +290,9 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 		ret = overlaps_ram(pa, size) || pa + size < pa
 			      ? CIEE_ERR_RANGE
 			      : ciee_device_check(pa, size, flags & CIEE_MAP_W);
+		/* In a TEE, devices never where its RAM is (its own, or its VM's). */
+		if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE && !tee_device_ipa(ipa, size))
+			ret = CIEE_ERR_TEE_IPA;
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
@@ -304,6 +319,10 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 
 		ret = pt_err(pt_map(&s2, ipa, pa, size, attrs, true));
 	}
+	/* A TEE's own pages (a range in its secure window holds no other kind). */
+	if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE && !device &&
+	    own_all(&smm->own, pa, PAGE_SIZE, vm_owner(vm)) && ipa + size > vm->own_ipa_top)
+		vm->own_ipa_top = ipa + size;
 	dsb(ishst);
 	spin_unlock(&smm_lock);
 	return ret;

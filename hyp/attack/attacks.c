@@ -57,7 +57,23 @@ static unsigned int tried, blocked, succeeded;
 
 /* Two-CPU check of TLB invalidation (see smm_two_cpu_check()). */
 #define XCPU_ROUNDS 64
-static volatile uint64_t xcpu_go, xcpu_page, xcpu_step, xcpu_err;
+#define XCPU_IPA(r) (xcpu_ipa + (uint64_t)(r) * PAGE_SIZE_4K)
+static volatile uint64_t xcpu_go, xcpu_page, xcpu_step, xcpu_err, xcpu_ipa;
+
+/*
+ * Fresh IPAs for TEE pages, in rising order: a TEE that has been measured
+ * takes a page of its own only at an IPA above every one it ever had
+ * (CIEE_ERR_TEE_FROZEN), so no attack may reuse one.
+ */
+static uint64_t next_scratch_ipa = SCRATCH_IPA;
+
+static uint64_t scratch_ipas(unsigned int pages)
+{
+	uint64_t ipa = next_scratch_ipa;
+
+	next_scratch_ipa += (uint64_t)pages * PAGE_SIZE_4K;
+	return ipa;
+}
 
 /* Secondary CPUs report here. */
 static volatile uint64_t attacker_entry_ran;
@@ -214,7 +230,7 @@ static bool page_has_secret(uint64_t pa, uint64_t *first)
 
 static void attack_reclaim_and_read(struct vm *tee)
 {
-	uint64_t pa = give_tee_secret_page(tee, SCRATCH_IPA), v;
+	uint64_t ipa = scratch_ipas(1), pa = give_tee_secret_page(tee, ipa), v;
 	long r;
 
 	if (!pa) {
@@ -222,7 +238,7 @@ static void attack_reclaim_and_read(struct vm *tee)
 			"a page");
 		return;
 	}
-	r = ciee_call(CIEE_CALL_RECLAIM, tee->id, SCRATCH_IPA, PAGE_SIZE_4K, 0, 0);
+	r = ciee_call(CIEE_CALL_RECLAIM, tee->id, ipa, PAGE_SIZE_4K, 0, 0);
 	if (r != CIEE_OK) {
 		verdict("reclaim-tee-page-and-read", false, "set-up failed: reclaim refused: %s",
 			ciee_strerror(r));
@@ -404,14 +420,14 @@ static void xcpu_worker(void)
 		wfe();
 	for (r = 0; r < XCPU_ROUNDS; r++) {
 		xcpu_wait(4 * r + 1); /* cpu0 has read the page */
+		/* A fresh IPA each round: a measured TEE gets each of its IPAs once. */
 		if (ciee_call(CIEE_CALL_DONATE, xcpu_tee->id, xcpu_page, PAGE_SIZE_4K, 0, 0) ||
-		    ciee_call(CIEE_CALL_S2_MAP, xcpu_tee->id, SCRATCH_IPA + 0x10000, xcpu_page,
-			      PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W))
+		    ciee_call(CIEE_CALL_S2_MAP, xcpu_tee->id, XCPU_IPA(r), xcpu_page, PAGE_SIZE_4K,
+			      CIEE_MAP_R | CIEE_MAP_W))
 			xcpu_err++;
 		__atomic_store_n(&xcpu_step, 4 * r + 2, __ATOMIC_RELEASE);
 		xcpu_wait(4 * r + 3); /* cpu0 has tried the page again */
-		if (ciee_call(CIEE_CALL_RECLAIM, xcpu_tee->id, SCRATCH_IPA + 0x10000, PAGE_SIZE_4K,
-			      0, 0))
+		if (ciee_call(CIEE_CALL_RECLAIM, xcpu_tee->id, XCPU_IPA(r), PAGE_SIZE_4K, 0, 0))
 			xcpu_err++;
 		__atomic_store_n(&xcpu_step, 4 * r + 4, __ATOMIC_RELEASE);
 	}
@@ -434,6 +450,7 @@ static void smm_two_cpu_check(struct vm *tee)
 		return;
 	}
 	xcpu_tee = tee;
+	xcpu_ipa = scratch_ipas(XCPU_ROUNDS);
 	xcpu_step = 0;
 	__atomic_store_n(&xcpu_go, 1, __ATOMIC_RELEASE);
 	sev();
@@ -871,7 +888,6 @@ static void attack_resume_preempted(struct vm *vm, struct vm *tee)
 #define FW_CFG_DMA_CTL_SELECT 0x08U
 #define FW_CFG_SIGNATURE_KEY 0x0000U /* its item: the 4 bytes "QEMU" */
 #define FW_CFG_QEMU 0x554d4551U      /* "QEMU" as a little-endian word */
-#define DMA_IPA (SCRATCH_IPA + 0x20000UL)
 #define DMA_STUB_OFFSET 0x300UL
 
 /* QEMU's FWCfgDmaAccess (docs/specs/fw_cfg.txt): every field big-endian. */
@@ -960,7 +976,8 @@ static int tee_fast_call(struct vm *vm, struct vm *tee, unsigned int vcpu, uint6
  */
 static void attack_dma_into_tee_page(struct vm *vm, struct vm *tee)
 {
-	uint64_t pa = give_tee_secret_page(tee, DMA_IPA), sig = 0, x0 = 0, seen = 0;
+	uint64_t dma_ipa = scratch_ipas(1), pa = give_tee_secret_page(tee, dma_ipa);
+	uint64_t sig = 0, x0 = 0, seen = 0;
 	uint32_t ctl_own = ~0U, ctl_tee = ~0U;
 	int own_fault, tee_fault, sig_fault;
 	char f[64] = "";
@@ -975,7 +992,7 @@ static void attack_dma_into_tee_page(struct vm *vm, struct vm *tee)
 	dma_own[0] = 0;
 	own_fault = fw_cfg_dma_signature((uint64_t)dma_own, &ctl_own);
 	tee_fault = fw_cfg_dma_signature(pa, &ctl_tee);
-	if (tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_PEEK, DMA_IPA, &x0, &seen) ||
+	if (tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_PEEK, dma_ipa, &x0, &seen) ||
 	    x0 != OPTEE_SMC_RETURN_OK) {
 		not_run("dma-into-tee-page", "the TEE did not answer TEST_PEEK");
 		return;
@@ -1510,7 +1527,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	linux_guests_finish();
 
 	/* Last: leave a secret in a TEE page, reset, and look again (phase 2). */
-	secret = give_tee_secret_page(tee0, SCRATCH_IPA + PAGE_SIZE_4K);
+	secret = give_tee_secret_page(tee0, scratch_ipas(1));
 	if (!secret) {
 		verdict("read-tee-page-after-reset", false, "set-up failed");
 		summary();

@@ -579,6 +579,46 @@ static void attack_gate_spsel0(void)
 		"CPU_STATUS after: %ld", r, (unsigned long long)exit_ec(c), again);
 }
 
+/* ---- a TEE's page replaced after its measurement ------------------- */
+
+/* A page of tee4's RAM it does not use, apart from attack 7's. */
+#define UM_TEE_SWAP_IPA (TEE_RAM_IPA + TEE_RAM_SIZE - 2 * UM_PAGE)
+
+/*
+ * After TEE_BOOT measured the TEE, the hypervisor unmaps one of the TEE's
+ * own pages and maps, at the same IPA, a page it wrote itself and then
+ * donated to the TEE (so ownership alone is satisfied). Had it been code,
+ * the TEE would run the hypervisor's instructions under its own identity
+ * and key; as data, the TEE reads the hypervisor's words as its own
+ * memory. The effect looked for: the TEE reads the hypervisor's pattern.
+ */
+static void attack_replace_tee_page(void)
+{
+	uint64_t page = mem_alloc(UM_PAGE), seen = ~0UL;
+	long u, d = -1, m = -1;
+
+	if (!page) {
+		not_run("replace-tee-page-after-measure", "no page to donate");
+		return;
+	}
+	fill_secret(page);
+	u = ciee_call(CIEE_CALL_S2_UNMAP, um_tee->id, UM_TEE_SWAP_IPA, UM_PAGE, 0, 0);
+	if (u != CIEE_OK) {
+		not_run("replace-tee-page-after-measure", "could not unmap the TEE's page");
+		return;
+	}
+	d = ciee_call(CIEE_CALL_DONATE, um_tee->id, page, UM_PAGE, 0, 0);
+	if (d == CIEE_OK)
+		m = ciee_call(CIEE_CALL_S2_MAP, um_tee->id, UM_TEE_SWAP_IPA, page, UM_PAGE,
+			      CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X);
+	if (m == CIEE_OK)
+		seen = tee_peek(UM_TEE_SWAP_IPA);
+	verdict("replace-tee-page-after-measure", m != CIEE_OK && seen != UM_PATTERN,
+		"%s's page 0x%llx unmapped (%ld), ours donated (%ld), S2_MAP there: %s (%ld); "
+		"the TEE read 0x%llx", um_tee->name, (unsigned long long)UM_TEE_SWAP_IPA, u, d,
+		ciee_strerror(m), m, (unsigned long long)seen);
+}
+
 /* ---- 7. an abort on the TEE's own RAM served as MMIO --------------- */
 
 static void attack_tee_ram_as_mmio(void)
@@ -693,6 +733,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		attack_ptr_into_tee_page();
 		attack_tee_page_in_ns_window();
 		attack_gate_spsel0();
+		attack_replace_tee_page();
 		attack_race_vcpu_ctx(info);
 		/* Last on tee4: a defence may stop the TEE. */
 		attack_tee_ram_as_mmio();

@@ -174,6 +174,14 @@
  * takes its VM's buffers (a confused deputy).
  */
 #define CIEE_ERR_TEE_IPA (-37)
+/*
+ * S2_MAP of a TEE's own page, after its image was measured (TEE_BOOT), at
+ * an IPA below the highest it has ever had one of its pages at: what a TEE
+ * runs and keeps stays where it was, so the hypervisor cannot put a page of
+ * its writing (code or data) where one of the TEE's was. Fresh IPAs above
+ * may still be given, each once.
+ */
+#define CIEE_ERR_TEE_FROZEN (-38)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

@@ -84,6 +84,8 @@ EXPECTED_MECHANISM = {
                                  r"place in the TEE's IPA space \(-37\); VM pages back: ok",
     "gate-with-spsel0": r"VCPU_RUN called with SPSel=0: 1 \(guest exit EC=0x17\), the CPU came "
                         r"back; CPU_STATUS after: 0",
+    "replace-tee-page-after-measure": r"S2_MAP there: TEE measured: no new page where one of "
+                                      r"its own was \(-38\); the TEE read 0xf+\)$",
     "rewrite-vcpu-ctx-during-run": r"[1-9]\d* fast calls while cpu0 rewrote pc/pstate [1-9]\d* "
                                    r"times: the guest ran on .* never at EL2",
     "tee-own-ram-abort-as-mmio": r"came to the hypervisor as MMIO 0 time\(s\).*TEE stopped",

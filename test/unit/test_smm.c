@@ -1133,17 +1133,19 @@ static void test_reclaim_all_or_nothing(void **state)
 
 	/*
 	 * A TEE's first page is neither scrubbed nor handed back when the
-	 * page after it is refused: not the TEE's (a device), ...
+	 * page after it is refused: not mapped (a device cannot be in a TEE's
+	 * RAM window at all), ...
 	 */
 	donate(TEE0, P(4), 3 * SZ_4K);
 	map(TEE0, IPA_TEE, P(4), SZ_4K, R | W);
-	map(TEE0, IPA_TEE + SZ_4K, PLAT_RTC_BASE, SZ_4K, R | W | DEV);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE + SZ_4K, PLAT_RTC_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_IPA);
 	fill(P(4), 0x99);
-	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, 2 * SZ_4K), CIEE_ERR_NOT_OWNER);
+	assert_int_equal(ciee_reclaim(TEE0, IPA_TEE, 2 * SZ_4K), CIEE_ERR_NOT_MAPPED);
 	assert_true(all_bytes(P(4), 0x99));
 	assert_int_equal(owner(P(4)), OWNER(OWN_TEE, TEE0));
 	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), P(4));
-	assert_int_equal(s2_pa(TEE0, IPA_TEE + SZ_4K, NULL), PLAT_RTC_BASE);
+	assert_int_equal(s2_pa(TEE0, IPA_TEE + SZ_4K, NULL), 0);
 	assert_int_equal(maps(P(4)), 1);
 	assert_false(s1_get(P(4), NULL));
 	/* ... or the TEE's, but mapped at a second IPA too (an alias). */
@@ -1372,6 +1374,77 @@ static void test_reclaim_alias_tee(void **state)
  * window, its VM's only from VTZ_TEE_NS_RAM_BASE (and where the VM has
  * them). Every refusal maps and counts nothing.
  */
+/*
+ * Once its image is measured (TEE_BOOT sets `measured` under the SMM
+ * lock), a TEE takes a page of its own only above every IPA it ever had
+ * one at: nothing of the hypervisor's writing replaces a TEE page.
+ */
+static void test_s2_map_tee_frozen_after_measure(void **state)
+{
+	const uint64_t win = VTZ_TEE_RAM_IPA_BASE;
+	struct ciee_vm *tee = ciee_vm_get(TEE0);
+
+	(void)state;
+	donate(TEE0, P(0), 6 * SZ_4K);
+	map(TEE0, win + 2 * SZ_4K, P(0), 2 * SZ_4K, R | W | X);
+	assert_int_equal(tee->own_ipa_top, win + 4 * SZ_4K);
+	/* Before the measurement the hypervisor may still lay pages out. */
+	assert_int_equal(ciee_s2_unmap(TEE0, win + 2 * SZ_4K, SZ_4K), CIEE_OK);
+	map(TEE0, win + 2 * SZ_4K, P(2), SZ_4K, R | W | X);
+	map(TEE0, win, P(3), SZ_4K, R | W);
+	assert_int_equal(tee->own_ipa_top, win + 4 * SZ_4K);
+
+	tee->measured = true;
+	fake_arch_reset();
+	/* Where one of its pages was, or below the top: refused, nothing changes. */
+	assert_int_equal(ciee_s2_unmap(TEE0, win + 2 * SZ_4K, SZ_4K), CIEE_OK);
+	assert_int_equal(ciee_s2_map(TEE0, win + 2 * SZ_4K, P(4), SZ_4K, R | W | X),
+			 CIEE_ERR_TEE_FROZEN);
+	assert_int_equal(ciee_s2_map(TEE0, win + SZ_4K, P(4), SZ_4K, R | W), CIEE_ERR_TEE_FROZEN);
+	assert_int_equal(ciee_s2_map(TEE0, win + 3 * SZ_4K, P(4), 2 * SZ_4K, R | W),
+			 CIEE_ERR_TEE_FROZEN);
+	assert_int_equal(s2_pa(TEE0, win + 2 * SZ_4K, NULL), 0);
+	assert_int_equal(maps(P(4)), 0);
+	assert_int_equal(tee->own_ipa_top, win + 4 * SZ_4K);
+	/* Fresh IPAs above: each once, and the top rises with them. */
+	map(TEE0, win + 4 * SZ_4K, P(4), SZ_4K, R | W);
+	assert_int_equal(tee->own_ipa_top, win + 5 * SZ_4K);
+	assert_int_equal(ciee_reclaim(TEE0, win + 4 * SZ_4K, SZ_4K), CIEE_OK);
+	donate(TEE0, P(4), SZ_4K);
+	assert_int_equal(ciee_s2_map(TEE0, win + 4 * SZ_4K, P(4), SZ_4K, R | W),
+			 CIEE_ERR_TEE_FROZEN);
+	map(TEE0, win + 5 * SZ_4K, P(4), SZ_4K, R | W);
+	/* Its VM's pages in the normal-world window are not frozen (shared memory). */
+	donate(VM0, P(8), SZ_4K);
+	map(VM0, IPA_VM, P(8), SZ_4K, R | W);
+	map(TEE0, IPA_VM, P(8), SZ_4K, R | W);
+	assert_int_equal(ciee_s2_unmap(TEE0, IPA_VM, SZ_4K), CIEE_OK);
+	map(TEE0, IPA_VM, P(8), SZ_4K, R | W);
+}
+
+/* A TEE's device mappings stay out of both of its RAM windows. */
+static void test_s2_map_tee_device_ipa(void **state)
+{
+	const uint64_t win = VTZ_TEE_RAM_IPA_BASE, win_end = win + VTZ_TEE_RAM_IPA_SIZE;
+
+	(void)state;
+	assert_int_equal(ciee_s2_map(TEE0, win, PLAT_UART0_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, win - SZ_4K, PLAT_GICD_BASE, 2 * SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, VTZ_TEE_NS_RAM_BASE, PLAT_UART0_BASE, SZ_4K,
+				     R | W | DEV),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(ciee_s2_map(TEE0, VTZ_TEE_NS_RAM_BASE - SZ_4K, PLAT_GICD_BASE,
+				     2 * SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_IPA);
+	assert_int_equal(s2_pa(TEE0, win, NULL), 0);
+	/* Below the window, between the windows: fine. A VM may put one anywhere. */
+	map(TEE0, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	map(TEE0, win_end, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	map(VM0, win, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+}
+
 static void test_s2_map_tee_ipa(void **state)
 {
 	const uint64_t win = VTZ_TEE_RAM_IPA_BASE, win_end = win + VTZ_TEE_RAM_IPA_SIZE;
@@ -1887,6 +1960,8 @@ int main(void)
 		TP(test_reclaim_alias_vm),
 		TP(test_reclaim_alias_tee),
 		TP(test_s2_map_tee_ipa),
+		TP(test_s2_map_tee_frozen_after_measure),
+		TP(test_s2_map_tee_device_ipa),
 		TP(test_reclaim_in_block),
 		TP(test_reclaim_order_batches),
 		TP(test_reclaim_vm_batches),
