@@ -89,7 +89,7 @@ EXPECTED_MECHANISM = {
     "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: .* \(-\d+\)\)$",
     # Two CPUs (hyp/attack/races.c): every ordered pair of TEE vCPU
     # operations at once, and the MMIO record rewritten / watched by cpu4.
-    "tee-vcpu-op-races": r"8 rounds x 16 pairs \(0 skipped, \d+ ms\): 0 outcomes no order "
+    "tee-vcpu-op-races": r"8 rounds x 16 pairs \+ 512 \(0 skipped, \d+ ms\): 0 outcomes no order "
                          r"allows, 0 calls lost or run twice, 0 wrong PINGs; [1-9]\d* entries "
                          r"\(B[1-9]\d* C[1-9]\d* R[1-9]\d* X[1-9]\d*\); cpus ok; TEE answers\)$",
     "rewrite-mmio-during-tee-resume": r"rewrote ipa/value/size/is_write [1-9]\d* times over "
