@@ -31,7 +31,8 @@ $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))
 # hyp/attack/, which defines the weak hooks hyp/main.c calls.
 IMAGE_NAMES += hyp-attack
 hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S \
-	hyp/attack/untrusted_mem.c hyp/attack/untrusted_mem_asm.S
+	hyp/attack/untrusted_mem.c hyp/attack/untrusted_mem_asm.S \
+	hyp/attack/races.c
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-attack_LDS := hyp/hyp.lds
 

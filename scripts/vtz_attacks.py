@@ -69,6 +69,11 @@ HYP_ATTACKS = [
     "tee-own-ram-abort-as-mmio",
     "boot-tee-vcpu-during-reset",
     "resume-idle-tee-vcpu-after-reset",
+    # Two CPUs racing TEE vCPU operations; the MMIO record rewritten or
+    # watched by a second CPU (issue 9; hyp/attack/races.c).
+    "tee-vcpu-op-races",
+    "rewrite-mmio-during-tee-resume",
+    "mmio-record-written-once",
     "read-tee-page-after-reset",
 ]
 # Hypervisor images with one forbidden instruction each (hyp/build.mk).

@@ -25,4 +25,12 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info);
 /* hyp_attack_secondary() for CTX_UM_RACE; returns when that CPU may park. */
 void um_race_secondary(void);
 
+/*
+ * races.c: two CPUs racing TEE vCPU operations and rewriting or watching
+ * the MMIO record. cpu4 serves it after the vCPU-context race.
+ */
+void races_run(const struct fdt_info *info);
+/* cpu4, after um_race_secondary(): serve the races' jobs; returns when parked. */
+void races_secondary(void);
+
 #endif

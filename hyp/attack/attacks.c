@@ -1306,6 +1306,7 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 		break;
 	case CTX_UM_RACE:
 		um_race_secondary();
+		races_secondary();
 		break;
 	case CTX_JUMP_SENSITIVE:
 		/* An "msr vbar_el2, xN" anywhere in the CIEE, every register our vectors. */
@@ -1522,6 +1523,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_cpu_on(info);
 	smm_two_cpu_check(tee0);
 	um_attacks_run(vm0, info);
+	races_run(info);
 	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
 	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
 	linux_guests_finish();

@@ -93,6 +93,17 @@ EXPECTED_MECHANISM = {
                                   r"TEE not in a state for this call \(-8\)\)$",
     "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: TEE not in a "
                                         r"state for this call \(-8\)\)$",
+    # Two CPUs (hyp/attack/races.c): every ordered pair of TEE vCPU
+    # operations at once, and the MMIO record rewritten / watched by cpu4.
+    "tee-vcpu-op-races": r"8 rounds x 16 pairs \+ 512 \(0 skipped, \d+ ms\): 0 outcomes no order "
+                         r"allows, 0 calls lost or run twice, 0 wrong PINGs; [1-9]\d* entries "
+                         r"\(B[1-9]\d* C[1-9]\d* R[1-9]\d* X[1-9]\d*\); cpus ok; TEE answers\)$",
+    "rewrite-mmio-during-tee-resume": r"rewrote ipa/value/size/is_write [1-9]\d* times over "
+                                      r"(\d+) resumes of a PING line \(\1 stops unraced\): reply "
+                                      r"right, its stored word kept, line same length",
+    "mmio-record-written-once": r"TEE_CALL stopped: sentinel, that stop once \([23] states\); "
+                                r"TEE_CALL, no stop: never written; VCPU_RUN fast call stopped: "
+                                r"sentinel, that stop once \([23] states\)",
 }
 FORBIDDEN = ["ttbr0", "tcr", "sctlr", "mair", "vbar", "hcr", "vttbr", "vtcr", "mdcr", "dcisw"]
 
