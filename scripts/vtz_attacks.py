@@ -159,7 +159,9 @@ def forbidden_image(build, name, timeout):
         m = REFUSAL.match(line)
         if m and not ran:
             return True, "monitor instruction scan: %s at %s, image never ran" % m.groups()
-    return False, "image %s (status %d)" % ("ran" if ran else "was not refused", status)
+    last = [l for l in lines if "FATAL" in l or l.startswith("[run]")][-2:]
+    return False, "image %s (status %d%s)" % ("ran" if ran else "was not refused", status,
+                                             ": " + " / ".join(last) if last else "")
 
 
 def main():
