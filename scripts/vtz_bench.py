@@ -377,7 +377,7 @@ def analysis(gates, vtz, native):
         gate_cost = 2 * h["gate-only"]
         out.append("- s2-map vtz-%s: %.0f more than unchecked per map+unmap; %.0f of them "
                    "are the channel itself (2 x gate-only: %s entry and exit), the other "
-                   "%.0f the ownership check, the SMM lock, argument checks and the "
+                   "%.0f the ownership check, the stage-2 map counts (issue 9), the SMM lock, argument checks and the "
                    "VMID-wide TLB flush with its checked VTTBR_EL2 writes." % (
                        gate, extra, gate_cost,
                        "the CIEE gate's" if gate == "ciee" else "the SMC's",
