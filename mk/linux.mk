@@ -6,7 +6,8 @@
 #   make linux-guest   fetch + build: $(BUILD)/linux/{Image,initramfs.cpio.gz}
 #   make linux-smoke   boot it on plain QEMU (no vTZ) and check it (pytest)
 #   make linux-run     boot it on plain QEMU, console on the terminal
-# Options: EXTRA_ROOTFS=dir (a tree copied over the initramfs),
+# Options: EXTRA_ROOTFS=dir (a tree copied over the initramfs; remembered,
+#   so later goals that rebuild the initramfs keep it: EXTRA_ROOTFS= drops it),
 #   LINUX_RUN=cmd[,cmd...] (vtz.run=, words separated by ':'),
 #   LINUX_APPEND=... (more kernel command line).
 
@@ -62,14 +63,24 @@ $(LINUX_DIR)/tools/%: guests/linux/tools/%.c $(LINUX_DIR)/.fetched
 	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O2 -static -ffile-prefix-map=$(CURDIR)=. $< -o $@
 
 # The initramfs is remade when EXTRA_ROOTFS names another tree (the stamp
-# holds its name) or a file in it changes.
+# holds its name) or a file in it changes. The stamp is also the memory of
+# the user's choice: a make that does not set EXTRA_ROOTFS at all (make run
+# SCENARIO=linux after make linux-guest EXTRA_ROOTFS=dir, as the README has
+# it) takes the tree named last, so a rebuild never drops a user's programs
+# unasked; EXTRA_ROOTFS= (set, empty) goes back to our tree alone.
 LINUX_EXTRA_STAMP := $(LINUX_DIR)/extra-rootfs
+ifeq ($(origin EXTRA_ROOTFS),file)
+ifeq ($(EXTRA_ROOTFS),)
+EXTRA_ROOTFS := $(shell cat $(LINUX_EXTRA_STAMP) 2>/dev/null)
+endif
+endif
 $(shell mkdir -p $(LINUX_DIR); [ -f $(LINUX_EXTRA_STAMP) ] && \
 	[ "$$(cat $(LINUX_EXTRA_STAMP))" = "$(EXTRA_ROOTFS)" ] || echo "$(EXTRA_ROOTFS)" >$(LINUX_EXTRA_STAMP))
 LINUX_ROOTFS_FILES := $(shell find guests/linux/rootfs $(EXTRA_ROOTFS) 2>/dev/null)
 
 $(LINUX_INITRAMFS): $(LINUX_CLIENT) $(LINUX_TOOLS) $(LINUX_ROOTFS_FILES) $(LINUX_EXTRA_STAMP) \
 		guests/linux/mkrootfs.sh scripts/mkinitramfs.py $(LINUX_DIR)/.fetched
+	$(if $(EXTRA_ROOTFS),@echo "[linux] EXTRA_ROOTFS=$(EXTRA_ROOTFS) (kept until EXTRA_ROOTFS= is given)")
 	$(Q)sh guests/linux/mkrootfs.sh $(LINUX_DIR) $(LINUX_CLIENT) $(LINUX_DIR)/rootfs $(EXTRA_ROOTFS)
 	$(Q)$(PYTHON) scripts/mkinitramfs.py --root $(LINUX_DIR)/rootfs \
 		--node /dev/console:c:5:1:0600 --node /dev/null:c:1:3:0666 -o $@

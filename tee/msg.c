@@ -6,10 +6,13 @@
  * used (no double fetch); every address must lie in the view of the
  * normal world's RAM; every count and size is bounded before it is used
  * in arithmetic; page-list walks are bounded by the registered size.
- * Memref contents reach a TA as copies in TEE memory (the calling
- * thread's own bounce area), so a TA never reads memory the normal world
- * can change under it, nor copies another call can overwrite while it is
- * out for an RPC. Hardware-free (tee/msg.h).
+ * Memref contents of up to VTZ_MSG_COPY_MAX bytes reach a TA as copies in
+ * TEE memory (the calling thread's own bounce area), so a TA never reads
+ * memory the normal world can change under it, nor copies another call
+ * can overwrite while it is out for an RPC. Larger ones (up to megabytes:
+ * no TEE has that much RAM per thread) are streamed: the TA copies them in
+ * bounded chunks into its own memory and acts only on those copies
+ * (ta_memref_read/_write). Hardware-free (tee/msg.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,14 +26,6 @@
 
 #define MSG_PAGE_SIZE ((uint64_t)OPTEE_MSG_NONCONTIG_PAGE_SIZE)
 #define MSG_PAGE_MASK (MSG_PAGE_SIZE - 1)
-
-/* Where a TA memref's copy goes back to, once the TA is done. */
-struct msg_ref {
-	const struct msg_shm *shm; /* NULL: a tmem, contiguous at pa */
-	uint64_t offs;
-	uint64_t pa;
-	uint64_t size; /* the normal world's size (capacity for outputs) */
-};
 
 /* Host pointer to [pa, pa + len) if all of it is in the view, else NULL. */
 static uint8_t *ns_ptr(const struct msg_view *v, uint64_t pa, uint64_t len)
@@ -69,6 +64,8 @@ void msg_ctx_init(struct msg_ctx *ctx)
 {
 	memset(ctx->shm, 0, sizeof(ctx->shm));
 	memset(ctx->sessions, 0, sizeof(ctx->sessions));
+	memset(ctx->pool, 0, sizeof(ctx->pool[0]) * ctx->pool_used);
+	ctx->pool_used = 0;
 	ctx->next_session = 1;
 }
 
@@ -106,14 +103,19 @@ static struct msg_shm *shm_find(struct msg_ctx *ctx, uint64_t cookie)
 
 /*
  * Copy between a registered buffer's [offs, offs + len) and buf, page by
- * page. The caller checked offs + len <= shm->size; each page is checked
- * against the view again anyway (cheap, and keeps this self-contained).
+ * page. The caller checked offs + len against the size it registered
+ * with; the buffer may have been unregistered since (by another thread,
+ * while this call was out for an RPC), so the cookie, the page index and
+ * each page's place in the view are checked again here.
  */
-static int shm_copy(const struct msg_ctx *ctx, const struct msg_shm *shm, uint64_t offs,
-		    uint8_t *buf, uint64_t len, bool to_ns)
+static int shm_copy(const struct msg_ctx *ctx, const struct msg_shm *shm, uint64_t cookie,
+		    uint64_t offs, uint8_t *buf, uint64_t len, bool to_ns)
 {
-	uint64_t pos = shm->offset + offs;
+	uint64_t pos;
 
+	if (shm->cookie != cookie || offs > shm->size || len > shm->size - offs)
+		return -1;
+	pos = shm->offset + offs;
 	while (len) {
 		uint64_t idx = pos / MSG_PAGE_SIZE, in = pos & MSG_PAGE_MASK;
 		uint64_t chunk = MSG_PAGE_SIZE - in;
@@ -123,7 +125,7 @@ static int shm_copy(const struct msg_ctx *ctx, const struct msg_shm *shm, uint64
 			chunk = len;
 		if (idx >= shm->npages)
 			return -1;
-		p = ns_ptr(&ctx->view, shm->pages[idx] + in, chunk);
+		p = ns_ptr(&ctx->view, ctx->pool[shm->first + idx] + in, chunk);
 		if (!p)
 			return -1;
 		if (to_ns)
@@ -137,14 +139,61 @@ static int shm_copy(const struct msg_ctx *ctx, const struct msg_shm *shm, uint64
 	return 0;
 }
 
-static int ref_copy(const struct msg_ctx *ctx, const struct msg_ref *r, uint8_t *buf,
-		    uint64_t len, bool to_ns)
+/* [off, off + len) of a memref, the range checked by the caller. */
+static int ref_copy(const struct msg_ref *r, uint64_t off, uint8_t *buf, uint64_t len,
+		    bool to_ns)
 {
+	const struct msg_view *v = &r->ctx->view;
+
 	if (!len) /* an empty buffer needs no address */
 		return 0;
 	if (r->shm)
-		return shm_copy(ctx, r->shm, r->offs, buf, len, to_ns);
-	return to_ns ? ns_write(&ctx->view, r->pa, buf, len) : ns_read(&ctx->view, r->pa, buf, len);
+		return shm_copy(r->ctx, r->shm, r->cookie, r->offs + off, buf, len, to_ns);
+	return to_ns ? ns_write(v, r->pa + off, buf, len) : ns_read(v, r->pa + off, buf, len);
+}
+
+static bool is_memref(uint32_t type)
+{
+	return type >= TA_PARAM_MEMREF_INPUT && type <= TA_PARAM_MEMREF_INOUT;
+}
+
+static uint32_t memref_access(const struct ta_param *p, uint64_t off, uint8_t *buf,
+			      size_t len, bool write)
+{
+	const struct msg_ref *r = p->u.memref.ref;
+	uint32_t need = write ? TA_PARAM_MEMREF_OUTPUT : TA_PARAM_MEMREF_INPUT;
+
+	if (!is_memref(p->type) || !r || (p->type != need && p->type != TA_PARAM_MEMREF_INOUT))
+		return TEEC_ERROR_BAD_PARAMETERS;
+	/* The normal world's size bounds it, not what the TA set p's size to. */
+	if (off > r->size || len > r->size - off)
+		return TEEC_ERROR_BAD_PARAMETERS;
+	if (p->u.memref.buf) {
+		if (write)
+			memcpy(p->u.memref.buf + off, buf, len);
+		else
+			memcpy(buf, p->u.memref.buf + off, len);
+		return TEEC_SUCCESS;
+	}
+	return ref_copy(r, off, buf, len, write) ? TEEC_ERROR_COMMUNICATION : TEEC_SUCCESS;
+}
+
+uint32_t ta_memref_read(const struct ta_param *p, uint64_t off, void *dst, size_t len)
+{
+	return memref_access(p, off, dst, len, false);
+}
+
+uint32_t ta_memref_write(const struct ta_param *p, uint64_t off, const void *src, size_t len)
+{
+	/* The copy is only read from src; memref_access shares one signature. */
+	return memref_access(p, off, (uint8_t *)(uintptr_t)src, len, true);
+}
+
+void ta_wipe(void *p, size_t len)
+{
+	memset(p, 0, len);
+	/* p's contents are "used" here: the memset cannot be dropped as dead. */
+	__asm__ volatile("" : : "r"(p) : "memory");
 }
 
 /*
@@ -202,22 +251,28 @@ static uint32_t params_to_ta(struct msg_ctx *ctx, struct msg_bounce *b,
 			r->size = mp[i].u.rmem.size;
 			if (!r->shm || r->offs > r->shm->size || r->size > r->shm->size - r->offs)
 				return TEEC_ERROR_BAD_PARAMETERS;
+			r->cookie = r->shm->cookie;
 			p[i].type = (uint32_t)type;
 			break;
 		default:
 			return TEEC_ERROR_BAD_PARAMETERS;
 		}
+		r->ctx = ctx;
+		p[i].u.memref.ref = r;
+		p[i].u.memref.size = r->size;
+		if (r->size > VTZ_MSG_COPY_MAX)
+			continue; /* streamed by the TA: p[i].u.memref.buf stays NULL */
+		/* At most 4 of VTZ_MSG_COPY_MAX bytes: this cannot fail. */
 		buf = bounce_alloc(b, r->size);
 		if (!buf)
 			return TEEC_ERROR_OUT_OF_MEMORY;
 		if (p[i].type != TA_PARAM_MEMREF_OUTPUT) {
-			if (ref_copy(ctx, r, buf, r->size, false))
+			if (ref_copy(r, 0, buf, r->size, false))
 				return TEEC_ERROR_BAD_PARAMETERS;
 		} else {
 			memset(buf, 0, r->size);
 		}
 		p[i].u.memref.buf = buf;
-		p[i].u.memref.size = r->size;
 	}
 	return TEEC_SUCCESS;
 }
@@ -229,7 +284,7 @@ static uint32_t params_to_ta(struct msg_ctx *ctx, struct msg_bounce *b,
  * what the normal world offered, its size always (the size needed, after
  * SHORT_BUFFER).
  */
-static uint32_t params_from_ta(struct msg_ctx *ctx, struct optee_msg_param *mp, size_t n,
+static uint32_t params_from_ta(struct optee_msg_param *mp, size_t n,
 			       const struct ta_param p[VTZ_TA_NUM_PARAMS],
 			       const struct msg_ref refs[VTZ_TA_NUM_PARAMS], uint32_t res)
 {
@@ -250,8 +305,9 @@ static uint32_t params_from_ta(struct msg_ctx *ctx, struct optee_msg_param *mp, 
 		case TA_PARAM_MEMREF_OUTPUT:
 		case TA_PARAM_MEMREF_INOUT:
 			size = p[i].u.memref.size;
-			if (res == TEEC_SUCCESS && size <= refs[i].size &&
-			    ref_copy(ctx, &refs[i], p[i].u.memref.buf, size, true))
+			/* A streamed memref's data went out as the TA wrote it. */
+			if (res == TEEC_SUCCESS && size <= refs[i].size && p[i].u.memref.buf &&
+			    ref_copy(&refs[i], 0, p[i].u.memref.buf, size, true))
 				return TEEC_ERROR_COMMUNICATION;
 			/* tmem and rmem keep the size at the same place. */
 			mp[i].u.tmem.size = size;
@@ -351,7 +407,7 @@ static uint32_t cmd_open_session(struct msg_ctx *ctx, struct msg_call *c)
 		res = ta->open(s, c->p);
 		c->origin = TEEC_ORIGIN_TRUSTED_APP;
 	}
-	res = params_from_ta(ctx, c->mp + 2, c->hdr.num_params - 2, c->p, c->refs, res);
+	res = params_from_ta(c->mp + 2, c->hdr.num_params - 2, c->p, c->refs, res);
 	if (res != TEEC_SUCCESS) {
 		memset(s, 0, sizeof(*s));
 		return res;
@@ -372,7 +428,7 @@ static uint32_t cmd_invoke(struct msg_ctx *ctx, struct msg_call *c)
 		return res;
 	c->origin = TEEC_ORIGIN_TRUSTED_APP;
 	res = s->ta->invoke(s, c->hdr.func, c->p);
-	return params_from_ta(ctx, c->mp, c->hdr.num_params, c->p, c->refs, res);
+	return params_from_ta(c->mp, c->hdr.num_params, c->p, c->refs, res);
 }
 
 static uint32_t cmd_close(struct msg_ctx *ctx, struct msg_call *c)
@@ -392,8 +448,9 @@ static uint32_t cmd_register_shm(struct msg_ctx *ctx, struct msg_call *c)
 	const struct optee_msg_param_tmem *t = &c->mp[0].u.tmem;
 	uint64_t attr = c->mp[0].attr, type = attr & OPTEE_MSG_ATTR_TYPE_MASK;
 	bool noncontig = attr & OPTEE_MSG_ATTR_NONCONTIG;
-	struct msg_shm *shm = NULL, tmp;
-	uint64_t list = 0, i;
+	struct msg_shm *shm = NULL;
+	uint64_t list = 0, i, *pages;
+	uint32_t offset, npages;
 	size_t k;
 
 	if (c->hdr.num_params != 1 || type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ||
@@ -401,18 +458,25 @@ static uint32_t cmd_register_shm(struct msg_ctx *ctx, struct msg_call *c)
 		return TEEC_ERROR_BAD_PARAMETERS;
 	/* Bound the size first: everything below is then small arithmetic. */
 	if (!t->shm_ref || shm_find(ctx, t->shm_ref) || !t->size ||
-	    t->size > VTZ_MSG_MAX_SHM_PAGES * MSG_PAGE_SIZE)
+	    t->size > VTZ_MSG_MAX_SHM_SIZE)
 		return TEEC_ERROR_BAD_PARAMETERS;
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.cookie = t->shm_ref;
-	tmp.size = t->size;
-	tmp.offset = (uint32_t)(t->buf_ptr & MSG_PAGE_MASK);
-	tmp.npages = (uint32_t)((tmp.offset + tmp.size + MSG_PAGE_MASK) / MSG_PAGE_SIZE);
-	if (tmp.npages > VTZ_MSG_MAX_SHM_PAGES)
-		return TEEC_ERROR_BAD_PARAMETERS;
+	offset = (uint32_t)(t->buf_ptr & MSG_PAGE_MASK);
+	npages = (uint32_t)((offset + t->size + MSG_PAGE_MASK) / MSG_PAGE_SIZE);
+	for (k = 0; k < VTZ_MSG_MAX_SHM && !shm; k++)
+		if (!ctx->shm[k].cookie)
+			shm = &ctx->shm[k];
+	/* Out of slots or of page addresses: the normal world may free some. */
+	if (!shm || npages > VTZ_MSG_SHM_POOL_PAGES - ctx->pool_used)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	/*
+	 * The page addresses go straight into the free end of the pool: only
+	 * pool_used says they are in use, so a refusal below leaves nothing
+	 * behind (but the entries, which are wiped).
+	 */
+	pages = &ctx->pool[ctx->pool_used];
 	if (noncontig)
 		list = t->buf_ptr & ~MSG_PAGE_MASK;
-	for (i = 0; i < tmp.npages; i++) {
+	for (i = 0; i < npages; i++) {
 		uint64_t page;
 
 		if (!noncontig) {
@@ -425,22 +489,44 @@ static uint32_t cmd_register_shm(struct msg_ctx *ctx, struct msg_call *c)
 				if (ns_read(&ctx->view, list + OPTEE_MSG_PAGELIST_ENTRIES * 8, &list,
 					    8) ||
 				    (list & MSG_PAGE_MASK))
-					return TEEC_ERROR_BAD_PARAMETERS;
+					goto bad;
 			}
 			if (ns_read(&ctx->view, list + slot * 8, &page, 8))
-				return TEEC_ERROR_BAD_PARAMETERS;
+				goto bad;
 		}
 		if ((page & MSG_PAGE_MASK) || !ns_ptr(&ctx->view, page, MSG_PAGE_SIZE))
-			return TEEC_ERROR_BAD_PARAMETERS;
-		tmp.pages[i] = page;
+			goto bad;
+		pages[i] = page;
 	}
-	for (k = 0; k < VTZ_MSG_MAX_SHM && !shm; k++)
-		if (!ctx->shm[k].cookie)
-			shm = &ctx->shm[k];
-	if (!shm)
-		return TEEC_ERROR_OUT_OF_MEMORY;
-	*shm = tmp;
+	shm->cookie = t->shm_ref;
+	shm->size = t->size;
+	shm->offset = offset;
+	shm->npages = npages;
+	shm->first = ctx->pool_used;
+	ctx->pool_used += npages;
 	return TEEC_SUCCESS;
+bad:
+	memset(pages, 0, sizeof(*pages) * i);
+	return TEEC_ERROR_BAD_PARAMETERS;
+}
+
+/*
+ * Take shm's extent out of the pool and close the gap, so the free pages
+ * are always one run at the end. Bounded: at most the whole pool moves,
+ * and only on an unregistration.
+ */
+static void pool_release(struct msg_ctx *ctx, const struct msg_shm *shm)
+{
+	uint32_t first = shm->first, n = shm->npages, i;
+	size_t k;
+
+	for (i = first; i + n < ctx->pool_used; i++)
+		ctx->pool[i] = ctx->pool[i + n];
+	memset(&ctx->pool[ctx->pool_used - n], 0, sizeof(ctx->pool[0]) * n);
+	ctx->pool_used -= n;
+	for (k = 0; k < VTZ_MSG_MAX_SHM; k++)
+		if (ctx->shm[k].cookie && ctx->shm[k].first > first)
+			ctx->shm[k].first -= n;
 }
 
 static uint32_t cmd_unregister_shm(struct msg_ctx *ctx, struct msg_call *c)
@@ -452,6 +538,7 @@ static uint32_t cmd_unregister_shm(struct msg_ctx *ctx, struct msg_call *c)
 	shm = shm_find(ctx, c->mp[0].u.rmem.shm_ref);
 	if (!shm)
 		return TEEC_ERROR_ITEM_NOT_FOUND;
+	pool_release(ctx, shm);
 	memset(shm, 0, sizeof(*shm));
 	return TEEC_SUCCESS;
 }

@@ -35,6 +35,24 @@ struct msg_view {
 #define TA_PARAM_MEMREF_OUTPUT 6
 #define TA_PARAM_MEMREF_INOUT 7
 
+struct msg_ctx;
+struct msg_shm;
+
+/*
+ * Where a memref lies in the normal world: a registered buffer's
+ * [offs, offs + size), or (shm NULL) a contiguous tmem at pa. Set up and
+ * bounds-checked by tee/msg.c before the TA runs; the TA only passes it
+ * back through ta_memref_read/_write.
+ */
+struct msg_ref {
+	struct msg_ctx *ctx;
+	const struct msg_shm *shm;
+	uint64_t cookie; /* shm's, to notice it was unregistered meanwhile */
+	uint64_t offs;
+	uint64_t pa;
+	uint64_t size; /* the normal world's size (capacity for outputs) */
+};
+
 struct ta_param {
 	uint32_t type;
 	union {
@@ -42,19 +60,44 @@ struct ta_param {
 			uint64_t a, b, c;
 		} value;
 		/*
-		 * A copy in TEE memory (never the normal world's pages: a TA
-		 * cannot be raced). For an output, size in is the capacity and
-		 * size out the bytes produced, or the bytes needed with
-		 * TEEC_ERROR_SHORT_BUFFER.
+		 * size in: the normal world's size (for an output, the
+		 * capacity); size out: the bytes produced, or the bytes needed
+		 * with TEEC_ERROR_SHORT_BUFFER.
+		 *
+		 * buf: for a memref of at most VTZ_MSG_COPY_MAX bytes, a copy
+		 * in TEE memory (the thread's bounce area, never the normal
+		 * world's pages: a TA cannot be raced), written back after the
+		 * TA returns. NULL for a larger one: the TA streams it with
+		 * ta_memref_read/_write, which work for both kinds.
 		 */
 		struct {
 			uint8_t *buf;
 			size_t size;
+			struct msg_ref *ref;
 		} memref;
 	} u;
 };
 
-struct msg_ctx;
+/*
+ * A TA's access to memref p's bytes [off, off + len), for a copied or a
+ * streamed memref alike: into dst (TEE memory; p an input or inout), or
+ * from src (p an output or inout). Bounded by the normal world's size,
+ * whatever the TA set p's size to. For a streamed memref the bytes move
+ * between the normal world and dst/src right now: a TA reads each chunk
+ * once and acts only on its copy (the normal world can change its pages
+ * at any time), and what it writes is in the normal world at once, even
+ * if the TA then fails. TEEC_SUCCESS, or TEEC_ERROR_BAD_PARAMETERS for a
+ * wrong type or range, TEEC_ERROR_COMMUNICATION if the buffer went away.
+ */
+uint32_t ta_memref_read(const struct ta_param *p, uint64_t off, void *dst, size_t len);
+uint32_t ta_memref_write(const struct ta_param *p, uint64_t off, const void *src, size_t len);
+
+/* Zero a TA's chunk buffer (the compiler may not drop it as a dead store). */
+void ta_wipe(void *p, size_t len);
+
+/* How big a TA's chunk buffer (on its thread's stack) may reasonably be. */
+#define TA_CHUNK_SIZE 1024
+
 struct ta_session;
 
 struct ta_ops {
@@ -74,12 +117,16 @@ struct ta_session {
 	struct msg_ctx *ctx;
 };
 
+/*
+ * A registered buffer. Its page addresses are the TEE's own copies, read
+ * once at registration: pool[first .. first + npages) of struct msg_ctx.
+ */
 struct msg_shm {
 	uint64_t cookie; /* the normal world's shm_ref; 0: slot free */
 	uint64_t size;
 	uint32_t offset; /* of the buffer in its first page */
 	uint32_t npages;
-	uint64_t pages[VTZ_MSG_MAX_SHM_PAGES];
+	uint32_t first;
 };
 
 /*
@@ -101,12 +148,22 @@ struct msg_ctx {
 	void *rpc_priv;
 	uint32_t next_session;
 	struct msg_shm shm[VTZ_MSG_MAX_SHM];
+	/*
+	 * The registered buffers' page addresses, kept dense: the buffers'
+	 * extents in registration order, pool_used entries in all. An
+	 * unregistration moves the later extents down (and their shm's
+	 * first), so a registration fails only when the pages are used up,
+	 * never for fragmentation.
+	 */
+	uint32_t pool_used;
+	uint64_t pool[VTZ_MSG_SHM_POOL_PAGES];
 	struct ta_session sessions[VTZ_MSG_MAX_SESSIONS];
 };
 
 /*
  * Where one call's memref copies live (what a TA reads and writes),
- * VTZ_MSG_BOUNCE_SIZE bytes at most per call. One per thread, never
+ * VTZ_MSG_BOUNCE_SIZE bytes at most per call: the copied memrefs, at most
+ * VTZ_MSG_COPY_MAX bytes each, always fit. One per thread, never
  * shared: a call that leaves for an RPC finds its copies as it left them,
  * whatever other calls ran meanwhile. Empty (used 0, all zero) between
  * calls: a call wipes what it used before it returns.

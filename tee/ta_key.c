@@ -16,12 +16,45 @@
 #include "msg.h"
 #include "tee.h"
 
+/*
+ * HMAC-SHA256(k, message) over p's bytes, chunk by chunk: a message of
+ * any size the client has, each chunk read from the normal world once
+ * into our own memory and hashed from there.
+ */
+static int hmac_memref(const mbedtls_md_info_t *md, const uint8_t k[32],
+		       const struct ta_param *p, uint8_t tag[VTZ_TA_KEY_TAG_SIZE])
+{
+	uint8_t chunk[TA_CHUNK_SIZE] __attribute__((aligned(16)));
+	uint64_t size = p->u.memref.size, off;
+	mbedtls_md_context_t ctx;
+	size_t n;
+	int ret;
+
+	mbedtls_md_init(&ctx);
+	ret = mbedtls_md_setup(&ctx, md, 1);
+	if (!ret)
+		ret = mbedtls_md_hmac_starts(&ctx, k, 32);
+	for (off = 0; !ret && off < size; off += n) {
+		n = size - off < sizeof(chunk) ? (size_t)(size - off) : sizeof(chunk);
+		ret = ta_memref_read(p, off, chunk, n) == TEEC_SUCCESS ? 0 : -1;
+		if (!ret)
+			ret = mbedtls_md_hmac_update(&ctx, chunk, n);
+	}
+	if (!ret)
+		ret = mbedtls_md_hmac_finish(&ctx, tag);
+	/* Frees (and zeroes) the HMAC pads, which come from k. */
+	mbedtls_md_free(&ctx);
+	ta_wipe(chunk, sizeof(chunk));
+	return ret;
+}
+
 static uint32_t key_mac(struct ta_param p[VTZ_TA_NUM_PARAMS])
 {
 	const size_t ilen = sizeof(VTZ_TA_KEY_INFO) - 1;
-	uint8_t key[32], k[32], info[sizeof(VTZ_TA_KEY_INFO) - 1 + 8];
+	uint8_t key[32], k[32], tag[VTZ_TA_KEY_TAG_SIZE], info[sizeof(VTZ_TA_KEY_INFO) - 1 + 8];
 	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
 	uint64_t index = p[0].u.value.a;
+	uint32_t res = TEEC_SUCCESS;
 	int ret;
 
 	if (p[2].u.memref.size < VTZ_TA_KEY_TAG_SIZE) {
@@ -35,15 +68,16 @@ static uint32_t key_mac(struct ta_param p[VTZ_TA_NUM_PARAMS])
 		ret = crypto_hkdf_expand_sha256(key, sizeof(key), info, sizeof(info), k,
 						sizeof(k));
 	if (!ret)
-		ret = md ? mbedtls_md_hmac(md, k, sizeof(k), p[1].u.memref.buf,
-					   p[1].u.memref.size, p[2].u.memref.buf)
-			 : -1;
+		ret = md ? hmac_memref(md, k, &p[1], tag) : -1;
 	crypto_zeroize(key, sizeof(key));
 	crypto_zeroize(k, sizeof(k));
-	if (ret)
-		return TEEC_ERROR_GENERIC;
-	p[2].u.memref.size = VTZ_TA_KEY_TAG_SIZE;
-	return TEEC_SUCCESS;
+	if (!ret)
+		res = ta_memref_write(&p[2], 0, tag, sizeof(tag));
+	else
+		res = TEEC_ERROR_GENERIC;
+	if (res == TEEC_SUCCESS)
+		p[2].u.memref.size = VTZ_TA_KEY_TAG_SIZE;
+	return res;
 }
 
 static uint32_t key_invoke(struct ta_session *s, uint32_t cmd,

@@ -40,14 +40,19 @@ static struct store_item *find(const uint8_t *key, size_t klen)
 static uint32_t store_invoke(struct ta_session *s, uint32_t cmd,
 			     struct ta_param p[VTZ_TA_NUM_PARAMS])
 {
-	const uint8_t *key = p[0].u.memref.buf;
+	uint8_t key[VTZ_TA_STORE_KEY_MAX];
 	size_t klen = p[0].u.memref.size, i;
 	struct store_item *it;
+	uint32_t res;
 
 	(void)s;
 	if (p[0].type != TA_PARAM_MEMREF_INPUT || !klen || klen > VTZ_TA_STORE_KEY_MAX ||
 	    p[2].type != TA_PARAM_NONE || p[3].type != TA_PARAM_NONE)
 		return TEEC_ERROR_BAD_PARAMETERS;
+	/* Our own copy of the key: looked up and stored from this one read. */
+	res = ta_memref_read(&p[0], 0, key, klen);
+	if (res != TEEC_SUCCESS)
+		return res;
 	it = find(key, klen);
 	switch (cmd) {
 	case VTZ_TA_STORE_CMD_PUT:
@@ -60,9 +65,13 @@ static uint32_t store_invoke(struct ta_session *s, uint32_t cmd,
 		if (!it)
 			return TEEC_ERROR_STORAGE_NO_SPACE;
 		memset(it, 0, sizeof(*it));
+		res = ta_memref_read(&p[1], 0, it->value, p[1].u.memref.size);
+		if (res != TEEC_SUCCESS) {
+			memset(it, 0, sizeof(*it));
+			return res;
+		}
 		memcpy(it->key, key, klen);
 		it->klen = klen;
-		memcpy(it->value, p[1].u.memref.buf, p[1].u.memref.size);
 		it->vlen = p[1].u.memref.size;
 		return TEEC_SUCCESS;
 	case VTZ_TA_STORE_CMD_GET:
@@ -74,9 +83,11 @@ static uint32_t store_invoke(struct ta_session *s, uint32_t cmd,
 			p[1].u.memref.size = it->vlen;
 			return TEEC_ERROR_SHORT_BUFFER;
 		}
-		memcpy(p[1].u.memref.buf, it->value, it->vlen);
-		p[1].u.memref.size = it->vlen;
-		return TEEC_SUCCESS;
+		/* A big output buffer is streamed: this writes the normal world's. */
+		res = ta_memref_write(&p[1], 0, it->value, it->vlen);
+		if (res == TEEC_SUCCESS)
+			p[1].u.memref.size = it->vlen;
+		return res;
 	case VTZ_TA_STORE_CMD_DELETE:
 		if (p[1].type != TA_PARAM_NONE)
 			return TEEC_ERROR_BAD_PARAMETERS;

@@ -139,17 +139,29 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
 #define TEEC_ORIGIN_TRUSTED_APP 4
 
 /*
- * Limits of vTZ's TEE (each one bounds memory the TEE owns):
- * parameters per message (4 for the TA, as GlobalPlatform has it, plus
- * OPEN_SESSION's 2 meta parameters), registered buffers and their pages,
- * open sessions, and bytes of memref contents one call may carry.
+ * Limits of vTZ's TEE (each one bounds memory the TEE owns, all of it
+ * static: tee/msg.h):
+ * - parameters per message: 4 for the TA, as GlobalPlatform has it, plus
+ *   OPEN_SESSION's 2 meta parameters;
+ * - open sessions: 64 (the 65th open is TEEC_ERROR_OUT_OF_MEMORY);
+ * - registered buffers: 256 at once, each up to VTZ_MSG_MAX_SHM_SIZE,
+ *   and VTZ_MSG_SHM_POOL_PAGES pages among all of them (128 MiB: a
+ *   whole Linux VM's RAM), since the TEE keeps its own copy of every
+ *   page address (8 bytes a page, 256 KiB for the pool);
+ * - memref contents: a memref of up to VTZ_MSG_COPY_MAX bytes reaches
+ *   the TA as a copy in TEE memory (4 of them fill the calling thread's
+ *   VTZ_MSG_BOUNCE_SIZE bounce area exactly); a larger one, up to what
+ *   its buffer holds, is streamed: the TA copies it in or out in chunks
+ *   (tee/msg.h: ta_memref_read/_write). No memref is refused for size.
  */
 #define VTZ_MSG_MAX_PARAMS 6
 #define VTZ_TA_NUM_PARAMS 4
-#define VTZ_MSG_MAX_SHM 8
-#define VTZ_MSG_MAX_SHM_PAGES 32
-#define VTZ_MSG_MAX_SESSIONS 8
+#define VTZ_MSG_MAX_SESSIONS 64
+#define VTZ_MSG_MAX_SHM 256
+#define VTZ_MSG_MAX_SHM_SIZE (64ULL * 1024 * 1024)
+#define VTZ_MSG_SHM_POOL_PAGES 32768
 #define VTZ_MSG_BOUNCE_SIZE (32 * 1024)
+#define VTZ_MSG_COPY_MAX (VTZ_MSG_BOUNCE_SIZE / VTZ_TA_NUM_PARAMS)
 
 /*
  * Built-in trusted applications. A TA's UUID travels in OPEN_SESSION's

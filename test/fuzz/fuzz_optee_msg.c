@@ -7,7 +7,9 @@
  * message is; sessions and shared-memory registrations persist between the
  * calls of one input, as they do for a real driver. Checked: no memory
  * error or undefined behaviour (sanitizers), the SMC result is one the ABI
- * allows, and every call leaves its bounce area empty and wiped.
+ * allows, every call leaves its bounce area empty and wiped, and the
+ * registered buffers' page addresses stay one dense run in the pool, each
+ * buffer's extent inside it and no two overlapping.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,32 @@ static int fake_rpc(void *priv, uint32_t func)
 	if (func != OPTEE_SMC_RPC_FUNC_FOREIGN_INTR)
 		abort(); /* the only RPC the TAs here may ask for */
 	return 0;
+}
+
+/* The pool's invariant (tee/msg.h): live extents tile [0, pool_used) exactly. */
+static void check_pool(const struct msg_ctx *ctx)
+{
+	static uint8_t owner[VTZ_MSG_SHM_POOL_PAGES];
+	uint64_t total = 0;
+	size_t k, i;
+
+	memset(owner, 0, sizeof(owner));
+	for (k = 0; k < VTZ_MSG_MAX_SHM; k++) {
+		const struct msg_shm *shm = &ctx->shm[k];
+
+		if (!shm->cookie)
+			continue;
+		FUZZ_CHECK(shm->npages && shm->first + (uint64_t)shm->npages <= ctx->pool_used,
+			   "shm %zu: extent %u+%u outside the pool's %u", k, shm->first,
+			   shm->npages, ctx->pool_used);
+		for (i = shm->first; i < shm->first + shm->npages; i++) {
+			FUZZ_CHECK(!owner[i], "pool entry %zu in two buffers", i);
+			owner[i] = 1;
+		}
+		total += shm->npages;
+	}
+	FUZZ_CHECK(total == ctx->pool_used, "pool_used %u, buffers hold %llu", ctx->pool_used,
+		   (unsigned long long)total);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The TA's copies may hold secrets: nothing of them outlives the call. */
 		FUZZ_CHECK(bounce.used == 0 && !memcmp(bounce.buf, zero, sizeof(zero)),
 			   "bounce area not wiped after call %u (used %zu)", i, bounce.used);
+		check_pool(&ctx);
 	}
 	return 0;
 }

@@ -101,10 +101,49 @@ def ownership():
     yield "aliases", seq
 
 
+RAM_BASE = 0x40000000
+PG = 4096
+ECHO_UUID = bytes([0x7e, 0xe0, 0xec, 0x40, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 1])
+
+
+def optee_msg():
+    """fuzz_optee_msg: byte 0 = calls - 1, bytes 1..4 = where each message
+    is (RAM_BASE - 8 + d * 264), the rest the normal world's RAM. Driver-like
+    sequences: register a page list, open a session, echo through a
+    registered buffer big enough to be streamed, and a small copied one."""
+    def at(d):
+        return d * 264 - 8
+
+    def msg(cmd, session, func, params):
+        hdr = u32s(cmd, func, session, 0, 0, 0, 0, len(params))
+        return hdr + b"".join(u64s(a, x, y, z) for a, x, y, z in params)
+
+    def place(ram, off, blob):
+        ram[off:off + len(blob)] = blob
+
+    opened = msg(0, 0, 0, [(0x101,) + struct.unpack("<QQ", ECHO_UUID) + (0,),
+                           (0x101, 0, 0, 0)])
+    for name, size, out_pages in (("streamed", 3 * PG - 100, 3), ("copied", 3000, 1)):
+        ram = bytearray(2 * PG + 8 * 4)
+        ram[0] = 3
+        ram[1:5] = bytes([1, 2, 3, 4])
+        # REGISTER_SHM: tmem output | NONCONTIG, list at page 1, offset 100.
+        place(ram, at(1), msg(4, 0, 0, [(0x20a, RAM_BASE + PG + 100, size, 0xc0ffee)]))
+        place(ram, PG, u64s(*(RAM_BASE + p * PG for p in (3, 4, 5))))
+        place(ram, at(2), opened)
+        # ECHO_MEM: rmem in (the whole buffer), tmem out at page 8, value out.
+        place(ram, at(3), msg(1, 1, 2, [(5, 0, size, 0xc0ffee),
+                                        (0xa, RAM_BASE + 8 * PG, out_pages * PG, 0),
+                                        (2, 0, 0, 0)]))
+        place(ram, at(4), msg(5, 0, 0, [(5, 0, 0, 0xc0ffee)]))
+        yield name, bytes(ram)
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
-           "fuzz_pgtable": pgtable, "fuzz_ownership": ownership}.get(name)
+           "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
+           "fuzz_optee_msg": optee_msg}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():

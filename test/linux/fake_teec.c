@@ -7,7 +7,8 @@
  * enough for that, and checks what the client passes:
  *   FAKE_TEEC_NO_TEE=1   TEEC_InitializeContext fails as with no /dev/tee0
  *   FAKE_TEEC_WRONG=1    the echo TA's ADD and ECHO_MEM answer wrongly
- * The store starts with one item, "secret" = "kept".
+ * The store starts with one item, "secret" = "kept". Like vTZ's TEE, it
+ * holds at most 64 sessions at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,9 @@ static const TEEC_UUID key_uuid = { 0x7ee0ec40, 0, 0x4000, { 0x80, 0, 0, 0, 0, 0
 
 enum ta { TA_ECHO = 1, TA_STORE, TA_KEY };
 
+#define FAKE_MAX_SESSIONS 64
+
+static unsigned int open_sessions;
 static char store_key[64] = "secret";
 static char store_val[512] = "kept";
 
@@ -61,11 +65,18 @@ TEEC_Result TEEC_OpenSession(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID
 		s->session_id = TA_KEY;
 	else
 		return TEEC_ERROR_ITEM_NOT_FOUND;
+	if (open_sessions == FAKE_MAX_SESSIONS) {
+		s->session_id = 0;
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	}
+	open_sessions++;
 	return TEEC_SUCCESS;
 }
 
 void TEEC_CloseSession(TEEC_Session *s)
 {
+	if (s->session_id)
+		open_sessions--;
 	s->session_id = 0;
 }
 

@@ -72,6 +72,34 @@ def test_echo_mem(client):
     assert run(client, "echo-mem", "-5")[0] == 2
 
 
+def test_client_sized_buffers(client):
+    """Sizes real clients use: 64 KiB allocated, 4 MiB registered."""
+    rc, out, _ = run(client, "alloc-mem", "65536")
+    assert (rc, out) == (0, "vtz-client: alloc-mem 65536: ok (sum 0x%x, copy matches, "
+                            "input spans 16 pages)" % sum((i * 7 + 3 + (i >> 12)) & 255
+                                                          for i in range(65536)))
+    rc, out, _ = run(client, "echo-mem", "4194304")
+    assert rc == 0 and out.endswith("input spans 1025 pages)"), out
+    assert run(client, "echo-mem", str(16 << 20))[0] == 0
+    assert run(client, "echo-mem", str((16 << 20) + 1))[0] == 2
+    rc, _, err = run(client, "alloc-mem", "5000", FAKE_TEEC_WRONG="1")
+    assert rc == 7 and "alloc-mem 5000: wrong byte sum" in err
+    assert run(client, "alloc-mem")[0] == 2
+    assert run(client, "alloc-mem", "0")[0] == 2
+
+
+def test_sessions(client):
+    assert run(client, "sessions", "64") == (
+        0, "vtz-client: sessions 64: ok (64 open at once, each answered)", "")
+    rc, out, err = run(client, "sessions", "65")
+    assert (rc, out) == (4, "")
+    assert err == ("vtz-client: error: sessions 65: session 65 refused, 64 open "
+                   "(TEEC_OpenSession: 0xffff000c TEEC_ERROR_OUT_OF_MEMORY, origin TEE): "
+                   "TEE session table full")
+    assert run(client, "sessions", "0")[0] == 2
+    assert run(client, "sessions", "1025")[0] == 2
+
+
 def test_store(client):
     assert run(client, "get", "secret")[:2] == (0, "vtz-client: get secret: kept")
     assert run(client, "put", "k", "v") == (0, "vtz-client: put k: ok", "")

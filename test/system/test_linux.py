@@ -38,6 +38,14 @@ def demo():
     return boot()
 
 
+# The sizes real clients use (issue 10): shared memory from
+# TEEC_AllocateSharedMemory and registered, 64 KiB to 4 MiB, every byte and
+# the sum checked; 64 sessions at once, and the 65th refused cleanly.
+SIZES = ("vtz-client:alloc-mem:65536,vtz-client:echo-mem:65536,"
+         "vtz-client:echo-mem:1048576,vtz-client:echo-mem:4194304,"
+         "vtz-client:alloc-mem:4194304,vtz-client:sessions:64,vtz-client:sessions:65,"
+         "vtz-client:ping")
+
 # What a user of the TEE does: store a secret, read it back, keep calling
 # under load (two processes at once, so both vCPUs call their TEE vCPUs),
 # and hit the errors a client must report clearly. vm1 first looks for vm0's
@@ -47,7 +55,7 @@ VM0 = ("vtz-client:put:secret:vm0-only,vtz-client:get:secret,/etc/vtz/load.sh:20
        "vtz-client:get:secret,vtz-client:get:secret:4,"
        "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef")
 VM1 = ("/etc/vtz/load.sh:2000,/etc/vtz/fpcheck.sh:500,vtz-client:get:secret,"
-       "vtz-client:put:secret:vm1-own,vtz-client:get:secret")
+       "vtz-client:put:secret:vm1-own,vtz-client:get:secret," + SIZES)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +99,7 @@ def test_libteec_calls_reach_every_ta(demo):
         out = vm(lines, i)
         find(out, r"vtz-client: ping: ok \(0x1234 \+ 0x5678 = 0x68ac\)$")
         # A registered buffer spanning several (non-contiguous) pages.
-        find(out, r"vtz-client: echo-mem 12388: ok \(sum 0x181686, copy matches, input "
+        find(out, r"vtz-client: echo-mem 12388: ok \(sum 0x1816b2, copy matches, input "
                   r"spans 4 pages\)$")
         # The RPC path: the TA leaves for the normal world and is resumed.
         find(out, r"vtz-client: yield 3: ok \(3 resumes\)$")
@@ -152,6 +160,31 @@ def test_client_errors_are_clear(workload):
     find(out, r"vtz-client: error: uuid 01234567-89ab-cdef-0123-456789abcdef: bad UUID "
               r"\(TEEC_OpenSession: 0xffff0008 TEEC_ERROR_ITEM_NOT_FOUND, origin TEE\)$")
     find(out, r"\[linux\] run vtz-client uuid 01234567-89ab-cdef-0123-456789abcdef: exit 4$")
+
+
+def test_client_sized_buffers_and_64_sessions(workload):
+    """Sizes that failed before (a 64 KiB allocated buffer: OUT_OF_MEMORY, a
+    1 MiB registered one: GENERIC, a ninth session) work, checked end to
+    end; the 65th session is refused with a clear error and exit code, and
+    the TEE goes on serving."""
+    _, lines = workload
+    out = vm(lines, 1)
+    for cmd, size, pages in (("alloc-mem", 65536, 16), ("echo-mem", 65536, 17),
+                             ("echo-mem", 1048576, 257), ("echo-mem", 4194304, 1025),
+                             ("alloc-mem", 4194304, 1024)):
+        want = sum((i * 7 + 3 + (i >> 12)) & 255 for i in range(size))
+        find(out, r"vtz-client: %s %d: ok \(sum 0x%x, copy matches, input spans %d pages\)$"
+             % (cmd, size, want, pages))
+        find(out, r"\[linux\] run vtz-client %s %d: exit 0$" % (cmd, size))
+    find(out, r"vtz-client: sessions 64: ok \(64 open at once, each answered\)$")
+    find(out, r"vtz-client: error: sessions 65: session 65 refused, 64 open "
+              r"\(TEEC_OpenSession: 0xffff000c TEEC_ERROR_OUT_OF_MEMORY, origin TEE\): "
+              r"TEE session table full$")
+    find(out, r"\[linux\] run vtz-client sessions 65: exit 4$")
+    # All 64 were closed: a new session opens.
+    last = [l for l in out if "vtz-client: ping: ok" in l]
+    assert last and out.index(last[-1]) > find(out, r"run vtz-client sessions 65: exit 4$")
+    find(out, r"vtz-linux: done \(13 commands, 2 failed\)$")
 
 
 @pytest.mark.parametrize("how", ["kernel-crash", "forced-system-off"])

@@ -4,6 +4,7 @@
  * on the host: a fake normal-world RAM, well-formed messages and every
  * rejection path a hostile normal world can reach. The key TA needs the
  * TEE's key and is left to the system test (test/system/test_optee.py).
+ * The fake RAM holds two 4 MiB buffers: the sizes real clients use.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,8 +22,10 @@
 #include "msg.h"
 
 #define RAM_BASE 0x40000000ULL
-#define RAM_SIZE (64 * 4096ULL)
 #define PG 4096ULL
+/* Room for two 4 MiB buffers, their page lists and the small tests' pages. */
+#define RAM_PAGES 2400ULL
+#define RAM_SIZE (RAM_PAGES * PG)
 #define ARG (RAM_BASE + 0 * PG)
 #define LIST (RAM_BASE + 1 * PG)
 #define DATA (RAM_BASE + 2 * PG)
@@ -396,10 +399,11 @@ static void test_tmem_bounds(void **state)
 	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0x0e100000, 16);
 	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
-	/* In RAM but more than one call may carry: refused, not truncated. */
+	/* Bigger than a copy: streamed, and short: the size needed, the sum. */
 	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, RAM_BASE, VTZ_MSG_BOUNCE_SIZE);
 	set_tmem(1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, 16);
-	expect(TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
+	expect(TEEC_ERROR_SHORT_BUFFER, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(a->params[1].u.tmem.size, VTZ_MSG_BOUNCE_SIZE);
 	/* Empty input: no address needed. */
 	set_tmem(0, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
 	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
@@ -475,23 +479,21 @@ static void test_register_and_use_noncontig(void **state)
 
 static void test_register_rejections(void **state)
 {
-	const unsigned int outside[] = { 3, 64 }; /* page 64 is past the fake RAM */
+	const unsigned int outside[] = { 3, RAM_PAGES }; /* past the fake RAM */
 	struct optee_msg_arg *a;
 	uint64_t *list = at(LIST);
-	unsigned int i, many[VTZ_MSG_MAX_SHM_PAGES + 1];
+	unsigned int i;
 
 	(void)state;
 	/* Zero cookie, zero size, too big, too many pages once offset. */
 	reg(0, scattered, 4, 0, PG, TEEC_ERROR_BAD_PARAMETERS);
 	reg(COOKIE, scattered, 4, 0, 0, TEEC_ERROR_BAD_PARAMETERS);
 	reg(COOKIE, scattered, 4, 0, UINT64_MAX, TEEC_ERROR_BAD_PARAMETERS);
-	for (i = 0; i <= VTZ_MSG_MAX_SHM_PAGES; i++)
-		many[i] = 10 + (i % 20);
-	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES, 0, VTZ_MSG_MAX_SHM_PAGES * PG + 1,
-	    TEEC_ERROR_BAD_PARAMETERS);
-	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES + 1, 8, VTZ_MSG_MAX_SHM_PAGES * PG,
-	    TEEC_ERROR_BAD_PARAMETERS);
-	reg(COOKIE, many, VTZ_MSG_MAX_SHM_PAGES, 0, VTZ_MSG_MAX_SHM_PAGES * PG, TEEC_SUCCESS);
+	reg(COOKIE, scattered, 4, 0, VTZ_MSG_MAX_SHM_SIZE + 1, TEEC_ERROR_BAD_PARAMETERS);
+	/* Fewer pages in the list than the size needs: the zero entry after them. */
+	reg(COOKIE, scattered, 4, 8, 4 * PG, TEEC_ERROR_BAD_PARAMETERS);
+	assert_int_equal(ctx->pool_used, 0);
+	reg(COOKIE, scattered, 4, 0, 4 * PG, TEEC_SUCCESS);
 	/* The same cookie twice. */
 	reg(COOKIE, scattered, 1, 0, PG, TEEC_ERROR_BAD_PARAMETERS);
 	/* A page outside RAM, a page not page-aligned, a page at 0. */
@@ -531,10 +533,10 @@ static void test_register_rejections(void **state)
 	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	a->params[0].u.tmem.buf_ptr = DATA + 16;
 	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
-	/* The table is bounded: 4 registered now, 4 more fit. */
+	/* The table is bounded: 4 registered now, the rest fit. */
 	for (i = 0; i < VTZ_MSG_MAX_SHM - 4; i++)
 		reg(COOKIE + 10 + i, scattered, 1, 0, PG, TEEC_SUCCESS);
-	reg(COOKIE + 99, scattered, 1, 0, PG, TEEC_ERROR_OUT_OF_MEMORY);
+	reg(COOKIE + 9999, scattered, 1, 0, PG, TEEC_ERROR_OUT_OF_MEMORY);
 }
 
 /* ---------------------------------------------------------------- TAs */
@@ -713,6 +715,256 @@ static void test_copies_survive_another_threads_call(void **state)
 	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TRUSTED_APP);
 }
 
+
+/* ------------------------------------------------- client-sized buffers */
+
+/* Page lists for the big buffers: up to BIGLIST_PAGES list pages from here. */
+#define BIGLIST (RAM_BASE + 100 * PG)
+#define BIGLIST2 (RAM_BASE + 140 * PG)
+#define BIGLIST_PAGES 36
+#define MIB (1024 * 1024ULL)
+
+static unsigned int big_pages[VTZ_MSG_SHM_POOL_PAGES / 2];
+
+/*
+ * Register pages[0..n) as a buffer starting offset into its first page,
+ * the page list chained over as many list pages from lpa as it needs
+ * (511 addresses and a link each), as Linux's driver builds it.
+ */
+static void reg_list(uint64_t cookie, uint64_t lpa, const unsigned int *pages, size_t n,
+		     uint64_t offset, uint64_t size, uint32_t want)
+{
+	uint64_t start = lpa, *l = at(lpa);
+	struct optee_msg_arg *a;
+	size_t i, slot = 0;
+
+	assert_true(n <= BIGLIST_PAGES * OPTEE_MSG_PAGELIST_ENTRIES);
+	for (i = 0; i < n; i++) {
+		if (slot == OPTEE_MSG_PAGELIST_ENTRIES) {
+			l[slot] = lpa + PG;
+			lpa += PG;
+			l = at(lpa);
+			slot = 0;
+		}
+		l[slot++] = RAM_BASE + pages[i] * PG;
+	}
+	a = msg(OPTEE_MSG_CMD_REGISTER_SHM, 0, 0, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG;
+	a->params[0].u.tmem.buf_ptr = start | offset;
+	a->params[0].u.tmem.size = size;
+	a->params[0].u.tmem.shm_ref = cookie;
+	expect(want, TEEC_ORIGIN_TEE);
+}
+
+/* Byte pos of a buffer registered as pages[] from offset, in the fake RAM. */
+static uint8_t *buf_byte(const unsigned int *pages, uint64_t offset, uint64_t pos)
+{
+	pos += offset;
+	return at(RAM_BASE + pages[pos / PG] * PG + pos % PG);
+}
+
+static void unreg(uint64_t cookie, uint32_t want)
+{
+	struct optee_msg_arg *a = msg(OPTEE_MSG_CMD_UNREGISTER_SHM, 0, 0, 1);
+
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	a->params[0].u.rmem.shm_ref = cookie;
+	expect(want, TEEC_ORIGIN_TEE);
+}
+
+static void echo_rmem(uint32_t s, uint64_t in_cookie, uint64_t in_offs, uint64_t size,
+		      uint64_t out_cookie, uint64_t out_size, uint32_t want)
+{
+	struct optee_msg_arg *a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_ECHO_MEM, 3);
+
+	set_rmem(0, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, in_offs, size);
+	a->params[0].u.rmem.shm_ref = in_cookie;
+	set_rmem(1, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, 0, out_size);
+	a->params[1].u.rmem.shm_ref = out_cookie;
+	a->params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	expect(want, TEEC_ORIGIN_TRUSTED_APP);
+}
+
+/*
+ * A 4 MiB registered buffer, mid-page and scattered backwards over 1025
+ * pages (a page list of three chained list pages), echoed into another
+ * 4 MiB registered buffer: every byte arrives, and the sum is right.
+ */
+static void test_four_mib_registered_buffers(void **state)
+{
+	static unsigned int in_pages[1025], out_pages[1024];
+	const uint64_t size = 4 * MIB, off = 100;
+	uint64_t i, sum = 0;
+	struct optee_msg_arg *a;
+	uint32_t s;
+
+	(void)state;
+	for (i = 0; i < 1025; i++)
+		in_pages[i] = (unsigned int)(1224 - i);
+	for (i = 0; i < 1024; i++)
+		out_pages[i] = (unsigned int)(1300 + i);
+	for (i = 0; i < size; i++) {
+		uint8_t v = (uint8_t)(i * 7 + 3 + (i >> 12));
+
+		*buf_byte(in_pages, off, i) = v;
+		sum += v;
+	}
+	reg_list(COOKIE, BIGLIST, in_pages, 1025, off, size, TEEC_SUCCESS);
+	reg_list(COOKIE + 1, BIGLIST2, out_pages, 1024, 0, size, TEEC_SUCCESS);
+	assert_int_equal(ctx->pool_used, 2049);
+	s = open_ta(echo_uuid);
+	echo_rmem(s, COOKIE, 0, size, COOKIE + 1, size, TEEC_SUCCESS);
+	a = arg();
+	assert_int_equal(a->params[1].u.rmem.size, size);
+	assert_int_equal(a->params[2].u.value.a, sum);
+	for (i = 0; i < size; i++)
+		if (*buf_byte(out_pages, 0, i) != *buf_byte(in_pages, off, i))
+			fail_msg("byte %llu differs", (unsigned long long)i);
+	/* A part of it, from an odd offset; nothing was left in the bounce area. */
+	memset(at(RAM_BASE + 1300 * PG), 0, PG);
+	echo_rmem(s, COOKIE, 4095, 3 * MIB, COOKIE + 1, size, TEEC_SUCCESS);
+	assert_int_equal(arg()->params[1].u.rmem.size, 3 * MIB);
+	for (i = 0; i < PG; i++)
+		assert_int_equal(*buf_byte(out_pages, 0, i), *buf_byte(in_pages, off, 4095 + i));
+	assert_int_equal(bounce->used, 0);
+	/* Short output: the size needed, nothing of the data written. */
+	memset(at(RAM_BASE + 1300 * PG), 0, PG);
+	echo_rmem(s, COOKIE, 0, size, COOKIE + 1, size - 1, TEEC_ERROR_SHORT_BUFFER);
+	assert_int_equal(arg()->params[1].u.rmem.size, size);
+	assert_int_equal(arg()->params[2].u.value.a, sum);
+	assert_int_equal(*buf_byte(out_pages, 0, 0), 0);
+	/* A page more than the list names (its next slot is 0): refused, nothing kept. */
+	reg_list(COOKIE + 2, BIGLIST, in_pages, 1025, off, size + PG, TEEC_ERROR_BAD_PARAMETERS);
+	assert_int_equal(ctx->pool_used, 2049);
+	/* A broken link between list pages. */
+	((uint64_t *)at(BIGLIST))[OPTEE_MSG_PAGELIST_ENTRIES] += 8;
+	a = msg(OPTEE_MSG_CMD_REGISTER_SHM, 0, 0, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG;
+	a->params[0].u.tmem.buf_ptr = BIGLIST;
+	a->params[0].u.tmem.size = size;
+	a->params[0].u.tmem.shm_ref = COOKIE + 3;
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	assert_int_equal(ctx->pool_used, 2049);
+}
+
+/*
+ * The page pool: full is OUT_OF_MEMORY, and an unregistration anywhere
+ * frees its pages for any later registration (the pool stays dense), the
+ * buffers registered after it still reading their own pages.
+ */
+static void test_shm_pool_bounded_and_compacted(void **state)
+{
+	static const unsigned int pa[] = { 200, 201, 202 }, pb[] = { 203, 204 },
+				  pc[] = { 205, 206, 207, 208 };
+	const size_t half = VTZ_MSG_SHM_POOL_PAGES / 2;
+	uint64_t i;
+	uint32_t s;
+
+	(void)state;
+	for (i = 0; i < 9 * PG; i++)
+		((uint8_t *)at(RAM_BASE + 200 * PG))[i] = (uint8_t)(i / PG + 1);
+	reg_list(COOKIE, BIGLIST, pa, 3, 0, 3 * PG, TEEC_SUCCESS);
+	reg_list(COOKIE + 1, BIGLIST, pb, 2, 0, 2 * PG, TEEC_SUCCESS);
+	reg_list(COOKIE + 2, BIGLIST, pc, 4, 0, 4 * PG, TEEC_SUCCESS);
+	unreg(COOKIE + 1, TEEC_SUCCESS);
+	assert_int_equal(ctx->pool_used, 7);
+	s = open_ta(echo_uuid);
+	/* C's pages hold 6, 7, 8, 9: its third page, through the moved extent. */
+	echo_rmem(s, COOKIE + 2, 2 * PG, 100, COOKIE, 100, TEEC_SUCCESS);
+	assert_int_equal(arg()->params[2].u.value.a, 100 * 8);
+	assert_int_equal(*(uint8_t *)at(RAM_BASE + 200 * PG), 8);
+	unreg(COOKIE, TEEC_SUCCESS);
+	unreg(COOKIE + 2, TEEC_SUCCESS);
+	assert_int_equal(ctx->pool_used, 0);
+
+	/* Two buffers of half the pool each (one page named 16384 times). */
+	for (i = 0; i < half; i++)
+		big_pages[i] = 210;
+	reg_list(COOKIE, BIGLIST, big_pages, half, 0, half * PG, TEEC_SUCCESS);
+	reg_list(COOKIE + 1, BIGLIST, big_pages, half, 0, half * PG, TEEC_SUCCESS);
+	reg_list(COOKIE + 2, BIGLIST, pa, 1, 0, PG, TEEC_ERROR_OUT_OF_MEMORY);
+	unreg(COOKIE, TEEC_SUCCESS);
+	reg_list(COOKIE + 2, BIGLIST, pa, 1, 0, PG, TEEC_SUCCESS);
+	assert_int_equal(ctx->pool_used, half + 1);
+	/* The second big one moved down and still reads page 210's bytes. */
+	memset(at(RAM_BASE + 210 * PG), 0x11, PG);
+	echo_rmem(s, COOKIE + 1, half * PG - 64, 64, COOKIE + 2, 64, TEEC_SUCCESS);
+	assert_int_equal(arg()->params[2].u.value.a, 64 * 0x11);
+	/* The one registration bound: 64 MiB. */
+	reg_list(COOKIE + 3, BIGLIST, big_pages, 1, 0, VTZ_MSG_MAX_SHM_SIZE + 1,
+		 TEEC_ERROR_BAD_PARAMETERS);
+}
+
+/* The other thread, while the streaming call waits: unregister its input. */
+static void other_thread_unregisters(void)
+{
+	struct optee_msg_arg *a2 = at(ARG2);
+
+	memset(a2, 0, OPTEE_MSG_GET_ARG_SIZE(1));
+	a2->cmd = OPTEE_MSG_CMD_UNREGISTER_SHM;
+	a2->num_params = 1;
+	a2->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	a2->params[0].u.rmem.shm_ref = COOKIE;
+	assert_int_equal(msg_call_with_arg(ctx, bounce2, ARG2), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(a2->ret, TEEC_SUCCESS);
+}
+
+/*
+ * A streamed memref reads the normal world when the TA asks: a buffer
+ * unregistered meanwhile (by another thread, during an RPC) is an error
+ * for the TA, never a read of pages the TEE no longer knows as this one.
+ */
+static void test_streamed_buffer_unregistered_during_rpc(void **state)
+{
+	static const unsigned int pages[] = { 200, 201, 202 };
+	struct optee_msg_arg *a;
+	uint32_t s;
+
+	(void)state;
+	reg_list(COOKIE, BIGLIST, pages, 3, 0, 3 * PG, TEEC_SUCCESS);
+	s = open_ta(echo_uuid);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_YIELD_MEM, 3);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	a->params[0].u.value.a = 1;
+	set_rmem(1, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, 3 * PG);
+	set_tmem(2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, DATA, 3 * PG);
+	memset(at(DATA), 0, 3 * PG);
+	rpc_hook = other_thread_unregisters;
+	expect(TEEC_ERROR_COMMUNICATION, TEEC_ORIGIN_TRUSTED_APP);
+	assert_null(rpc_hook);
+	assert_int_equal(*(uint8_t *)at(DATA), 0);
+	assert_int_equal(ctx->pool_used, 0);
+}
+
+/* ta_memref_read/_write: the type's direction and the normal world's size. */
+static void test_memref_access_rules(void **state)
+{
+	struct msg_ref r = { .ctx = NULL, .pa = DATA, .size = 2 * VTZ_MSG_COPY_MAX };
+	struct ta_param p = { .type = TA_PARAM_MEMREF_INPUT };
+	uint8_t b[16];
+
+	(void)state;
+	r.ctx = ctx;
+	p.u.memref.ref = &r;
+	p.u.memref.size = r.size;
+	memset(at(DATA), 0x5a, r.size);
+	assert_int_equal(ta_memref_read(&p, r.size - 16, b, 16), TEEC_SUCCESS);
+	assert_int_equal(b[15], 0x5a);
+	assert_int_equal(ta_memref_read(&p, r.size - 15, b, 16), TEEC_ERROR_BAD_PARAMETERS);
+	assert_int_equal(ta_memref_read(&p, UINT64_MAX, b, 16), TEEC_ERROR_BAD_PARAMETERS);
+	/* A TA raising its size does not raise the bound. */
+	p.u.memref.size = r.size + PG;
+	assert_int_equal(ta_memref_read(&p, r.size, b, 1), TEEC_ERROR_BAD_PARAMETERS);
+	/* No writing an input, no reading an output, no memref in a value. */
+	assert_int_equal(ta_memref_write(&p, 0, b, 1), TEEC_ERROR_BAD_PARAMETERS);
+	p.type = TA_PARAM_MEMREF_OUTPUT;
+	assert_int_equal(ta_memref_read(&p, 0, b, 1), TEEC_ERROR_BAD_PARAMETERS);
+	assert_int_equal(ta_memref_write(&p, 0, "x", 1), TEEC_SUCCESS);
+	assert_int_equal(*(uint8_t *)at(DATA), 'x');
+	p.type = TA_PARAM_VALUE_INOUT;
+	assert_int_equal(ta_memref_read(&p, 0, b, 1), TEEC_ERROR_BAD_PARAMETERS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -733,6 +985,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rpc_from_a_ta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies_survive_another_threads_call, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_four_mib_registered_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shm_pool_bounded_and_compacted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_buffer_unregistered_during_rpc, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_memref_access_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("optee_msg", tests, NULL, NULL);

@@ -6,10 +6,14 @@
  *
  * usage: vtz-client COMMAND [ARGS]
  *   ping                 echo TA ADD: 0x1234 + 0x5678 must be 0x68ac
- *   echo-mem [SIZE]      echo TA ECHO_MEM: SIZE bytes (default 12388) from a
- *                        registered buffer that starts mid-page and spans
- *                        several pages, into an allocated shared buffer;
- *                        checks the byte sum and the copy
+ *   echo-mem [SIZE]      echo TA ECHO_MEM: SIZE bytes (default 12388, at most
+ *                        16 MiB) from a registered buffer that starts
+ *                        mid-page and spans several pages, into an
+ *                        allocated shared buffer; checks the byte sum and
+ *                        the copy
+ *   alloc-mem SIZE       the same, both buffers from TEEC_AllocateSharedMemory
+ *   sessions N           opens N sessions to the echo TA at once (N <= 1024),
+ *                        calls each, then closes them; the TEE holds 64
  *   yield N              echo TA YIELD: the TA returns to Linux N times
  *                        (N <= 16) before finishing
  *   put KEY VALUE        store TA PUT
@@ -46,7 +50,8 @@
 /* echo-mem's registered buffer starts this far into its first page. */
 #define ECHO_MEM_OFFSET 100u
 #define ECHO_MEM_DEFAULT (3 * PAGE_SIZE + 100)
-#define ECHO_MEM_MAX (1024u * 1024u)
+#define ECHO_MEM_MAX (16u * 1024u * 1024u)
+#define SESSIONS_MAX 1024u
 
 struct tee {
 	TEEC_Context ctx;
@@ -264,48 +269,58 @@ static int cmd_yield(struct tee *t, unsigned long n)
 }
 
 /*
- * ECHO_MEM through both kinds of shared memory: the input is our own
- * buffer registered with TEEC_RegisterSharedMemory (deliberately not page
- * aligned, so the driver passes a page list with an offset), the output
- * one libteec allocates.
+ * ECHO_MEM through both kinds of shared memory. registered: the input is
+ * our own buffer registered with TEEC_RegisterSharedMemory (deliberately
+ * not page aligned, so the driver passes a page list with an offset);
+ * else one libteec allocates, like the output always is. Sizes beyond the
+ * TEE's per-call copy (8 KiB) are streamed by the TA: this checks every
+ * byte and the sum end to end.
  */
-static int cmd_echo_mem(struct tee *t, size_t size)
+static int cmd_echo_mem(struct tee *t, size_t size, bool registered)
 {
+	const char *name = registered ? "echo-mem" : "alloc-mem";
 	TEEC_SharedMemory in = { 0 }, out = { 0 };
 	TEEC_Operation op;
 	uint32_t origin, sum = 0;
 	void *raw = NULL;
+	uint8_t *buf;
 	TEEC_Result res;
 	int ret;
 
-	if (posix_memalign(&raw, PAGE_SIZE, ECHO_MEM_OFFSET + size + PAGE_SIZE)) {
-		fail("echo-mem: out of memory for %zu bytes", size);
-		return VTZ_EXIT_SHM;
+	if (registered) {
+		if (posix_memalign(&raw, PAGE_SIZE, ECHO_MEM_OFFSET + size + PAGE_SIZE)) {
+			fail("%s: out of memory for %zu bytes", name, size);
+			return VTZ_EXIT_SHM;
+		}
+		in.buffer = (uint8_t *)raw + ECHO_MEM_OFFSET;
+		in.size = size;
+		in.flags = TEEC_MEM_INPUT;
+		res = TEEC_RegisterSharedMemory(&t->ctx, &in);
+	} else {
+		in.size = size;
+		in.flags = TEEC_MEM_INPUT;
+		res = TEEC_AllocateSharedMemory(&t->ctx, &in);
 	}
-	uint8_t *buf = (uint8_t *)raw + ECHO_MEM_OFFSET;
-
-	for (size_t i = 0; i < size; i++) {
-		buf[i] = (uint8_t)(i * 7 + 3);
-		sum += buf[i];
-	}
-	in.buffer = buf;
-	in.size = size;
-	in.flags = TEEC_MEM_INPUT;
-	res = TEEC_RegisterSharedMemory(&t->ctx, &in);
 	if (res != TEEC_SUCCESS) {
-		fail("echo-mem: cannot register %zu bytes (TEEC_RegisterSharedMemory: 0x%08" PRIx32
-		     " %s)",
-		     size, res, teec_result_name(res));
+		fail("%s: cannot %s %zu bytes (%s: 0x%08" PRIx32 " %s)", name,
+		     registered ? "register" : "allocate", size,
+		     registered ? "TEEC_RegisterSharedMemory" : "TEEC_AllocateSharedMemory", res,
+		     teec_result_name(res));
 		free(raw);
 		return VTZ_EXIT_SHM;
+	}
+	buf = in.buffer;
+	for (size_t i = 0; i < size; i++) {
+		buf[i] = (uint8_t)(i * 7 + 3 + (i >> 12));
+		sum += buf[i];
 	}
 	out.size = size;
 	out.flags = TEEC_MEM_OUTPUT;
 	res = TEEC_AllocateSharedMemory(&t->ctx, &out);
 	if (res != TEEC_SUCCESS) {
-		fail("echo-mem: cannot allocate %zu bytes (TEEC_AllocateSharedMemory: 0x%08" PRIx32
+		fail("%s: cannot allocate %zu bytes (TEEC_AllocateSharedMemory: 0x%08" PRIx32
 		     " %s)",
-		     size, res, teec_result_name(res));
+		     name, size, res, teec_result_name(res));
 		TEEC_ReleaseSharedMemory(&in);
 		free(raw);
 		return VTZ_EXIT_SHM;
@@ -321,27 +336,91 @@ static int cmd_echo_mem(struct tee *t, size_t size)
 	op.params[1].memref.size = size;
 	res = invoke(t, VTZ_ECHO_ECHO_MEM, &op, &origin);
 
-	size_t pages = (ECHO_MEM_OFFSET + size + PAGE_SIZE - 1) / PAGE_SIZE;
+	size_t pages = ((registered ? ECHO_MEM_OFFSET : 0) + size + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	if (res != TEEC_SUCCESS) {
-		ret = invoke_failed("echo-mem", res, origin, op.params[1].memref.size);
+		ret = invoke_failed(name, res, origin, op.params[1].memref.size);
 	} else if (op.params[2].value.a != sum) {
-		fail("echo-mem %zu: wrong byte sum: TEE 0x%" PRIx32 ", expected 0x%" PRIx32, size,
+		fail("%s %zu: wrong byte sum: TEE 0x%" PRIx32 ", expected 0x%" PRIx32, name, size,
 		     op.params[2].value.a, sum);
 		ret = VTZ_EXIT_MISMATCH;
 	} else if (op.params[1].memref.size != size || memcmp(out.buffer, buf, size)) {
-		fail("echo-mem %zu: the copy differs (%zu bytes returned)", size,
+		fail("%s %zu: the copy differs (%zu bytes returned)", name, size,
 		     op.params[1].memref.size);
 		ret = VTZ_EXIT_MISMATCH;
 	} else {
-		printf("vtz-client: echo-mem %zu: ok (sum 0x%" PRIx32
+		printf("vtz-client: %s %zu: ok (sum 0x%" PRIx32
 		       ", copy matches, input spans %zu pages)\n",
-		       size, sum, pages);
+		       name, size, sum, pages);
 		ret = VTZ_EXIT_OK;
 	}
 	TEEC_ReleaseSharedMemory(&out);
 	TEEC_ReleaseSharedMemory(&in);
 	free(raw);
+	return ret;
+}
+
+/*
+ * N sessions open at once in one context, each called (echo TA ADD) while
+ * all are open, then all closed. The TEE keeps 64: the 65th open is
+ * refused with TEEC_ERROR_OUT_OF_MEMORY, which we report as such.
+ */
+static int cmd_sessions(struct tee *t, unsigned long n)
+{
+	TEEC_Session *sess = calloc(n ? n : 1, sizeof(*sess));
+	TEEC_UUID uuid;
+	unsigned long opened = 0, i;
+	int ret = VTZ_EXIT_OK;
+
+	if (!sess) {
+		fail("sessions %lu: out of memory", n);
+		return VTZ_EXIT_SHM;
+	}
+	uuid_from_octets(vtz_ta_echo_uuid, &uuid);
+	for (; opened < n; opened++) {
+		uint32_t origin = 0;
+		TEEC_Result res = TEEC_OpenSession(&t->ctx, &sess[opened], &uuid,
+						   TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+
+		if (res != TEEC_SUCCESS) {
+			/* One console line (160 columns) even for 4-digit counts. */
+			fail("sessions %lu: session %lu refused, %lu open (TEEC_OpenSession: "
+			     "0x%08" PRIx32 " %s, origin %s)%s",
+			     n, opened + 1, opened, res, teec_result_name(res),
+			     teec_origin_name(origin),
+			     res == TEEC_ERROR_OUT_OF_MEMORY ? ": TEE session table full"
+							     : "");
+			ret = VTZ_EXIT_SESSION;
+			break;
+		}
+	}
+	for (i = 0; i < opened && ret == VTZ_EXIT_OK; i++) {
+		TEEC_Operation op;
+		uint32_t origin = 0;
+		TEEC_Result res;
+
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].value.a = (uint32_t)i;
+		op.params[0].value.b = 1000;
+		res = TEEC_InvokeCommand(&sess[i], VTZ_ECHO_ADD, &op, &origin);
+		if (res != TEEC_SUCCESS) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "sessions %lu: session %lu", n, i + 1);
+			ret = invoke_failed(what, res, origin, 0);
+		} else if (op.params[1].value.a != i + 1000) {
+			fail("sessions %lu: session %lu: wrong answer %" PRIu32, n, i + 1,
+			     op.params[1].value.a);
+			ret = VTZ_EXIT_MISMATCH;
+		}
+	}
+	for (i = 0; i < opened; i++)
+		TEEC_CloseSession(&sess[i]);
+	free(sess);
+	if (ret == VTZ_EXIT_OK)
+		printf("vtz-client: sessions %lu: ok (%lu open at once, each answered)\n", n, n);
 	return ret;
 }
 
@@ -467,7 +546,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: vtz-client COMMAND [ARGS]\n"
-		"  ping | echo-mem [SIZE] | yield N | loop N\n"
+		"  ping | echo-mem [SIZE] | alloc-mem SIZE | sessions N | yield N | loop N\n"
 		"  put KEY VALUE | get KEY [MAX] | delete KEY\n"
 		"  mac INDEX MESSAGE | uuid UUID\n");
 	return VTZ_EXIT_USAGE;
@@ -515,7 +594,23 @@ int main(int argc, char **argv)
 			return bad_arg(cmd, argv[0]);
 		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
 		if (!ret)
-			ret = cmd_echo_mem(&t, n);
+			ret = cmd_echo_mem(&t, n, true);
+	} else if (!strcmp(cmd, "alloc-mem") && argc == 1) {
+		if (!parse_ulong(argv[0], ECHO_MEM_MAX, &n) || n == 0)
+			return bad_arg(cmd, argv[0]);
+		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
+		if (!ret)
+			ret = cmd_echo_mem(&t, n, false);
+	} else if (!strcmp(cmd, "sessions") && argc == 1) {
+		if (!parse_ulong(argv[0], SESSIONS_MAX, &n) || n == 0)
+			return bad_arg(cmd, argv[0]);
+		/* A context only: the sessions are the command's own. */
+		if (TEEC_InitializeContext(NULL, &t.ctx) != TEEC_SUCCESS) {
+			fail("no TEE (TEEC_InitializeContext failed): is the optee driver loaded?");
+			return VTZ_EXIT_NO_TEE;
+		}
+		t.have_ctx = true;
+		ret = cmd_sessions(&t, n);
 	} else if (!strcmp(cmd, "put") && argc == 2) {
 		ret = tee_open_ta(&t, vtz_ta_store_uuid, "store TA");
 		if (!ret)
