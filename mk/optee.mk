@@ -76,3 +76,10 @@ endif
 
 .PHONY: FORCE_OPTEE
 FORCE_OPTEE:
+
+# TEE=optee: the images come with OP-TEE OS built (the TEE the OP-TEE
+# scenarios load); the default TEE is ours (tee/).
+TEE ?= vtz
+ifeq ($(TEE),optee)
+images: optee-os
+endif
