@@ -106,6 +106,7 @@ all: setup
 include mk/host.mk
 include mk/fuzz.mk
 include mk/linux.mk
+include mk/optee.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)

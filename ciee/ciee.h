@@ -49,6 +49,7 @@ struct ciee_tee_vcpu {
 	bool held_from_none;    /* HELD: it had never started (NONE again after the reset) */
 	struct vcpu_ctx ctx;    /* saved state, never visible to the hypervisor */
 	struct ciee_fpsimd fp;  /* its FP/SIMD state, switched lazily (switch.c) */
+	uint64_t smc_pstate;    /* PSTATE at its last SMC: every later slot entry keeps it */
 	unsigned int mmio_srt;  /* MMIO: register the read value goes to */
 	unsigned int mmio_size;
 	bool mmio_sign_extend;
@@ -87,7 +88,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 
 /* tee.c */
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
-		   uint64_t ns_size);
+		   uint64_t ucfg);
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);

@@ -6,8 +6,11 @@
  * vector table; every other vCPU first at that table's cpu_on slot, until
  * ON_DONE. After that a TEE vCPU is entered only (b) at a slot of that
  * table for a call from the VM vCPU with the same index, or (c) resumed
- * exactly where it stopped for an MMIO access or an interrupt. Its
- * registers stay in CIEE memory.
+ * exactly where it stopped for an MMIO access or an interrupt. A slot
+ * entry sets only the PC: the PSTATE is that of its last SMC, as TF-A's
+ * opteed re-enters a secure OS (docs/architecture.md, "What a TrustZone
+ * OS may rely on"). Its SMCCC Arm Architecture calls are answered here
+ * (policy/smccc_arch.c). Its registers stay in CIEE memory.
  *
  * Each TEE vCPU is a state machine (enum tee_state, docs/security.md):
  *   NONE -BOOT-> RUNNING(boot) -ENTRY_DONE/ON_DONE-> READY
@@ -27,6 +30,7 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/smccc_arch.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
@@ -36,22 +40,38 @@
 
 /*
  * Before its first entry: have the monitor measure the TEE's image. The
- * image is the bytes its header names from the entry IPA; every page of
- * it must be mapped executable in the TEE's stage 2 (so owned by the TEE:
- * its VM's pages are never executable there, and the hypervisor lost
- * access when it donated them) and physically contiguous, so the monitor
- * can hash one PA range. Nothing has run in the TEE yet.
+ * image is the bytes the loader says it loaded from the entry IPA (size),
+ * or, when it says 0, the bytes the image's own vTZTEEI1 header names; an
+ * image with that header is measured at exactly its size either way. A
+ * TrustZone OS built for TF-A (OP-TEE's tee-raw.bin) has no such header:
+ * on a real machine too it is the loader (TF-A's BL2, from its image
+ * table) that knows how many bytes it loaded. Every page of it must be
+ * mapped executable in the TEE's stage 2 (so owned by the TEE: its VM's
+ * pages are never executable there, and the hypervisor lost access when
+ * it donated them) and physically contiguous, so the monitor can hash one
+ * PA range. Nothing has run in the TEE yet.
  */
-static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint64_t pa0)
+static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint64_t pa0,
+			uint64_t size)
 {
 	const volatile uint64_t *hdr = phys_to_virt(pa0);
-	uint64_t size, off, pa, desc, r[4];
+	uint64_t off, pa, desc, r[4];
+	bool has_hdr;
 
-	if (pa0 % 4096 || hdr[TEE_HDR_MAGIC_OFFSET / 8] != TEE_IMAGE_MAGIC)
+	if (pa0 % 4096)
 		return CIEE_ERR_BAD_ENTRY;
-	size = hdr[TEE_HDR_SIZE_OFFSET / 8];
-	if (size < TEE_HDR_END || size > TEE_IMAGE_MAX)
-		return CIEE_ERR_BAD_ENTRY;
+	has_hdr = hdr[TEE_HDR_MAGIC_OFFSET / 8] == TEE_IMAGE_MAGIC;
+	if (has_hdr && size && hdr[TEE_HDR_SIZE_OFFSET / 8] != size)
+		return CIEE_ERR_BAD_TEE_CFG;
+	if (!size) {
+		if (!has_hdr)
+			return CIEE_ERR_BAD_ENTRY;
+		size = hdr[TEE_HDR_SIZE_OFFSET / 8];
+		if (size < TEE_HDR_END)
+			return CIEE_ERR_BAD_ENTRY;
+	}
+	if (size > TEE_IMAGE_MAX)
+		return CIEE_ERR_BAD_TEE_CFG;
 	for (off = 0; off < size; off += 4096) {
 		if (pt_lookup(s2, entry + off, &pa, &desc) || pa != pa0 + off || (desc & PTE_XN))
 			return CIEE_ERR_BAD_ENTRY;
@@ -141,6 +161,7 @@ static void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
+	tv->smc_pstate = 0;
 	tee_set(tv, TEE_VCPU_DEAD);
 }
 
@@ -260,6 +281,7 @@ static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
 {
 	struct ciee_tee *t = tee_of_vm(tee_vm);
 	unsigned int index = (unsigned int)(tv - t->vcpu);
+	int64_t arch_x0;
 	uint64_t kind;
 	unsigned int ec;
 	uint32_t fid;
@@ -294,6 +316,17 @@ again:
 	switch (ec) {
 	case EC_SMC64:
 		tv->ctx.pc += 4; /* a trapped SMC returns to itself */
+		tv->smc_pstate = tv->ctx.pstate;
+		/* Its firmware's Arm Architecture calls, in any job: answered, and it goes on. */
+		switch (smccc_arch_secure_call(tv->ctx.x[0], tv->ctx.x[1], &arch_x0)) {
+		case SMCCC_ARCH_SET_X0:
+			tv->ctx.x[0] = (uint64_t)arch_x0;
+			goto again;
+		case SMCCC_ARCH_NO_CHANGE:
+			goto again;
+		case SMCCC_ARCH_NOT_ARCH:
+			break;
+		}
 		if (tv->job == TEE_JOB_BOOT && index == 0 &&
 		    fid == TEESMC_OPTEED_RETURN_ENTRY_DONE)
 			return tee_register_vectors(tee_vm, t, tv);
@@ -360,23 +393,52 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 	memset(&tv->fp, 0, sizeof(tv->fp));
 	tv->ctx.pc = pc;
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv->smc_pstate = tv->ctx.pstate;
 	tv->ctx.el1.sctlr = SCTLR_EL1_RES1;
 	tv->ctx.vmpidr = 0x80000000UL | index;
 	tv->job = TEE_JOB_BOOT;
 }
 
+/*
+ * The loader's word on the TEE, read once from the hypervisor's memory into
+ * *cfg and checked there. The device tree, if any, must lie in the TEE's
+ * normal-world window, as the DTB TF-A hands OP-TEE lies in non-secure RAM:
+ * a pointer into the TEE's own memory would have it parse, and extend, its
+ * own pages as the normal world's description.
+ */
+static long tee_boot_cfg_read(uint64_t ucfg, struct ciee_tee_boot_cfg *cfg)
+{
+	struct hyp_arg arg = { ucfg, cfg, sizeof(*cfg), true, CIEE_ERR_BAD_PTR };
+	long r = ciee_args_in(&arg, 1);
+
+	if (r != CIEE_OK)
+		return r;
+	if (cfg->reserved || cfg->image_size > TEE_IMAGE_MAX)
+		return CIEE_ERR_BAD_TEE_CFG;
+	if (cfg->dt_ipa && (cfg->dt_ipa < VTZ_TEE_NS_RAM_BASE ||
+			    cfg->dt_ipa - VTZ_TEE_NS_RAM_BASE >= cfg->ns_size))
+		return CIEE_ERR_BAD_TEE_CFG;
+	return CIEE_OK;
+}
+
 /* vCPU 0: measure the image, then its first entry at the image entry. */
 static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_mmio *mmio,
-			   uint64_t entry, uint64_t ns_size)
+			   uint64_t entry, uint64_t ucfg)
 {
 	struct ciee_tee_vcpu *tv = &t->vcpu[0];
 	struct pt s2 = smm_pt(&tee_vm->s2);
+	struct ciee_tee_boot_cfg cfg __attribute__((aligned(8)));
 	uint64_t pa, desc;
 	long ret;
 
 	/* The first entry is the ABI's, not the hypervisor's choice. */
 	if (!tee_claim(tv, TEE_VCPU_NONE, TEE_VCPU_RUNNING))
 		return tee_state_err(t, tv);
+	ret = tee_boot_cfg_read(ucfg, &cfg);
+	if (ret != CIEE_OK) {
+		tee_set(tv, TEE_VCPU_NONE);
+		return ret;
+	}
 	/*
 	 * Under the SMM lock, so no DONATE, S2_MAP or RECLAIM on another CPU
 	 * (here or, with GATE=el3, in the monitor) changes the pages between
@@ -385,26 +447,33 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	spin_lock(&smm->lock);
 	ret = CIEE_ERR_BAD_ENTRY;
 	if (!pt_lookup(&s2, entry, &pa, &desc) && !(desc & PTE_XN))
-		ret = tee_measure(t, &s2, entry, pa);
+		ret = tee_measure(t, &s2, entry, pa, cfg.image_size);
 	/* What it runs and keeps is fixed now: no page of its own is mapped again. */
 	if (ret == CIEE_OK)
 		tee_vm->measured = true;
 	spin_unlock(&smm->lock);
 	if (ret != CIEE_OK) {
-		con_printf("TEE vm%u refused: its image could not be measured (no valid header, "
-			   "or not in its own contiguous executable memory)\n",
+		con_printf("TEE vm%u refused: its image could not be measured (no size from its "
+			   "loader nor a valid header, a size that is not its header's, or not in "
+			   "its own contiguous executable memory)\n",
 			   tee_index(tee_vm));
 		tee_set(tv, TEE_VCPU_NONE);
 		return ret;
 	}
 	tee_vcpu_reset(tv, 0, entry);
 	/*
-	 * Boot arguments, as opteed passes them: x1 = how much of its VM's
-	 * RAM (from VTZ_TEE_NS_RAM_BASE) the TEE may be asked to use. Only
-	 * the hypervisor knows; a wrong value denies service, nothing more
-	 * (the TEE maps only its VM's pages there, checked by SMM).
+	 * Boot arguments, as TF-A's opteed passes them (opteed_init_optee_ep_state()):
+	 * x0 = the pageable part's address, 0: no pager image was loaded;
+	 * x1 = TF-A's mem_limit, here how much of its VM's RAM (from
+	 *      VTZ_TEE_NS_RAM_BASE) the TEE may be asked to use; OP-TEE
+	 *      ignores x1 on AArch64;
+	 * x2 = a device tree's address, 0 if there is none;
+	 * x3 = 0.
+	 * Only the hypervisor knows x1 and x2; wrong values deny service,
+	 * nothing more (the TEE maps only its VM's pages there, checked by SMM).
 	 */
-	tv->ctx.x[1] = ns_size;
+	tv->ctx.x[1] = cfg.ns_size;
+	tv->ctx.x[2] = cfg.dt_ipa;
 	return tee_run(tee_vm, tv, mmio);
 }
 
@@ -426,7 +495,7 @@ static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_tee *t,
 }
 
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
-		   uint64_t ns_size)
+		   uint64_t ucfg)
 {
 	struct ciee_vm *tee_vm = tee_vm_of(tee_id);
 	struct ciee_tee *t;
@@ -441,7 +510,7 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint
 	if (entry != VTZ_TEE_ENTRY_IPA)
 		return CIEE_ERR_BAD_ENTRY;
 	if (vcpu == 0)
-		return tee_boot_first(tee_vm, t, mmio, entry, ns_size);
+		return tee_boot_first(tee_vm, t, mmio, entry, ucfg);
 	return tee_boot_secondary(tee_vm, t, mmio, (unsigned int)vcpu);
 }
 
@@ -503,8 +572,15 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 	fid = (uint32_t)v->args[0];
 	for (i = 0; i < 8; i++)
 		tv->ctx.x[i] = v->args[i];
+	/*
+	 * Only the PC changes (TF-A's opteed: cm_set_elr_el3()): the TEE
+	 * keeps the PSTATE of its last SMC, its stack selection (SPSel) and
+	 * interrupt masks included, as on a machine where the secure world's
+	 * PSTATE is whatever it left in SPSR_EL3. That PSTATE is EL1t or EL1h,
+	 * AArch64: an SMC from EL0 is UNDEFINED and never reaches here as one.
+	 */
 	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
-	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv->ctx.pstate = tv->smc_pstate;
 	tv->job = TEE_JOB_CALL;
 	r = tee_run_keep_el1(tee_vm, tv, mmio);
 	if (!fast || r != CIEE_EXIT_TEE_DONE)
@@ -627,8 +703,12 @@ long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio)
 		vcpus[i].reply_ready = false;
 	}
 	memset(tv0->ctx.x, 0, sizeof(tv0->ctx.x));
+	/*
+	 * Only the PC changes, as for a call: PSTATE is that of its last SMC
+	 * (not of a stop the hypervisor caused in a call it now discards).
+	 */
 	tv0->ctx.pc = t->vectors + OPTEE_VEC_SYSTEM_RESET;
-	tv0->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
+	tv0->ctx.pstate = tv0->smc_pstate;
 	tv0->job = TEE_JOB_RESET;
 	tee_set(tv0, TEE_VCPU_RUNNING);
 	return tee_run(tee_vm, tv0, mmio);

@@ -180,11 +180,20 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 int vm_boot_tee(struct vm *tee)
 {
 	static struct ciee_mmio mmio;
+	/*
+	 * What the loader knows: the normal-world RAM the TEE may use, the
+	 * image size (ours names its own), no device tree for a TEE yet.
+	 */
+	static struct ciee_tee_boot_cfg cfg;
 	unsigned int i;
 
+	cfg.ns_size = tee->partner->ram_size;
+	cfg.image_size = tee->image_size;
+	cfg.dt_ipa = 0;
+	cfg.reserved = 0;
 	for (i = 0; i < tee->n_vcpus; i++) {
 		long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio,
-				   VTZ_TEE_ENTRY_IPA, i, tee->partner->ram_size);
+				   VTZ_TEE_ENTRY_IPA, i, i ? 0 : (unsigned long)&cfg);
 
 		r = tee_serve_mmio(tee, i, r, &mmio);
 		if (r != CIEE_OK) {

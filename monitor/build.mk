@@ -40,7 +40,8 @@ $(OUT)/fs/native/monitor/%.o: monitor/%.S
 
 IMAGE_NAMES += monitor-native
 monitor-native_SRCS := monitor/entry.S monitor/native.c monitor/tee_dispatch.c \
-	monitor/tee_switch.S monitor/power.c lib/exc_report.c policy/smc_class.c $(LIB_SRCS) \
+	monitor/tee_switch.S monitor/power.c lib/exc_report.c policy/smc_class.c policy/smccc_arch.c \
+	$(LIB_SRCS) \
 	$(MONITOR_KEYS_SRCS)
 monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native/monitor/psci.o \
 	$(MBEDTLS_FS_OBJS)

@@ -88,17 +88,21 @@ int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN], uint8_t key[ROOT_
 
 /*
  * A guest TEE's image, at the PA the CIEE found its first page (the CIEE
- * checked that the pages are the TEE's, contiguous and not yet run). Only
- * RAM a TEE can own is read: the VM pool, never secure RAM, the CIEE's
- * data region or the hypervisor's images.
+ * checked that the pages are the TEE's, contiguous and not yet run, and
+ * chose the size: its loader's, or its header's). Only RAM a TEE can own
+ * is read: the VM pool, never secure RAM, the CIEE's data region or the
+ * hypervisor's images.
  */
 static int64_t measure_for_ciee(uint64_t pa, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
 {
-	if (pa % 4096 || pa < PLAT_VM_POOL_BASE || pa >= PLAT_CIEE_DATA_BASE ||
-	    size < TEE_HDR_END || size > TEE_IMAGE_MAX || size > PLAT_CIEE_DATA_BASE - pa)
+	int64_t hdr_size;
+
+	if (pa % 4096 || pa < PLAT_VM_POOL_BASE || pa >= PLAT_CIEE_DATA_BASE || !size ||
+	    size > TEE_IMAGE_MAX || size > PLAT_CIEE_DATA_BASE - pa)
 		return SMCCC_INVALID_PARAMETER;
-	/* The header must say the same size: the range is the image, no more. */
-	if (keys_tee_image_size(pa) != (int64_t)size)
+	/* An image that names its size is measured at exactly that size. */
+	hdr_size = keys_tee_image_size(pa);
+	if (hdr_size >= 0 && hdr_size != (int64_t)size)
 		return SMCCC_INVALID_PARAMETER;
 	if (keys_measure(pa, size, out))
 		return SMCCC_INVALID_PARAMETER;

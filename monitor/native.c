@@ -92,19 +92,22 @@ static uint64_t tee_load(void)
 
 /*
  * Measure the TEE as copied into secure RAM, where nothing but the
- * monitor writes before it first runs: the bytes its image header names
- * (the same range a CIEE measures, so both homes agree).
+ * monitor writes before it first runs: exactly the bytes loaded, the size
+ * its flash record gives (monitor/mkflash.py: the image file's size). An
+ * image with a vTZTEEI1 header must name that same size, so our TEE is
+ * measured over the same range as under the CIEE and gets the same key in
+ * either home; a TrustZone OS built for TF-A has no such header.
  */
-static void tee_measure(uint64_t flash_size, uint8_t measurement[32])
+static void tee_measure(uint64_t size, uint8_t measurement[32])
 {
-	int64_t size = keys_tee_image_size(NATIVE_TEE_BASE);
+	int64_t hdr_size = keys_tee_image_size(NATIVE_TEE_BASE);
 
-	if (size < 0 || (uint64_t)size > flash_size) {
-		con_printf("FATAL: TEE image refused: no valid image header (magic, size within "
-			   "the 0x%lx bytes in flash) at its start\n", flash_size);
+	if (hdr_size >= 0 && (uint64_t)hdr_size != size) {
+		con_printf("FATAL: TEE image refused: its header names 0x%lx bytes, its flash "
+			   "record 0x%lx\n", (uint64_t)hdr_size, size);
 		power_off();
 	}
-	if (keys_measure(NATIVE_TEE_BASE, (uint64_t)size, measurement))
+	if (keys_measure(NATIVE_TEE_BASE, size, measurement))
 		monitor_panic("TEE image could not be measured");
 }
 

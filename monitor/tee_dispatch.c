@@ -6,7 +6,11 @@
  *      vector table (which must lie inside its image), and
  *  (b) at that table's fast or yield slot for a trusted-OS SMC of the
  *      normal world, with the caller's x0..x7, until it answers
- *      CALL_DONE; its x1..x4 become the caller's x0..x3.
+ *      CALL_DONE; its x1..x4 become the caller's x0..x3. Only the PC is
+ *      chosen: the PSTATE is that of its last SMC (opteed's
+ *      cm_set_elr_el3()).
+ * Its SMCCC Arm Architecture calls are answered as TF-A answers them on
+ * a Cortex-A57 (policy/smccc_arch.c), and it goes on.
  * Any other exit (another SMC, TEESMC_VTZ_TEE_DEAD included, or any other
  * exception that reaches EL3) stops the TEE for good, and the call fails
  * with OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, as under the CIEE.
@@ -26,6 +30,7 @@
 #include <arch/el1_context.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/smccc_arch.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
@@ -89,6 +94,39 @@ static uint64_t tee_run(uint64_t pc, uint64_t spsr)
 	return esr;
 }
 
+static void serve_key(void);
+
+/*
+ * Run the TEE from pc with PSTATE spsr, and serve what firmware answers
+ * without leaving the TEE: its Arm Architecture calls (SMCCC_VERSION,
+ * SMCCC_ARCH_FEATURES, the workarounds; policy/smccc_arch.c) at any time,
+ * and the key service inside a call. Each resumes the TEE past its SMC
+ * (ELR_EL3) in the PSTATE it made it in. Returns ESR_EL3 of the exit
+ * that is for the caller.
+ */
+static uint64_t tee_run_served(uint64_t pc, uint64_t spsr, bool in_call)
+{
+	uint64_t esr = tee_run(pc, spsr);
+	int64_t x0;
+
+	while (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64) {
+		switch (smccc_arch_secure_call(tee.x[0], tee.x[1], &x0)) {
+		case SMCCC_ARCH_SET_X0:
+			tee.x[0] = (uint64_t)x0;
+			break;
+		case SMCCC_ARCH_NO_CHANGE:
+			break;
+		case SMCCC_ARCH_NOT_ARCH:
+			if (!in_call || (uint32_t)tee.x[0] != VTZ_SMC_TEE_GET_KEY)
+				return esr;
+			serve_key();
+			break;
+		}
+		esr = tee_run(tee.elr, tee.spsr);
+	}
+	return esr;
+}
+
 static bool exit_is_smc(uint64_t esr, uint32_t fid)
 {
 	return ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 && (uint32_t)tee.x[0] == fid;
@@ -128,7 +166,8 @@ int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32
 	tee.x[1] = PLAT_NS_RAM_SIZE;
 	tee.el1 = el1_clean;
 	tee.state = TEE_BOOTING;
-	esr = tee_run(base, SPSR_EL1H | SPSR_DAIF_MASKED);
+	/* opteed: the first entry in EL1h with every exception masked. */
+	esr = tee_run_served(base, SPSR_EL1H | SPSR_DAIF_MASKED, false);
 	/* Whatever the normal world finds in EL1 at its entry is clean. */
 	ns_el1 = el1_clean;
 	el1_load(&ns_el1);
@@ -190,14 +229,14 @@ void tee_dispatch_call(struct smc_frame *f)
 	for (i = 0; i < 8; i++)
 		tee.x[i] = f->x[i];
 	tee.state = TEE_IN_CALL;
-	esr = tee_run(tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
-							       OPTEE_VEC_YIELD_SMC),
-		      SPSR_EL1H | SPSR_DAIF_MASKED);
-	/* Served inside the call, then the TEE goes on past its SMC (ELR_EL3). */
-	while (exit_is_smc(esr, VTZ_SMC_TEE_GET_KEY)) {
-		serve_key();
-		esr = tee_run(tee.elr, tee.spsr);
-	}
+	/*
+	 * opteed changes only the return address (cm_set_elr_el3()): the TEE
+	 * keeps the PSTATE of its last SMC (SPSR_EL3 then), its stack
+	 * selection and interrupt masks included.
+	 */
+	esr = tee_run_served(tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
+								      OPTEE_VEC_YIELD_SMC),
+			     tee.spsr, true);
 	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_CALL_DONE)) {
 		tee_kill(bad_exit(esr), esr);
 		con_printf("trusted-OS call 0x%08x failed: the TEE was stopped\n", fid);

@@ -24,9 +24,12 @@ MBEDTLS_SRC_VERSION=2.28.3-1
 # only recommends the runtime, which -fsanitize=fuzzer links against.
 # libc6-dev-arm64-cross: glibc headers and crt files for the Linux guest's
 # vtz-client (gcc-aarch64-linux-gnu only recommends them).
+# python3-cryptography, python3-pyelftools: OP-TEE OS's own build scripts
+# (signing its TAs, sizing its image) when TEE=optee (mk/optee.mk).
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
-python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev libc6-dev-arm64-cross"
+python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev libc6-dev-arm64-cross \
+python3-cryptography python3-pyelftools"
 
 say() { echo "[setup] $*"; }
 

@@ -657,11 +657,13 @@ static void attack_tee_ram_as_mmio(void)
 static void attack_tee_lifecycle(struct vm *vm, struct vm *tee)
 {
 	static struct ciee_mmio m0, m1;
+	static struct ciee_tee_boot_cfg cfg;
 	long b, boot, reset, call = CIEE_ERR_NO_CALL, done, late, late_end = CIEE_OK;
 	uint64_t x0, x1;
 
+	cfg.ns_size = vm->ram_size;
 	b = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&m0, VTZ_TEE_ENTRY_IPA, 0,
-		      vm->ram_size);
+		      (unsigned long)&cfg);
 	if (serve(tee, 0, b, &m0, NULL, NULL) != CIEE_OK) {
 		not_run("boot-tee-vcpu-during-reset", "tee5 vCPU 0 did not boot");
 		not_run("resume-idle-tee-vcpu-after-reset", "tee5 vCPU 0 did not boot");

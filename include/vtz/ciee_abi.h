@@ -37,8 +37,10 @@
 /*
  * TEE_BOOT: x1 = TEE vm id, x2 = struct ciee_mmio * (out), x3 = VTZ_TEE_ENTRY_IPA,
  * x4 = TEE vCPU index (0 first: the image entry; then each other vCPU at the
- * TEE's cpu_on vector), x5 = (vCPU 0) bytes of its VM's RAM from
- * VTZ_TEE_NS_RAM_BASE, which the TEE gets in x1 at its first entry.
+ * TEE's cpu_on vector), x5 = (vCPU 0) struct ciee_tee_boot_cfg * in the
+ * hypervisor's memory, read once: what the loader knows of the TEE (the
+ * size of the image it loaded, the device tree and normal-world RAM the
+ * TEE is told of at its first entry).
  */
 #define CIEE_CALL_TEE_BOOT 4
 #define CIEE_CALL_TEE_CALL 5   /* x1 = VM vm id, x2 = vCPU index, x3 = struct ciee_mmio * */
@@ -182,6 +184,12 @@
  * may still be given, each once.
  */
 #define CIEE_ERR_TEE_FROZEN (-38)
+/*
+ * TEE_BOOT's struct ciee_tee_boot_cfg is malformed: a reserved word not 0,
+ * an image size over TEE_IMAGE_MAX (or not what the image's own header
+ * says), or a device tree outside the TEE's normal-world window.
+ */
+#define CIEE_ERR_BAD_TEE_CFG (-39)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */
@@ -190,6 +198,24 @@ struct ciee_mmio {
 	unsigned long long value; /* write: value written; read: filled by hypervisor */
 	unsigned int size;        /* bytes: 1, 2, 4, 8 */
 	unsigned int is_write;
+};
+
+/*
+ * TEE_BOOT of vCPU 0: what the loader (the hypervisor) says of the TEE it
+ * loaded. Every field is only ever believed as far as it can hurt no one
+ * but the TEE's own VM (docs/architecture.md, "Boot arguments").
+ */
+struct ciee_tee_boot_cfg {
+	/* Bytes of its VM's RAM from VTZ_TEE_NS_RAM_BASE: the TEE's x1. */
+	unsigned long long ns_size;
+	/*
+	 * Bytes of the image loaded from VTZ_TEE_ENTRY_IPA: exactly these are
+	 * measured. 0: the image's own vTZTEEI1 header gives the size.
+	 */
+	unsigned long long image_size;
+	/* IPA of a device tree in its VM's RAM for the TEE's x2, or 0 for none. */
+	unsigned long long dt_ipa;
+	unsigned long long reserved; /* 0 */
 };
 #endif
 

@@ -11,7 +11,10 @@
  * TEE image header (tee/entry.S): the first instruction branches over it,
  * then at +8 the magic and at +0x10 the number of bytes of the image
  * (tee.bin, the loaded sections from the image start). A dispatcher hashes
- * exactly that many bytes from the image start.
+ * exactly the bytes the image's loader loaded; an image with this header
+ * must name that size, and under the CIEE a loader may leave the size to
+ * the header (struct ciee_tee_boot_cfg). Images without it (a TrustZone OS
+ * built for TF-A) are measured at the loader's size alone.
  */
 #define TEE_HDR_MAGIC_OFFSET 0x8
 #define TEE_HDR_SIZE_OFFSET 0x10
@@ -37,8 +40,9 @@
  * hypervisor included, gets SMCCC_NOT_SUPPORTED.
  *
  * TEE_MEASURE: x1 = PA of a guest TEE's image (its first page), x2 = its
- * size in bytes (from its header). The image must lie in RAM, be at most
- * TEE_IMAGE_MAX bytes, start with a valid header naming that size.
+ * size in bytes (its loader's, or its header's). The image must lie in RAM
+ * and be 1..TEE_IMAGE_MAX bytes; if it starts with a valid header, that
+ * header must name the same size.
  * Returns x0 = 0 and x1..x4 = SHA-256 of the image (bytes 0..7 in x1,
  * little-endian, and so on), or x0 = SMCCC_INVALID_PARAMETER.
  *

@@ -32,6 +32,10 @@
 /* Arm architecture calls. */
 #define SMCCC_VERSION 0x80000000U
 #define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_ARCH_SOC_ID 0x80000002U
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000U /* CVE-2017-5715 (Spectre v2) */
+#define SMCCC_ARCH_WORKAROUND_2 0x80007fffU /* CVE-2018-3639 (Spectre v4) */
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffU /* CVE-2022-23960 (Spectre-BHB) */
 #define SMCCC_VERSION_1_1 0x10001
 
 /* SMCCC return codes. */

@@ -1,0 +1,1 @@
+test_smccc_arch_SRCS := policy/smccc_arch.c
