@@ -93,13 +93,17 @@ static void spin(unsigned int n)
 		__asm__ volatile("yield");
 }
 
+static struct ciee_tee_boot_cfg rc_boot_cfg;
+
 /* One of the four operations on TEE vCPU vcpu, as one CIEE call. */
 static long rc_issue(unsigned int op, unsigned int vcpu, struct ciee_mmio *m)
 {
 	switch (op) {
 	case OP_BOOT:
+		/* vCPU 0 takes its boot record (x5); the others ignore x5. */
+		rc_boot_cfg.ns_size = rc_vm->ram_size;
 		return ciee_call(CIEE_CALL_TEE_BOOT, rc_tee->id, (unsigned long)m,
-				 VTZ_TEE_ENTRY_IPA, vcpu, rc_vm->ram_size);
+				 VTZ_TEE_ENTRY_IPA, vcpu, (unsigned long)&rc_boot_cfg);
 	case OP_CALL:
 		return ciee_call(CIEE_CALL_TEE_CALL, rc_vm->id, vcpu, (unsigned long)m, 0, 0);
 	case OP_RESUME:
