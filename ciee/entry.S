@@ -67,11 +67,11 @@ END(ciee_warm_entry)
  */
 ENTRY(ciee_enter_hyp)
 	mov	x9, x0
-	mov_imm64 x10, SCTLR_EL2_HYP
+	mov_imm x10, SCTLR_EL2_HYP
 	msr	sctlr_el2, x10
 	isb
 	mrs	x10, sctlr_el2
-	mov_imm64 x11, SCTLR_EL2_HYP
+	mov_imm x11, SCTLR_EL2_HYP
 	cmp	x10, x11
 	b.ne	ciee_halt_bad_entry
 	mov	x0, x1
@@ -102,7 +102,7 @@ ENTRY(ciee_gate)
 	 */
 	mrs	x13, spsel
 	msr	spsel, #1
-	mov_imm64 x10, SCTLR_EL2_CIEE
+	mov_imm x10, SCTLR_EL2_CIEE
 	msr	sctlr_el2, x10		/* MMU off: the CIEE's view of memory */
 	isb
 	/* Entering here, or at the msr with another value, fails this check. */
@@ -115,11 +115,11 @@ ENTRY(ciee_gate)
 	ldp	x30, x13, [sp], #16
 	ldp	x9, x10, [sp], #16
 	/* Back to the hypervisor's view, checked the same way. */
-	mov_imm64 x11, SCTLR_EL2_HYP
+	mov_imm x11, SCTLR_EL2_HYP
 	msr	sctlr_el2, x11
 	isb
 	mrs	x11, sctlr_el2
-	mov_imm64 x12, SCTLR_EL2_HYP
+	mov_imm x12, SCTLR_EL2_HYP
 	cmp	x11, x12
 	b.ne	ciee_halt_bad_entry
 	mov	sp, x10
@@ -171,7 +171,7 @@ END(ciee_halt_spurious_exit)
 ENTRY(ciee_halt_common)
 	msr	daifset, #0xf
 	mov	x20, x30
-	mov_imm64 x9, SCTLR_EL2_CIEE
+	mov_imm x9, SCTLR_EL2_CIEE
 	msr	sctlr_el2, x9
 	isb
 	ciee_stack x9, x10

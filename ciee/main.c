@@ -220,19 +220,10 @@ static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint
 	return w == CIEE_OK ? r : w;
 }
 
-long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		   uint64_t a5)
+/* Every call but the SMM calls: kept out of ciee_dispatch, with its stack frame. */
+static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uint64_t a2,
+						 uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	if (smm_is_call(call)) {
-#ifdef GATE_el3
-		/* With GATE=el3 memory mapping is served by the monitor only. */
-		(void)a4;
-		(void)a5;
-		return CIEE_ERR_BAD_CALL;
-#else
-		return smm_dispatch(call, a1, a2, a3, a4, a5);
-#endif
-	}
 	switch (call) {
 	case CIEE_CALL_VCPU_RUN:
 		return vcpu_run(a1, a2, a3, a4);
@@ -249,4 +240,22 @@ long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}
+}
+
+/*
+ * The SMM calls are tested first (smm_is_call, a mask test) and go
+ * straight to smm_dispatch as a tail call; everything else to other_call.
+ */
+long ciee_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		   uint64_t a5)
+{
+	if (smm_is_call(call)) {
+#ifdef GATE_el3
+		/* With GATE=el3 memory mapping is served by the monitor only. */
+		return CIEE_ERR_BAD_CALL;
+#else
+		return smm_dispatch(call, a1, a2, a3, a4, a5);
+#endif
+	}
+	return other_call(call, a1, a2, a3, a4, a5);
 }

@@ -60,7 +60,7 @@ _Static_assert(__builtin_offsetof(struct ciee_percpu, in_guest) == PERCPU_IN_GUE
  */
 .macro assert_ciee_mode tmp, tmp2
 	mrs	\tmp, sctlr_el2
-	mov_imm64 \tmp2, SCTLR_EL2_CIEE
+	mov_imm \tmp2, SCTLR_EL2_CIEE
 	cmp	\tmp, \tmp2
 	b.ne	ciee_halt_bad_entry
 	mrs	\tmp, daif

@@ -23,10 +23,7 @@
 
 #ifdef GATE_el3
 /* The SMM entry points linked in from smm/ (monitor/build.mk, smm_el3.c). */
-void ciee_mmu_build(void);
-long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		  uint64_t a5);
-bool smm_is_call(uint64_t call);
+#include "../smm/smm.h"
 #endif
 
 extern char monitor_vectors[];

@@ -49,15 +49,18 @@ static bool owner_valid(owner_t o)
  * page and its number of pages. Alignment first, then range: a range that
  * wraps past 2^64 or leaves the table is refused, whatever its alignment.
  */
-static int own_range(const struct own_table *t, uint64_t pa, uint64_t size, uint64_t *first,
-		     uint64_t *count)
+static inline __attribute__((always_inline)) int
+own_range(const struct own_table *t, uint64_t pa, uint64_t size, uint64_t *first, uint64_t *count)
 {
 	uint64_t idx, n;
 
 	if ((pa & OWN_PAGE_MASK) || (size & OWN_PAGE_MASK) || size == 0)
 		return -OWN_ERR_ALIGN;
-	/* A NULL or failed-init table covers nothing. */
-	if (!t || !t->entries || t->npages == 0)
+	/*
+	 * A NULL or failed-init table covers nothing. (npages == 0 needs no
+	 * test of its own: idx >= npages below refuses every range then.)
+	 */
+	if (!t || !t->entries)
 		return -OWN_ERR_RANGE;
 	if (size > UINT64_MAX - pa || pa < t->base)
 		return -OWN_ERR_RANGE;
@@ -126,9 +129,46 @@ int own_track_maps(struct own_table *t, own_maps_t *storage, uint64_t storage_en
 	return 0;
 }
 
+/*
+ * One more stage-2 entry for each of n counts, in one pass: a count
+ * already at OWN_MAX_MAPS stops it, and the counts it had raised go back
+ * down, so the caller sees all or nothing (the SMM lock is held: nobody
+ * sees the counts in between).
+ */
+static inline __attribute__((always_inline)) int maps_add(own_maps_t *maps, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		if (maps[i] >= OWN_MAX_MAPS) {
+			while (i--)
+				maps[i]--;
+			return -OWN_ERR_MAP_COUNT;
+		}
+		maps[i]++;
+	}
+	return 0;
+}
+
+/* One fewer for each of n counts, in one pass; a zero count undoes it all. */
+static inline __attribute__((always_inline)) int maps_sub(own_maps_t *maps, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		if (maps[i] == 0) {
+			while (i--)
+				maps[i]++;
+			return -OWN_ERR_NOT_OWNER;
+		}
+		maps[i]--;
+	}
+	return 0;
+}
+
 int own_map_get(struct own_table *t, uint64_t pa, uint64_t size)
 {
-	uint64_t first, n, i;
+	uint64_t first, n;
 	int ret;
 
 	ret = own_range(t, pa, size, &first, &n);
@@ -136,17 +176,12 @@ int own_map_get(struct own_table *t, uint64_t pa, uint64_t size)
 		return ret;
 	if (!t->maps)
 		return -OWN_ERR_STORAGE;
-	for (i = 0; i < n; i++)
-		if (t->maps[first + i] >= OWN_MAX_MAPS)
-			return -OWN_ERR_MAP_COUNT;
-	for (i = 0; i < n; i++)
-		t->maps[first + i]++;
-	return 0;
+	return maps_add(t->maps + first, n);
 }
 
 int own_map_put(struct own_table *t, uint64_t pa, uint64_t size)
 {
-	uint64_t first, n, i;
+	uint64_t first, n;
 	int ret;
 
 	ret = own_range(t, pa, size, &first, &n);
@@ -154,12 +189,7 @@ int own_map_put(struct own_table *t, uint64_t pa, uint64_t size)
 		return ret;
 	if (!t->maps)
 		return -OWN_ERR_STORAGE;
-	for (i = 0; i < n; i++)
-		if (t->maps[first + i] == 0)
-			return -OWN_ERR_NOT_OWNER;
-	for (i = 0; i < n; i++)
-		t->maps[first + i]--;
-	return 0;
+	return maps_sub(t->maps + first, n);
 }
 
 unsigned own_map_count(const struct own_table *t, uint64_t pa)
@@ -316,14 +346,19 @@ static int foreign_page(owner_t o)
 	}
 }
 
-int smm_check_vm_map(const struct own_table *t, unsigned vm_id, uint64_t pa, uint64_t size,
-		     unsigned perms)
+/*
+ * The rule of smm_check_vm_map, shared with smm_vm_map_get so that both
+ * make exactly the same checks in the same order; *first, *n: the pages.
+ */
+static inline __attribute__((always_inline)) int
+vm_map_check(const struct own_table *t, unsigned vm_id, uint64_t pa, uint64_t size,
+	     unsigned perms, uint64_t *first, uint64_t *n)
 {
-	uint64_t first, n, i;
+	uint64_t i;
 	owner_t mine;
 	int ret;
 
-	ret = own_range(t, pa, size, &first, &n);
+	ret = own_range(t, pa, size, first, n);
 	if (ret)
 		return ret;
 	ret = perms_valid(perms);
@@ -339,13 +374,36 @@ int smm_check_vm_map(const struct own_table *t, unsigned vm_id, uint64_t pa, uin
 	 * allow W+X for a guest kernel that loads code; W^X inside the guest
 	 * is its own stage 1's business.
 	 */
-	for (i = 0; i < n; i++) {
-		owner_t o = t->entries[first + i];
+	for (i = 0; i < *n; i++) {
+		owner_t o = t->entries[*first + i];
 
 		if (o != mine)
 			return foreign_page(o);
 	}
 	return 0;
+}
+
+int smm_check_vm_map(const struct own_table *t, unsigned vm_id, uint64_t pa, uint64_t size,
+		     unsigned perms)
+{
+	uint64_t first, n;
+
+	return vm_map_check(t, vm_id, pa, size, perms, &first, &n);
+}
+
+int smm_vm_map_get(struct own_table *t, unsigned vm_id, uint64_t pa, uint64_t size,
+		   unsigned perms)
+{
+	uint64_t first, n;
+	int ret;
+
+	ret = vm_map_check(t, vm_id, pa, size, perms, &first, &n);
+	if (ret)
+		return ret;
+	/* Then exactly own_map_get's checks: own_range passed above. */
+	if (!t->maps)
+		return -OWN_ERR_STORAGE;
+	return maps_add(t->maps + first, n);
 }
 
 int smm_check_tee_map(const struct own_table *t, unsigned tee_id, unsigned vm_id, uint64_t pa,

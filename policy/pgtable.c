@@ -123,6 +123,25 @@ int pt_leaf_attrs(enum pt_regime regime, unsigned perms, enum pt_memtype type, u
 	return PT_OK;
 }
 
+/* pt_leaf_attrs' stage-2 rules, for the table below: 0 where it refuses. */
+#define S2_REFUSED(p, dev)                                                              \
+	((p) == 0 || (((p) & PT_PERM_W) && !((p) & PT_PERM_R)) || ((dev) && ((p) & PT_PERM_X)))
+#define S2_ATTRS(p, dev)                                                                \
+	(S2_REFUSED(p, dev)                                                             \
+		 ? 0                                                                    \
+		 : PTE_AF | PTE_SH_INNER | (((p) & PT_PERM_X) ? 0 : PTE_XN) |           \
+			   ((dev) ? PTE_S2_MEMATTR_DEVICE : PTE_S2_MEMATTR_NORMAL) |    \
+			   (((p) & PT_PERM_R) ? PTE_S2_AP_R : 0) |                      \
+			   (((p) & PT_PERM_W) ? PTE_S2_AP_W : 0))
+#define S2_ROW(dev)                                                                     \
+	{ S2_ATTRS(0, dev), S2_ATTRS(1, dev), S2_ATTRS(2, dev), S2_ATTRS(3, dev),        \
+	  S2_ATTRS(4, dev), S2_ATTRS(5, dev), S2_ATTRS(6, dev), S2_ATTRS(7, dev) }
+
+const uint64_t pt_s2_leaf_table[2][8] = {
+	[PT_MEM_NORMAL] = S2_ROW(0),
+	[PT_MEM_DEVICE] = S2_ROW(1),
+};
+
 uint64_t pt_make_leaf(uint64_t pa, uint64_t attrs, unsigned level)
 {
 	uint64_t oa;

@@ -96,9 +96,45 @@ extern const struct ciee_device ciee_devices[];
 extern const unsigned int ciee_n_devices;
 long ciee_device_check(uint64_t pa, uint64_t size, bool writable);
 long ciee_own_err(int err);
-long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		  uint64_t a5);
-bool smm_is_call(uint64_t call);
+/* Is call one of the SMM calls (smm_dispatch's)? A mask test, inlined on the hot path. */
+#define SMM_CALLS                                                                       \
+	((1U << CIEE_CALL_VM_CREATE) | (1U << CIEE_CALL_S2_MAP) | (1U << CIEE_CALL_S2_UNMAP) | \
+	 (1U << CIEE_CALL_DONATE) | (1U << CIEE_CALL_RECLAIM) | (1U << CIEE_CALL_HYP_MAP))
+static inline bool smm_is_call(uint64_t call)
+{
+	return call < 32 && ((SMM_CALLS >> call) & 1);
+}
+
+/*
+ * The SMM calls, wherever they are served (CIEE gate, or EL3 with
+ * GATE=el3). Inline, so that each call becomes a tail call from the
+ * dispatcher that received it.
+ */
+static inline long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5)
+{
+	/* The two a hypervisor makes most, tested first; the switch has them too. */
+	if (call == CIEE_CALL_S2_MAP)
+		return ciee_s2_map(a1, a2, a3, a4, a5);
+	if (call == CIEE_CALL_S2_UNMAP)
+		return ciee_s2_unmap(a1, a2, a3);
+	switch (call) {
+	case CIEE_CALL_VM_CREATE:
+		return ciee_vm_create(a1, a2, a3);
+	case CIEE_CALL_S2_MAP:
+		return ciee_s2_map(a1, a2, a3, a4, a5);
+	case CIEE_CALL_S2_UNMAP:
+		return ciee_s2_unmap(a1, a2, a3);
+	case CIEE_CALL_DONATE:
+		return ciee_donate(a1, a2, a3);
+	case CIEE_CALL_RECLAIM:
+		return ciee_reclaim(a1, a2, a3);
+	case CIEE_CALL_HYP_MAP:
+		return ciee_hyp_map(a1, a2, a3);
+	default:
+		return CIEE_ERR_BAD_CALL;
+	}
+}
 
 /* Each home's own: report and stop the machine. */
 void ciee_panic(const char *why) __attribute__((noreturn));

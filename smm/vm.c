@@ -49,7 +49,7 @@ long ciee_own_err(int err)
 	}
 }
 
-static long pt_err(int err)
+static long pt_err_slow(int err)
 {
 	switch (-err) {
 	case PT_OK: return CIEE_OK;
@@ -62,15 +62,29 @@ static long pt_err(int err)
 	}
 }
 
+/* The same mapping, with success (PT_OK -> CIEE_OK) tested first. */
+static inline long pt_err(int err)
+{
+	return err == PT_OK ? CIEE_OK : pt_err_slow(err);
+}
+
 /* Drop every stage-2 TLB entry of one VM on every CPU. */
 static void s2_tlb_flush(const struct ciee_vm *vm)
 {
 	dsb(ishst);
+	/* write_sysreg_checked ends in an isb: the VMID is in effect for the TLBI. */
 	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
-	isb();
 	tlbi(vmalls12e1is);
 	dsb(ish);
-	write_sysreg_checked(vttbr_el2, 0);
+	/*
+	 * A constant 0, so no CIEE-mode check after it: 0 is what VTTBR_EL2
+	 * holds whenever the hypervisor runs (the CIEE clears it before every
+	 * return to it), so a hypervisor that jumps to this msr writes the
+	 * value it already has, chosen by no one but this instruction. The
+	 * write above, of a VM's table and VMID, stays checked.
+	 */
+	write_sysreg(vttbr_el2, 0);
+	isb();
 }
 
 long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
@@ -264,7 +278,7 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
 	unsigned int perms = 0;
-	bool device = flags & CIEE_MAP_DEVICE;
+	bool device = flags & CIEE_MAP_DEVICE, counted = false;
 	uint64_t attrs;
 	long ret;
 	int err;
@@ -278,7 +292,8 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 	perms |= (flags & CIEE_MAP_R) ? PT_PERM_R : 0;
 	perms |= (flags & CIEE_MAP_W) ? PT_PERM_W : 0;
 	perms |= (flags & CIEE_MAP_X) ? PT_PERM_X : 0;
-	if (pt_leaf_attrs(PT_REGIME_S2, perms, device ? PT_MEM_DEVICE : PT_MEM_NORMAL, &attrs))
+	/* pt_leaf_attrs(PT_REGIME_S2, ...) by lookup: same result, same refusals. */
+	if (pt_s2_leaf_attrs(perms, device ? PT_MEM_DEVICE : PT_MEM_NORMAL, &attrs))
 		return CIEE_ERR_PERM;
 
 	spin_lock(&smm_lock);
@@ -296,16 +311,26 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {
-		err = smm_check_vm_map(&smm->own, (unsigned int)id, pa, size, perms);
-		ret = err ? ciee_own_err(err) : CIEE_OK;
+		/*
+		 * smm_check_vm_map and then own_map_get, in one pass over the
+		 * range (smm_vm_map_get): the same checks, the same errors, and
+		 * on any error no count changed.
+		 */
+		err = smm_vm_map_get(&smm->own, (unsigned int)id, pa, size, perms);
+		ret = err == -OWN_ERR_STORAGE ? CIEE_ERR_RANGE : err ? ciee_own_err(err) : CIEE_OK;
+		counted = true;
 	} else {
 		err = smm_check_tee_map(&smm->own, (unsigned int)id, vm->partner, pa, size, perms);
 		ret = err ? ciee_own_err(err) : check_tee_ipas(vm, ipa, pa, size);
 	}
 	/* Every RAM page it maps is counted: no page changes owner while mapped. */
 	if (ret == CIEE_OK && !device) {
-		err = own_map_get(&smm->own, pa, size);
-		ret = err == -OWN_ERR_MAP_COUNT ? CIEE_ERR_MAP_COUNT : err ? CIEE_ERR_RANGE : CIEE_OK;
+		if (!counted) {
+			err = own_map_get(&smm->own, pa, size);
+			ret = err == -OWN_ERR_MAP_COUNT ? CIEE_ERR_MAP_COUNT
+			      : err			 ? CIEE_ERR_RANGE
+							 : CIEE_OK;
+		}
 		if (ret == CIEE_OK) {
 			struct pt s2 = smm_pt(&vm->s2);
 
@@ -507,41 +532,4 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags)
 	}
 	spin_unlock(&smm_lock);
 	return ret;
-}
-
-bool smm_is_call(uint64_t call)
-{
-	switch (call) {
-	case CIEE_CALL_VM_CREATE:
-	case CIEE_CALL_S2_MAP:
-	case CIEE_CALL_S2_UNMAP:
-	case CIEE_CALL_DONATE:
-	case CIEE_CALL_RECLAIM:
-	case CIEE_CALL_HYP_MAP:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* The SMM calls, wherever they are served (CIEE gate, or EL3 with GATE=el3). */
-long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		  uint64_t a5)
-{
-	switch (call) {
-	case CIEE_CALL_VM_CREATE:
-		return ciee_vm_create(a1, a2, a3);
-	case CIEE_CALL_S2_MAP:
-		return ciee_s2_map(a1, a2, a3, a4, a5);
-	case CIEE_CALL_S2_UNMAP:
-		return ciee_s2_unmap(a1, a2, a3);
-	case CIEE_CALL_DONATE:
-		return ciee_donate(a1, a2, a3);
-	case CIEE_CALL_RECLAIM:
-		return ciee_reclaim(a1, a2, a3);
-	case CIEE_CALL_HYP_MAP:
-		return ciee_hyp_map(a1, a2, a3);
-	default:
-		return CIEE_ERR_BAD_CALL;
-	}
 }

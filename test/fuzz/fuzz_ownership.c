@@ -15,15 +15,18 @@
  * every count must equal its shadow after every op, and own_reclaim (and
  * own_donate) must never succeed on a page whose shadow count is nonzero:
  * no page changes owner while some stage 2 still points at it.
- * smm_check_hyp_buffer is checked against the header's rule too.
+ * smm_check_hyp_buffer is checked against the header's rule too, and
+ * smm_vm_map_get (the CIEE's S2_MAP of a guest's RAM) against
+ * smm_check_vm_map's rule followed by own_map_get's: same result, counts
+ * raised only when it succeeds, never for a page that is not the VM's.
  *
  * Layout: [0] base (bits 1:0), [1] pages - 1 (& 63), [2] initial owner
  * (bits 6:0), map counts not tracked (bit 7), then 8 bytes per op:
- *   [0] kind (bits 3:0; 12-15 are map get/put again)
+ *   [0] kind (bits 3:0; 12-14 are map get/put again, 15 is smm_vm_map_get)
  *   [1] first page, from 4 below the table
  *   [2] pages (bits 4:0), pa + 2 KiB (bit 5), raw 64-bit size (bit 6),
  *       reclaim with scrub NULL (bit 7)
- *   [3] perms (bits 3:0); map get: preset the first page's count to
+ *   [3] perms (bits 3:0); map get, vm map get: preset the first page's count to
  *       OWN_MAX_MAPS - bit 0 (bit 4); track: one entry short (bit 0)
  *   [4] owner  [5] vm id (hyp buffer: size low bits)  [6] tee id
  *   [7] raw owner low (hyp buffer: byte offset)
@@ -44,7 +47,7 @@
 
 enum op_kind {
 	OP_DONATE, OP_RECLAIM, OP_SET, OP_GET, OP_CHECK_VM, OP_CHECK_TEE, OP_CHECK_HYP, OP_INIT,
-	OP_MAP_GET, OP_MAP_PUT, OP_HYP_BUFFER, OP_TRACK,
+	OP_MAP_GET, OP_MAP_PUT, OP_HYP_BUFFER, OP_TRACK, OP_VM_MAP_GET,
 };
 
 static struct own_table t;
@@ -337,6 +340,51 @@ static void op_map(unsigned kind, uint64_t pa, uint64_t size, bool preset, bool 
 	check_unchanged("map count op", ret);
 }
 
+/*
+ * smm_vm_map_get: smm_check_vm_map's rule, then own_map_get's, in that
+ * order; all or nothing.
+ */
+static void op_vm_map_get(uint64_t pa, uint64_t size, unsigned perms, unsigned vm, bool preset,
+			  bool one_short)
+{
+	uint64_t first = 0, n = 0, i;
+	int want, arg_a = 0, arg_b = 0, ret;
+
+	if (preset && tracked && pa >= base && (pa - base) / PG < npages) {
+		i = (pa - base) / PG;
+		maps[i] = shadow_maps[i] = (own_maps_t)(OWN_MAX_MAPS - one_short);
+	}
+	want = ref_range(pa, size, &first, &n);
+	if (!want) {
+		if (!ref_perms_valid(perms))
+			arg_a = -OWN_ERR_PERM;
+		if (vm > OWN_MAX_ID)
+			arg_b = -OWN_ERR_BAD_OWNER;
+	}
+	for (i = 0; !want && !arg_a && !arg_b && i < n; i++)
+		if (shadow[first + i] != OWNER(OWN_VM, vm))
+			want = ref_foreign(shadow[first + i]);
+	if (!want && !arg_a && !arg_b && !tracked)
+		want = -OWN_ERR_STORAGE;
+	for (i = 0; !want && !arg_a && !arg_b && i < n; i++)
+		if (shadow_maps[first + i] >= OWN_MAX_MAPS)
+			want = -OWN_ERR_MAP_COUNT;
+	ret = smm_vm_map_get(&t, vm, pa, size, perms);
+	if (arg_a || arg_b)
+		FUZZ_CHECK(one_of(ret, arg_a, arg_b), "vm map get perms %#x vm %u: %d, want %d/%d",
+			   perms, vm, ret, arg_a, arg_b);
+	else
+		FUZZ_CHECK(ret == want, "vm map get pa %#llx size %#llx perms %#x vm %u: %d, want %d",
+			   (unsigned long long)pa, (unsigned long long)size, perms, vm, ret, want);
+	for (i = 0; !ret && i < n; i++) {
+		FUZZ_CHECK(shadow[first + i] == OWNER(OWN_VM, vm),
+			   "VM %u counted a mapping of page %llu owned by %#x", vm,
+			   (unsigned long long)(first + i), shadow[first + i]);
+		shadow_maps[first + i]++;
+	}
+	check_unchanged("smm_vm_map_get", ret);
+}
+
 /* own_map_count at any address: the shadow inside the table, 0 elsewhere or untracked. */
 static void check_count(uint64_t pa)
 {
@@ -469,7 +517,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (b_size & 0x20)
 			pa += PG / 2;
 		/* Map counts change most often in a real CIEE: give them more ops. */
-		if (kind >= 12)
+		if (kind == 15)
+			kind = OP_VM_MAP_GET;
+		else if (kind >= 12)
 			kind = OP_MAP_GET + (kind & 1);
 		switch (kind) {
 		case OP_DONATE:
@@ -488,6 +538,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case OP_MAP_GET:
 		case OP_MAP_PUT:
 			op_map(kind, pa, sz, b_perms & 0x10, b_perms & 1);
+			break;
+		case OP_VM_MAP_GET:
+			op_vm_map_get(pa, sz, perms, id_from(b_vm), b_perms & 0x10, b_perms & 1);
 			break;
 		case OP_HYP_BUFFER:
 			/* Byte offsets and sizes around pages, from the page-based pa and size. */

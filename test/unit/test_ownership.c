@@ -955,6 +955,130 @@ static void test_map_get_overflow(void **state)
 	assert_int_equal(own_map_count(&fx->t, PG(5)), OWN_MAX_MAPS);
 }
 
+/*
+ * smm_vm_map_get is smm_check_vm_map followed (when it allows) by
+ * own_map_get: the same result on every input, and on any error no
+ * count changed. Two fixtures, the same state: one calls the fused
+ * function, the other the two; both tables must stay identical.
+ */
+static void vm_map_get_vs_composition(struct fx *a, struct fx *b, unsigned vm, uint64_t pa,
+				      uint64_t size, unsigned perms)
+{
+	int want, got;
+
+	snap(a);
+	want = smm_check_vm_map(&b->t, vm, pa, size, perms);
+	if (!want)
+		want = own_map_get(&b->t, pa, size);
+	got = smm_vm_map_get(&a->t, vm, pa, size, perms);
+	assert_int_equal(got, want);
+	if (got)
+		assert_unchanged(a);
+	assert_memory_equal(a->store, b->store, sizeof(a->store));
+	assert_memory_equal(a->maps, b->maps, sizeof(a->maps));
+}
+
+static void test_vm_map_get_equivalent(void **state)
+{
+	struct fx *a = *state, *b;
+	static const unsigned vms[] = { 0, 1, 2, OWN_MAX_ID, OWN_MAX_ID + 1, UINT_MAX };
+	static const unsigned perms[] = { 0, R, W, X, R | W, R | X, W | X, R | W | X, 8, R | 8 };
+	unsigned v, p, first, n;
+	size_t i;
+
+	fx_setup_tracked((void **)&b);
+	/* Some pages with counts, one of them full, in both. */
+	a->maps[P_VM1 + 1] = b->maps[P_VM1 + 1] = 3;
+	a->maps[P_VM1 + 3] = b->maps[P_VM1 + 3] = OWN_MAX_MAPS;
+	a->maps[P_VM2] = b->maps[P_VM2] = OWN_MAX_MAPS - 1;
+	for (v = 0; v < sizeof(vms) / sizeof(vms[0]); v++)
+		for (p = 0; p < sizeof(perms) / sizeof(perms[0]); p++) {
+			for (first = 0; first < NPAGES; first++)
+				for (n = 1; n <= 5 && first + n <= NPAGES + 1; n++)
+					vm_map_get_vs_composition(a, b, vms[v], PG(first), n * SZ_4K,
+								  perms[p]);
+			for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++)
+				vm_map_get_vs_composition(a, b, vms[v], bad_ranges[i].pa,
+							  bad_ranges[i].size, perms[p]);
+		}
+	/* Counts did go up where allowed (VM1's pages, VM2's until full). */
+	assert_true(own_map_count(&a->t, PG(P_VM1)) > 0);
+	assert_int_equal(own_map_count(&a->t, PG(P_VM2)), OWN_MAX_MAPS);
+	fx_teardown((void **)&b);
+}
+
+/* Every path of smm_vm_map_get, one assertion each. */
+static void test_vm_map_get(void **state)
+{
+	struct fx *fx = *state;
+
+	/* Accepted: every page of its own counted once more, owners unchanged. */
+	snap(fx);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), 4 * SZ_4K, R | W | X), 0);
+	assert_memory_equal(fx->snap, fx->store, sizeof(fx->snap));
+	assert_int_equal(own_map_count(&fx->t, PG(P_VM1)), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(P_VM1 + 3)), 1);
+	assert_int_equal(own_map_count(&fx->t, PG(P_VM1 + 4)), 0);
+	assert_int_equal(smm_vm_map_get(&fx->t, 2, PG(P_VM2), SZ_4K, R), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(P_VM2)), 1);
+
+	snap(fx);
+	/* Alignment, then range. */
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1) + 8, SZ_4K, R), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), 0, R), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, BASE - SZ_4K, SZ_4K, R), -OWN_ERR_RANGE);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(NPAGES - 1), 2 * SZ_4K, R),
+			 -OWN_ERR_RANGE);
+	assert_int_equal(smm_vm_map_get(NULL, 1, PG(P_VM1), SZ_4K, R), -OWN_ERR_RANGE);
+	/* Permissions, then the id. */
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), SZ_4K, 0), -OWN_ERR_PERM);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), SZ_4K, W), -OWN_ERR_PERM);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), SZ_4K, R | 8), -OWN_ERR_PERM);
+	assert_int_equal(smm_vm_map_get(&fx->t, OWN_MAX_ID + 1, PG(P_VM1), SZ_4K, R),
+			 -OWN_ERR_BAD_OWNER);
+	/* Pages of anyone else, each with its own error. */
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_TEE1), SZ_4K, R), -OWN_ERR_TEE_PAGE);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_PT), SZ_4K, R), -OWN_ERR_PT_PAGE);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_CIEE), SZ_4K, R), -OWN_ERR_CIEE_PAGE);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM2), SZ_4K, R), -OWN_ERR_OTHER_VM);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_FREE), SZ_4K, R), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_HYP), SZ_4K, R), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_JUNK), SZ_4K, R), -OWN_ERR_NOT_OWNER);
+	/* Its own pages and then another's: nothing counted. */
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), 5 * SZ_4K, R), -OWN_ERR_OTHER_VM);
+	assert_unchanged(fx);
+
+	/* A full count refuses the whole range, the pages before it included. */
+	fx->maps[P_VM1 + 2] = OWN_MAX_MAPS;
+	snap(fx);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), 4 * SZ_4K, R),
+			 -OWN_ERR_MAP_COUNT);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1 + 2), SZ_4K, R),
+			 -OWN_ERR_MAP_COUNT);
+	/* An owner error anywhere in the range comes before the count. */
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1 + 2), 3 * SZ_4K, R),
+			 -OWN_ERR_OTHER_VM);
+	assert_unchanged(fx);
+	/* One below the limit is still fine, and reaches it. */
+	fx->maps[P_VM1 + 2] = OWN_MAX_MAPS - 1;
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1 + 2), SZ_4K, R), 0);
+	assert_int_equal(own_map_count(&fx->t, PG(P_VM1 + 2)), OWN_MAX_MAPS);
+}
+
+/* Untracked: the ownership errors as before, then OWN_ERR_STORAGE; nothing counted. */
+static void test_vm_map_get_untracked(void **state)
+{
+	struct fx *fx = *state;
+
+	snap(fx);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1) + 8, SZ_4K, R), -OWN_ERR_ALIGN);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), SZ_4K, W), -OWN_ERR_PERM);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM2), SZ_4K, R), -OWN_ERR_OTHER_VM);
+	assert_int_equal(smm_vm_map_get(&fx->t, 1, PG(P_VM1), SZ_4K, R), -OWN_ERR_STORAGE);
+	assert_unchanged(fx);
+	assert_null(fx->t.maps);
+}
+
 /* A put on a page with no mapping is the caller's bug: refused whole. */
 static void test_map_put_zero(void **state)
 {
@@ -1240,6 +1364,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_get_overflow, fx_setup_tracked,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_put_zero, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_map_get, fx_setup_tracked, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_map_get_equivalent, fx_setup_tracked,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_map_get_untracked, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_mapped, fx_setup_tracked, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_donate_mapped, fx_setup_tracked, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_hyp_buffer, fx_setup, fx_teardown),

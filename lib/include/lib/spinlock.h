@@ -18,12 +18,17 @@ static inline void spin_lock(struct spinlock *l)
 {
 #if defined(__aarch64__)
 	uint32_t tmp, one = 1;
-	__asm__ volatile("	sevl\n"
-			 "1:	wfe\n"
-			 "2:	ldaxr	%w0, [%1]\n"
+	/*
+	 * Try first; wait for an event only after seeing it held (the LDAXR
+	 * armed the exclusive monitor, so the holder's STLR that frees it
+	 * wakes the WFE, even if it came before the WFE).
+	 */
+	__asm__ volatile("1:	ldaxr	%w0, [%1]\n"
+			 "	cbz	%w0, 2f\n"
+			 "	wfe\n"
+			 "	b	1b\n"
+			 "2:	stxr	%w0, %w2, [%1]\n"
 			 "	cbnz	%w0, 1b\n"
-			 "	stxr	%w0, %w2, [%1]\n"
-			 "	cbnz	%w0, 2b\n"
 			 : "=&r"(tmp)
 			 : "r"(&l->locked), "r"(one)
 			 : "memory");

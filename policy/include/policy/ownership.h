@@ -156,6 +156,16 @@ int smm_check_tee_map(const struct own_table *t, unsigned tee_id, unsigned vm_id
 		      uint64_t size, unsigned perms);
 
 /*
+ * smm_check_vm_map, then, if it allows the request, own_map_get on the
+ * same range, in one call: the same checks in the same order with the
+ * same errors (the ownership errors first, then OWN_ERR_STORAGE when
+ * mappings are not tracked, then OWN_ERR_MAP_COUNT), all or nothing: on
+ * any error no count has changed. The CIEE's S2_MAP of a guest's RAM.
+ */
+int smm_vm_map_get(struct own_table *t, unsigned vm_id, uint64_t pa, uint64_t size,
+		   unsigned perms);
+
+/*
  * May the hypervisor's EL2 stage 1 map [pa, pa+size) with perms? HYP and
  * FREE pages read-write (never X); VM pages read-write (never X);
  * HYP_TEXT read-execute only; never TEE, PT or CIEE pages (not even

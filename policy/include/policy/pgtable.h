@@ -84,6 +84,26 @@ struct pt {
  */
 int pt_leaf_attrs(enum pt_regime regime, unsigned perms, enum pt_memtype type, uint64_t *attrs);
 
+/*
+ * pt_leaf_attrs(PT_REGIME_S2, perms, type, attrs) by looking it up: the
+ * same attributes and the same refusals (-PT_ERR_PERM, nothing written)
+ * for every perms and type (test_pgtable compares the two on all of
+ * them). pt_s2_leaf_table[type][perms] is 0 where pt_leaf_attrs refuses.
+ */
+extern const uint64_t pt_s2_leaf_table[2][8];
+static inline int pt_s2_leaf_attrs(unsigned perms, enum pt_memtype type, uint64_t *attrs)
+{
+	uint64_t a;
+
+	if (!attrs || perms > 7 || (unsigned)type > PT_MEM_DEVICE)
+		return -PT_ERR_PERM;
+	a = pt_s2_leaf_table[type][perms];
+	if (!a)
+		return -PT_ERR_PERM;
+	*attrs = a;
+	return PT_OK;
+}
+
 /* Descriptor constructors. level is 1..3; level 3 makes a page, 1..2 a block. */
 uint64_t pt_make_leaf(uint64_t pa, uint64_t attrs, unsigned level);
 uint64_t pt_make_table(uint64_t table_pa);
