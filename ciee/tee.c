@@ -317,16 +317,6 @@ again:
 	case EC_SMC64:
 		tv->ctx.pc += 4; /* a trapped SMC returns to itself */
 		tv->smc_pstate = tv->ctx.pstate;
-		/* Its firmware's Arm Architecture calls, in any job: answered, and it goes on. */
-		switch (smccc_arch_secure_call(tv->ctx.x[0], tv->ctx.x[1], &arch_x0)) {
-		case SMCCC_ARCH_SET_X0:
-			tv->ctx.x[0] = (uint64_t)arch_x0;
-			goto again;
-		case SMCCC_ARCH_NO_CHANGE:
-			goto again;
-		case SMCCC_ARCH_NOT_ARCH:
-			break;
-		}
 		if (tv->job == TEE_JOB_BOOT && index == 0 &&
 		    fid == TEESMC_OPTEED_RETURN_ENTRY_DONE)
 			return tee_register_vectors(tee_vm, t, tv);
@@ -355,6 +345,20 @@ again:
 				return CIEE_ERR_TEE_DEAD;
 			}
 			goto again;
+		}
+		/*
+		 * Its firmware's Arm Architecture calls, in any job: answered, and
+		 * it goes on. After the opteed returns (a different owner range), so
+		 * the hot CALL_DONE path does not pay for them.
+		 */
+		switch (smccc_arch_secure_call(tv->ctx.x[0], tv->ctx.x[1], &arch_x0)) {
+		case SMCCC_ARCH_SET_X0:
+			tv->ctx.x[0] = (uint64_t)arch_x0;
+			goto again;
+		case SMCCC_ARCH_NO_CHANGE:
+			goto again;
+		case SMCCC_ARCH_NOT_ARCH:
+			break;
 		}
 		tee_kill(tee_vm, t, tv, "unexpected SMC from the TEE");
 		return CIEE_ERR_TEE_DEAD;
