@@ -251,7 +251,7 @@ static bool transferable(owner_t o)
 	return type == OWN_VM || type == OWN_TEE || type == OWN_PT;
 }
 
-int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to)
+int own_can_donate(const struct own_table *t, uint64_t pa, uint64_t size, owner_t to)
 {
 	uint64_t first, n, i;
 	int ret;
@@ -277,6 +277,17 @@ int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to)
 		for (i = 0; i < n; i++)
 			if (t->maps[first + i])
 				return -OWN_ERR_MAPPED;
+	return 0;
+}
+
+int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to)
+{
+	uint64_t first, n, i;
+	int ret;
+
+	ret = own_can_donate(t, pa, size, to);
+	if (ret || (ret = own_range(t, pa, size, &first, &n)))
+		return ret;
 	for (i = 0; i < n; i++)
 		t->entries[first + i] = to;
 	return 0;

@@ -372,8 +372,9 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
 }
 
 /*
- * Give free or hypervisor pages to a VM or a TEE. Pages given to a TEE
- * leave the hypervisor's stage 1 at once (and every CPU's TLB).
+ * Give free or hypervisor pages to a VM or a TEE, all checked first. Pages
+ * given to a TEE leave the hypervisor's stage 1 (and every CPU's TLB)
+ * before they become the TEE's.
  */
 long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 {
@@ -388,8 +389,12 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 	if (!in_ram(pa, size))
 		return CIEE_ERR_RANGE;
 	spin_lock(&smm_lock);
-	err = own_donate(&smm->own, pa, size, vm_owner(vm));
+	err = own_can_donate(&smm->own, pa, size, vm_owner(vm));
 	ret = err ? ciee_own_err(err) : CIEE_OK;
+	/*
+	 * A TEE's pages leave the hypervisor's stage 1, and every CPU's TLB,
+	 * before they change owner: no one else maps a page the TEE owns.
+	 */
 	if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE) {
 		struct pt s1 = smm_pt(&smm->hyp_s1);
 
@@ -398,6 +403,8 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 		if (err)
 			ciee_panic("hypervisor view out of step with the ownership table");
 	}
+	if (ret == CIEE_OK && own_donate(&smm->own, pa, size, vm_owner(vm)))
+		ciee_panic("donate: ownership changed under the lock");
 	spin_unlock(&smm_lock);
 	return ret;
 }

@@ -389,6 +389,7 @@ static void test_range_checks(void **state)
 		assert_int_equal(own_set(&fx->t, b->pa, b->size, O_HYP), b->err);
 		assert_false(own_all(&fx->t, b->pa, b->size, O_FREE));
 		assert_int_equal(own_donate(&fx->t, b->pa, b->size, O_VM1), b->err);
+		assert_int_equal(own_can_donate(&fx->t, b->pa, b->size, O_VM1), b->err);
 		assert_int_equal(own_reclaim(&fx->t, b->pa, b->size, O_VM1, &scrub), b->err);
 		assert_int_equal(smm_check_vm_map(&fx->t, 1, b->pa, b->size, R | W), b->err);
 		assert_int_equal(smm_check_tee_map(&fx->t, 1, 1, b->pa, b->size, R | W), b->err);
@@ -396,6 +397,7 @@ static void test_range_checks(void **state)
 		/* Range errors come before argument errors. */
 		assert_int_equal(own_set(&fx->t, b->pa, b->size, 0x7000), b->err);
 		assert_int_equal(own_donate(&fx->t, b->pa, b->size, 0x7000), b->err);
+		assert_int_equal(own_can_donate(&fx->t, b->pa, b->size, 0x7000), b->err);
 		assert_int_equal(own_reclaim(&fx->t, b->pa, b->size, 0x7000, NULL), b->err);
 		assert_int_equal(smm_check_vm_map(&fx->t, OWN_MAX_ID + 1, b->pa, b->size, 0),
 				 b->err);
@@ -406,6 +408,28 @@ static void test_range_checks(void **state)
 }
 
 /* ---------------------------------------------------------------- donate */
+
+/*
+ * own_can_donate says what own_donate would, changing nothing: the CIEE
+ * asks it first, takes a TEE's pages out of every other view, then donates.
+ */
+static void test_can_donate(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(own_donate(&fx->t, PG(1), SZ_4K, O_VM1), 0);
+	snap(fx);
+	assert_int_equal(own_can_donate(&fx->t, PG(0), SZ_4K, O_TEE2), 0);
+	assert_int_equal(own_can_donate(&fx->t, PG(0), 2 * SZ_4K, O_TEE2), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(own_can_donate(&fx->t, PG(0), SZ_4K, O_HYP), -OWN_ERR_TRANSITION);
+	assert_int_equal(own_can_donate(&fx->t, PG(0), SZ_4K, 0x7000), -OWN_ERR_BAD_OWNER);
+	assert_int_equal(own_can_donate(&fx->t, PG(0) + 8, SZ_4K, O_TEE2), -OWN_ERR_ALIGN);
+	assert_unchanged(fx);
+	/* Each answer is own_donate's. */
+	assert_int_equal(own_donate(&fx->t, PG(0), 2 * SZ_4K, O_TEE2), -OWN_ERR_NOT_OWNER);
+	assert_int_equal(own_donate(&fx->t, PG(0), SZ_4K, O_TEE2), 0);
+	assert_int_equal(owner_at(fx, PG(0)), O_TEE2);
+}
 
 static void test_donate(void **state)
 {
@@ -1341,6 +1365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_all, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_range_checks, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_can_donate, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_donate, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_donate_not_owner, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_donate_bad_target, fx_setup, fx_teardown),

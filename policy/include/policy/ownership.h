@@ -127,6 +127,8 @@ bool own_all(const struct own_table *t, uint64_t pa, uint64_t size, owner_t o);
  * required (donate: FREE/HYP; reclaim: exactly from) OWN_ERR_NOT_OWNER.
  */
 int own_donate(struct own_table *t, uint64_t pa, uint64_t size, owner_t to);
+/* Would own_donate succeed? The same checks and errors, nothing changed. */
+int own_can_donate(const struct own_table *t, uint64_t pa, uint64_t size, owner_t to);
 /*
  * reclaim, when mappings are tracked: a page still mapped in any stage 2
  * is refused with OWN_ERR_MAPPED (checked after ownership), so a page
