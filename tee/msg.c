@@ -402,11 +402,13 @@ static uint32_t cmd_open_session(struct msg_ctx *ctx, struct msg_call *c)
 	s->login = (uint32_t)c->mp[1].u.value.c;
 	s->ta = ta;
 	s->ctx = ctx;
+	s->busy = 1; /* its id is guessable before the open returns it */
 	res = TEEC_SUCCESS;
 	if (ta->open) {
 		res = ta->open(s, c->p);
 		c->origin = TEEC_ORIGIN_TRUSTED_APP;
 	}
+	s->busy = 0;
 	res = params_from_ta(c->mp + 2, c->hdr.num_params - 2, c->p, c->refs, res);
 	if (res != TEEC_SUCCESS) {
 		memset(s, 0, sizeof(*s));
@@ -427,7 +429,9 @@ static uint32_t cmd_invoke(struct msg_ctx *ctx, struct msg_call *c)
 	if (res != TEEC_SUCCESS)
 		return res;
 	c->origin = TEEC_ORIGIN_TRUSTED_APP;
+	s->busy++;
 	res = s->ta->invoke(s, c->hdr.func, c->p);
+	s->busy--;
 	return params_from_ta(c->mp, c->hdr.num_params, c->p, c->refs, res);
 }
 
@@ -437,6 +441,9 @@ static uint32_t cmd_close(struct msg_ctx *ctx, struct msg_call *c)
 
 	if (!s || c->hdr.num_params)
 		return TEEC_ERROR_BAD_PARAMETERS;
+	/* A call on it is out for an RPC on another thread: it keeps its session. */
+	if (s->busy)
+		return TEEC_ERROR_BUSY;
 	if (s->ta->close)
 		s->ta->close(s);
 	memset(s, 0, sizeof(*s));

@@ -112,6 +112,12 @@ struct ta_ops {
 
 struct ta_session {
 	uint32_t id; /* 0: slot free */
+	/*
+	 * Calls on it in flight (its open included): a call can be out for an
+	 * RPC on one thread while another thread runs, and a close then would
+	 * pull the session from under the TA. Close refuses while it is not 0.
+	 */
+	uint32_t busy;
 	uint32_t login;
 	const struct ta_ops *ta;
 	struct msg_ctx *ctx;

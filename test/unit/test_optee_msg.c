@@ -716,6 +716,46 @@ static void test_copies_survive_another_threads_call(void **state)
 }
 
 
+/*
+ * While a call is out for an RPC, another thread closes its session: the
+ * close must be refused (TEEC_ERROR_BUSY), not pull the session from under
+ * the TA, which would use it again at its next RPC. Closed afterwards.
+ */
+static uint32_t close_result;
+
+static void other_thread_closes(void)
+{
+	struct optee_msg_arg *a2 = at(ARG2);
+
+	memset(a2, 0, OPTEE_MSG_GET_ARG_SIZE(0));
+	a2->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
+	a2->session = arg()->session;
+	assert_int_equal(msg_call_with_arg(ctx, bounce2, ARG2), OPTEE_SMC_RETURN_OK);
+	close_result = a2->ret;
+}
+
+static void test_close_waits_for_calls_out_for_rpc(void **state)
+{
+	struct optee_msg_arg *a;
+	uint32_t s;
+
+	(void)state;
+	s = open_ta(echo_uuid);
+	a = msg(OPTEE_MSG_CMD_INVOKE_COMMAND, s, VTZ_TA_ECHO_CMD_YIELD, 1);
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	a->params[0].u.value.a = 2;
+	rpc_hook = other_thread_closes;
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_null(rpc_hook);
+	assert_int_equal(close_result, TEEC_ERROR_BUSY);
+	assert_int_equal(a->params[0].u.value.b, 2);
+	/* Now nothing is in flight: it closes, and is gone. */
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, s, 0, 0);
+	expect(TEEC_SUCCESS, TEEC_ORIGIN_TEE);
+	msg(OPTEE_MSG_CMD_CLOSE_SESSION, s, 0, 0);
+	expect(TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+}
+
 /* ------------------------------------------------- client-sized buffers */
 
 /* Page lists for the big buffers: up to BIGLIST_PAGES list pages from here. */
@@ -983,6 +1023,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_rejections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rpc_from_a_ta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_waits_for_calls_out_for_rpc, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_copies_survive_another_threads_call, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_four_mib_registered_buffers, setup, teardown),
