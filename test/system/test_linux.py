@@ -49,13 +49,15 @@ SIZES = ("vtz-client:alloc-mem:65536,vtz-client:echo-mem:65536,"
 # What a user of the TEE does: store a secret, read it back, keep calling
 # under load (two processes at once, so both vCPUs call their TEE vCPUs),
 # and hit the errors a client must report clearly. vm1 first looks for vm0's
-# secret under the same key, after vm0 stored it.
+# secret under the same key, after vm0 stored it: vm0 stores first thing,
+# vm1 looks only after its load, FP check and client-sized buffers, so even
+# on a loaded host (vm1 booting well ahead of vm0) it looks after the store.
 VM0 = ("vtz-client:put:secret:vm0-only,vtz-client:get:secret,/etc/vtz/load.sh:2000,"
        "/etc/vtz/fpcheck.sh:500,"
        "vtz-client:get:secret,vtz-client:get:secret:4,"
        "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef")
-VM1 = ("/etc/vtz/load.sh:2000,/etc/vtz/fpcheck.sh:500,vtz-client:get:secret,"
-       "vtz-client:put:secret:vm1-own,vtz-client:get:secret," + SIZES)
+VM1 = ("/etc/vtz/load.sh:2000,/etc/vtz/fpcheck.sh:500," + SIZES +
+       ",vtz-client:get:secret,vtz-client:put:secret:vm1-own,vtz-client:get:secret")
 
 
 @pytest.fixture(scope="module")
