@@ -60,21 +60,28 @@ static void copy_words(void *dst, const void *src, uint64_t size)
 			 : "cc", "memory");
 }
 
-/* Check every argument; copy in those that are read. Under the SMM lock. */
+/* Every argument wholly in the hypervisor's own data pages? Under the SMM lock. */
+static inline __attribute__((always_inline)) long args_check(const struct hyp_arg *args, unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = smm_check_hyp_buffer(&smm->own, args[i].uaddr, args[i].size);
+		if (err)
+			return hyp_ptr_err(err, args[i].align_err);
+	}
+	return CIEE_OK;
+}
+
+/* Check every argument; copy in those that are read. */
 long ciee_args_in(const struct hyp_arg *args, unsigned int n)
 {
 	unsigned int i;
-	long ret = CIEE_OK;
-	int err;
+	long ret;
 
 	spin_lock(&smm->lock);
-	for (i = 0; i < n && ret == CIEE_OK; i++) {
-		const struct hyp_arg *a = &args[i];
-
-		err = smm_check_hyp_buffer(&smm->own, a->uaddr, a->size);
-		if (err)
-			ret = hyp_ptr_err(err, a->align_err);
-	}
+	ret = args_check(args, n);
 	for (i = 0; i < n && ret == CIEE_OK; i++)
 		if (args[i].copy_in)
 			copy_words(args[i].copy, phys_to_virt(args[i].uaddr), args[i].size);
@@ -86,17 +93,10 @@ long ciee_args_in(const struct hyp_arg *args, unsigned int n)
 long ciee_args_out(const struct hyp_arg *args, unsigned int n)
 {
 	unsigned int i;
-	long ret = CIEE_OK;
-	int err;
+	long ret;
 
 	spin_lock(&smm->lock);
-	for (i = 0; i < n && ret == CIEE_OK; i++) {
-		const struct hyp_arg *a = &args[i];
-
-		err = smm_check_hyp_buffer(&smm->own, a->uaddr, a->size);
-		if (err)
-			ret = hyp_ptr_err(err, a->align_err);
-	}
+	ret = args_check(args, n);
 	for (i = 0; i < n && ret == CIEE_OK; i++)
 		copy_words(phys_to_virt(args[i].uaddr), args[i].copy, args[i].size);
 	spin_unlock(&smm->lock);
