@@ -208,6 +208,7 @@ unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int he
 /* console_in.c: the machine's UART0 input, to one Linux VM at a time */
 void console_in_add(struct vm *vm);
 void console_in_poll(void);
+bool console_in_type(struct vm *vm, const char *s);
 void linux_sysreg(struct vcpu *v);
 
 /* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */

@@ -113,7 +113,7 @@ def linux_check(status, lines):
         mine = "[%s] vtz-client: get secret: %s-own" % (vm, vm)
         bad = [l for l in out if re.search(r"Oops|BUG:|WARNING:|Kernel panic", l)]
         off = "[hyp] %s: PSCI SYSTEM_OFF" % vm
-        shown += [l for l in out if re.match(r"^\[%s\] (vtz-client: |vtz-linux: |load: )" % vm, l)]
+        shown += [l for l in out if re.match(r"^\[%s\] (vtz-client: |vtz-linux: |load: |load-until-told: )" % vm, l)]
         shown += [l for l in lines if l == off or l.startswith("[hyp] %s: powered off" % vm)]
         if not done:
             problems.append("%s did not finish its workload before the reset" % vm)

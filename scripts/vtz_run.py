@@ -67,10 +67,11 @@ SCENARIOS = {
     "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=6,
                           reboot=True,
                           linux=dict(vms=2, vcpus=2, ram_mib=128,
-                                     # Five loads: calls keep going for the whole attack run
-                                     # (fast TEE calls make each load short).
+                                     # Calls keep going for the whole attack run, however
+                                     # long: rounds of load until the hypervisor types a
+                                     # line into each guest's console after its attacks.
                                      run=["vtz-client:put:secret:lx%d-own," % i
-                                          + "/etc/vtz/load.sh:3000," * 5
+                                          + "/etc/vtz/load-until-told.sh:1000,"
                                           + "vtz-client:get:secret" for i in range(2)],
                                      # Kernel messages below warnings not printed: each
                                      # character is two traps to the hypervisor, and the

@@ -1443,9 +1443,15 @@ static void linux_guests_finish(void)
 
 	if (!n_lx)
 		return;
-	for (i = 0; i < n_lx; i++)
-		through += lx_live_at_start[i] &&
-			   __atomic_load_n(&lx_vms[i]->running, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n_lx; i++) {
+		bool live = __atomic_load_n(&lx_vms[i]->running, __ATOMIC_ACQUIRE);
+
+		through += lx_live_at_start[i] && live;
+		/* Their load runs until told (etc/vtz/load-until-told.sh). */
+		if (live && !console_in_type(lx_vms[i], "attacks over\n"))
+			con_printf("linux guests: could not tell %s the attacks are over "
+				   "(console input full)\n", lx_vms[i]->name);
+	}
 	lx_deadline = seconds_from_now(LINUX_WAIT_S);
 	sched_run(before_deadline);
 	live = sched_live();
