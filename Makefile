@@ -115,7 +115,7 @@ RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 # The linux scenario needs the Linux guest (Debian packages, fetched once).
 # VM_SHELL=1 (linux): a shell on each VM's console, your keyboard on vm0's.
 run: all $(if $(filter linux,$(SCENARIO)),linux-guest)
-	$(Q)$(RUN) --scenario $(SCENARIO) $(if $(filter 1,$(VM_SHELL)),--shell)
+	$(Q)$(RUN) --scenario $(SCENARIO) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)
 
 # gdb: QEMU waits for `gdb-multiarch -ex 'target remote :1234'` (see README).
 debug: all

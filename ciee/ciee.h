@@ -62,6 +62,7 @@ struct ciee_tee {
 	bool booted;              /* vCPU 0 registered its vectors (ENTRY_DONE); never cleared */
 	uint64_t vectors;         /* IPA of the registered optee_vectors_t */
 	uint64_t measurement[4];  /* SHA-256 of its image from the monitor, at TEE_BOOT */
+	uint64_t image_size;      /* bytes measured, from its entry */
 	struct ciee_tee_vcpu vcpu[CIEE_MAX_VCPUS];
 };
 

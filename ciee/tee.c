@@ -82,7 +82,39 @@ static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint6
 	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_MEASURE, r))
 		return CIEE_ERR_BAD_ENTRY;
 	memcpy(t->measurement, r, sizeof(t->measurement));
+	t->image_size = size;
 	return CIEE_OK;
+}
+
+/*
+ * Before the first entry, with the measurement and under the same lock:
+ * every byte of the TEE's own memory that is not its measured image is
+ * zeroed here, whatever the hypervisor left in those pages before it
+ * donated them. A TEE starts as on a machine whose secure RAM held only
+ * its loaded image (its .bss, heap and stacks all zero). Its own pages
+ * are only ever in its secure-RAM window (CIEE_ERR_TEE_IPA); the image
+ * starts page-aligned at pa0, so only its last page is partly zeroed.
+ * Returns the bytes zeroed.
+ */
+static uint64_t tee_zero_rest(const struct pt *s2, uint64_t pa0, uint64_t size)
+{
+	uint64_t ipa, pa, zeroed = 0;
+
+	for (ipa = VTZ_TEE_RAM_IPA_BASE; ipa < VTZ_TEE_RAM_IPA_BASE + VTZ_TEE_RAM_IPA_SIZE;
+	     ipa += PAGE_SIZE) {
+		uint64_t from = 0;
+
+		if (pt_lookup(s2, ipa, &pa, NULL))
+			continue;
+		if (pa >= pa0 && pa < pa0 + size) {
+			from = pa0 + size - pa;
+			if (from >= PAGE_SIZE)
+				continue; /* a whole page of the image */
+		}
+		memset(phys_to_virt(pa + from), 0, PAGE_SIZE - from);
+		zeroed += PAGE_SIZE - from;
+	}
+	return zeroed;
 }
 
 /*
@@ -432,7 +464,7 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	struct ciee_tee_vcpu *tv = &t->vcpu[0];
 	struct pt s2 = smm_pt(&tee_vm->s2);
 	struct ciee_tee_boot_cfg cfg __attribute__((aligned(8)));
-	uint64_t pa, desc;
+	uint64_t pa, desc, zeroed = 0;
 	long ret;
 
 	/* The first entry is the ABI's, not the hypervisor's choice. */
@@ -453,8 +485,10 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	if (!pt_lookup(&s2, entry, &pa, &desc) && !(desc & PTE_XN))
 		ret = tee_measure(t, &s2, entry, pa, cfg.image_size);
 	/* What it runs and keeps is fixed now: no page of its own is mapped again. */
-	if (ret == CIEE_OK)
+	if (ret == CIEE_OK) {
 		tee_vm->measured = true;
+		zeroed = tee_zero_rest(&s2, pa, t->image_size);
+	}
 	spin_unlock(&smm->lock);
 	if (ret != CIEE_OK) {
 		con_printf("TEE vm%u refused: its image could not be measured (no size from its "
@@ -464,6 +498,9 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 		tee_set(tv, TEE_VCPU_NONE);
 		return ret;
 	}
+	con_printf("TEE vm%u: image of %llu bytes measured; the other %llu KiB of its memory "
+		   "zeroed\n", tee_index(tee_vm), (unsigned long long)t->image_size,
+		   (unsigned long long)(zeroed >> 10));
 	tee_vcpu_reset(tv, 0, entry);
 	/*
 	 * Boot arguments, as TF-A's opteed passes them (opteed_init_optee_ep_state()):

@@ -141,6 +141,30 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 	return vm_create(name, GUEST_RAM_SIZE, n_vcpus, image, image_max);
 }
 
+/*
+ * A TEE image names its size in its vTZTEEI1 header (ours), or the loader
+ * does in the staging area's descriptor (an image as its build made it,
+ * such as OP-TEE's tee-raw.bin). The CIEE measures exactly that many
+ * bytes and zeroes the rest of the TEE's memory before its first entry.
+ */
+static int tee_image_size(struct vm *tee, uint64_t image, uint64_t *image_max)
+{
+	const volatile uint64_t *desc = (const volatile uint64_t *)PLAT_TEE_IMAGE_DESC;
+
+	tee->image_size = 0;
+	if (image != PLAT_TEE_IMAGE_BASE || desc[0] != PLAT_TEE_IMAGE_DESC_MAGIC)
+		return 0;
+	if (!desc[1] || desc[1] > PLAT_TEE_IMAGE_DESC - PLAT_TEE_IMAGE_BASE) {
+		con_printf("error: %s: the staged TEE image's size (%llu bytes) is 0 or over "
+			   "%lu\n", tee->name, (unsigned long long)desc[1],
+			   PLAT_TEE_IMAGE_DESC - PLAT_TEE_IMAGE_BASE);
+		return -1;
+	}
+	tee->image_size = desc[1];
+	*image_max = tee->image_size;
+	return 0;
+}
+
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)
 {
 	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, TEE_RAM_SIZE);
@@ -158,7 +182,8 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 	 * leave our view. Then its own memory, and its VM's memory at the
 	 * same addresses: the view a secure world has of the normal world.
 	 */
-	if (load_image(tee, image, image_max) || donate(tee, tee->ram_pa, tee->ram_size) ||
+	if (tee_image_size(tee, image, &image_max) ||
+	    load_image(tee, image, image_max) || donate(tee, tee->ram_pa, tee->ram_size) ||
 	    map(tee, tee->ram_ipa, tee->ram_pa, tee->ram_size,
 		CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X) ||
 	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))
@@ -182,14 +207,15 @@ int vm_boot_tee(struct vm *tee)
 	static struct ciee_mmio mmio;
 	/*
 	 * What the loader knows: the normal-world RAM the TEE may use, the
-	 * image size (ours names its own), no device tree for a TEE yet.
+	 * image size (0: ours names its own), a Linux VM's device tree.
 	 */
 	static struct ciee_tee_boot_cfg cfg;
 	unsigned int i;
 
 	cfg.ns_size = tee->partner->ram_size;
 	cfg.image_size = tee->image_size;
-	cfg.dt_ipa = 0;
+	/* A Linux VM's device tree, at the start of its RAM: the one TF-A would pass. */
+	cfg.dt_ipa = tee->partner->is_linux ? tee->partner->ram_ipa : 0;
 	cfg.reserved = 0;
 	for (i = 0; i < tee->n_vcpus; i++) {
 		long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio,

@@ -82,4 +82,5 @@ FORCE_OPTEE:
 TEE ?= vtz
 ifeq ($(TEE),optee)
 images: optee-os
+RUN_TEE = --tee $(OPTEE_OS_BIN)
 endif

@@ -84,6 +84,34 @@ SCENARIOS = {
 # Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
 # manifest (hyp/linux.c, struct linux_manifest) where the hypervisor
 # copies them from (include/vtz/platform.h: PLAT_LINUX_*).
+# A TEE image without our vTZTEEI1 header (OP-TEE's tee-raw.bin) goes with
+# a descriptor that gives its size (include/vtz/platform.h:
+# PLAT_TEE_IMAGE_DESC); the hypervisor hands that size to the CIEE, which
+# measures exactly those bytes.
+TEE_STAGE_ADDR = 0x40800000
+TEE_STAGE_MAX = 0x00100000
+TEE_DESC_ADDR = TEE_STAGE_ADDR + TEE_STAGE_MAX - 0x1000
+TEE_DESC_MAGIC = 0x314c45455a547476
+TEE_HDR_MAGIC = 0x31494545545a5476
+
+
+def tee_descriptor(build, image):
+    """For a header-less TEE image: the path of its descriptor (written in
+    build), else None."""
+    with open(image, "rb") as f:
+        head = f.read(16)
+    size = os.path.getsize(image)
+    if len(head) == 16 and struct.unpack_from("<Q", head, 8)[0] == TEE_HDR_MAGIC:
+        return None
+    if not size or size > TEE_DESC_ADDR - TEE_STAGE_ADDR:
+        raise ValueError("TEE image %s: %d bytes; at most %d fit the staging area"
+                         % (image, size, TEE_DESC_ADDR - TEE_STAGE_ADDR))
+    path = os.path.join(build, "tee-image-desc.bin")
+    with open(path, "wb") as f:
+        f.write(struct.pack("<QQ", TEE_DESC_MAGIC, size))
+    return path
+
+
 LINUX_KERNEL_ADDR = 0x7c000000
 LINUX_INITRD_ADDR = 0x7e000000
 LINUX_MANIFEST_ADDR = 0x7ef00000
@@ -123,10 +151,12 @@ def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines):
 
 
 def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
-                 linux_cmdlines=None):
+                 linux_cmdlines=None, tee=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
-    hyp-bad-*.bin in its place); by default the scenario's own.
+    hyp-bad-*.bin in its place); by default the scenario's own. `tee` is a
+    path to every VM's TEE image (such as OP-TEE's tee-raw.bin) instead of
+    the scenario's.
 
     Native scenarios give the secure UART (UART1, the TEE's console) its
     own serial port, written to the file `secure_uart` (default
@@ -146,6 +176,12 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         hyp = hyp or sc.get("hyp", "hyp.bin")
         swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
         images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
+        if tee:
+            del images[swap["tee.bin"]]
+            images[os.path.abspath(tee)] = TEE_STAGE_ADDR
+            desc = tee_descriptor(build, tee)
+            if desc:
+                images[os.path.abspath(desc)] = TEE_DESC_ADDR
         # Scenario linux has no bare guest: the Linux files are staged below.
         if sc.get("guest"):
             images[sc["guest"]] = GUEST_ADDR
@@ -318,6 +354,9 @@ def main():
     ap.add_argument("--shell", action="store_true",
                     help="scenario linux: after its commands each VM's /init opens a shell on "
                          "its console; what you type goes to vm0 (Ctrl-] 1: to vm1); no timeout")
+    ap.add_argument("--tee", default=None, metavar="IMAGE",
+                    help="every VM's TEE image (a path, e.g. OP-TEE's tee-raw.bin: make "
+                         "TEE=optee); default: the scenario's, built from tee/")
     ap.add_argument("--vm-run", action="append", default=None, metavar="CMDS",
                     help="scenario linux: what the next VM's /init runs (its vtz.run=, "
                          "e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
@@ -334,7 +373,7 @@ def main():
                     + (" vtz.shell=1" if args.shell else "") for i in range(sc["vms"])]
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
-                           linux_cmdlines=cmdlines)
+                           linux_cmdlines=cmdlines, tee=args.tee)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)
         return 2

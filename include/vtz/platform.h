@@ -98,6 +98,14 @@
 #define PLAT_CONSOLE_LOCK 0x407fe000UL
 #define PLAT_TEE_IMAGE_BASE 0x40800000UL
 #define PLAT_TEE_IMAGE_MAX 0x00100000UL
+/*
+ * The loader's word on a TEE image without our header (OP-TEE's
+ * tee-raw.bin): in the last page of the TEE staging area, a magic and the
+ * image's size (scripts/vtz_run.py writes it; hyp/vm.c reads it). The
+ * image itself may fill the area below it.
+ */
+#define PLAT_TEE_IMAGE_DESC (PLAT_TEE_IMAGE_BASE + PLAT_TEE_IMAGE_MAX - 0x1000UL)
+#define PLAT_TEE_IMAGE_DESC_MAGIC 0x314c45455a547476ULL /* "vtZTEEL1" */
 #define PLAT_GUEST_IMAGE_BASE 0x40900000UL
 #define PLAT_GUEST_IMAGE_MAX 0x00100000UL
 #define PLAT_VM_POOL_BASE 0x41000000UL
