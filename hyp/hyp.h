@@ -90,6 +90,8 @@ struct vm {
 	struct spinlock lock;
 	struct vgic *vgic;
 	struct vpl011 *vuart;
+	/* TEEs: its GIC as a secure world sees it (policy/tee_gic.h) */
+	struct tee_gic *gic;
 	/* TEEs: bytes of the image loaded (0: its vTZTEEI1 header says) */
 	uint64_t image_size;
 	/* TEEs: interrupts that stopped it mid-call, and resumes */

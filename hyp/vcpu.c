@@ -10,6 +10,7 @@
 #include <lib/exc_report.h>
 #include <lib/fmt.h>
 #include <policy/smc_class.h>
+#include <policy/tee_gic.h>
 #include <vtz/optee_abi.h>
 #include <vtz/smccc.h>
 
@@ -46,6 +47,11 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned i
 			__atomic_add_fetch(&tee->resumes, 1, __ATOMIC_RELAXED);
 		} else if (ret != CIEE_EXIT_TEE_MMIO) {
 			break;
+		} else if (tee->gic && tee_gic_claims(tee->gic, mmio->ipa)) {
+			spin_lock(&tee->lock);
+			mmio->value = tee_gic_access(tee->gic, mmio->ipa, mmio->size,
+						     mmio->is_write, mmio->value);
+			spin_unlock(&tee->lock);
 		} else if (page == TEE_UART_IPA) {
 			mmio->value = vuart_access(&tee->vcpus[vcpu].uart, mmio->ipa & 0xfff,
 						   mmio->is_write, mmio->value);

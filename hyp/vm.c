@@ -7,10 +7,12 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/tee_gic.h>
 
 #include "hyp.h"
 
 static struct vm vms[HYP_MAX_VMS];
+static struct tee_gic tee_gics[HYP_MAX_VMS];
 static unsigned int n_vms;
 
 static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint64_t ram_size)
@@ -190,6 +192,8 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uin
 		return NULL;
 	tee->partner = guest;
 	tee->n_vcpus = guest->n_vcpus; /* one TEE vCPU per VM vCPU, same index */
+	tee->gic = &tee_gics[tee->id];
+	tee_gic_init(tee->gic, tee->n_vcpus);
 	guest->partner = tee;
 	con_printf("%s: guest TEE of %s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx)\n", tee->name,
 		   guest->name, (unsigned long long)(tee->ram_size >> 20),

@@ -61,6 +61,9 @@ $(OPTEE_DIR)/src/optee_os/.vtz-unpacked: $(OPTEE_OS_TARBALL)
 	$(Q)rmdir $(OPTEE_DIR)/src/.unpack
 	$(Q)touch $@
 
+# OP-TEE names its version from `git describe` when its tree is a git
+# checkout, else from its release numbers: the ceiling keeps git from
+# taking our repository (the tarball is unpacked inside it) for OP-TEE's.
 # OP-TEE's own make decides what to rebuild; we run it whenever asked
 # (quick when nothing changed) and record the flags it was built with.
 $(OPTEE_OS_BIN): $(OPTEE_OS_STAMP) FORCE_OPTEE
@@ -68,6 +71,7 @@ $(OPTEE_OS_BIN): $(OPTEE_OS_STAMP) FORCE_OPTEE
 	$(Q)mkdir -p $(OPTEE_OS_OUT) $(OPTEE_DIR)/bin
 	$(Q)ln -sf $(PYTHON) $(OPTEE_DIR)/bin/python3
 	$(Q)PATH=$(abspath $(OPTEE_DIR)/bin):$$PATH \
+		GIT_CEILING_DIRECTORIES=$(abspath $(dir $(OPTEE_OS_TREE))) \
 		$(MAKE) --no-print-directory -C $(OPTEE_OS_TREE) $(OPTEE_OS_FLAGS) \
 		$(if $(filter 1,$(V)),,-s) >$(OPTEE_OS_OUT)/build.log 2>&1 || \
 		{ tail -30 $(OPTEE_OS_OUT)/build.log; echo "[optee] build failed, see $(OPTEE_OS_OUT)/build.log"; exit 1; }

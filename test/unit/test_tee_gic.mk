@@ -1,0 +1,1 @@
+test_tee_gic_SRCS := policy/tee_gic.c
