@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <vtz/ciee_abi.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/vcpu_ctx.h>
 
 #include "../smm/smm.h"
@@ -55,6 +56,9 @@ struct ciee_tee_vcpu {
 	bool mmio_sign_extend;
 	bool mmio_sf;
 	bool mmio_is_write;
+	/* Its console line so far (tee_console.c). */
+	unsigned int con_len;
+	char con[VTZ_MON_CONSOLE_LINE];
 };
 
 struct ciee_tee {
@@ -63,6 +67,7 @@ struct ciee_tee {
 	uint64_t vectors;         /* IPA of the registered optee_vectors_t */
 	uint64_t measurement[4];  /* SHA-256 of its image from the monitor, at TEE_BOOT */
 	uint64_t image_size;      /* bytes measured, from its entry */
+	char name[8];             /* its console's prefix, from TEE_BOOT (checked) */
 	struct ciee_tee_vcpu vcpu[CIEE_MAX_VCPUS];
 };
 
@@ -94,6 +99,8 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
+/* tee_console.c: a TEE's access to the secure UART, answered here (true) */
+bool tee_console_access(const struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
 
 /*
  * hyp_args.c: the one way a structure crosses from hypervisor memory. A

@@ -395,6 +395,9 @@ again:
 		tee_kill(tee_vm, t, tv, "unexpected SMC from the TEE");
 		return CIEE_ERR_TEE_DEAD;
 	case EC_DABT_LOW:
+		if ((tv->ctx.esr & ESR_DABT_ISV) &&
+		    tee_console_access(t, tv, ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff)))
+			goto again;
 		if (tee_mmio_exit(tv, mmio))
 			return CIEE_EXIT_TEE_MMIO;
 		tee_kill(tee_vm, t, tv,
@@ -435,6 +438,26 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 	tv->job = TEE_JOB_BOOT;
 }
 
+/* 1..7 of [a-z0-9_-], then only NULs: a console prefix that is just a name. */
+static bool tee_name_ok(const char name[8])
+{
+	unsigned int i, n = 0;
+
+	while (n < 8 && name[n])
+		n++;
+	if (n == 0 || n == 8)
+		return false;
+	for (i = 0; i < 8; i++) {
+		char c = name[i];
+
+		if (i >= n ? c != 0
+			   : !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+			       c == '-'))
+			return false;
+	}
+	return true;
+}
+
 /*
  * The loader's word on the TEE, read once from the hypervisor's memory into
  * *cfg and checked there. The device tree, if any, must lie in the TEE's
@@ -449,7 +472,7 @@ static long tee_boot_cfg_read(uint64_t ucfg, struct ciee_tee_boot_cfg *cfg)
 
 	if (r != CIEE_OK)
 		return r;
-	if (cfg->reserved || cfg->image_size > TEE_IMAGE_MAX)
+	if (!tee_name_ok(cfg->name) || cfg->image_size > TEE_IMAGE_MAX)
 		return CIEE_ERR_BAD_TEE_CFG;
 	if (cfg->dt_ipa && (cfg->dt_ipa < VTZ_TEE_NS_RAM_BASE ||
 			    cfg->dt_ipa - VTZ_TEE_NS_RAM_BASE >= cfg->ns_size))
@@ -501,6 +524,7 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	con_printf("TEE vm%u: image of %llu bytes measured; the other %llu KiB of its memory "
 		   "zeroed\n", tee_index(tee_vm), (unsigned long long)t->image_size,
 		   (unsigned long long)(zeroed >> 10));
+	memcpy(t->name, cfg.name, sizeof(t->name));
 	tee_vcpu_reset(tv, 0, entry);
 	/*
 	 * Boot arguments, as TF-A's opteed passes them (opteed_init_optee_ep_state()):

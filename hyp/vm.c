@@ -220,7 +220,8 @@ int vm_boot_tee(struct vm *tee)
 	cfg.image_size = tee->image_size;
 	/* A Linux VM's device tree, at the start of its RAM: the one TF-A would pass. */
 	cfg.dt_ipa = tee->partner->is_linux ? tee->partner->ram_ipa : 0;
-	cfg.reserved = 0;
+	memset(cfg.name, 0, sizeof(cfg.name));
+	memcpy(cfg.name, tee->name, strnlen(tee->name, sizeof(cfg.name) - 1));
 	for (i = 0; i < tee->n_vcpus; i++) {
 		long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio,
 				   VTZ_TEE_ENTRY_IPA, i, i ? 0 : (unsigned long)&cfg);

@@ -3,7 +3,7 @@ IMAGE_NAMES += monitor
 # both monitors.
 MONITOR_KEYS_SRCS := monitor/keys.c monitor/crypto.c
 monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/psci.c \
-	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c lib/exc_report.c policy/insn_scan.c \
+	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c lib/exc_report.c policy/insn_scan.c \
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)
 monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS)
 monitor_LDS := monitor/monitor.lds

@@ -142,6 +142,7 @@ void monitor_main(void)
 	 */
 	kind = psci_cold_boot(&generation);
 	pl011_init(PLAT_UART0_BASE);
+	pl011_init(PLAT_UART1_BASE); /* the guest TEEs' consoles (tee_console.c) */
 	console_init("mon", uart_write);
 	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 	con_printf("vTZ monitor at EL3: secure RAM 0x%lx-0x%lx, %s gate\n",
@@ -205,11 +206,15 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	 * any caller of a service not on its list; an SMC in CIEE mode from
 	 * any other address gets an error of its own.
 	 */
-	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY) {
+	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY ||
+	    fid == VTZ_SMC_MON_TEE_CONSOLE) {
 		switch (ciee_caller_check(read_sysreg(spsr_el3), read_sysreg(sctlr_el2),
 					  read_sysreg(elr_el3), ciee_smc_site_ret)) {
 		case CIEE_CALLER_OK:
-			keys_ciee_smc(f);
+			if (fid == VTZ_SMC_MON_TEE_CONSOLE)
+				tee_console_smc(f);
+			else
+				keys_ciee_smc(f);
 			return;
 		case CIEE_CALLER_WRONG_SITE:
 			con_printf("refused SMC 0x%08x: a CIEE-only service, called in CIEE mode "

@@ -94,6 +94,8 @@ int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
 int keys_tee_key(const uint8_t measurement[32], uint8_t key[32]);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
+/* tee_console.c: VTZ_SMC_MON_TEE_CONSOLE, a guest TEE's console line on the secure UART */
+void tee_console_smc(struct smc_frame *f);
 
 /*
  * Parking the other CPUs at EL3 before a reset scrubs trusted state

@@ -25,8 +25,10 @@ GUEST_ADDR = 0x40900000
 # Native TrustZone: the normal world's image, at a physical address above
 # QEMU's DTB (monitor/monitor.h: NATIVE_NS_ENTRY).
 NATIVE_GUEST_ADDR = 0x48000000
-# The prefix the runner gives the secure UART's lines (natively, the TEE's).
+# The prefix the runner gives the secure UART's lines natively (the TEE's);
+# under vTZ the monitor prefixes each guest TEE's lines with its name.
 SECURE_UART_PREFIX = "[tee] "
+VTZ_FLASH = "flash-vtz.bin"
 # scenario -> guest image, hypervisor image, CPUs, whether a reset reboots;
 # for native TrustZone, `native` names the flash image (monitor + TEE).
 SCENARIOS = {
@@ -172,7 +174,7 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         images = {sc["guest"]: NATIVE_GUEST_ADDR}
     else:
         # The monitor and the device root key (monitor/mkflash.py).
-        bios = "flash-vtz.bin"
+        bios = VTZ_FLASH
         hyp = hyp or sc.get("hyp", "hyp.bin")
         swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
         images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
@@ -194,11 +196,12 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         # fresh Debian machine, installing without recommends, lacks.
         "-nic", "none",
     ]
-    if native:
-        # UART0 stays on stdio (with QEMU's monitor muxed in, as by default);
-        # UART1 is secure-only and needs a serial port of its own.
-        cmd += ["-serial", "mon:stdio", "-serial",
-                "file:" + (secure_uart or os.path.join(build, "uart1.log"))]
+    # UART0 stays on stdio (with QEMU's monitor muxed in, as by default);
+    # UART1 is secure-only and needs a serial port of its own: the native
+    # TEE's console, or under vTZ every guest TEE's, which the monitor
+    # prints there with each TEE's name (monitor/tee_console.c).
+    cmd += ["-serial", "mon:stdio", "-serial",
+            "file:" + (secure_uart or os.path.join(build, "uart1.log"))]
     if not sc.get("reboot"):
         cmd.append("-no-reboot")
     path = os.path.join(build, bios)
@@ -253,7 +256,9 @@ def run(cmd, timeout, echo=True, interactive=False):
         fifo = os.path.join(tmpdir, "uart1")
         os.mkfifo(fifo)
         # Read-write, so the FIFO never reads as closed before QEMU opens it.
-        streams[os.open(fifo, os.O_RDWR | os.O_NONBLOCK)] = [SECURE_UART_PREFIX, b""]
+        vtz = any(a.endswith("/" + VTZ_FLASH) for a in cmd)
+        streams[os.open(fifo, os.O_RDWR | os.O_NONBLOCK)] = ["" if vtz else SECURE_UART_PREFIX,
+                                                             b""]
         cmd = cmd[:i] + ["file:" + fifo] + cmd[i + 1:]
     # Interactive: QEMU reads the terminal (it puts it in raw mode, so our
     # lines need their carriage return); the hypervisor routes what is typed

@@ -102,6 +102,7 @@ static long rc_issue(unsigned int op, unsigned int vcpu, struct ciee_mmio *m)
 	case OP_BOOT:
 		/* vCPU 0 takes its boot record (x5); the others ignore x5. */
 		rc_boot_cfg.ns_size = rc_vm->ram_size;
+		memcpy(rc_boot_cfg.name, "tee6", 5);
 		return ciee_call(CIEE_CALL_TEE_BOOT, rc_tee->id, (unsigned long)m,
 				 VTZ_TEE_ENTRY_IPA, vcpu, (unsigned long)&rc_boot_cfg);
 	case OP_CALL:

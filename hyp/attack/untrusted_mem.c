@@ -662,6 +662,7 @@ static void attack_tee_lifecycle(struct vm *vm, struct vm *tee)
 	uint64_t x0, x1;
 
 	cfg.ns_size = vm->ram_size;
+	memcpy(cfg.name, tee->name, strnlen(tee->name, sizeof(cfg.name) - 1));
 	b = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&m0, VTZ_TEE_ENTRY_IPA, 0,
 		      (unsigned long)&cfg);
 	if (serve(tee, 0, b, &m0, NULL, NULL) != CIEE_OK) {

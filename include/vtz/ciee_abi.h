@@ -185,7 +185,7 @@
  */
 #define CIEE_ERR_TEE_FROZEN (-38)
 /*
- * TEE_BOOT's struct ciee_tee_boot_cfg is malformed: a reserved word not 0,
+ * TEE_BOOT's struct ciee_tee_boot_cfg is malformed: a name not 1..7 of [a-z0-9_-],
  * an image size over TEE_IMAGE_MAX (or not what the image's own header
  * says), or a device tree outside the TEE's normal-world window.
  */
@@ -215,7 +215,12 @@ struct ciee_tee_boot_cfg {
 	unsigned long long image_size;
 	/* IPA of a device tree in its VM's RAM for the TEE's x2, or 0 for none. */
 	unsigned long long dt_ipa;
-	unsigned long long reserved; /* 0 */
+	/*
+	 * The name its console lines carry ("[name] ..." on the secure UART):
+	 * 1..7 of [a-z0-9_-], NUL-padded. A label only, so the hypervisor
+	 * may choose it; checked so that it cannot pass for another source.
+	 */
+	char name[8];
 };
 #endif
 

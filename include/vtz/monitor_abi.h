@@ -61,6 +61,18 @@
 
 #define VTZ_SMC_MON_TEE_MEASURE 0xc2000101U
 #define VTZ_SMC_MON_TEE_KEY 0xc2000102U
+/*
+ * VTZ_SMC_MON_TEE_CONSOLE (CIEE only, from its call site): a piece of a
+ * guest TEE's console line (ciee/tee_console.c). x1 = the TEE's name (up
+ * to 8 bytes, NUL-padded), x2 = bytes in this piece (at most
+ * VTZ_MON_CONSOLE_CHUNK) | VTZ_MON_CONSOLE_END on the line's last piece,
+ * x3..x4 = the bytes. The monitor prints each whole line on the secure
+ * UART as "[name] text", with anything unprintable as '?'.
+ */
+#define VTZ_SMC_MON_TEE_CONSOLE 0xc2000103U
+#define VTZ_MON_CONSOLE_CHUNK 16U
+#define VTZ_MON_CONSOLE_END (1ULL << 8)
+#define VTZ_MON_CONSOLE_LINE 192U
 
 #define VTZ_TEE_KEY_INFO "vTZ TEE key"
 
