@@ -128,6 +128,7 @@ test: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory linux-smoke
+	$(Q)$(MAKE) --no-print-directory optee-os
 	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
 	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
 
