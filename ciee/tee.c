@@ -438,11 +438,17 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 	tv->job = TEE_JOB_BOOT;
 }
 
-/* 1..7 of [a-z0-9_-], then only NULs: a console prefix that is just a name. */
+/*
+ * 1..7 of [a-z0-9_-], then only NULs: a console prefix that is just a name,
+ * and not the name of a trusted component's console ("mon", "ciee"), so no
+ * TEE's line passes for the monitor's or ours.
+ */
 static bool tee_name_ok(const char name[8])
 {
 	unsigned int i, n = 0;
 
+	if (!memcmp(name, "mon\0", 4) || !memcmp(name, "ciee\0", 5))
+		return false;
 	while (n < 8 && name[n])
 		n++;
 	if (n == 0 || n == 8)

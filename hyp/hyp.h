@@ -28,6 +28,16 @@
  * character it logs, for the attack suite's MMIO stops.
  */
 #define TEE_UART_IPA PLAT_UART0_BASE
+extern struct tee_mmio_seen {
+	unsigned long test_uart;   /* at TEE_UART_IPA */
+	unsigned long secure_uart; /* at PLAT_UART1_BASE */
+} tee_mmio_seen;
+/*
+ * What an honest hypervisor leaves in a TEE's RAM beyond its image before
+ * donating it: zeros. The attack suite sets a pattern, to see that the
+ * CIEE zeroes it before the TEE's first entry whatever we leave.
+ */
+extern uint64_t tee_ram_fill;
 
 struct vuart {
 	char prefix[VM_NAME_MAX];

@@ -92,7 +92,7 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_ALIASED: return "page still mapped at another IPA";
 	case CIEE_ERR_MAP_COUNT: return "page has too many stage-2 mappings";
 	case CIEE_ERR_TEE_FROZEN: return "TEE measured: no new page where one of its own was";
-	case CIEE_ERR_BAD_TEE_CFG: return "TEE boot configuration refused (size, device tree, reserved)";
+	case CIEE_ERR_BAD_TEE_CFG: return "TEE boot configuration refused (size, device tree or name)";
 	case CIEE_ERR_TEE_IPA: return "page at the wrong place in the TEE's IPA space";
 	default: return "unknown error";
 	}

@@ -24,6 +24,9 @@
  */
 bool vcpu_defer_preempted;
 
+/* TEE MMIO stops served here, by page (the attack suite reads them). */
+struct tee_mmio_seen tee_mmio_seen;
+
 /*
  * Serve a TEE vCPU's stops until the CIEE reports something else: its MMIO
  * accesses, and interrupts that preempted it (taken and ended here; then
@@ -53,9 +56,12 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned i
 						     mmio->is_write, mmio->value);
 			spin_unlock(&tee->lock);
 		} else if (page == TEE_UART_IPA) {
+			tee_mmio_seen.test_uart++;
 			mmio->value = vuart_access(&tee->vcpus[vcpu].uart, mmio->ipa & 0xfff,
 						   mmio->is_write, mmio->value);
 		} else {
+			if (page == PLAT_UART1_BASE)
+				tee_mmio_seen.secure_uart++; /* never: the CIEE answers those */
 			mmio->value = 0; /* no device there: reads as zero, writes ignored */
 		}
 		ret = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, vcpu, 0, 0);

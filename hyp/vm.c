@@ -50,13 +50,19 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 	return vm;
 }
 
+uint64_t tee_ram_fill;
+
 static int load_image(struct vm *vm, uint64_t image, uint64_t image_max)
 {
+	uint64_t i;
+
 	if (image_max > vm->ram_size) {
 		con_printf("error: %s: image larger than its RAM\n", vm->name);
 		return -1;
 	}
 	memset((void *)vm->ram_pa, 0, vm->ram_size);
+	for (i = 0; vm->is_tee && tee_ram_fill && i < vm->ram_size; i += 8)
+		*(volatile uint64_t *)(vm->ram_pa + i) = tee_ram_fill;
 	memcpy((void *)vm->ram_pa, (const void *)image, image_max);
 	return 0;
 }

@@ -69,6 +69,12 @@ HYP_ATTACKS = [
     "tee-own-ram-abort-as-mmio",
     "boot-tee-vcpu-during-reset",
     "resume-idle-tee-vcpu-after-reset",
+    # A TrustZone OS's environment (issue 10): its memory zeroed by the
+    # trusted side, its console carried by it under a name that cannot
+    # pass for the monitor's.
+    "garbage-in-tee-ram-before-boot",
+    "forge-tee-console-name",
+    "read-tee-console",
     # Two CPUs racing TEE vCPU operations; the MMIO record rewritten or
     # watched by a second CPU (issue 9; hyp/attack/races.c).
     "tee-vcpu-op-races",

@@ -262,14 +262,15 @@ static void attack_smc_outside_list(void)
 		0xc5000000, /* standard hypervisor service */
 		0xc2000101, /* measure a TEE: the CIEE's only (CIEE mode) */
 		0xc2000102, /* a TEE's key: the CIEE's only (CIEE mode) */
+		0xc2000103, /* a TEE's console line: the CIEE's only (CIEE mode) */
 	};
 	unsigned int i, refused = 0;
 
 	for (i = 0; i < sizeof(fids) / sizeof(fids[0]); i++)
 		if ((int64_t)hyp_smc(fids[i], 0, 0, 0) == SMCCC_NOT_SUPPORTED)
 			refused++;
-	verdict("smc-outside-allow-list", refused == 6, "monitor answered NOT_SUPPORTED to %u "
-		"of 6 function IDs outside its list (2 of them the CIEE's own)", refused);
+	verdict("smc-outside-allow-list", refused == 7, "monitor answered NOT_SUPPORTED to %u "
+		"of 7 function IDs outside its list (3 of them the CIEE's own)", refused);
 }
 
 /*

@@ -114,7 +114,10 @@ static long serve(struct vm *tee, unsigned int vcpu, long r, struct ciee_mmio *m
 
 	for (guard = 0; guard < 100000; guard++) {
 		if (r == CIEE_EXIT_TEE_MMIO) {
+			if ((m->ipa & ~0xfffUL) == PLAT_UART1_BASE)
+				tee_mmio_seen.secure_uart++;
 			if ((m->ipa & ~0xfffUL) == TEE_UART_IPA) {
+				tee_mmio_seen.test_uart++;
 				m->value = vuart_access(&tee->vcpus[vcpu].uart, m->ipa & 0xfff,
 							m->is_write, m->value);
 			} else {
@@ -654,8 +657,11 @@ static void attack_tee_ram_as_mmio(void)
  * preempted; the reset completes; then TEE_RESUME of vCPU 1, which the
  * reset's end marked idle (b).
  */
+static void attack_tee_console_name(struct vm *vm);
+
 static void attack_tee_lifecycle(struct vm *vm, struct vm *tee)
 {
+	attack_tee_console_name(vm);
 	static struct ciee_mmio m0, m1;
 	static struct ciee_tee_boot_cfg cfg;
 	long b, boot, reset, call = CIEE_ERR_NO_CALL, done, late, late_end = CIEE_OK;
@@ -710,6 +716,54 @@ static void attack_tee_lifecycle(struct vm *vm, struct vm *tee)
 		late < 0 ? "" : ciee_strerror(late_end));
 }
 
+/*
+ * tee4's RAM held UM_FORGED in every word when we donated it. Past its
+ * image (its last pages, and a word in the middle of its heap's reach),
+ * what does it read at its first calls?
+ */
+static void attack_tee_ram_garbage(void)
+{
+	static const uint64_t ipas[] = { VTZ_TEE_ENTRY_IPA + 0x400000UL,
+					 VTZ_TEE_ENTRY_IPA + 0x00efd000UL };
+	unsigned int i, forged = 0, zero = 0;
+	uint64_t v = 0;
+
+	for (i = 0; i < sizeof(ipas) / sizeof(ipas[0]); i++) {
+		v = tee_peek(ipas[i]);
+		forged += v == UM_FORGED;
+		zero += v == 0;
+	}
+	verdict("garbage-in-tee-ram-before-boot", !forged && zero == i,
+		"tee4's RAM donated full of 0x%llx: at its first calls it read %u of %u words "
+		"past its image as ours, %u as zero (last 0x%llx)",
+		(unsigned long long)UM_FORGED, forged, i, zero, (unsigned long long)v);
+}
+
+/*
+ * A TEE whose console would carry the monitor's name: TEE_BOOT with the
+ * name "mon", and with a name that is a line of its own.
+ */
+static void attack_tee_console_name(struct vm *vm)
+{
+	static struct ciee_mmio m;
+	static struct ciee_tee_boot_cfg cfg;
+	static const char names[2][8] = { "mon", "x\n[mon]" };
+	long r[2];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.ns_size = vm->ram_size;
+		memcpy(cfg.name, names[i], sizeof(cfg.name));
+		r[i] = ciee_call(CIEE_CALL_TEE_BOOT, vm->partner->id, (unsigned long)&m,
+				 VTZ_TEE_ENTRY_IPA, 0, (unsigned long)&cfg);
+	}
+	verdict("forge-tee-console-name", r[0] == CIEE_ERR_BAD_TEE_CFG &&
+		r[1] == CIEE_ERR_BAD_TEE_CFG, "TEE_BOOT of tee5 named \"mon\": %s (%ld); "
+		"named with a newline: %s (%ld)", ciee_strerror(r[0]), r[0], ciee_strerror(r[1]),
+		r[1]);
+}
+
 /* ---- the sequence --------------------------------------------------- */
 
 void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
@@ -720,10 +774,14 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 	(void)vm0;
 	con_printf("attack suite: the CIEE's trust in hypervisor memory and event order\n");
 	um_vm = vm_create("vm4", GUEST_RAM_SIZE, 4, 0, 0);
+	/* tee4's RAM full of our words, not zeros, when we donate it. */
+	tee_ram_fill = UM_FORGED;
 	um_tee = um_vm ? vm_create_tee(um_vm, "tee4", PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX)
 		       : NULL;
+	tee_ram_fill = 0;
 	chunk = mem_alloc(UM_PAGE);
 	if (!um_tee || vm_boot_tee(um_tee) || !chunk) {
+		not_run("garbage-in-tee-ram-before-boot", "could not create vm4/tee4");
 		not_run("stage2-alias-outlives-reclaim", "could not create vm4/tee4");
 		not_run("vcpu-ctx-over-hyp-text", "could not create vm4/tee4");
 		not_run("pointer-into-donated-tee-page", "could not create vm4/tee4");
@@ -731,6 +789,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		not_run("tee-page-in-own-ns-window", "could not create vm4/tee4");
 		not_run("tee-own-ram-abort-as-mmio", "could not create vm4/tee4");
 	} else {
+		attack_tee_ram_garbage();
 		attack_alias_after_reclaim(chunk);
 		attack_ctx_over_text();
 		attack_ptr_into_tee_page();
@@ -749,4 +808,8 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		return;
 	}
 	attack_tee_lifecycle(vm5, tee5);
+	verdict("read-tee-console", tee_mmio_seen.secure_uart == 0 && tee_mmio_seen.test_uart > 0,
+		"the TEEs logged %lu characters (each announced by a read of UART0 we served); "
+		"of their secure-UART accesses we saw %lu", tee_mmio_seen.test_uart,
+		tee_mmio_seen.secure_uart);
 }

@@ -59,7 +59,7 @@ EXPECTED_MECHANISM = {
                                               r"[1-9]\d* MMIO stops; reply right; TEE in 0 "
                                               r"regs; call while preempted: TEE not in a state "
                                               r"for this call; late resume: TEE not in a state",
-    "smc-outside-allow-list": r"NOT_SUPPORTED to 6 of 6 function IDs outside its list",
+    "smc-outside-allow-list": r"NOT_SUPPORTED to 7 of 7 function IDs outside its list",
     "tee-key-from-hypervisor": r"own SMC: monitor answered -1 \(NOT_SUPPORTED\); the CIEE's "
                                r"smc at 0x[0-9a-f]+ run in hypervisor mode: -1 "
                                r"\(NOT_SUPPORTED: not the CIEE\)",
@@ -93,6 +93,10 @@ EXPECTED_MECHANISM = {
                                   r"TEE not in a state for this call \(-8\)\)$",
     "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: TEE not in a "
                                         r"state for this call \(-8\)\)$",
+    "garbage-in-tee-ram-before-boot": r"read 0 of 2 words past its image as ours, 2 as zero",
+    "forge-tee-console-name": r"named \"mon\": TEE boot configuration refused.*\(-39\); named "
+                              r"with a newline: .*\(-39\)\)$",
+    "read-tee-console": r"logged [1-9]\d* characters .* of their secure-UART accesses we saw 0\)$",
     # Two CPUs (hyp/attack/races.c): every ordered pair of TEE vCPU
     # operations at once, and the MMIO record rewritten / watched by cpu4.
     "tee-vcpu-op-races": r"8 rounds x 16 pairs \+ 512 \(0 skipped, \d+ ms\): 0 outcomes no order "
