@@ -170,6 +170,9 @@ struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, 
 		     uint64_t image_max);
 struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 			   unsigned int n_vcpus);
+/* A TEE whose loader knows its image's size (the Linux VMs' own TEE image). */
+struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image,
+			       uint64_t size);
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 			 uint64_t image_max);
 int vm_boot_tee(struct vm *tee);
@@ -214,6 +217,7 @@ void vcpu_inject_abort(struct vcpu *v, bool instruction);
 /* linux.c: Linux VMs from the staged kernel, initramfs and manifest */
 const struct linux_manifest *linux_manifest(void);
 unsigned int linux_manifest_vms(const struct linux_manifest *m);
+uint64_t linux_tee_size(const struct linux_manifest *m);
 struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
 /* main.c: the manifest's Linux VMs and their TEEs, queued for the scheduler */
 unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,

@@ -33,6 +33,8 @@ struct linux_manifest {
 	uint64_t magic;
 	uint64_t kernel_size, initrd_size;
 	uint64_t n_vms, vcpus, ram_mib;
+	/* Bytes of their TEE's image at PLAT_LINUX_TEE_IMAGE; 0: the common one. */
+	uint64_t tee_size;
 	char cmdline[LINUX_MAX_VMS][LINUX_CMDLINE_MAX];
 };
 _Static_assert(sizeof(struct linux_manifest) <= 0x1000, "one page");
@@ -53,6 +55,11 @@ const struct linux_manifest *linux_manifest(void)
 	const struct linux_manifest *m = (const void *)PLAT_LINUX_MANIFEST;
 
 	return m->magic == LINUX_MANIFEST_MAGIC ? m : NULL;
+}
+
+uint64_t linux_tee_size(const struct linux_manifest *m)
+{
+	return m->tee_size;
 }
 
 unsigned int linux_manifest_vms(const struct linux_manifest *m)
@@ -86,6 +93,11 @@ static int manifest_check(const struct linux_manifest *m, uint64_t ram_size)
 			   "(at most %lu and %lu)\n", (unsigned long long)m->kernel_size,
 			   (unsigned long long)m->initrd_size, PLAT_LINUX_KERNEL_MAX,
 			   PLAT_LINUX_INITRD_MAX);
+		return -1;
+	}
+	if (m->tee_size > PLAT_LINUX_TEE_IMAGE_MAX) {
+		con_printf("error: Linux manifest: a TEE image of %llu bytes (at most %lu)\n",
+			   (unsigned long long)m->tee_size, PLAT_LINUX_TEE_IMAGE_MAX);
 		return -1;
 	}
 	if (hdr[0x38 / 4] != ARM64_IMAGE_MAGIC) {

@@ -195,7 +195,11 @@ unsigned int linux_vms_create(const struct linux_manifest *m, const char *const 
 		vms[i] = vm_create_linux(names[i], m, i);
 		if (!vms[i])
 			hyp_panic("cannot create a Linux VM");
-		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
+		tee = linux_tee_size(m)
+			      ? vm_create_tee_sized(vms[i], tee_names[i], PLAT_LINUX_TEE_IMAGE,
+						    linux_tee_size(m))
+			      : vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE,
+					      PLAT_TEE_IMAGE_MAX);
 		if (!tee || vm_boot_tee(tee))
 			hyp_panic("cannot start a TEE");
 		sched_add(vms[i]);

@@ -159,7 +159,10 @@ static int tee_image_size(struct vm *tee, uint64_t image, uint64_t *image_max)
 {
 	const volatile uint64_t *desc = (const volatile uint64_t *)PLAT_TEE_IMAGE_DESC;
 
-	tee->image_size = 0;
+	if (tee->image_size) {
+		*image_max = tee->image_size; /* vm_create_tee_sized(): the caller knows */
+		return 0;
+	}
 	if (image != PLAT_TEE_IMAGE_BASE || desc[0] != PLAT_TEE_IMAGE_DESC_MAGIC)
 		return 0;
 	if (!desc[1] || desc[1] > PLAT_TEE_IMAGE_DESC - PLAT_TEE_IMAGE_BASE) {
@@ -173,13 +176,28 @@ static int tee_image_size(struct vm *tee, uint64_t image, uint64_t *image_max)
 	return 0;
 }
 
+static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
+			     uint64_t image_max, uint64_t size);
+
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)
+{
+	return tee_create(guest, name, image, image_max, 0);
+}
+
+struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image, uint64_t size)
+{
+	return tee_create(guest, name, image, size, size);
+}
+
+static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
+			     uint64_t image_max, uint64_t size)
 {
 	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, TEE_RAM_SIZE);
 	long r;
 
 	if (!tee)
 		return NULL;
+	tee->image_size = size;
 	r = ciee_call(CIEE_CALL_VM_CREATE, tee->id, CIEE_VM_KIND_TEE, guest->id, 0, 0);
 	if (r != CIEE_OK) {
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));

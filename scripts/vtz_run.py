@@ -29,6 +29,9 @@ NATIVE_GUEST_ADDR = 0x48000000
 # under vTZ the monitor prefixes each guest TEE's lines with its name.
 SECURE_UART_PREFIX = "[tee] "
 VTZ_FLASH = "flash-vtz.bin"
+# OP-TEE's own pseudo TA for its self tests (CFG_TEE_CORE_EMBED_INTERNAL_TESTS,
+# on by default): a session from a Linux client needs no TA to load.
+OPTEE_PTA_INVOKE_TESTS = "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
 # scenario -> guest image, hypervisor image, CPUs, whether a reset reboots;
 # for native TrustZone, `native` names the flash image (monitor + TEE).
 SCENARIOS = {
@@ -81,6 +84,18 @@ SCENARIOS = {
                                      # Oopses, panics still print; init's and the client's
                                      # lines too.
                                      append="loglevel=5")),
+    # The same attacks while the two Linux VMs run with unmodified OP-TEE
+    # as their TEEs (run with --tee tee-raw.bin; the attack suite's own VMs
+    # keep the test TEE): each opens sessions to OP-TEE's test pseudo TA
+    # in rounds until the hypervisor types that the attacks are over.
+    "attacks-linux-optee": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin",
+                                smp=6, reboot=True, needs_tee=True,
+                                linux=dict(vms=2, vcpus=2, ram_mib=128,
+                                           run=["vtz-client:uuid:%s,"
+                                                "/etc/vtz/load-until-told.sh:100:500:%s"
+                                                % (OPTEE_PTA_INVOKE_TESTS,
+                                                   OPTEE_PTA_INVOKE_TESTS)] * 2,
+                                           append="loglevel=5")),
 }
 
 # Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
@@ -120,6 +135,9 @@ LINUX_MANIFEST_ADDR = 0x7ef00000
 LINUX_KERNEL_MAX = 0x02000000
 LINUX_INITRD_MAX = 0x00f00000
 LINUX_MANIFEST_MAGIC = 0x31304c4e5a547476
+# The Linux VMs' own TEE image (include/vtz/platform.h: PLAT_LINUX_TEE_IMAGE).
+LINUX_TEE_ADDR = 0x7ef01000
+LINUX_TEE_MAX = 0x7f000000 - LINUX_TEE_ADDR
 LINUX_MAX_VMS = 4
 LINUX_CMDLINE_MAX = 512
 LINUX_CMDLINE = "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1"
@@ -136,13 +154,19 @@ def linux_files(build):
     return kernel, initrd
 
 
-def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines):
-    """The manifest's bytes: sizes, VM shape, one kernel command line per VM."""
+def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines, tee=None):
+    """The manifest's bytes: sizes, VM shape, the size of the Linux VMs' own
+    TEE image (0: none, they take the common one), one kernel command line
+    per VM."""
     ks, isz = os.path.getsize(kernel), os.path.getsize(initrd)
     if ks > LINUX_KERNEL_MAX or isz > LINUX_INITRD_MAX:
         raise ValueError("kernel (%d bytes) or initramfs (%d bytes) too large for the staging "
                          "area (%d, %d)" % (ks, isz, LINUX_KERNEL_MAX, LINUX_INITRD_MAX))
-    out = struct.pack("<6Q", LINUX_MANIFEST_MAGIC, ks, isz, vms, vcpus, ram_mib)
+    tsz = os.path.getsize(tee) if tee else 0
+    if tsz > LINUX_TEE_MAX:
+        raise ValueError("TEE image %s: %d bytes; at most %d fit beside the Linux manifest"
+                         % (tee, tsz, LINUX_TEE_MAX))
+    out = struct.pack("<7Q", LINUX_MANIFEST_MAGIC, ks, isz, vms, vcpus, ram_mib, tsz)
     for i in range(LINUX_MAX_VMS):
         line = cmdlines[i] if i < len(cmdlines) else ""
         raw = line.encode()
@@ -157,8 +181,8 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
     hyp-bad-*.bin in its place); by default the scenario's own. `tee` is a
-    path to every VM's TEE image (such as OP-TEE's tee-raw.bin) instead of
-    the scenario's.
+    path to a TEE image (such as OP-TEE's tee-raw.bin) for every VM instead
+    of the scenario's, or in scenarios with Linux VMs for those VMs only.
 
     Native scenarios give the secure UART (UART1, the TEE's console) its
     own serial port, written to the file `secure_uart` (default
@@ -166,6 +190,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     if scenario not in SCENARIOS:
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
     sc = SCENARIOS[scenario]
+    if sc.get("needs_tee") and not tee:
+        raise ValueError("scenario %r needs a TEE image for its Linux VMs (--tee IMAGE, e.g. "
+                         "OP-TEE's tee-raw.bin from make optee-os)" % scenario)
     native = sc.get("native")
     linux = sc.get("linux")
     if native:
@@ -178,7 +205,7 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         hyp = hyp or sc.get("hyp", "hyp.bin")
         swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
         images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
-        if tee:
+        if tee and not linux:
             del images[swap["tee.bin"]]
             images[os.path.abspath(tee)] = TEE_STAGE_ADDR
             desc = tee_descriptor(build, tee)
@@ -223,9 +250,13 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
         with open(manifest, "wb") as f:
             f.write(linux_manifest(kernel, initrd, linux["vms"], linux["vcpus"],
-                                   linux["ram_mib"], lines))
-        for path, addr in ((kernel, LINUX_KERNEL_ADDR), (initrd, LINUX_INITRD_ADDR),
-                           (manifest, LINUX_MANIFEST_ADDR)):
+                                   linux["ram_mib"], lines, tee))
+        staged = [(kernel, LINUX_KERNEL_ADDR), (initrd, LINUX_INITRD_ADDR),
+                  (manifest, LINUX_MANIFEST_ADDR)]
+        # With Linux VMs, `tee` is theirs; a scenario's bare VMs keep its own.
+        if tee:
+            staged.append((os.path.abspath(tee), LINUX_TEE_ADDR))
+        for path, addr in staged:
             cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
     if icount:
         cmd += ["-icount", "shift=0,align=off,sleep=off"]

@@ -4,6 +4,8 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from conftest import BUILD, ROOT
 
 # The memory-mapping policy runs in the CIEE, or in the monitor with GATE=el3.
@@ -169,4 +171,33 @@ def test_every_attack_is_blocked_while_linux_guests_run():
         off = [l for l in lines if l.startswith("[hyp] %s: powered off; " % vm)]
         assert off and off[0].endswith("(2 of 2 vCPUs ran)"), off
     assert re.search(r"^linux guests: ok \(2 Linux VMs ran through the attacks", out, re.M), out
+    assert status == 0
+
+
+OPTEE_OS_BIN = os.environ.get(
+    "VTZ_OPTEE_OS_BIN", os.path.join(os.path.dirname(BUILD), "optee", "out", "core",
+                                     "tee-raw.bin"))
+
+
+def test_every_attack_is_blocked_while_linux_guests_run_optee():
+    """The same, with unmodified OP-TEE OS as the two Linux VMs' TEEs
+    (scenario attacks-linux-optee; the suite's own VMs keep the test TEE):
+    every attack blocked by its mechanism while each VM opens sessions to
+    OP-TEE's test pseudo TA, in rounds, until the hypervisor types that the
+    attacks are over; OP-TEE is preempted mid-call during them, and both
+    VMs power off cleanly. Skips without an OP-TEE build."""
+    if not os.path.exists(OPTEE_OS_BIN):
+        pytest.skip("no OP-TEE OS build at %s (make optee-os)" % OPTEE_OS_BIN)
+    status, out = run_suite("--with-linux", "--no-images", "--tee", OPTEE_OS_BIN)
+    check_verdicts(out, [])
+    lines = out.splitlines()
+    assert any(re.match(r"^\[hyp\] linux guests: 2 ran through the attacks \(their vCPUs ran "
+                        r"[1-9]\d* turns and their TEE calls were preempted [1-9]\d* times "
+                        r"during them\), 2 powered off cleanly$", l) for l in lines), out
+    for vm in ("lx0", "lx1"):
+        assert any(re.match(r"^\[%s\] load-until-told: ok \([1-9]\d* rounds of 2 x 100 "
+                            r"sessions; told: attacks over\)$" % vm, l) for l in lines), out
+        assert "[%s] vtz-linux: done (2 commands, 0 failed)" % vm in lines
+    assert re.search(r"^linux guests: ok \(2 Linux VMs ran through the attacks.*with OP-TEE",
+                     out, re.M), out
     assert status == 0

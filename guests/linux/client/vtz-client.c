@@ -22,8 +22,8 @@
  *   delete KEY           store TA DELETE
  *   mac INDEX MESSAGE    key TA MAC: prints the 32-byte tag in hex
  *   loop N               N echo TA ADD calls, each checked; prints a summary
- *   uuid UUID            opens (and closes) a session to any UUID, e.g. to
- *                        see the bad-UUID error
+ *   uuid UUID [N]        opens (and closes) a session to any UUID, e.g. to
+ *                        see the bad-UUID error; N times in a row if given
  *
  * Every outcome is one line on stdout, "vtz-client: COMMAND ...: ok ..."
  * or, on stderr, "vtz-client: error: ...". Exit codes: see result.h
@@ -166,6 +166,34 @@ static void tee_close(struct tee *t)
 	if (t->have_ctx)
 		TEEC_FinalizeContext(&t->ctx);
 	t->have_sess = t->have_ctx = false;
+}
+
+/*
+ * uuid UUID N: N sessions opened and closed in turn, each through the
+ * TEE's own session code: a workload for any TEE, OP-TEE's pseudo TAs
+ * included (the attack suite's Linux guests with OP-TEE).
+ */
+static int cmd_uuid_loop(const uint8_t octets[VTZ_UUID_LEN], const char *what, unsigned long n)
+{
+	struct timespec t0, t1;
+	unsigned long i;
+	uint64_t us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		struct tee t = { 0 };
+		int ret = tee_open_ta(&t, octets, what);
+
+		tee_close(&t);
+		if (ret)
+			return ret;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000u +
+	     (uint64_t)((t1.tv_nsec - t0.tv_nsec) / 1000);
+	printf("vtz-client: %s %lu: ok (%lu sessions opened and closed in %" PRIu64 " us)\n",
+	       what, n, n, us);
+	return 0;
 }
 
 /*
@@ -632,15 +660,18 @@ int main(int argc, char **argv)
 		ret = tee_open_ta(&t, vtz_ta_key_uuid, "key TA");
 		if (!ret)
 			ret = cmd_mac(&t, n, argv[1]);
-	} else if (!strcmp(cmd, "uuid") && argc == 1) {
+	} else if (!strcmp(cmd, "uuid") && (argc == 1 || argc == 2)) {
 		uint8_t octets[VTZ_UUID_LEN];
 		char what[64];
 
+		n = 1;
 		if (!uuid_parse(argv[0], octets))
 			return bad_arg(cmd, argv[0]);
+		if (argc == 2 && (!parse_ulong(argv[1], 1000000, &n) || !n))
+			return bad_arg(cmd, argv[1]);
 		snprintf(what, sizeof(what), "uuid %s", argv[0]);
-		ret = tee_open_ta(&t, octets, what);
-		if (!ret)
+		ret = argc == 1 ? tee_open_ta(&t, octets, what) : cmd_uuid_loop(octets, what, n);
+		if (!ret && argc == 1)
 			printf("vtz-client: %s: ok (session opened)\n", what);
 	} else {
 		return usage();

@@ -7,10 +7,12 @@
 # guests' TEE calls are in flight during every attack however fast or slow
 # the machine is. At most MAX rounds (the hypervisor's own deadline is the
 # other bound).
-# usage: load-until-told.sh [N] [MAX]
+# With a UUID, each round is load.sh's sessions to that TA (any TEE's).
+# usage: load-until-told.sh [N [MAX [UUID]]]
 set -eu
 n=${1:-1000}
 max=${2:-500}
+uuid=${3:-}
 told=/tmp/vtz-told
 rm -f "$told"
 # From the console itself: a background job's standard input is /dev/null.
@@ -18,7 +20,7 @@ rm -f "$told"
 reader=$!
 rounds=0
 while [ ! -e "$told" ] && [ "$rounds" -lt "$max" ]; do
-	/etc/vtz/load.sh "$n" >/dev/null || { echo "load-until-told: FAILED in round $((rounds + 1))"; exit 1; }
+	/etc/vtz/load.sh "$n" $uuid >/dev/null || { echo "load-until-told: FAILED in round $((rounds + 1))"; exit 1; }
 	rounds=$((rounds + 1))
 done
 if [ ! -e "$told" ]; then
@@ -26,4 +28,6 @@ if [ ! -e "$told" ]; then
 	echo "load-until-told: not told to stop after $max rounds"
 	exit 1
 fi
-echo "load-until-told: ok ($rounds rounds of 2 x $n calls; told: $(cat "$told"))"
+what=calls
+[ -z "$uuid" ] || what="sessions"
+echo "load-until-told: ok ($rounds rounds of 2 x $n $what; told: $(cat "$told"))"

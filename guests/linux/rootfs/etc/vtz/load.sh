@@ -3,12 +3,19 @@
 # so both vCPUs call their own TEE vCPUs while the hypervisor's tick
 # preempts them and moves vCPUs between CPUs; then the secure store still
 # holds what was put before.
-# usage: load.sh [N]
+# With a UUID, each process opens and closes N sessions to that TA instead
+# (any TEE's, e.g. OP-TEE's test pseudo TA).
+# usage: load.sh [N [UUID]]
 set -eu
 n=${1:-2000}
-vtz-client loop "$n" &
+if [ $# -ge 2 ]; then
+	set -- uuid "$2" "$n"
+else
+	set -- loop "$n"
+fi
+vtz-client "$@" &
 a=$!
-vtz-client loop "$n" &
+vtz-client "$@" &
 b=$!
 ok=0
 wait $a || ok=1
