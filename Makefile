@@ -157,13 +157,17 @@ tcb:
 # Every attack of docs/security.md, from a compromised hypervisor; fails if
 # one succeeds or could not run. Then the same attacks while two Linux VMs
 # run a libteec workload on a CPU of their own (scenario attacks-linux):
-# they must finish it correctly.
+# they must finish it correctly; and with OP-TEE as their TEEs if it is built.
 .PHONY: attacks
 attacks: all linux-guest
 	@echo "[attacks] attack suite (GATE=$(GATE))"
 	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT)
 	@echo "[attacks] attack suite with Linux guests running (GATE=$(GATE))"
 	$(Q)$(PYTHON) scripts/vtz_attacks.py --build $(OUT) --with-linux
+	$(Q)if [ -f $(OPTEE_OS_BIN) ]; then \
+		echo "[attacks] attack suite with Linux guests running on OP-TEE (GATE=$(GATE))"; \
+		$(PYTHON) scripts/vtz_attacks.py --build $(OUT) --with-linux --tee $(OPTEE_OS_BIN); \
+	else echo "[attacks] with OP-TEE: skipped (no $(OPTEE_OS_BIN): make optee-os)"; fi
 
 # -------------------------------------------------------------- benchmarks
 # Instructions per operation under -icount, both gates and native
