@@ -16,6 +16,7 @@
  *   bench-guest: LOOP calls N ticks T bad B
  */
 #include <vtz/optee_abi.h>
+#include <vtz/optee_msg.h>
 #include <vtz/smccc.h>
 
 #include "../bare/guest.h"
@@ -82,6 +83,8 @@ static int measure(const char *name, loop_fn loop, uint64_t fid, uint64_t expect
 
 void guest_main(void)
 {
+	struct smc_regs r = { .x = { 0 } };
+
 	gprintf("bench-guest: cntfrq %llu\n", (unsigned long long)read_cntfrq());
 	/* The loop alone: x0 stays the "function ID", so expect it back. */
 	if (measure("loop-only", bench_nop_loop, VTZ_SMC_TEE_NULL, VTZ_SMC_TEE_NULL))
@@ -89,6 +92,20 @@ void guest_main(void)
 	/* A call the hypervisor (natively: the monitor) answers without the TEE. */
 	if (measure("trap-only", bench_smc_loop, SMCCC_VERSION, SMCCC_VERSION_1_1))
 		return;
-	/* The TEE's silent null fast call: guest -> TEE -> guest. */
+	/*
+	 * A fast call every OP-TEE ABI TEE answers from its own code (ours,
+	 * and OP-TEE OS itself): guest -> TEE -> guest.
+	 */
+	if (measure("revision-call", bench_smc_loop, OPTEE_SMC_CALLS_REVISION,
+		    OPTEE_MSG_REVISION_MAJOR))
+		return;
+	/* The TEE's silent null fast call, if it has one (ours). */
+	r.x[0] = VTZ_SMC_TEE_NULL;
+	guest_smc(&r);
+	if (r.x[0] != OPTEE_SMC_RETURN_OK) {
+		gprintf("bench-guest: null-call not served by this TEE (x0 0x%llx)\n",
+			(unsigned long long)r.x[0]);
+		return;
+	}
 	measure("null-call", bench_smc_loop, VTZ_SMC_TEE_NULL, OPTEE_SMC_RETURN_OK);
 }
