@@ -19,9 +19,6 @@
 
 #include "monitor.h"
 
-/* Standard secure service functions 0x00-0x1f are PSCI (DEN0028 table 6-4). */
-#define PSCI_FUNC_LAST 0x1fU
-
 extern char monitor_vectors[];
 
 static void uart_write(const char *s, size_t n)
@@ -140,14 +137,17 @@ void monitor_main(void)
 }
 
 /*
- * The normal world's SMCs: trusted-OS calls (owners 50..63) go to the TEE;
- * SMCCC_VERSION and PSCI are the monitor's; nothing else is served.
+ * The normal world's SMCs, routed as the vTZ hypervisor routes a VM's
+ * (policy/smc_class.c), so an OS sees the same firmware in both homes:
+ * trusted-OS calls (owners 50..63) go to the TEE; PSCI is the monitor's;
+ * of the Arm Architecture calls SMCCC_VERSION is 1.1 and every other
+ * (ARCH_FEATURES: Linux asks for its Spectre workarounds on every CPU)
+ * NOT_SUPPORTED, quietly, as a VM is told; nothing else is served.
  */
 void monitor_handle_lower_sync(struct smc_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el3);
 	uint32_t fid = (uint32_t)f->x[0];
-	struct smc_fid d;
 	int handled = 0;
 	int64_t ret = SMCCC_NOT_SUPPORTED;
 
@@ -156,17 +156,18 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 				 read_sysreg(far_el3), read_sysreg(spsr_el3));
 		power_off();
 	}
-	if (smc_fid_decode(f->x[0], &d) == SMC_FID_OK) {
-		if (d.owner_class == SMC_OWNER_TRUSTED_OS) {
-			tee_dispatch_call(f);
-			return;
-		}
-		if (fid == SMCCC_VERSION) {
-			f->x[0] = SMCCC_VERSION_1_1;
-			return;
-		}
-		if (d.owner_class == SMC_OWNER_STD_SECURE && d.fast && d.func <= PSCI_FUNC_LAST)
-			ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+	switch (smc_route_from_guest(f->x[0])) {
+	case SMC_ROUTE_TEE:
+		tee_dispatch_call(f);
+		return;
+	case SMC_ROUTE_ARCH:
+		f->x[0] = fid == SMCCC_VERSION ? SMCCC_VERSION_1_1 : (uint64_t)SMCCC_NOT_SUPPORTED;
+		return;
+	case SMC_ROUTE_PSCI:
+		ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+		break;
+	default:
+		break;
 	}
 	if (!handled)
 		con_printf("refused SMC 0x%lx from the normal world: not a monitor or TEE "

@@ -229,6 +229,7 @@ static int is_implemented(uint32_t fid)
 	case PSCI_CPU_ON_AARCH64:
 #endif
 	case PSCI_AFFINITY_INFO_AARCH64:
+	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
@@ -262,6 +263,13 @@ int64_t psci_handle(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, int *ha
 #endif
 	case PSCI_AFFINITY_INFO_AARCH64:
 		return affinity_info(a1, a2);
+	case PSCI_MIGRATE_INFO_TYPE:
+		/*
+		 * 2: no trusted OS that needs migrating (TF-A's opteed says so of
+		 * OP-TEE, which runs on every CPU; vTZ's hypervisor tells its VMs
+		 * the same).
+		 */
+		return 2;
 	case PSCI_SYSTEM_OFF:
 		con_printf("PSCI SYSTEM_OFF\n");
 		power_off();
