@@ -74,9 +74,17 @@ struct native_tee_hdr {
 #define NATIVE_SCR_NS (SCR_RES1 | SCR_NS | SCR_RW)
 #define NATIVE_SCR_SECURE (SCR_RES1 | SCR_RW)
 
-/* The TEE's dispatcher (tee_dispatch.c, tee_switch.S). */
-int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32]);
+/*
+ * The TEE's dispatcher (tee_dispatch.c, tee_switch.S). boot: CPU 0, its
+ * first entry, with dtb in x2 (0: none); cpu_on: a CPU started by PSCI
+ * CPU_ON, before the normal world runs there. 0, or -1 if the TEE did not
+ * come up (it is then stopped, and the normal world goes on without it).
+ */
+int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32], uint64_t dtb);
+int tee_dispatch_cpu_on(void);
 void tee_dispatch_call(struct smc_frame *f);
+/* A CPU released from the pen by CPU_ON, natively (native.c). */
+void native_secondary_start(uint64_t entry, uint64_t context) __attribute__((noreturn));
 uint64_t tee_world_enter(uint64_t *gprs);
 void monitor_enter_ns_el1(uint64_t entry, uint64_t x0) __attribute__((noreturn));
 

@@ -124,16 +124,34 @@ void monitor_main(void)
 		monitor_panic("no normal-world image at 0x48000000 (load guest-native.bin "
 			      "there with -device loader,file=guest-native.bin,addr=0x48000000)");
 	el2_init();
+	gic_secure_init();
 	size = tee_load();
 	keys_init("flash-native.bin");
 	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
-	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement))
+	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, 0))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
 	con_printf("entering the normal world at NS-EL1 at 0x%lx (HCR_EL2 = RW: no stage 2, "
 		   "SMCs go to EL3)\n", NATIVE_NS_ENTRY);
 	monitor_enter_ns_el1(NATIVE_NS_ENTRY, PLAT_DTB_BASE);
+}
+
+/*
+ * A CPU released by CPU_ON (psci.c checked the entry is in the normal
+ * world's RAM): its own EL2 and GIC redistributor set up as CPU 0's were,
+ * the TEE brought up on it (its cpu_on slot, as opteed does before the
+ * normal world runs there), then the normal world at the entry it asked
+ * for, at NS-EL1 with x0 = its context, MMU off, as PSCI specifies.
+ */
+void native_secondary_start(uint64_t entry, uint64_t context)
+{
+	el2_init();
+	gic_secure_init_cpu(this_cpu_index());
+	if (tee_dispatch_cpu_on())
+		con_printf("cpu%u: no TEE on this CPU: its trusted-OS calls fail\n",
+			   this_cpu_index());
+	monitor_enter_ns_el1(entry, context);
 }
 
 /*

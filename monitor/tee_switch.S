@@ -6,6 +6,9 @@
  * (or other synchronous exception) reaches EL3, which vectors.S sends to
  * tee_world_exit because SCR_EL3.NS is 0 while the TEE runs. In between,
  * the EL3 stack below the caller's frame is free for that exception.
+ * Every CPU may be in the TEE at once (an SMP secure OS), so the callee's
+ * registers are kept per CPU, in the slot of MPIDR_EL1.Aff0 (entry.S
+ * parks any CPU >= 8 before it can get here).
  */
 #include <arch/asm.h>
 #include <arch/sysreg.h>
@@ -15,11 +18,23 @@
 #define SAVED_SP 96	/* after x19..x30 */
 #define SAVED_GPRS 104	/* where tee_world_exit puts the TEE's x0..x30; 0 = not in the TEE */
 #define SAVED_SIZE 112
+#define SAVED_CPUS 8	/* PLAT_MAX_CPUS */
 
 	.bss
 	.balign 16
 tee_el3_saved:
-	.skip	SAVED_SIZE
+	.skip	SAVED_SIZE * SAVED_CPUS
+
+/* \reg = this CPU's slot of tee_el3_saved (\tmp clobbered). */
+.macro saved_slot reg, tmp
+	mrs	\tmp, mpidr_el1
+	and	\tmp, \tmp, #MPIDR_AFF0_MASK
+	mov	\reg, #SAVED_SIZE
+	mul	\tmp, \tmp, \reg
+	adrp	\reg, tee_el3_saved
+	add	\reg, \reg, :lo12:tee_el3_saved
+	add	\reg, \reg, \tmp
+.endm
 
 	.text
 /*
@@ -28,8 +43,7 @@ tee_el3_saved:
  * gprs and ERETs; returns 0 once the TEE's registers are back in gprs.
  */
 ENTRY(tee_world_enter)
-	adrp	x9, tee_el3_saved
-	add	x9, x9, :lo12:tee_el3_saved
+	saved_slot x9, x10
 	stp	x19, x20, [x9, #SAVED_X19 + 0]
 	stp	x21, x22, [x9, #SAVED_X19 + 16]
 	stp	x23, x24, [x9, #SAVED_X19 + 32]
@@ -65,8 +79,7 @@ END(tee_world_enter)
  * return from tee_world_enter on the stack it was called with.
  */
 ENTRY(tee_world_exit)
-	adrp	x9, tee_el3_saved
-	add	x9, x9, :lo12:tee_el3_saved
+	saved_slot x9, x10
 	ldr	x10, [x9, #SAVED_GPRS]
 	/* Secure world running without an entry of ours: cannot happen; stop. */
 	cbz	x10, tee_world_exit_bad
