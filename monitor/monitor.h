@@ -64,6 +64,12 @@ void monitor_zero(uint64_t base, uint64_t end);
 #define NATIVE_TEE_SIZE 0x00f00000UL /* to the end of secure RAM */
 /* The normal world's image, loaded by QEMU above its DTB. */
 #define NATIVE_NS_ENTRY 0x48000000UL
+/*
+ * Where a loader may put the device tree the normal world boots with
+ * (native.c, ns_dtb()): above QEMU's own at PLAT_DTB_BASE, with
+ * PLAT_DTB_MAX_SIZE free to grow into.
+ */
+#define NATIVE_NS_DTB (PLAT_DTB_BASE + PLAT_DTB_MAX_SIZE)
 
 struct native_tee_hdr {
 	uint64_t magic;

@@ -19,6 +19,10 @@
 
 #include "monitor.h"
 
+/* A flattened device tree's header: big-endian magic, then its total size. */
+#define FDT_MAGIC 0xd00dfeedU
+#define FDT_HEADER_SIZE 40U
+
 extern char monitor_vectors[];
 
 static void uart_write(const char *s, size_t n)
@@ -108,9 +112,40 @@ static void tee_measure(uint64_t size, uint8_t measurement[32])
 		monitor_panic("TEE image could not be measured");
 }
 
+static uint32_t be32_at(uint64_t addr)
+{
+	/* MMU off, Device memory: an aligned 4-byte read. */
+	return __builtin_bswap32(*(const volatile uint32_t *)addr);
+}
+
+/*
+ * The device tree the normal world boots with (x0 at its entry) and the
+ * TEE gets in x2, as TF-A hands both the platform's DTB: the one its
+ * loader put at NATIVE_NS_DTB (scripts/vtz_run.py does, for Linux), else
+ * QEMU's at PLAT_DTB_BASE. The monitor reads only the header: it never
+ * parses a tree, it passes an address in the normal world's RAM, which
+ * only the normal world and the TEE read. Either tree may grow in place
+ * up to PLAT_DTB_MAX_SIZE (OP-TEE adds its nodes), which the layout
+ * leaves free; a tree that claims more is refused.
+ */
+static uint64_t ns_dtb(void)
+{
+	uint32_t size;
+
+	if (be32_at(NATIVE_NS_DTB) != FDT_MAGIC)
+		return PLAT_DTB_BASE;
+	size = be32_at(NATIVE_NS_DTB + 4);
+	if (size < FDT_HEADER_SIZE || size > PLAT_DTB_MAX_SIZE) {
+		con_printf("FATAL: normal-world device tree at 0x%lx refused: %u bytes, not "
+			   "%u..0x%lx\n", NATIVE_NS_DTB, size, FDT_HEADER_SIZE, PLAT_DTB_MAX_SIZE);
+		power_off();
+	}
+	return NATIVE_NS_DTB;
+}
+
 void monitor_main(void)
 {
-	uint64_t generation, size;
+	uint64_t generation, size, dtb;
 	uint8_t measurement[32];
 
 	/* Retire every pen state of an earlier boot (psci.c). */
@@ -125,16 +160,17 @@ void monitor_main(void)
 			      "there with -device loader,file=guest-native.bin,addr=0x48000000)");
 	el2_init();
 	gic_secure_init();
+	dtb = ns_dtb();
 	size = tee_load();
 	keys_init("flash-native.bin");
 	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
-	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, 0))
+	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, dtb))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
-	con_printf("entering the normal world at NS-EL1 at 0x%lx (HCR_EL2 = RW: no stage 2, "
-		   "SMCs go to EL3)\n", NATIVE_NS_ENTRY);
-	monitor_enter_ns_el1(NATIVE_NS_ENTRY, PLAT_DTB_BASE);
+	con_printf("entering the normal world at NS-EL1 at 0x%lx with its device tree at 0x%lx "
+		   "(HCR_EL2 = RW: no stage 2, SMCs go to EL3)\n", NATIVE_NS_ENTRY, dtb);
+	monitor_enter_ns_el1(NATIVE_NS_ENTRY, dtb);
 }
 
 /*
