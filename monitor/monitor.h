@@ -92,6 +92,7 @@ void tee_dispatch_call(struct smc_frame *f);
 /* A CPU released from the pen by CPU_ON, natively (native.c). */
 void native_secondary_start(uint64_t entry, uint64_t context) __attribute__((noreturn));
 uint64_t tee_world_enter(uint64_t *gprs);
+void tee_switch_init_cpu(void);
 void monitor_enter_ns_el1(uint64_t entry, uint64_t x0) __attribute__((noreturn));
 
 /*

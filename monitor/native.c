@@ -37,6 +37,7 @@ void monitor_el3_init(void)
 	write_sysreg(cptr_el3, 0);
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
 	isb();
+	tee_switch_init_cpu();
 }
 
 /*
