@@ -171,6 +171,35 @@ def test_linux_gets_psci_optee_and_its_initramfs_in_its_device_tree():
     assert get("/memory@40000000", "reg", "-tx") == ["0", "40000000", "0", "40000000"]
 
 
+def test_a_person_types_into_its_console():
+    """make run SCENARIO=linux-native VM_SHELL=1: a shell on Linux's console,
+    what is typed goes straight to it (no hypervisor between); it powers
+    the machine off when the shell exits."""
+    import pexpect
+    from conftest import ROOT
+    try:
+        vtz_run.linux_files(BUILD)
+    except FileNotFoundError as e:
+        pytest.fail(str(e))
+    c = pexpect.spawn("/usr/bin/python3",
+                      [os.path.join(ROOT, "scripts", "vtz_run.py"), "--build", BUILD,
+                       "--scenario", "linux-native", "--shell", "--vm-run", "vtz-client:ping"],
+                      cwd=ROOT, encoding="utf-8", codec_errors="replace", timeout=TIMEOUT)
+    try:
+        c.expect(r"\[ns\] vtz-client: ping: ok")
+        c.expect(r"\[ns\] Enter 'help' for a list of built-in commands")
+        c.send("echo typed-$((6*7))\r")
+        c.expect(r"\[ns\] typed-42")
+        c.send("vtz-client get nothing; echo rc=$?\r")
+        c.expect(r"\[ns\] vtz-client: error: get nothing: not found")
+        c.expect(r"\[ns\] rc=1")
+        c.send("exit\r")
+        c.expect(r"\[mon\] PSCI SYSTEM_OFF")
+        c.expect(r"\[run\] ok: clean power-off")
+    finally:
+        c.close(force=True)
+
+
 def test_optee_os_unmodified_probes_natively():
     """OP-TEE OS 4.9.0 as built by `make optee-os`, carried in the flash
     image (header-less: measured at its flash record's size), entered per
