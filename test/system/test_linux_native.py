@@ -204,12 +204,13 @@ def test_optee_os_unmodified_probes_natively():
     """OP-TEE OS 4.9.0 as built by `make optee-os`, carried in the flash
     image (header-less: measured at its flash record's size), entered per
     opteed with the device tree in x2, which it extends with its own
-    /firmware/optee node: Linux's stock driver probes it, tee-supplicant
-    serves it (a session to a TA it does not have goes to tee-supplicant
-    to load it, and fails cleanly), on 2 CPUs."""
+    /firmware/optee node and reserved memory: Linux's stock driver probes
+    it, tee-supplicant serves it (a session to a TA it does not have goes
+    to tee-supplicant to load it, and fails cleanly), on 2 CPUs."""
     if not os.path.exists(OPTEE_OS_BIN):
         pytest.skip("%s is missing: OP-TEE OS is not built (make optee-os)" % OPTEE_OS_BIN)
-    status, lines = boot("vtz-client:ping", tee=OPTEE_OS_BIN)
+    status, lines = boot("vtz-client:ping,ls:/proc/device-tree/reserved-memory",
+                         tee=OPTEE_OS_BIN)
     assert status == 0, "\n".join(lines)
     size = os.path.getsize(OPTEE_OS_BIN)
     find(lines, r"^\[mon\] TEE measured: sha256 %s \(%d bytes at 0xe100000\)$"
@@ -228,6 +229,10 @@ def test_optee_os_unmodified_probes_natively():
     find(lines, r"^\[ns\] \[linux\] tee-supplicant: started$")
     find(lines, r"^\[ns\] vtz-client: error: echo TA: bad UUID \(TEEC_OpenSession: 0xffff0008 "
                 r"TEEC_ERROR_ITEM_NOT_FOUND, origin TEE\)$")
+    # OP-TEE marked its memory in the tree Linux booted with (the runner's
+    # tree has no /reserved-memory, and no /firmware/optee for OP-TEE).
+    out = "\n".join(ns(lines))
+    assert "optee_core@e100000" in out and "optee_shm@42000000" in out, out
     assert lines[-1] == "[run] ok: clean power-off"
     assert not [l for l in lines if "FATAL" in l or "Oops" in l or "BUG:" in l
                 or "TEE stopped" in l]
