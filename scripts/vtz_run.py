@@ -227,9 +227,8 @@ def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
     no PSCI of its own), so this adds what TF-A and a boot loader would:
     /psci (1.0, method smc: the monitor's PSCI) and every CPU's
     enable-method "psci", /chosen's bootargs and initrd, and, for our TEE,
-    /firmware/optee. A TrustZone OS
-    that is not ours (OP-TEE) gets the tree in x2 and adds its own node and
-    reserved memory, as behind TF-A. Everything else is QEMU's: the
+    /firmware/optee. A TrustZone OS that is not ours (OP-TEE) gets the tree
+    in x2 and adds its own node and reserved memory, as behind TF-A. Everything else is QEMU's: the
     machine's memory (the secure RAM is separate, at 0x0e000000, and
     marked disabled), GIC, timer, UART, RTC, PCIe, virtio-mmio."""
     out = os.path.abspath(os.path.join(build, "linux-native.dtb"))
@@ -290,9 +289,10 @@ def native_linux_images(build, sc, cmdline, tee_image, firmware):
                          "0x%x-0x%x, 0x%x-0x%x" % (image_size, isz, NATIVE_KERNEL_ADDR,
                                                   NATIVE_INITRD_ADDR, NATIVE_INITRD_ADDR,
                                                   NATIVE_RAM_END))
-    # What the hypervisor appends for a VM's first boot, so the command
-    # line is vm0's to the byte.
-    bootargs = cmdline + " vtz.boot=0"
+    # What the hypervisor appends for a VM's first boot (hyp/linux.c counts
+    # boots from 1), so the command line is vm0's to the byte. A native
+    # reset is the machine's: the run stops (-no-reboot).
+    bootargs = cmdline + " vtz.boot=1"
     if len(bootargs.encode()) >= LINUX_BOOTARGS_MAX:
         raise ValueError("kernel command line too long: %r" % bootargs)
     dtb = native_linux_dtb(build, sc, firmware, bootargs, isz, has_vtz_header(tee_image))

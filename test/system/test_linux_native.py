@@ -65,7 +65,7 @@ def test_linux_boots_on_two_cpus_at_ns_el1_and_powers_off_cleanly(ours):
     find(lines, r"^\[ns\] \[ +[\d.]+\] psci: PSCIv1\.1 detected in firmware\.$")
     # The same command line as vm0's first boot under vTZ.
     find(lines, r"^\[ns\] \[ +[\d.]+\] Kernel command line: %s vtz\.vm=0 vtz\.run=\S+ "
-                r"vtz\.boot=0$" % vtz_run.LINUX_CMDLINE.replace(".", r"\."))
+                r"vtz\.boot=1$" % vtz_run.LINUX_CMDLINE.replace(".", r"\."))
     # CPU 1 through PSCI CPU_ON: the TEE's cpu_on first, then Linux.
     on = find(lines, r"^\[mon\] CPU_ON cpu1: the TEE's cpu_on first, then the normal world at "
                      r"0x[0-9a-f]+ \(NS-EL1\)$")
