@@ -112,9 +112,10 @@ include mk/optee.mk
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 
 .PHONY: run debug test unit system-test
-# The linux scenario needs the Linux guest (Debian packages, fetched once).
-# VM_SHELL=1 (linux): a shell on each VM's console, your keyboard on vm0's.
-run: all $(if $(filter linux,$(SCENARIO)),linux-guest)
+# The linux scenarios (linux, linux-native) need the Linux guest (Debian
+# packages, fetched once). VM_SHELL=1: a shell on each VM's console, your
+# keyboard on vm0's (linux-native: on the one Linux's).
+run: all $(if $(filter linux linux-native,$(SCENARIO)),linux-guest)
 	$(Q)$(RUN) --scenario $(SCENARIO) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)
 
 # gdb: QEMU waits for `gdb-multiarch -ex 'target remote :1234'` (see README).

@@ -25,7 +25,7 @@ $(OUT)/fs/el3/smm/%.o: smm/%.c
 
 # Native TrustZone (issue 4): monitor-native runs the TEE at S-EL1 as its
 # opteed dispatcher, with no CIEE and no hypervisor. native.c takes the
-# place of main.c and scrub.c; vectors.S and psci.c are shared, built with
+# place of main.c and scrub.c; vectors.S, psci.c and gic.c are shared, built with
 # -DVTZ_NATIVE into their own objects (the shorter stem wins over the
 # generic $(OUT)/fs/%.o rule).
 $(OUT)/fs/native/monitor/%.o: monitor/%.c
@@ -44,7 +44,7 @@ monitor-native_SRCS := monitor/entry.S monitor/native.c monitor/tee_dispatch.c \
 	$(LIB_SRCS) \
 	$(MONITOR_KEYS_SRCS)
 monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native/monitor/psci.o \
-	$(MBEDTLS_FS_OBJS)
+	$(OUT)/fs/native/monitor/gic.o $(MBEDTLS_FS_OBJS)
 monitor-native_LDS := monitor/monitor.lds
 
 # The flash images (-bios), each with this build's device root key at

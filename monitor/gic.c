@@ -11,6 +11,14 @@
  * the other CPUs) stay in group 0. SPIs are left in
  * group 0, disabled: nothing non-secure uses one yet.
  *
+ * Natively (VTZ_NATIVE) the normal world is an OS that owns the machine's
+ * devices (Linux: the UART's SPI, PCIe, the RTC), so every SPI goes to
+ * non-secure group 1 as well, as TF-A sets up QEMU's GIC for its normal
+ * world; there is no PARK_SGI (no reset parking natively), and the
+ * secure physical timer's PPI stays in group 0, the TEE's. A secure OS
+ * that wants an interrupt for itself moves it to secure group 1 (OP-TEE
+ * does, with the GIC's secure registers, which it reaches at S-EL1).
+ *
  * Everything else (enabling an interrupt, its priority, the CPU
  * interface's group 1 enable and priority mask) is the hypervisor's.
  */
@@ -28,6 +36,10 @@
 #define GICD_CTLR_ARE_S (1U << 4)
 #define GICD_CTLR_ARE_NS (1U << 5)
 #define GICD_CTLR_RWP (1U << 31)
+#define GICD_TYPER 0x0004
+#define GICD_TYPER_ITLINES_MASK 0x1fU
+#define GICD_IGROUPR 0x0080
+#define GICD_IGRPMODR 0x0d00
 
 #define GICR_STRIDE 0x20000UL /* RD_base and SGI_base frames, 64 KiB each */
 #define GICR_TYPER 0x0008
@@ -56,6 +68,17 @@ void gic_secure_init(void)
 					     GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1NS;
 	for (i = 0; i < POLL_LIMIT && (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP); i++)
 		;
+#ifdef VTZ_NATIVE
+	{
+		/* GICD_TYPER.ITLinesNumber N: SPIs up to INTID 32 * (N + 1) - 1. */
+		unsigned int n = *reg32(PLAT_GICD_BASE + GICD_TYPER) & GICD_TYPER_ITLINES_MASK;
+
+		for (i = 1; i <= n; i++) {
+			*reg32(PLAT_GICD_BASE + GICD_IGROUPR + 4 * i) = 0xffffffffU;
+			*reg32(PLAT_GICD_BASE + GICD_IGRPMODR + 4 * i) = 0;
+		}
+	}
+#endif
 	gic_secure_init_cpu(this_cpu_index());
 }
 
@@ -74,11 +97,16 @@ void gic_secure_init_cpu(unsigned int cpu)
 	*reg32(rd + GICR_WAKER) &= ~GICR_WAKER_PROCESSOR_SLEEP;
 	for (i = 0; i < POLL_LIMIT && (*reg32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP); i++)
 		;
+#ifdef VTZ_NATIVE
+	*reg32(rd + GICR_SGI_BASE + GICR_IGROUPR0) = ~(1U << INTID_SECURE_PHYS_TIMER);
+	*reg32(rd + GICR_SGI_BASE + GICR_IGRPMODR0) = 0;
+#else
 	*reg32(rd + GICR_SGI_BASE + GICR_IGROUPR0) =
 		~((1U << INTID_SECURE_PHYS_TIMER) | (1U << PARK_SGI));
 	*reg32(rd + GICR_SGI_BASE + GICR_IGRPMODR0) = 0;
 	/* PARK_SGI: Group 0 (FIQ to EL3), the highest priority, enabled. */
 	*((volatile uint8_t *)(rd + GICR_SGI_BASE + GICR_IPRIORITYR) + PARK_SGI) = 0;
 	*reg32(rd + GICR_SGI_BASE + GICR_ISENABLER0) = 1U << PARK_SGI;
+#endif
 	dsb(sy);
 }

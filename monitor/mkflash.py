@@ -6,6 +6,7 @@ TrustZone the TEE's header (struct native_tee_hdr, monitor/monitor.h) at
 0xff000 and the TEE at 0x100000.
 
 usage: mkflash.py --key KEY_FILE OUT MONITOR_BIN [TEE_BIN]
+(scripts/vtz_run.py --tee uses pack() to put another TEE in a native flash.)
 """
 import argparse
 import struct
@@ -21,6 +22,34 @@ FLASH_SIZE = 0x04000000    # QEMU virt flash0
 MAGIC = 0x31304545545A5476  # NATIVE_TEE_MAGIC, "vTZTEE01"
 
 
+def pack(mon, key, tee=None):
+    """The flash image's bytes from the monitor's, the key's and, for native
+    TrustZone, the TEE's; ValueError if one does not fit."""
+    if len(key) != KEY_LEN:
+        raise ValueError("a key is %d bytes, not %d" % (len(key), KEY_LEN))
+    if len(mon) > KEY_OFFSET:
+        raise ValueError("the monitor is %d bytes, more than the 0x%x before the key"
+                         % (len(mon), KEY_OFFSET))
+    img = bytearray(mon)
+    img += b"\0" * (KEY_OFFSET - len(img))
+    img += struct.pack("<Q", KEY_MAGIC) + key
+    if tee is not None:
+        if not tee or len(tee) > TEE_MAX or TEE_OFFSET + len(tee) > FLASH_SIZE:
+            raise ValueError("the TEE is %d bytes: not 1..0x%x" % (len(tee), TEE_MAX))
+        img += b"\0" * (HDR_OFFSET - len(img))
+        img += struct.pack("<QQ", MAGIC, len(tee))
+        img += b"\0" * (TEE_OFFSET - len(img))
+        img += tee
+    return bytes(img)
+
+
+def key_of(flash):
+    """The device root key a flash image carries (ValueError if none)."""
+    if struct.unpack_from("<Q", flash, KEY_OFFSET)[0] != KEY_MAGIC:
+        raise ValueError("no device root key at 0x%x" % KEY_OFFSET)
+    return flash[KEY_OFFSET + 8:KEY_OFFSET + 8 + KEY_LEN]
+
+
 def main():
     ap = argparse.ArgumentParser(usage=__doc__)
     ap.add_argument("--key", required=True)
@@ -30,22 +59,12 @@ def main():
     args = ap.parse_args()
     mon = open(args.monitor, "rb").read()
     key = open(args.key, "rb").read()
-    if len(key) != KEY_LEN:
-        sys.exit("mkflash: %s is %d bytes, not a %d-byte key" % (args.key, len(key), KEY_LEN))
-    if len(mon) > KEY_OFFSET:
-        sys.exit("mkflash: %s is %d bytes, more than the 0x%x before the key"
-                 % (args.monitor, len(mon), KEY_OFFSET))
-    img = bytearray(mon)
-    img += b"\0" * (KEY_OFFSET - len(img))
-    img += struct.pack("<Q", KEY_MAGIC) + key
-    if args.tee:
-        tee = open(args.tee, "rb").read()
-        if not tee or len(tee) > TEE_MAX or TEE_OFFSET + len(tee) > FLASH_SIZE:
-            sys.exit("mkflash: %s is %d bytes: not 1..0x%x" % (args.tee, len(tee), TEE_MAX))
-        img += b"\0" * (HDR_OFFSET - len(img))
-        img += struct.pack("<QQ", MAGIC, len(tee))
-        img += b"\0" * (TEE_OFFSET - len(img))
-        img += tee
+    tee = open(args.tee, "rb").read() if args.tee else None
+    try:
+        img = pack(mon, key, tee)
+    except ValueError as e:
+        sys.exit("mkflash: %s (%s)" % (e, " ".join(f for f in (args.monitor, args.key, args.tee)
+                                                   if f)))
     with open(args.out, "wb") as f:
         f.write(img)
 

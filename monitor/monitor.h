@@ -64,6 +64,12 @@ void monitor_zero(uint64_t base, uint64_t end);
 #define NATIVE_TEE_SIZE 0x00f00000UL /* to the end of secure RAM */
 /* The normal world's image, loaded by QEMU above its DTB. */
 #define NATIVE_NS_ENTRY 0x48000000UL
+/*
+ * Where a loader may put the device tree the normal world boots with
+ * (native.c, ns_dtb()): above QEMU's own at PLAT_DTB_BASE, with
+ * PLAT_DTB_MAX_SIZE free to grow into.
+ */
+#define NATIVE_NS_DTB (PLAT_DTB_BASE + PLAT_DTB_MAX_SIZE)
 
 struct native_tee_hdr {
 	uint64_t magic;
@@ -74,10 +80,19 @@ struct native_tee_hdr {
 #define NATIVE_SCR_NS (SCR_RES1 | SCR_NS | SCR_RW)
 #define NATIVE_SCR_SECURE (SCR_RES1 | SCR_RW)
 
-/* The TEE's dispatcher (tee_dispatch.c, tee_switch.S). */
-int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32]);
+/*
+ * The TEE's dispatcher (tee_dispatch.c, tee_switch.S). boot: CPU 0, its
+ * first entry, with dtb in x2 (0: none); cpu_on: a CPU started by PSCI
+ * CPU_ON, before the normal world runs there. 0, or -1 if the TEE did not
+ * come up (it is then stopped, and the normal world goes on without it).
+ */
+int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32], uint64_t dtb);
+int tee_dispatch_cpu_on(void);
 void tee_dispatch_call(struct smc_frame *f);
+/* A CPU released from the pen by CPU_ON, natively (native.c). */
+void native_secondary_start(uint64_t entry, uint64_t context) __attribute__((noreturn));
 uint64_t tee_world_enter(uint64_t *gprs);
+void tee_switch_init_cpu(void);
 void monitor_enter_ns_el1(uint64_t entry, uint64_t x0) __attribute__((noreturn));
 
 /*

@@ -19,8 +19,9 @@
 
 #include "monitor.h"
 
-/* Standard secure service functions 0x00-0x1f are PSCI (DEN0028 table 6-4). */
-#define PSCI_FUNC_LAST 0x1fU
+/* A flattened device tree's header: big-endian magic, then its total size. */
+#define FDT_MAGIC 0xd00dfeedU
+#define FDT_HEADER_SIZE 40U
 
 extern char monitor_vectors[];
 
@@ -36,6 +37,7 @@ void monitor_el3_init(void)
 	write_sysreg(cptr_el3, 0);
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
 	isb();
+	tee_switch_init_cpu();
 }
 
 /*
@@ -111,9 +113,40 @@ static void tee_measure(uint64_t size, uint8_t measurement[32])
 		monitor_panic("TEE image could not be measured");
 }
 
+static uint32_t be32_at(uint64_t addr)
+{
+	/* MMU off, Device memory: an aligned 4-byte read. */
+	return __builtin_bswap32(*(const volatile uint32_t *)addr);
+}
+
+/*
+ * The device tree the normal world boots with (x0 at its entry) and the
+ * TEE gets in x2, as TF-A hands both the platform's DTB: the one its
+ * loader put at NATIVE_NS_DTB (scripts/vtz_run.py does, for Linux), else
+ * QEMU's at PLAT_DTB_BASE. The monitor reads only the header: it never
+ * parses a tree, it passes an address in the normal world's RAM, which
+ * only the normal world and the TEE read. Either tree may grow in place
+ * up to PLAT_DTB_MAX_SIZE (OP-TEE adds its nodes), which the layout
+ * leaves free; a tree that claims more is refused.
+ */
+static uint64_t ns_dtb(void)
+{
+	uint32_t size;
+
+	if (be32_at(NATIVE_NS_DTB) != FDT_MAGIC)
+		return PLAT_DTB_BASE;
+	size = be32_at(NATIVE_NS_DTB + 4);
+	if (size < FDT_HEADER_SIZE || size > PLAT_DTB_MAX_SIZE) {
+		con_printf("FATAL: normal-world device tree at 0x%lx refused: %u bytes, not "
+			   "%u..0x%lx\n", NATIVE_NS_DTB, size, FDT_HEADER_SIZE, PLAT_DTB_MAX_SIZE);
+		power_off();
+	}
+	return NATIVE_NS_DTB;
+}
+
 void monitor_main(void)
 {
-	uint64_t generation, size;
+	uint64_t generation, size, dtb;
 	uint8_t measurement[32];
 
 	/* Retire every pen state of an earlier boot (psci.c). */
@@ -127,27 +160,49 @@ void monitor_main(void)
 		monitor_panic("no normal-world image at 0x48000000 (load guest-native.bin "
 			      "there with -device loader,file=guest-native.bin,addr=0x48000000)");
 	el2_init();
+	gic_secure_init();
+	dtb = ns_dtb();
 	size = tee_load();
 	keys_init("flash-native.bin");
 	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
-	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement))
+	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, dtb))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
-	con_printf("entering the normal world at NS-EL1 at 0x%lx (HCR_EL2 = RW: no stage 2, "
-		   "SMCs go to EL3)\n", NATIVE_NS_ENTRY);
-	monitor_enter_ns_el1(NATIVE_NS_ENTRY, PLAT_DTB_BASE);
+	con_printf("entering the normal world at NS-EL1 at 0x%lx with its device tree at 0x%lx "
+		   "(HCR_EL2 = RW: no stage 2, SMCs go to EL3)\n", NATIVE_NS_ENTRY, dtb);
+	monitor_enter_ns_el1(NATIVE_NS_ENTRY, dtb);
 }
 
 /*
- * The normal world's SMCs: trusted-OS calls (owners 50..63) go to the TEE;
- * SMCCC_VERSION and PSCI are the monitor's; nothing else is served.
+ * A CPU released by CPU_ON (psci.c checked the entry is in the normal
+ * world's RAM): its own EL2 and GIC redistributor set up as CPU 0's were,
+ * the TEE brought up on it (its cpu_on slot, as opteed does before the
+ * normal world runs there), then the normal world at the entry it asked
+ * for, at NS-EL1 with x0 = its context, MMU off, as PSCI specifies.
+ */
+void native_secondary_start(uint64_t entry, uint64_t context)
+{
+	el2_init();
+	gic_secure_init_cpu(this_cpu_index());
+	if (tee_dispatch_cpu_on())
+		con_printf("cpu%u: no TEE on this CPU: its trusted-OS calls fail\n",
+			   this_cpu_index());
+	monitor_enter_ns_el1(entry, context);
+}
+
+/*
+ * The normal world's SMCs, routed as the vTZ hypervisor routes a VM's
+ * (policy/smc_class.c), so an OS sees the same firmware in both homes:
+ * trusted-OS calls (owners 50..63) go to the TEE; PSCI is the monitor's;
+ * of the Arm Architecture calls SMCCC_VERSION is 1.1 and every other
+ * (ARCH_FEATURES: Linux asks for its Spectre workarounds on every CPU)
+ * NOT_SUPPORTED, quietly, as a VM is told; nothing else is served.
  */
 void monitor_handle_lower_sync(struct smc_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el3);
 	uint32_t fid = (uint32_t)f->x[0];
-	struct smc_fid d;
 	int handled = 0;
 	int64_t ret = SMCCC_NOT_SUPPORTED;
 
@@ -156,17 +211,18 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 				 read_sysreg(far_el3), read_sysreg(spsr_el3));
 		power_off();
 	}
-	if (smc_fid_decode(f->x[0], &d) == SMC_FID_OK) {
-		if (d.owner_class == SMC_OWNER_TRUSTED_OS) {
-			tee_dispatch_call(f);
-			return;
-		}
-		if (fid == SMCCC_VERSION) {
-			f->x[0] = SMCCC_VERSION_1_1;
-			return;
-		}
-		if (d.owner_class == SMC_OWNER_STD_SECURE && d.fast && d.func <= PSCI_FUNC_LAST)
-			ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+	switch (smc_route_from_guest(f->x[0])) {
+	case SMC_ROUTE_TEE:
+		tee_dispatch_call(f);
+		return;
+	case SMC_ROUTE_ARCH:
+		f->x[0] = fid == SMCCC_VERSION ? SMCCC_VERSION_1_1 : (uint64_t)SMCCC_NOT_SUPPORTED;
+		return;
+	case SMC_ROUTE_PSCI:
+		ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
+		break;
+	default:
+		break;
 	}
 	if (!handled)
 		con_printf("refused SMC 0x%lx from the normal world: not a monitor or TEE "

@@ -3,6 +3,11 @@
  * PSCI 1.1 for the non-secure world. CPU_ON never jumps to the address the
  * caller gives: the core always starts at the CIEE's warm entry with the
  * locked EL2 set-up, and the requested entry is passed as an argument.
+ *
+ * Natively (VTZ_NATIVE) there is no EL2 to protect: the normal world is
+ * an OS at NS-EL1, and a started core enters the TEE's cpu_on slot and
+ * then that OS at the requested entry (native.c), which must lie in the
+ * normal world's RAM.
  */
 #include <stdbool.h>
 
@@ -151,13 +156,15 @@ void psci_secondary_wait(uint64_t cpu)
 		wfe();
 	}
 	__atomic_store_n(&p->state, PEN_WORD(gen, PEN_ON), __ATOMIC_SEQ_CST);
-#ifndef VTZ_NATIVE
+#ifdef VTZ_NATIVE
+	native_secondary_start(p->requested_entry, p->context);
+#else
 	/* After ON, before leaving EL3: a reset under way parks us here (park.c). */
 	monitor_park_check();
 	gic_secure_init_cpu((unsigned int)cpu);
-#endif
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_WARM_OFFSET, p->context,
 			  p->requested_entry, cpu);
+#endif
 }
 
 #ifndef VTZ_NATIVE
@@ -178,6 +185,11 @@ static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 
 	if (cpu < 0)
 		return PSCI_RET_INVALID_PARAMS;
+#ifdef VTZ_NATIVE
+	/* Entered at NS-EL1 with the MMU off: an instruction in the normal world's RAM. */
+	if (entry % 4 || entry < PLAT_NS_RAM_BASE || entry >= PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE)
+		return PSCI_RET_INVALID_ADDRESS;
+#endif
 	p = &pens[cpu];
 	switch (pen_state_of(__atomic_load_n(&p->state, __ATOMIC_ACQUIRE))) {
 	case PEN_ABSENT:
@@ -192,9 +204,14 @@ static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
 	p->context = context;
 	p->requested_entry = entry;
 	/* Say it before the core runs, so the console shows cause before effect. */
+#ifdef VTZ_NATIVE
+	con_printf("CPU_ON cpu%d: the TEE's cpu_on first, then the normal world at 0x%llx "
+		   "(NS-EL1)\n", cpu, (unsigned long long)entry);
+#else
 	con_printf("CPU_ON cpu%d: starting at the CIEE warm entry (requested entry 0x%llx "
 		   "passed as an argument)\n",
 		   cpu, (unsigned long long)entry);
+#endif
 	if (!__atomic_compare_exchange_n(&p->state, &expected, PEN_WORD(gen, PEN_ON_PENDING),
 					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return PSCI_RET_ALREADY_ON;
@@ -225,10 +242,9 @@ static int is_implemented(uint32_t fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
-#ifndef VTZ_NATIVE
 	case PSCI_CPU_ON_AARCH64:
-#endif
 	case PSCI_AFFINITY_INFO_AARCH64:
+	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
@@ -248,20 +264,16 @@ int64_t psci_handle(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, int *ha
 	case PSCI_FEATURES:
 		return is_implemented((uint32_t)a1) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 	case PSCI_CPU_ON_AARCH64:
-#ifdef VTZ_NATIVE
-		/*
-		 * Natively a started core would run the normal world without
-		 * the CIEE's warm entry, and our TEE has no cpu_on entry to
-		 * bring it up on that core: one CPU only.
-		 */
-		(void)a3;
-		(void)cpu_on;
-		return PSCI_RET_NOT_SUPPORTED;
-#else
 		return cpu_on(a1, a2, a3);
-#endif
 	case PSCI_AFFINITY_INFO_AARCH64:
 		return affinity_info(a1, a2);
+	case PSCI_MIGRATE_INFO_TYPE:
+		/*
+		 * 2: no trusted OS that needs migrating (TF-A's opteed says so of
+		 * OP-TEE, which runs on every CPU; vTZ's hypervisor tells its VMs
+		 * the same).
+		 */
+		return 2;
 	case PSCI_SYSTEM_OFF:
 		con_printf("PSCI SYSTEM_OFF\n");
 		power_off();

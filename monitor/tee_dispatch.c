@@ -2,9 +2,11 @@
 /*
  * Native TrustZone: the EL3 monitor as the TEE's dispatcher, following
  * TF-A's opteed. The TEE runs at S-EL1 and is entered only
- *  (a) once at its image entry, until it answers ENTRY_DONE with its
- *      vector table (which must lie inside its image), and
- *  (b) at that table's fast or yield slot for a trusted-OS SMC of the
+ *  (a) once at its image entry, on CPU 0, until it answers ENTRY_DONE
+ *      with its vector table (which must lie inside its image),
+ *  (b) once on each other CPU the normal world starts, at that table's
+ *      cpu_on slot, until ON_DONE, and
+ *  (c) at that table's fast or yield slot for a trusted-OS SMC of the
  *      normal world, with the caller's x0..x7, until it answers
  *      CALL_DONE; its x1..x4 become the caller's x0..x3. Only the PC is
  *      chosen: the PSTATE is that of its last SMC (opteed's
@@ -21,8 +23,11 @@
  * SMC (vectors.S) and are restored from there, so it gets back nothing of
  * the TEE's but x0..x3.
  *
- * One CPU (CPU 0) runs the normal world and the TEE: the TEE has no
- * cpu_on entry and the native monitor refuses CPU_ON.
+ * Every CPU runs both worlds. CPU 0 boots the TEE; a CPU the normal
+ * world starts with PSCI CPU_ON enters it at its cpu_on slot first
+ * (psci.c, native.c), as opteed does, and then serves its calls from that
+ * CPU with that CPU's TEE context, so the TEE runs on several CPUs at
+ * once, as an SMP secure OS does on the real machine.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -38,55 +43,77 @@
 #include "crypto.h"
 #include "monitor.h"
 
-
-enum tee_state {
-	TEE_ABSENT,
-	TEE_BOOTING, /* entered at its image entry, ENTRY_DONE due */
-	TEE_READY,   /* vector table registered, waiting for calls */
-	TEE_IN_CALL, /* entered at a slot, CALL_DONE due */
-	TEE_DEAD,    /* stopped; every call fails */
+enum tee_cpu_state {
+	TEE_CPU_OFF,     /* never entered on this CPU (or no TEE) */
+	TEE_CPU_BOOTING, /* at its image entry or cpu_on slot; ENTRY_DONE / ON_DONE due */
+	TEE_CPU_READY,   /* waiting for calls on this CPU */
+	TEE_CPU_IN_CALL, /* entered at a slot, CALL_DONE due */
 };
 
+/*
+ * The TEE itself: written by CPU 0 at boot, before any normal-world code
+ * runs (so before any other CPU can be started), and read-only after,
+ * but for dead.
+ */
 static struct {
-	enum tee_state state;
-	uint64_t base, size; /* its image in secure RAM */
-	uint64_t vectors;
-	uint64_t x[31];      /* x0..x30 while it is not running */
-	uint64_t elr;        /* where its last exit happened */
-	uint64_t spsr;       /* its PSTATE at that exit */
+	uint64_t base, size;     /* its image in secure RAM */
+	uint64_t vectors;        /* its vector table; 0 until ENTRY_DONE */
+	bool dead;               /* stopped for good (atomic: any CPU may stop it) */
 	uint8_t measurement[32]; /* SHA-256 of its image, taken at load */
-	struct el1_sysregs el1;
 } tee;
 
-/* The normal world's EL1 state while the TEE runs. */
-static struct el1_sysregs ns_el1;
+/*
+ * The TEE on each CPU, as TF-A keeps a secure context per CPU: an SMP
+ * secure OS runs on every CPU at once, each with its own registers, EL1
+ * system registers and PSTATE. Only the CPU itself touches its entry.
+ */
+struct tee_cpu {
+	enum tee_cpu_state state;
+	uint64_t x[31];               /* x0..x30 while it is not running */
+	uint64_t elr;                 /* where its last exit happened */
+	uint64_t spsr;                /* its PSTATE at that exit */
+	struct el1_sysregs el1;       /* its EL1 state */
+	struct el1_sysregs ns_el1;    /* the normal world's, while the TEE runs */
+};
+
+static struct tee_cpu tee_cpus[PLAT_MAX_CPUS];
 
 static const struct el1_sysregs el1_clean = { .sctlr = SCTLR_EL1_RES1 };
 
+/* entry.S parks every CPU whose Aff0 is PLAT_MAX_CPUS or more. */
+static struct tee_cpu *this_tee_cpu(void)
+{
+	return &tee_cpus[this_cpu_index()];
+}
 
+static bool tee_is_dead(void)
+{
+	return __atomic_load_n(&tee.dead, __ATOMIC_ACQUIRE);
+}
 
 /*
- * Run the TEE from pc at S-EL1h, interrupts masked, until it comes back
- * to EL3; return ESR_EL3 of that exit. The normal world's EL3 return
- * state (ELR/SPSR_EL3 of its SMC) and EL1 registers are kept around it.
+ * Run the TEE on this CPU from pc at S-EL1, interrupts as spsr says,
+ * until it comes back to EL3; return ESR_EL3 of that exit. The normal
+ * world's EL3 return state (ELR/SPSR_EL3 of its SMC) and EL1 registers
+ * are kept around it.
  */
-static uint64_t tee_run(uint64_t pc, uint64_t spsr)
+static uint64_t tee_run(struct tee_cpu *c, uint64_t pc, uint64_t spsr)
 {
 	uint64_t ns_elr = read_sysreg(elr_el3), ns_spsr = read_sysreg(spsr_el3);
 	uint64_t esr;
 
-	el1_save(&ns_el1);
-	el1_load(&tee.el1);
+	el1_save(&c->ns_el1);
+	el1_load(&c->el1);
 	write_sysreg(scr_el3, NATIVE_SCR_SECURE);
 	write_sysreg(elr_el3, pc);
 	write_sysreg(spsr_el3, spsr);
 	isb();
-	tee_world_enter(tee.x);
+	tee_world_enter(c->x);
 	esr = read_sysreg(esr_el3);
-	tee.elr = read_sysreg(elr_el3);
-	tee.spsr = read_sysreg(spsr_el3);
-	el1_save(&tee.el1);
-	el1_load(&ns_el1);
+	c->elr = read_sysreg(elr_el3);
+	c->spsr = read_sysreg(spsr_el3);
+	el1_save(&c->el1);
+	el1_load(&c->ns_el1);
 	write_sysreg(scr_el3, NATIVE_SCR_NS);
 	write_sysreg(elr_el3, ns_elr);
 	write_sysreg(spsr_el3, ns_spsr);
@@ -94,7 +121,7 @@ static uint64_t tee_run(uint64_t pc, uint64_t spsr)
 	return esr;
 }
 
-static void serve_key(void);
+static void serve_key(struct tee_cpu *c);
 
 /*
  * Run the TEE from pc with PSTATE spsr, and serve what firmware answers
@@ -104,87 +131,132 @@ static void serve_key(void);
  * (ELR_EL3) in the PSTATE it made it in. Returns ESR_EL3 of the exit
  * that is for the caller.
  */
-static uint64_t tee_run_served(uint64_t pc, uint64_t spsr, bool in_call)
+static uint64_t tee_run_served(struct tee_cpu *c, uint64_t pc, uint64_t spsr, bool in_call)
 {
-	uint64_t esr = tee_run(pc, spsr);
+	uint64_t esr = tee_run(c, pc, spsr);
 	int64_t x0;
 
 	while (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64) {
-		switch (smccc_arch_secure_call(tee.x[0], tee.x[1], &x0)) {
+		switch (smccc_arch_secure_call(c->x[0], c->x[1], &x0)) {
 		case SMCCC_ARCH_SET_X0:
-			tee.x[0] = (uint64_t)x0;
+			c->x[0] = (uint64_t)x0;
 			break;
 		case SMCCC_ARCH_NO_CHANGE:
 			break;
 		case SMCCC_ARCH_NOT_ARCH:
-			if (!in_call || (uint32_t)tee.x[0] != VTZ_SMC_TEE_GET_KEY)
+			if (!in_call || (uint32_t)c->x[0] != VTZ_SMC_TEE_GET_KEY)
 				return esr;
-			serve_key();
+			serve_key(c);
 			break;
 		}
-		esr = tee_run(tee.elr, tee.spsr);
+		esr = tee_run(c, c->elr, c->spsr);
 	}
 	return esr;
 }
 
-static bool exit_is_smc(uint64_t esr, uint32_t fid)
+static bool exit_is_smc(const struct tee_cpu *c, uint64_t esr, uint32_t fid)
 {
-	return ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 && (uint32_t)tee.x[0] == fid;
+	return ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 && (uint32_t)c->x[0] == fid;
 }
 
-/* Stop the TEE for good; nothing of its state is kept. */
-static void tee_kill(const char *why, uint64_t esr)
+/* Forget the TEE's state on this CPU. */
+static void tee_cpu_clear(struct tee_cpu *c)
+{
+	memset(c->x, 0, sizeof(c->x));
+	c->el1 = el1_clean;
+	c->elr = c->spsr = 0;
+	c->state = TEE_CPU_OFF;
+}
+
+/*
+ * Stop the TEE for good, on every CPU: nothing of its state on this CPU
+ * is kept, and every other CPU drops its own at its next exit or call.
+ */
+static void tee_kill(struct tee_cpu *c, const char *why, uint64_t esr)
 {
 	con_printf("TEE stopped: %s (x0=0x%lx EC=0x%02lx ESR=0x%lx ELR=0x%lx); trusted-OS "
 		   "calls now fail\n",
-		   why, tee.x[0], (esr >> ESR_EC_SHIFT) & ESR_EC_MASK, esr, tee.elr);
-	tee.state = TEE_DEAD;
-	memset(tee.x, 0, sizeof(tee.x));
-	tee.el1 = el1_clean;
-	tee.vectors = 0;
+		   why, c->x[0], (esr >> ESR_EC_SHIFT) & ESR_EC_MASK, esr, c->elr);
+	__atomic_store_n(&tee.dead, true, __ATOMIC_RELEASE);
+	tee_cpu_clear(c);
 }
 
 /* Why an exit that is not the expected return kills the TEE. */
-static const char *bad_exit(uint64_t esr)
+static const char *bad_exit(const struct tee_cpu *c, uint64_t esr)
 {
 	if (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_SMC64)
 		return "exception from S-EL1 that is not an SMC";
-	if ((uint32_t)tee.x[0] == TEESMC_VTZ_TEE_DEAD)
+	if ((uint32_t)c->x[0] == TEESMC_VTZ_TEE_DEAD)
 		return "it reported itself dead with TEESMC_VTZ_TEE_DEAD";
 	return "unexpected SMC from the TEE";
 }
 
-int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32])
+/*
+ * The first entry, on CPU 0 before the normal world runs: TF-A's opteed
+ * boot arguments (x0 = 0: no pager image; x1 = mem_limit, the normal
+ * world's RAM; x2 = the device tree the normal world boots with, or 0;
+ * x3 = 0), EL1h with every exception masked, until ENTRY_DONE.
+ */
+int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32], uint64_t dtb)
 {
+	struct tee_cpu *c = this_tee_cpu();
 	uint64_t esr, vec, end = base + size;
 
 	tee.base = base;
 	tee.size = size;
 	memcpy(tee.measurement, measurement, sizeof(tee.measurement));
-	memset(tee.x, 0, sizeof(tee.x));
-	/* Boot argument, as under the CIEE: the normal world's RAM it may use. */
-	tee.x[1] = PLAT_NS_RAM_SIZE;
-	tee.el1 = el1_clean;
-	tee.state = TEE_BOOTING;
-	/* opteed: the first entry in EL1h with every exception masked. */
-	esr = tee_run_served(base, SPSR_EL1H | SPSR_DAIF_MASKED, false);
+	tee_cpu_clear(c);
+	c->x[1] = PLAT_NS_RAM_SIZE;
+	c->x[2] = dtb;
+	c->state = TEE_CPU_BOOTING;
+	esr = tee_run_served(c, base, SPSR_EL1H | SPSR_DAIF_MASKED, false);
 	/* Whatever the normal world finds in EL1 at its entry is clean. */
-	ns_el1 = el1_clean;
-	el1_load(&ns_el1);
+	c->ns_el1 = el1_clean;
+	el1_load(&c->ns_el1);
 	isb();
-	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_ENTRY_DONE)) {
-		tee_kill(bad_exit(esr), esr);
+	if (!exit_is_smc(c, esr, TEESMC_OPTEED_RETURN_ENTRY_DONE)) {
+		tee_kill(c, bad_exit(c, esr), esr);
 		return -1;
 	}
 	/* Every slot must be inside the image: the TEE is entered nowhere else. */
-	vec = tee.x[1];
+	vec = c->x[1];
 	if ((vec & 3) || vec < base || vec >= end || end - vec < 4 * OPTEE_VEC_COUNT) {
-		tee_kill("ENTRY_DONE with a vector table outside its image", esr);
+		tee_kill(c, "ENTRY_DONE with a vector table outside its image", esr);
 		return -1;
 	}
 	tee.vectors = vec;
-	tee.state = TEE_READY;
+	c->state = TEE_CPU_READY;
 	con_printf("TEE initialised at S-EL1: ENTRY_DONE, vector table at 0x%lx\n", vec);
+	return 0;
+}
+
+/*
+ * A CPU started by PSCI CPU_ON, before the normal world runs on it: as
+ * opteed's cpu_on_finish hook, the TEE's cpu_on slot in EL1h with every
+ * exception masked, x0..x7 zero and a clean EL1, until ON_DONE. Without
+ * a TEE (none booted, or stopped) the CPU goes on without it, as opteed
+ * does when its secure OS did not initialise.
+ */
+int tee_dispatch_cpu_on(void)
+{
+	struct tee_cpu *c = this_tee_cpu();
+	uint64_t esr;
+
+	tee_cpu_clear(c);
+	if (!tee.vectors || tee_is_dead())
+		return -1;
+	c->state = TEE_CPU_BOOTING;
+	esr = tee_run_served(c, tee.vectors + OPTEE_VEC_CPU_ON, SPSR_EL1H | SPSR_DAIF_MASKED,
+			     false);
+	c->ns_el1 = el1_clean;
+	el1_load(&c->ns_el1);
+	isb();
+	if (!exit_is_smc(c, esr, TEESMC_OPTEED_RETURN_ON_DONE)) {
+		tee_kill(c, bad_exit(c, esr), esr);
+		return -1;
+	}
+	c->state = TEE_CPU_READY;
+	con_printf("TEE on cpu%u at S-EL1: ON_DONE\n", this_cpu_index());
 	return 0;
 }
 
@@ -199,52 +271,62 @@ static void call_fails(struct smc_frame *f)
  * TEE resumes after its SMC. The key lives only in the TEE's saved
  * registers (secure RAM) and in the TEE.
  */
-static void serve_key(void)
+static void serve_key(struct tee_cpu *c)
 {
 	uint8_t key[32] __attribute__((aligned(8)));
 
 	if (keys_tee_key(tee.measurement, key)) {
-		tee.x[0] = (uint64_t)(int64_t)-1;
-		memset(&tee.x[1], 0, 4 * sizeof(tee.x[1]));
+		c->x[0] = (uint64_t)(int64_t)-1;
+		memset(&c->x[1], 0, 4 * sizeof(c->x[1]));
 		return;
 	}
-	tee.x[0] = 0;
-	memcpy(&tee.x[1], key, sizeof(key));
+	c->x[0] = 0;
+	memcpy(&c->x[1], key, sizeof(key));
 	crypto_zeroize(key, sizeof(key));
 }
 
 /* A trusted-OS SMC of the normal world; f is its EL3 frame. */
 void tee_dispatch_call(struct smc_frame *f)
 {
+	struct tee_cpu *c = this_tee_cpu();
 	uint32_t fid = (uint32_t)f->x[0];
 	uint64_t esr;
 	unsigned int i;
 
-	if (tee.state != TEE_READY) {
+	if (tee_is_dead() || c->state != TEE_CPU_READY) {
 		con_printf("trusted-OS call 0x%08x failed: %s\n", fid,
-			   tee.state == TEE_DEAD ? "the TEE was stopped" : "no TEE");
+			   tee_is_dead() ? "the TEE was stopped" : "no TEE");
+		if (c->state != TEE_CPU_OFF)
+			tee_cpu_clear(c);
 		call_fails(f);
 		return;
 	}
 	for (i = 0; i < 8; i++)
-		tee.x[i] = f->x[i];
-	tee.state = TEE_IN_CALL;
+		c->x[i] = f->x[i];
+	c->state = TEE_CPU_IN_CALL;
 	/*
 	 * opteed changes only the return address (cm_set_elr_el3()): the TEE
-	 * keeps the PSTATE of its last SMC (SPSR_EL3 then), its stack
-	 * selection and interrupt masks included.
+	 * keeps the PSTATE of its last SMC on this CPU (SPSR_EL3 then), its
+	 * stack selection and interrupt masks included.
 	 */
-	esr = tee_run_served(tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
-								      OPTEE_VEC_YIELD_SMC),
-			     tee.spsr, true);
-	if (!exit_is_smc(esr, TEESMC_OPTEED_RETURN_CALL_DONE)) {
-		tee_kill(bad_exit(esr), esr);
+	esr = tee_run_served(c, tee.vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC :
+									   OPTEE_VEC_YIELD_SMC),
+			     c->spsr, true);
+	if (!exit_is_smc(c, esr, TEESMC_OPTEED_RETURN_CALL_DONE)) {
+		tee_kill(c, bad_exit(c, esr), esr);
+		con_printf("trusted-OS call 0x%08x failed: the TEE was stopped\n", fid);
+		call_fails(f);
+		return;
+	}
+	/* Stopped on another CPU meanwhile: nothing of this run is handed on. */
+	if (tee_is_dead()) {
+		tee_cpu_clear(c);
 		con_printf("trusted-OS call 0x%08x failed: the TEE was stopped\n", fid);
 		call_fails(f);
 		return;
 	}
 	/* opteed: x1..x4 of the TEE become x0..x3 of the caller. */
 	for (i = 0; i < 4; i++)
-		f->x[i] = tee.x[i + 1];
-	tee.state = TEE_READY;
+		f->x[i] = c->x[i + 1];
+	c->state = TEE_CPU_READY;
 }

@@ -6,6 +6,10 @@
  * (or other synchronous exception) reaches EL3, which vectors.S sends to
  * tee_world_exit because SCR_EL3.NS is 0 while the TEE runs. In between,
  * the EL3 stack below the caller's frame is free for that exception.
+ * Every CPU may be in the TEE at once (an SMP secure OS), so the callee's
+ * registers are kept per CPU, in the slot of MPIDR_EL1.Aff0 (entry.S
+ * parks any CPU >= 8 before it can get here), which TPIDR_EL3 (EL3's
+ * alone) holds from reset on: tee_switch_init_cpu().
  */
 #include <arch/asm.h>
 #include <arch/sysreg.h>
@@ -15,21 +19,38 @@
 #define SAVED_SP 96	/* after x19..x30 */
 #define SAVED_GPRS 104	/* where tee_world_exit puts the TEE's x0..x30; 0 = not in the TEE */
 #define SAVED_SIZE 112
+#define SAVED_CPUS 8	/* PLAT_MAX_CPUS */
 
 	.bss
 	.balign 16
 tee_el3_saved:
-	.skip	SAVED_SIZE
+	.skip	SAVED_SIZE * SAVED_CPUS
 
 	.text
+/*
+ * void tee_switch_init_cpu(void): TPIDR_EL3 = this CPU's slot of
+ * tee_el3_saved. Every CPU, at reset (monitor_el3_init()), before it can
+ * enter the TEE.
+ */
+ENTRY(tee_switch_init_cpu)
+	mrs	x0, mpidr_el1
+	and	x0, x0, #MPIDR_AFF0_MASK
+	mov	x1, #SAVED_SIZE
+	mul	x0, x0, x1
+	adrp	x1, tee_el3_saved
+	add	x1, x1, :lo12:tee_el3_saved
+	add	x0, x1, x0
+	msr	tpidr_el3, x0
+	ret
+END(tee_switch_init_cpu)
+
 /*
  * uint64_t tee_world_enter(uint64_t gprs[31]): ELR_EL3, SPSR_EL3, SCR_EL3
  * and the EL1 system registers are already the TEE's. Loads x0..x30 from
  * gprs and ERETs; returns 0 once the TEE's registers are back in gprs.
  */
 ENTRY(tee_world_enter)
-	adrp	x9, tee_el3_saved
-	add	x9, x9, :lo12:tee_el3_saved
+	mrs	x9, tpidr_el3
 	stp	x19, x20, [x9, #SAVED_X19 + 0]
 	stp	x21, x22, [x9, #SAVED_X19 + 16]
 	stp	x23, x24, [x9, #SAVED_X19 + 32]
@@ -65,8 +86,7 @@ END(tee_world_enter)
  * return from tee_world_enter on the stack it was called with.
  */
 ENTRY(tee_world_exit)
-	adrp	x9, tee_el3_saved
-	add	x9, x9, :lo12:tee_el3_saved
+	mrs	x9, tpidr_el3
 	ldr	x10, [x9, #SAVED_GPRS]
 	/* Secure world running without an entry of ours: cannot happen; stop. */
 	cbz	x10, tee_world_exit_bad

@@ -6,6 +6,7 @@ powered itself off and no line reported a FATAL error; exits 1 on a
 FATAL report, 2 on a usage or set-up error, 124 on a timeout.
 """
 import argparse
+import importlib.util
 import os
 import select
 import struct
@@ -32,6 +33,10 @@ VTZ_FLASH = "flash-vtz.bin"
 # OP-TEE's own pseudo TA for its self tests (CFG_TEE_CORE_EMBED_INTERNAL_TESTS,
 # on by default): a session from a Linux client needs no TA to load.
 OPTEE_PTA_INVOKE_TESTS = "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
+# Natively, a normal world that does not prefix its own lines (Linux) gets
+# this one from the runner on UART0's lines that are not the monitor's.
+NATIVE_NS_PREFIX = "[ns] "
+MONITOR_PREFIX = "[mon] "
 # scenario -> guest image, hypervisor image, CPUs, whether a reset reboots;
 # for native TrustZone, `native` names the flash image (monitor + TEE).
 SCENARIOS = {
@@ -65,6 +70,12 @@ SCENARIOS = {
     # Real Linux (Debian's kernel, busybox, libteec, tee-supplicant; make
     # linux-guest): two VMs of 2 vCPUs, each with its own TEE, on 2 CPUs.
     "linux": dict(linux=dict(vms=2, vcpus=2, ram_mib=128)),
+    # The same Linux (the same Image and initramfs, the same command line as
+    # vm0's) in the native home: at NS-EL1 on the monitor, on 2 CPUs, the
+    # TEE at S-EL1, no CIEE, no hypervisor. The runner gives it a device
+    # tree made from QEMU's own (native_linux_dtb()).
+    "linux-native": dict(native="flash-native.bin", smp=2, ns_prefix=NATIVE_NS_PREFIX,
+                         linux=dict(vms=1, vcpus=2)),
     # The attack suite (as `attacks`, with a sixth CPU) while two Linux VMs,
     # each with its own TEE, run a libteec workload on that CPU
     # (hyp/attack/attacks.c, linux_guests_start()); each VM stores its own
@@ -112,13 +123,19 @@ TEE_DESC_MAGIC = 0x314c45455a547476
 TEE_HDR_MAGIC = 0x31494545545a5476
 
 
+def has_vtz_header(image):
+    """Whether a TEE image is ours: it starts with the vTZTEEI1 header
+    (include/vtz/monitor_abi.h) that names its size."""
+    with open(image, "rb") as f:
+        head = f.read(16)
+    return len(head) == 16 and struct.unpack_from("<Q", head, 8)[0] == TEE_HDR_MAGIC
+
+
 def tee_descriptor(build, image):
     """For a header-less TEE image: the path of its descriptor (written in
     build), else None."""
-    with open(image, "rb") as f:
-        head = f.read(16)
     size = os.path.getsize(image)
-    if len(head) == 16 and struct.unpack_from("<Q", head, 8)[0] == TEE_HDR_MAGIC:
+    if has_vtz_header(image):
         return None
     if not size or size > TEE_DESC_ADDR - TEE_STAGE_ADDR:
         raise ValueError("TEE image %s: %d bytes; at most %d fit the staging area"
@@ -176,13 +193,162 @@ def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines, tee=None):
     return out
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def native_flash(build, flash, tee):
+    """A native flash image like build/flash (its monitor, its key) that
+    carries the TEE image at path tee instead (monitor/mkflash.py, pack());
+    written in build, returns its path. The monitor measures exactly the
+    image's bytes, its size being the flash record's (the file's)."""
+    spec = importlib.util.spec_from_file_location("mkflash",
+                                                  os.path.join(ROOT, "monitor", "mkflash.py"))
+    mkflash = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mkflash)
+    path = os.path.join(build, flash)
+    if not os.path.exists(path):
+        raise FileNotFoundError("%s is missing: run `make` first" % path)
+    with open(path, "rb") as f:
+        key = mkflash.key_of(f.read())
+    with open(os.path.join(build, "monitor-native.bin"), "rb") as f:
+        mon = f.read()
+    with open(tee, "rb") as f:
+        img = mkflash.pack(mon, key, f.read())
+    name = os.path.splitext(os.path.basename(tee))[0]
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    out = os.path.abspath(os.path.join(build, "flash-native-with-%s.bin" % name))
+    with open(out, "wb") as f:
+        f.write(img)
+    return out
+
+
+# The native Linux home (scenario linux-native), in the normal world's RAM:
+# QEMU's own DTB at 0x40000000 (1 MiB), then the one the runner makes at
+# NATIVE_DTB_ADDR (monitor/monitor.h: NATIVE_NS_DTB; 1 MiB, which OP-TEE
+# may fill when it adds its nodes), the kernel Image where the monitor
+# enters the normal world (NATIVE_NS_ENTRY, 2 MiB aligned as arm64's
+# booting.rst asks), the initramfs above the kernel's BSS.
+NATIVE_DTB_ADDR = 0x40100000
+NATIVE_DTB_MAX = 0x00100000
+NATIVE_KERNEL_ADDR = NATIVE_GUEST_ADDR
+NATIVE_INITRD_ADDR = 0x50000000
+NATIVE_RAM_END = 0x80000000
+LINUX_IMAGE_MAGIC = 0x644d5241  # "ARM\x64" at offset 56 of an arm64 Image
+LINUX_BOOTARGS_MAX = 2048       # arm64's COMMAND_LINE_SIZE
+
+
+def machine_args(sc):
+    """QEMU's machine, CPU, CPUs and memory for a scenario."""
+    return ["-M", "virt,secure=on,virtualization=on,gic-version=3",
+            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G"]
+
+
+def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
+    """The device tree Linux boots with natively, written in build; returns
+    its path.
+
+    Made on the host from QEMU's own tree for the very machine (QEMU's
+    dumpdtb), edited with fdtput (device-tree-compiler, which setup.sh
+    installs): QEMU omits what firmware at EL3 provides (with -bios it has
+    no PSCI of its own), so this adds what TF-A and a boot loader would:
+    /psci (1.0, method smc: the monitor's PSCI) and every CPU's
+    enable-method "psci", /chosen's bootargs and initrd, and, for our TEE,
+    /firmware/optee. A TrustZone OS that is not ours (OP-TEE) gets the tree
+    in x2 and adds its own node and reserved memory, as behind TF-A. Everything else is QEMU's: the
+    machine's memory (the secure RAM is separate, at 0x0e000000, and
+    marked disabled), GIC, timer, UART, RTC, PCIe, virtio-mmio."""
+    out = os.path.abspath(os.path.join(build, "linux-native.dtb"))
+    dump = subprocess.run(["qemu-system-aarch64"] + machine_args(sc) + firmware +
+                          ["-machine", "dumpdtb=" + out, "-display", "none", "-nic", "none",
+                           "-serial", "none", "-monitor", "none"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if dump.returncode != 0 or not os.path.exists(out):
+        raise ValueError("QEMU could not dump its device tree: %s" % dump.stdout.strip())
+    cpus = subprocess.run(["fdtget", "-l", out, "/cpus"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if cpus.returncode != 0:
+        raise ValueError("fdtget -l /cpus: %s" % cpus.stdout.strip())
+    edits = [["-t", "s", "/cpus/" + n, "enable-method", "psci"]
+             for n in cpus.stdout.split() if n.startswith("cpu@")]
+    edits += [
+        ["-c", "/psci"],
+        ["-t", "s", "/psci", "compatible", "arm,psci-1.0", "arm,psci-0.2"],
+        ["-t", "s", "/psci", "method", "smc"],
+        ["-t", "s", "/chosen", "bootargs", bootargs],
+        ["-t", "x", "/chosen", "linux,initrd-start", "0", "%x" % NATIVE_INITRD_ADDR],
+        ["-t", "x", "/chosen", "linux,initrd-end", "0", "%x" % (NATIVE_INITRD_ADDR + initrd_size)],
+    ]
+    if optee_node:
+        edits += [["-p", "-c", "/firmware/optee"],
+                  ["-t", "s", "/firmware/optee", "compatible", "linaro,optee-tz"],
+                  ["-t", "s", "/firmware/optee", "method", "smc"]]
+    for e in edits:
+        r = subprocess.run(["fdtput", out] + e, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise ValueError("fdtput %s: %s" % (" ".join(e), r.stdout.strip()))
+    with open(out, "rb") as f:
+        head = f.read(8)
+    if struct.unpack(">I", head[4:8])[0] > NATIVE_DTB_MAX:
+        raise ValueError("%s: more than %d bytes" % (out, NATIVE_DTB_MAX))
+    return out
+
+
+def native_linux_images(build, sc, cmdline, tee_image, firmware):
+    """{path: address} of what QEMU's loader stages for Linux natively: its
+    device tree, the kernel Image, the initramfs (make linux-guest).
+    firmware: QEMU's -bios option as the run will have it (the machine QEMU
+    describes depends on it: with firmware it has an ACPI GED instead of
+    the non-secure GPIO)."""
+    kernel, initrd = linux_files(build)
+    with open(kernel, "rb") as f:
+        head = f.read(64)
+    if len(head) < 64 or struct.unpack_from("<I", head, 56)[0] != LINUX_IMAGE_MAGIC:
+        raise ValueError("%s is not an arm64 Linux Image" % kernel)
+    # The kernel's memory, BSS included (booting.rst: image_size), must end
+    # below the initramfs; the initramfs within RAM.
+    image_size = struct.unpack_from("<Q", head, 16)[0] or os.path.getsize(kernel)
+    isz = os.path.getsize(initrd)
+    if NATIVE_KERNEL_ADDR + image_size > NATIVE_INITRD_ADDR or \
+       NATIVE_INITRD_ADDR + isz > NATIVE_RAM_END:
+        raise ValueError("kernel (%d bytes with its BSS) or initramfs (%d bytes) too large for "
+                         "0x%x-0x%x, 0x%x-0x%x" % (image_size, isz, NATIVE_KERNEL_ADDR,
+                                                  NATIVE_INITRD_ADDR, NATIVE_INITRD_ADDR,
+                                                  NATIVE_RAM_END))
+    # What the hypervisor appends for a VM's first boot (hyp/linux.c counts
+    # boots from 1), so the command line is vm0's to the byte. A native
+    # reset is the machine's: the run stops (-no-reboot).
+    bootargs = cmdline + " vtz.boot=1"
+    if len(bootargs.encode()) >= LINUX_BOOTARGS_MAX:
+        raise ValueError("kernel command line too long: %r" % bootargs)
+    dtb = native_linux_dtb(build, sc, firmware, bootargs, isz, has_vtz_header(tee_image))
+    return {dtb: NATIVE_DTB_ADDR, kernel: NATIVE_KERNEL_ADDR, initrd: NATIVE_INITRD_ADDR}
+
+
+def linux_cmdline(sc, i, run=None, shell=False):
+    """The kernel command line of a scenario's VM i (natively, of its one
+    Linux): LINUX_CMDLINE, the scenario's extra options, which VM, what
+    /init runs, whether it opens a shell."""
+    linux = sc["linux"]
+    line = LINUX_CMDLINE + (" " + linux["append"] if linux.get("append") else "")
+    line += " vtz.vm=%d" % i
+    if run is None and linux.get("run"):
+        run = linux["run"][i]
+    if run:
+        line += " vtz.run=%s" % run
+    if shell:
+        line += " vtz.shell=1"
+    return line
+
+
 def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
                  linux_cmdlines=None, tee=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
     hyp-bad-*.bin in its place); by default the scenario's own. `tee` is a
     path to a TEE image (such as OP-TEE's tee-raw.bin) for every VM instead
-    of the scenario's, or in scenarios with Linux VMs for those VMs only.
+    of the scenario's, or in scenarios with Linux VMs for those VMs only;
+    natively, the TEE the flash image carries (native_flash()).
 
     Native scenarios give the secure UART (UART1, the TEE's console) its
     own serial port, written to the file `secure_uart` (default
@@ -197,8 +363,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     linux = sc.get("linux")
     if native:
         # No CIEE, no hypervisor, no staging copy of the TEE: it is in flash.
-        bios = native
-        images = {sc["guest"]: NATIVE_GUEST_ADDR}
+        bios = native_flash(build, native, tee) if tee else native
+        # Linux's files come with its device tree, made once -bios is known.
+        images = {} if linux else {sc["guest"]: NATIVE_GUEST_ADDR}
     else:
         # The monitor and the device root key (monitor/mkflash.py).
         bios = VTZ_FLASH
@@ -214,10 +381,7 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         # Scenario linux has no bare guest: the Linux files are staged below.
         if sc.get("guest"):
             images[sc["guest"]] = GUEST_ADDR
-    cmd = [
-        "qemu-system-aarch64",
-        "-M", "virt,secure=on,virtualization=on,gic-version=3",
-        "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G",
+    cmd = ["qemu-system-aarch64"] + machine_args(sc) + [
         "-nographic",
         # No network: the default NIC needs an option ROM (ipxe-qemu) that a
         # fresh Debian machine, installing without recommends, lacks.
@@ -235,18 +399,18 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     if not os.path.exists(path):
         raise FileNotFoundError("%s is missing: run `make` first" % path)
     cmd += ["-bios", path]
+    if native and linux:
+        line = (linux_cmdlines or [linux_cmdline(sc, 0)])[0]
+        images = native_linux_images(build, sc, line, tee or os.path.join(build, "tee.bin"),
+                                     ["-bios", path])
     for name, addr in images.items():
         path = os.path.join(build, name)
         if not os.path.exists(path):
             raise FileNotFoundError("%s is missing: run `make` first" % path)
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
-    if linux:
+    if linux and not native:
         kernel, initrd = linux_files(build)
-        runs = linux.get("run")
-        base = LINUX_CMDLINE + (" " + linux["append"] if linux.get("append") else "")
-        lines = linux_cmdlines or [base + " vtz.vm=%d" % i +
-                                   (" vtz.run=%s" % runs[i] if runs else "")
-                                   for i in range(linux["vms"])]
+        lines = linux_cmdlines or [linux_cmdline(sc, i) for i in range(linux["vms"])]
         manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
         with open(manifest, "wb") as f:
             f.write(linux_manifest(kernel, initrd, linux["vms"], linux["vcpus"],
@@ -273,12 +437,15 @@ def secure_uart_file(cmd):
     return None
 
 
-def run(cmd, timeout, echo=True, interactive=False):
+def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None):
     """Run QEMU, echo its output (unless echo is False), return (exit_status, lines).
 
     If cmd gives UART1 a file (native scenarios), that file is replaced by
     a FIFO the runner reads as QEMU writes it: its lines are shown as they
-    come, prefixed with SECURE_UART_PREFIX."""
+    come, prefixed with SECURE_UART_PREFIX. With ns_prefix (a scenario's,
+    see scenario_ns_prefix()), UART0's lines that are not the monitor's
+    get it: natively Linux writes UART0 itself, with no prefix of its
+    own."""
     tmpdir = None
     streams = {}  # fd -> [prefix, pending bytes]
     i = secure_uart_file(cmd)
@@ -314,6 +481,8 @@ def run(cmd, timeout, echo=True, interactive=False):
         while b"\n" in st[1] or (final and st[1]):
             raw, _, st[1] = st[1].partition(b"\n")
             line = st[0] + raw.decode("utf-8", "replace").rstrip("\r")
+            if ns_prefix and fd == out_fd and not line.startswith(MONITOR_PREFIX):
+                line = ns_prefix + line
             say(line)
             if "FATAL" in line:
                 fatal = True
@@ -378,6 +547,11 @@ def run(cmd, timeout, echo=True, interactive=False):
     return 0, lines
 
 
+def scenario_ns_prefix(scenario):
+    """The prefix run() gives a scenario's normal-world lines, or None."""
+    return SCENARIOS.get(scenario, {}).get("ns_prefix")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build/ciee", help="images of one gate (default build/ciee)")
@@ -388,25 +562,31 @@ def main():
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")
     ap.add_argument("--shell", action="store_true",
-                    help="scenario linux: after its commands each VM's /init opens a shell on "
-                         "its console; what you type goes to vm0 (Ctrl-] 1: to vm1); no timeout")
+                    help="scenarios linux, linux-native: after its commands each VM's /init "
+                         "opens a shell on its console; what you type goes to vm0 (Ctrl-] 1: "
+                         "to vm1; natively straight to the one Linux); no timeout")
     ap.add_argument("--tee", default=None, metavar="IMAGE",
-                    help="every VM's TEE image (a path, e.g. OP-TEE's tee-raw.bin: make "
-                         "TEE=optee); default: the scenario's, built from tee/")
+                    help="every VM's TEE image, or natively the TEE the flash carries (a path, "
+                         "e.g. OP-TEE's tee-raw.bin: make TEE=optee); default: the scenario's, "
+                         "built from tee/")
     ap.add_argument("--vm-run", action="append", default=None, metavar="CMDS",
-                    help="scenario linux: what the next VM's /init runs (its vtz.run=, "
-                         "e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
+                    help="scenarios linux, linux-native: what the next VM's /init runs (its "
+                         "vtz.run=, e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
     args = ap.parse_args()
     cmdlines = None
     if args.vm_run or args.shell:
-        sc = SCENARIOS.get(args.scenario, {}).get("linux")
-        if not sc:
-            print("[run] error: --vm-run and --shell are for the linux scenario", file=sys.stderr)
+        sc = SCENARIOS.get(args.scenario, {})
+        if not sc.get("linux"):
+            print("[run] error: --vm-run and --shell are for the Linux scenarios",
+                  file=sys.stderr)
             return 2
         runs = args.vm_run or []
-        cmdlines = [LINUX_CMDLINE + " vtz.vm=%d" % i
-                    + (" vtz.run=%s" % runs[i] if i < len(runs) else "")
-                    + (" vtz.shell=1" if args.shell else "") for i in range(sc["vms"])]
+        if len(runs) > sc["linux"]["vms"]:
+            print("[run] error: %d --vm-run for %d Linux VM(s)" % (len(runs), sc["linux"]["vms"]),
+                  file=sys.stderr)
+            return 2
+        cmdlines = [linux_cmdline(sc, i, runs[i] if i < len(runs) else None, args.shell)
+                    for i in range(sc["linux"]["vms"])]
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            linux_cmdlines=cmdlines, tee=args.tee)
@@ -431,7 +611,8 @@ def main():
             print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
                   flush=True)
         return subprocess.call(cmd)
-    status, _ = run(cmd, 0 if args.shell else args.timeout, interactive=args.shell)
+    status, _ = run(cmd, 0 if args.shell else args.timeout, interactive=args.shell,
+                    ns_prefix=scenario_ns_prefix(args.scenario))
     return status
 
 
