@@ -4,6 +4,9 @@
 #
 #   make xtest-files   build them and stage $(XTEST_ROOTFS): /usr/bin/xtest,
 #                      /lib/optee_armtz/<uuid>.ta, the plugin
+#   make linux-guest XTEST=1
+#                      the Linux guest's initramfs with that tree in it
+#                      (remembered like EXTRA_ROOTFS: XTEST=0 drops it)
 # Options: OPTEE_TEST_SRC=dir (an optee_test source tree, used as it is)
 #   or OPTEE_TEST_TARBALL=file (a release tarball, unpacked under
 #   $(BUILD)/optee-test; default: the pristine 4.9.0 release in
@@ -124,3 +127,34 @@ xtest-build: optee-os $(OPTEE_TEST_STAMP) $(XTEST_TEEC_H) $(LINUX_DIR)/.fetched
 	$(Q)echo "$(XTEST_TA_FLAGS) | $(XTEST_HOST_FLAGS)" >$(XTEST_OUT)/vtz-flags
 endif
 
+# XTEST=1: the Linux guest's initramfs gets $(XTEST_ROOTFS) (before the
+# user's EXTRA_ROOTFS, which may replace its files). The choice is
+# remembered as EXTRA_ROOTFS's is, in a stamp the initramfs depends on: a
+# make that does not set XTEST (make run SCENARIO=linux) keeps it, XTEST=0
+# drops it.
+LINUX_XTEST_STAMP := $(LINUX_DIR)/xtest
+ifeq ($(origin XTEST),undefined)
+XTEST := $(shell cat $(LINUX_XTEST_STAMP) 2>/dev/null)
+endif
+XTEST_IN_LINUX := $(if $(filter 1,$(XTEST)),1,0)
+$(shell mkdir -p $(LINUX_DIR); [ -f $(LINUX_XTEST_STAMP) ] && \
+	[ "$$(cat $(LINUX_XTEST_STAMP))" = "$(XTEST_IN_LINUX)" ] || echo "$(XTEST_IN_LINUX)" >$(LINUX_XTEST_STAMP))
+$(LINUX_INITRAMFS): $(LINUX_XTEST_STAMP)
+
+ifeq ($(XTEST_IN_LINUX),1)
+ifneq ($(XTEST_SKIP),)
+# Nothing to add: say why once per linux-files.
+linux-files: xtest-files
+else
+LINUX_ROOTFS_TREES += $(XTEST_ROOTFS)
+# Only a new optee_test source, TA dev kit or Debian package set rebuilds
+# xtest from here (make run SCENARIO=linux need not ask OP-TEE's make
+# each time); make xtest-files always asks, for edits in a source tree.
+$(XTEST_STAMP): $(OPTEE_TEST_STAMP) $(LINUX_DIR)/.fetched guests/linux/xtest-rootfs.sh \
+		$(wildcard $(OPTEE_TA_DEV_KIT)/host_include/conf.mk $(OPTEE_TA_DEV_KIT)/lib/*.a)
+	@echo "[xtest] XTEST=1: xtest for the initramfs (kept until XTEST=0 is given)"
+	$(Q)$(MAKE) --no-print-directory xtest-stage
+	$(Q)touch $@
+$(LINUX_INITRAMFS): $(XTEST_STAMP)
+endif
+endif
