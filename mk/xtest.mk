@@ -113,8 +113,14 @@ $(XTEST_TEEC_H): $(LINUX_DIR)/.fetched scripts/xtest_teec_header.py
 
 # As for OP-TEE OS, optee_test's own makes decide what to rebuild: they
 # run whenever asked (quick when nothing changed), after OP-TEE OS's.
+# They do not notice another source tree (its files may be older than our
+# objects) or other flags, so a change of either starts from an empty
+# output directory; $(XTEST_OUT)/vtz-config records what it was built with.
+XTEST_CONFIG := $(abspath $(OPTEE_TEST_TREE)) | $(XTEST_TA_FLAGS) | $(XTEST_HOST_FLAGS) | \
+	$(XTEST_HOST_CFLAGS) | $(XTEST_HOST_LDFLAGS)
 xtest-build: optee-os $(OPTEE_TEST_STAMP) $(XTEST_TEEC_H) $(LINUX_DIR)/.fetched
 	@echo "  XTEST   $(OPTEE_TEST_TREE) -> $(XTEST_OUT)"
+	$(Q)[ "$$(cat $(XTEST_OUT)/vtz-config 2>/dev/null)" = "$(XTEST_CONFIG)" ] || rm -rf $(XTEST_OUT)
 	$(Q)mkdir -p $(XTEST_OUT) $(XTEST_DIR)/bin
 	$(Q)ln -sf $(PYTHON) $(XTEST_DIR)/bin/python3
 	$(Q){ PATH=$(abspath $(XTEST_DIR)/bin):$$PATH \
@@ -124,7 +130,7 @@ xtest-build: optee-os $(OPTEE_TEST_STAMP) $(XTEST_TEEC_H) $(LINUX_DIR)/.fetched
 	      $(MAKE) $(XTEST_MAKE_OPTS) -C $(OPTEE_TEST_TREE) $(XTEST_HOST_FLAGS) test_plugin; \
 	    } >$(XTEST_OUT)/build.log 2>&1 || \
 		{ tail -30 $(XTEST_OUT)/build.log; echo "[xtest] build failed, see $(XTEST_OUT)/build.log"; exit 1; }
-	$(Q)echo "$(XTEST_TA_FLAGS) | $(XTEST_HOST_FLAGS)" >$(XTEST_OUT)/vtz-flags
+	$(Q)echo "$(XTEST_CONFIG)" >$(XTEST_OUT)/vtz-config
 endif
 
 # XTEST=1: the Linux guest's initramfs gets $(XTEST_ROOTFS) (before the
