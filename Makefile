@@ -107,6 +107,7 @@ include mk/host.mk
 include mk/fuzz.mk
 include mk/linux.mk
 include mk/optee.mk
+include mk/xtest.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)

@@ -47,9 +47,12 @@ $(BUILD)/test-data/%.dtb: test/data/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
+# The build's own scripts have pytest tests in test/scripts (no QEMU).
 .PHONY: unit
 unit: $(addprefix $(BUILD)/host/,$(UNIT_TESTS)) $(TEST_DTBS)
 	@echo "[test] host unit tests (cmocka)"
 	$(Q)fail=0; for t in $(UNIT_TESTS); do \
 		VTZ_TEST_DATA=$(BUILD)/test-data VTZ_IMAGES=$(OUT) $(BUILD)/host/$$t || fail=1; \
 	done; test $$fail -eq 0
+	@echo "[test] script unit tests (pytest)"
+	$(Q)$(PYTHON) -m pytest -q test/scripts

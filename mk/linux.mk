@@ -8,6 +8,8 @@
 #   make linux-run     boot it on plain QEMU, console on the terminal
 # Options: EXTRA_ROOTFS=dir (a tree copied over the initramfs; remembered,
 #   so later goals that rebuild the initramfs keep it: EXTRA_ROOTFS= drops it),
+#   XTEST=1 (OP-TEE's xtest and its TAs in the initramfs, mk/xtest.mk;
+#   remembered the same way: XTEST=0 drops them),
 #   LINUX_RUN=cmd[,cmd...] (vtz.run=, words separated by ':'),
 #   LINUX_APPEND=... (more kernel command line).
 
@@ -77,11 +79,16 @@ endif
 $(shell mkdir -p $(LINUX_DIR); [ -f $(LINUX_EXTRA_STAMP) ] && \
 	[ "$$(cat $(LINUX_EXTRA_STAMP))" = "$(EXTRA_ROOTFS)" ] || echo "$(EXTRA_ROOTFS)" >$(LINUX_EXTRA_STAMP))
 LINUX_ROOTFS_FILES := $(shell find guests/linux/rootfs $(EXTRA_ROOTFS) 2>/dev/null)
+# Trees of the build's own, copied before the user's EXTRA_ROOTFS (which
+# may replace their files); the makefile that adds one also makes the
+# initramfs depend on it (mk/xtest.mk: XTEST=1, OP-TEE's xtest and TAs).
+LINUX_ROOTFS_TREES :=
 
 $(LINUX_INITRAMFS): $(LINUX_CLIENT) $(LINUX_TOOLS) $(LINUX_ROOTFS_FILES) $(LINUX_EXTRA_STAMP) \
 		guests/linux/mkrootfs.sh scripts/mkinitramfs.py $(LINUX_DIR)/.fetched
 	$(if $(EXTRA_ROOTFS),@echo "[linux] EXTRA_ROOTFS=$(EXTRA_ROOTFS) (kept until EXTRA_ROOTFS= is given)")
-	$(Q)sh guests/linux/mkrootfs.sh $(LINUX_DIR) $(LINUX_CLIENT) $(LINUX_DIR)/rootfs $(EXTRA_ROOTFS)
+	$(Q)sh guests/linux/mkrootfs.sh $(LINUX_DIR) $(LINUX_CLIENT) $(LINUX_DIR)/rootfs \
+		$(LINUX_ROOTFS_TREES) $(EXTRA_ROOTFS)
 	$(Q)$(PYTHON) scripts/mkinitramfs.py --root $(LINUX_DIR)/rootfs \
 		--node /dev/console:c:5:1:0600 --node /dev/null:c:1:3:0666 -o $@
 

@@ -25,11 +25,14 @@ MBEDTLS_SRC_VERSION=2.28.3-1
 # libc6-dev-arm64-cross: glibc headers and crt files for the Linux guest's
 # vtz-client (gcc-aarch64-linux-gnu only recommends them).
 # python3-cryptography, python3-pyelftools: OP-TEE OS's own build scripts
-# (signing its TAs, sizing its image) when TEE=optee (mk/optee.mk).
+# (signing its TAs, sizing its image) when TEE=optee (mk/optee.mk), and
+# signing xtest's TAs (mk/xtest.mk).
+# xz-utils: tar's xz, for the OP-TEE release tarballs (optee_os, optee_test
+# .tar.xz); Debian's priority "standard", so a minimal system lacks it.
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
 python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev libc6-dev-arm64-cross \
-python3-cryptography python3-pyelftools"
+python3-cryptography python3-pyelftools xz-utils"
 
 say() { echo "[setup] $*"; }
 

@@ -1,15 +1,17 @@
 #!/bin/sh
 # Stages the Linux guest's root file system (the initramfs contents) in
 # STAGE from the unpacked Debian packages, our init and vtz-client, then
-# copies EXTRA's tree (the user's own programs and files) over it.
+# copies each TREE over it in order (the build's own, e.g. xtest's, then
+# the user's EXTRA_ROOTFS with their own programs and files).
 # Shared libraries are found the way the loader will need them: every
 # DT_NEEDED of every ELF program, recursively (cross readelf).
 #
-# usage: guests/linux/mkrootfs.sh LINUX_DIR VTZ_CLIENT STAGE [EXTRA]
+# usage: guests/linux/mkrootfs.sh LINUX_DIR VTZ_CLIENT STAGE [TREE...]
 #   LINUX_DIR: BUILD/linux (pkgs/, modules/ from fetch_linux_guest.sh)
 set -eu
 
-LINUX=$1 CLIENT=$2 STAGE=$3 EXTRA=${4:-}
+LINUX=$1 CLIENT=$2 STAGE=$3
+shift 3
 PKGS="$LINUX/pkgs"
 HERE=$(dirname "$0")
 READELF=${READELF:-aarch64-linux-gnu-readelf}
@@ -50,11 +52,11 @@ cp "$PKGS/usr/sbin/tee-supplicant" "$STAGE/usr/sbin/"
 for t in "$LINUX"/tools/*; do
 	[ -f "$t" ] && "$STRIP" -o "$STAGE/usr/bin/$(basename "$t")" "$t"
 done
-if [ -n "$EXTRA" ]; then
-	[ -d "$EXTRA" ] || die "EXTRA_ROOTFS=$EXTRA is not a directory"
-	cp -R "$EXTRA/." "$STAGE/"
-	echo "[linux] added $EXTRA"
-fi
+for tree in "$@"; do
+	[ -d "$tree" ] || die "$tree is not a directory (EXTRA_ROOTFS, or a tree of the build's own)"
+	cp -R "$tree/." "$STAGE/"
+	echo "[linux] added $tree"
+done
 
 # The loader at the path every program names (PT_INTERP), then every
 # library any ELF in the tree needs, until nothing new is needed.
