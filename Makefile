@@ -129,7 +129,7 @@ debug: all
 test: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
-	$(Q)$(MAKE) --no-print-directory linux-smoke
+	$(Q)$(MAKE) --no-print-directory linux-smoke XTEST=1
 	$(Q)$(MAKE) --no-print-directory optee-os
 	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
 	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
@@ -154,6 +154,19 @@ TCB_FILES = $(filter-out %.lds include/vtz/optee_msg.h,$(sort $(monitor_SRCS) $(
 .PHONY: tcb
 tcb:
 	@$(PYTHON) scripts/count_lines.py $(TCB_FILES)
+
+# ------------------------------------------------------- OP-TEE's xtest
+# OP-TEE's own test suite against unmodified OP-TEE OS in every home: both
+# Linux VMs at once under vTZ, and native Linux (scripts/vtz_xtest.py,
+# docs/xtest.md). XTEST_ARGS: xtest's arguments (default: the whole
+# suite; make test runs a subset, test/system/test_xtest.py).
+XTEST_ARGS ?=
+.PHONY: xtest
+xtest: all
+	$(Q)$(MAKE) --no-print-directory linux-guest XTEST=1
+	$(Q)if [ -f $(OPTEE_OS_BIN) ] && [ -f $(XTEST_ROOTFS)/usr/bin/xtest ]; then \
+		$(PYTHON) scripts/vtz_xtest.py --build $(OUT) --tee $(OPTEE_OS_BIN) -- $(XTEST_ARGS); \
+	else echo "[xtest] skipped: no OP-TEE OS or optee_test source (see make optee-os, make xtest-files)"; fi
 
 # ------------------------------------------------------------ attack suite
 # Every attack of docs/security.md, from a compromised hypervisor; fails if

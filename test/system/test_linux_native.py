@@ -222,7 +222,7 @@ def test_optee_os_unmodified_probes_natively():
     find(lines, r"^\[mon\] TEE on cpu1 at S-EL1: ON_DONE$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] smp: Brought up 1 node, 2 CPUs$")
     find(lines, r"^\[ns\] \[linux\] insmod optee\.ko: ok$")
-    find(lines, r"^\[ns\] \[ +[\d.]+\] optee: revision 4\.9 ")
+    find(lines, r"^\[ns\] \[ +[\d.]+\] optee: revision 4\.9\b")
     find(lines, r"^\[ns\] \[ +[\d.]+\] optee: dynamic shared memory is enabled$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] optee: initialized driver$")
     find(lines, r"^\[ns\] \[linux\] /dev/tee0: present$")
