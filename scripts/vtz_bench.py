@@ -46,6 +46,7 @@ GATES = ("ciee", "el3")
 # Targets (docs/performance.md); reported, never enforced.
 TARGET_NULL_VS_NATIVE = 1.0
 TARGET_MAP_VS_UNCHECKED = 1.5
+TARGET_LIBTEEC_VS_NATIVE = 1.05
 
 GUEST_FREQ = re.compile(r"bench-guest: cntfrq (\d+)")
 GUEST_LINE = re.compile(r"bench-guest: (\S+) calls (\d+) ticks (\d+) bad (0x[0-9a-f]+)")
@@ -109,7 +110,7 @@ def parse_guest(lines):
                 raise BenchError("guest %s: wrong replies (0x%s)" % (name, bad))
             out[name] = insns(ticks, calls, freq[0])
             out["calls"] = calls
-    for name in ("loop-only", "trap-only", "null-call"):
+    for name in ("loop-only", "trap-only", "revision-call"):
         if name not in out:
             raise BenchError("the bench guest printed no %s figure" % name)
     # The conversion, checked against a loop of known length.
@@ -146,13 +147,47 @@ def parse_hyp(lines):
     return out
 
 
-def run_vtz(build, timeout, verbose):
-    cmd = with_icount(vtz_run.qemu_command(build, "bench", icount=True))
+def run_vtz(build, timeout, verbose, tee=None):
+    cmd = with_icount(vtz_run.qemu_command(build, "bench", icount=True, tee=tee))
     lines = boot(cmd, timeout, verbose)
     return dict(guest=parse_guest(lines), hyp=parse_hyp(lines), cmd=cmd)
 
 
-def native_command(build):
+# Linux-level: a libteec invoke round trip from the same Linux, one vCPU on
+# one CPU, under vTZ and natively (our echo TA's ADD, or OP-TEE's test
+# pseudo TA's PARAMS: a + b). The client times its loop with
+# CLOCK_MONOTONIC, which under -icount shift=0 counts 1 ns per instruction
+# of every mode; a warm-up loop first.
+LINUX_CALLS, LINUX_WARMUP = 2000, 200
+vtz_run.SCENARIOS["bench-linux"] = dict(linux=dict(vms=1, vcpus=1, ram_mib=128), smp=1)
+vtz_run.SCENARIOS["bench-linux-native"] = dict(vtz_run.SCENARIOS["linux-native"], smp=1,
+                                              linux=dict(vms=1, vcpus=1))
+LINUX_LINE = re.compile(r"vtz-client: (?:optee-)?loop (\d+): ok \((\d+) calls in (\d+) us")
+
+
+def run_linux(build, native, tee, optee, timeout, verbose):
+    """Instructions per libteec call from Linux, and the command."""
+    which = "optee-loop" if optee else "loop"
+    run = "vtz-client:%s:%d,vtz-client:%s:%d" % (which, LINUX_WARMUP, which, LINUX_CALLS)
+    scenario = "bench-linux-native" if native else "bench-linux"
+    sc = vtz_run.SCENARIOS[scenario]
+    cmd = with_icount(vtz_run.qemu_command(build, scenario, icount=True, tee=tee,
+                                           linux_cmdlines=[vtz_run.linux_cmdline(sc, 0,
+                                                                                 run=run)]))
+    status, lines = vtz_run.run(cmd, timeout, echo=False,
+                                ns_prefix=vtz_run.scenario_ns_prefix(scenario))
+    if verbose or status != 0:
+        print("\n".join(lines), flush=True)
+    if status != 0:
+        raise BenchError("Linux run failed with status %d: %s" % (status, " ".join(cmd)))
+    got = [tuple(map(int, m.groups())) for m in map(LINUX_LINE.search, lines) if m]
+    got = [g for g in got if g[0] == LINUX_CALLS]
+    if not got:
+        raise BenchError("the Linux client printed no %s %d figure" % (which, LINUX_CALLS))
+    return dict(insns=got[-1][2] * 1000.0 / got[-1][1] / (2 ** ICOUNT_SHIFT), cmd=cmd)
+
+
+def native_command(build, tee=None):
     """The native scenario's command with the bench guest in place of its
     guest image, one CPU, and -icount; None (and why) if there is none."""
     sc = vtz_run.SCENARIOS.get("native")
@@ -161,7 +196,7 @@ def native_command(build):
     bench_guest = os.path.join(build, NATIVE_GUEST)
     if not os.path.exists(bench_guest):
         return None, "%s is missing" % bench_guest
-    cmd = vtz_run.qemu_command(build, "native", icount=True)
+    cmd = vtz_run.qemu_command(build, "native", icount=True, tee=tee)
     theirs = os.path.join(build, sc.get("guest", ""))
     if not sc.get("guest") or not any(theirs in a for a in cmd):
         return None, "cannot find the native guest image in the native command"
@@ -169,8 +204,8 @@ def native_command(build):
     return one_cpu(with_icount(cmd)), None
 
 
-def run_native(build, timeout, verbose):
-    cmd, why = native_command(build)
+def run_native(build, timeout, verbose, tee=None):
+    cmd, why = native_command(build, tee)
     if cmd is None:
         return dict(why=why)
     lines = boot(cmd, timeout, verbose)
@@ -221,6 +256,39 @@ def figures(gates, vtz, native):
                          c["map"], fmt_ratio(ratio(c["map"], u["map"]), "unchecked"),
                          c["unmap"], fmt_ratio(ratio(c["unmap"], u["unmap"]), "unchecked"))))
     return rows
+
+
+def tee_figures(extra):
+    """Rows for the TEE comparisons: the revision fast call from a bare
+    guest, and the libteec call from Linux, vTZ (GATE=ciee) vs native,
+    for our TEE and for OP-TEE OS."""
+    rows = []
+    for tee in ("vtz-tee", "optee"):
+        for what, key in (("revision-call", "rev"), ("libteec-call", "linux")):
+            got = extra.get((tee, key))
+            if not got:
+                continue
+            if "why" in got:
+                rows.append(("%s %s" % (what, tee), None, "not measured: %s" % got["why"]))
+                continue
+            rows.append(("%s %s native" % (what, tee), got["native"], ""))
+            rows.append(("%s %s vtz-ciee" % (what, tee), got["vtz"],
+                         fmt_ratio(ratio(got["vtz"], got["native"]), "native")))
+    return rows
+
+
+def tee_verdicts(extra):
+    out = []
+    for (tee, key), got in sorted(extra.items()):
+        if not got or "why" in got:
+            continue
+        r = got["vtz"] / got["native"]
+        target = TARGET_LIBTEEC_VS_NATIVE if key == "linux" else TARGET_NULL_VS_NATIVE
+        what = ("libteec call from Linux, %s" if key == "linux" else
+                "%s's own fast call (revision)") % ("OP-TEE" if tee == "optee" else "our TEE")
+        out.append("%s, vtz-ciee: %.2fx native (target <= %.2fx): %s" % (
+            what, r, target, "met" if r <= target else "NOT met"))
+    return out
 
 
 def line(name, value, note):
@@ -409,6 +477,54 @@ def write_doc(path, rows, verdict_lines, runs, calls, pages, notes):
         f.write(text)
 
 
+def tee_runs(pool, builds, gates, vtz, native, args):
+    """The TEE comparisons (GATE=ciee only): {(tee, "rev"|"linux"): dict(vtz,
+    native, commands) or dict(why)}."""
+    extra = {}
+    if "ciee" not in gates or args.no_native:
+        return extra
+    build = builds["ciee"]
+    g, n = vtz["ciee"]["guest"], native.get("guest")
+    if n:
+        extra[("vtz-tee", "rev")] = dict(vtz=g["revision-call"], native=n["revision-call"])
+    optee = args.optee if os.path.exists(args.optee) else None
+    jobs = {}
+    if optee:
+        jobs[("optee", "rev", "vtz")] = pool.submit(run_vtz, build, args.timeout, args.verbose,
+                                                    optee)
+        jobs[("optee", "rev", "native")] = pool.submit(run_native, build, args.timeout,
+                                                       args.verbose, optee)
+    else:
+        extra[("optee", "rev")] = dict(why="no OP-TEE OS image at %s" % args.optee)
+    linux = not args.no_linux
+    if linux:
+        try:
+            vtz_run.linux_files(build)
+        except FileNotFoundError as e:
+            linux = False
+            extra[("vtz-tee", "linux")] = dict(why=str(e))
+    if linux:
+        for tee, image in (("vtz-tee", None), ("optee", optee)):
+            if tee == "optee" and not optee:
+                continue
+            for home in ("vtz", "native"):
+                jobs[(tee, "linux", home)] = pool.submit(
+                    run_linux, build, home == "native", image, tee == "optee",
+                    max(args.timeout, 600), args.verbose)
+    for (tee, key, home), fut in jobs.items():
+        res = fut.result()
+        got = extra.setdefault((tee, key), {})
+        if key == "rev":
+            if "guest" not in res:
+                extra[(tee, key)] = dict(why=res.get("why", "no figure"))
+                continue
+            got[home] = res["guest"]["revision-call"]
+        else:
+            got[home] = res["insns"]
+        got["%s-cmd" % home] = res["cmd"]
+    return extra
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -421,6 +537,12 @@ def main():
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "performance.md"),
                     help="file to rewrite with the results (default docs/performance.md)")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite the doc")
+    ap.add_argument("--optee", default=os.path.join("build", "optee", "out", "core",
+                                                    "tee-raw.bin"), metavar="IMAGE",
+                    help="OP-TEE OS's image for its figures (default: make optee-os's; "
+                         "skipped if missing)")
+    ap.add_argument("--no-linux", action="store_true",
+                    help="skip the Linux-level libteec figures")
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("-v", "--verbose", action="store_true", help="show every console line")
     args = ap.parse_args()
@@ -440,20 +562,25 @@ def main():
                 run_native, native_build, args.timeout, args.verbose)
             vtz = {g: futs[g].result() for g in gates}
             native = nat_fut.result() if nat_fut else dict(why="skipped (--no-native)")
+            extra = tee_runs(pool, builds, gates, vtz, native, args)
     except (BenchError, ValueError, FileNotFoundError) as e:
         print("bench: FAILED: %s" % e, file=sys.stderr)
         return 1
 
-    rows = figures(gates, vtz, native)
+    rows = figures(gates, vtz, native) + tee_figures(extra)
     for r in rows:
         print(line(*r))
-    vl = verdicts(gates, vtz, native)
+    vl = verdicts(gates, vtz, native) + tee_verdicts(extra)
     for v in vl:
         print("bench target: %s" % v)
     if not args.no_doc and not args.gate:
         runs = [("vtz-%s" % g, vtz[g]["cmd"]) for g in gates]
         if "cmd" in native:
             runs.append(("native", native["cmd"]))
+        for (tee, key), got in sorted(extra.items()):
+            for home in ("vtz", "native"):
+                if got and "%s-cmd" % home in got:
+                    runs.append(("%s %s %s" % (key, tee, home), got["%s-cmd" % home]))
         write_doc(args.doc, rows, vl, runs, calls=vtz[gates[0]]["guest"]["calls"],
                   pages=vtz[gates[0]]["hyp"]["checked"]["pages"],
                   notes=analysis(gates, vtz, native))

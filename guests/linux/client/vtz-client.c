@@ -22,6 +22,7 @@
  *   delete KEY           store TA DELETE
  *   mac INDEX MESSAGE    key TA MAC: prints the 32-byte tag in hex
  *   loop N               N echo TA ADD calls, each checked; prints a summary
+ *   optee-loop N         the same with OP-TEE OS's test pseudo TA (a + b)
  *   uuid UUID [N]        opens (and closes) a session to any UUID, e.g. to
  *                        see the bad-UUID error; N times in a row if given
  *
@@ -277,6 +278,49 @@ static int cmd_loop(struct tee *t, unsigned long n)
 		      (uint64_t)((t1.tv_nsec - t0.tv_nsec) / 1000);
 	printf("vtz-client: loop %lu: ok (%lu calls in %" PRIu64 " us, %" PRIu64 " us/call)\n", n,
 	       n, us, n ? us / n : 0);
+	return VTZ_EXIT_OK;
+}
+
+/*
+ * optee-loop N: the same timed loop against OP-TEE OS's own test pseudo TA
+ * (PTA_INVOKE_TESTS, command PARAMS with one VALUE_INOUT: a + b into a),
+ * so the same figure exists for OP-TEE as for our echo TA (make bench).
+ */
+#define OPTEE_PTA_INVOKE_TESTS "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
+#define OPTEE_PTA_INVOKE_TESTS_CMD_PARAMS 1
+
+static int cmd_optee_loop(struct tee *t, unsigned long n)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned long i = 0; i < n; i++) {
+		uint32_t a = (uint32_t)i, b = (uint32_t)(2 * i + 1), origin;
+		TEEC_Operation op;
+		TEEC_Result res;
+
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+		op.params[0].value.a = a;
+		op.params[0].value.b = b;
+		res = invoke(t, OPTEE_PTA_INVOKE_TESTS_CMD_PARAMS, &op, &origin);
+		if (res != TEEC_SUCCESS) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "optee-loop: call %lu", i);
+			return invoke_failed(what, res, origin, 0);
+		}
+		if (op.params[0].value.a != a + b) {
+			fail("optee-loop: call %lu: wrong answer: %" PRIu32 " + %" PRIu32 " = %" PRIu32,
+			     i, a, b, op.params[0].value.a);
+			return VTZ_EXIT_MISMATCH;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	uint64_t us = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000u +
+		      (uint64_t)((t1.tv_nsec - t0.tv_nsec) / 1000);
+	printf("vtz-client: optee-loop %lu: ok (%lu calls in %" PRIu64 " us, %" PRIu64
+	       " us/call)\n", n, n, us, n ? us / n : 0);
 	return VTZ_EXIT_OK;
 }
 
@@ -610,6 +654,16 @@ int main(int argc, char **argv)
 		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
 		if (!ret)
 			ret = cmd_loop(&t, n);
+	} else if (!strcmp(cmd, "optee-loop") && argc == 1) {
+		uint8_t octets[VTZ_UUID_LEN];
+
+		if (!parse_ulong(argv[0], 100000000ul, &n))
+			return bad_arg(cmd, argv[0]);
+		if (!uuid_parse(OPTEE_PTA_INVOKE_TESTS, octets))
+			return VTZ_EXIT_USAGE;
+		ret = tee_open_ta(&t, octets, "OP-TEE's test pseudo TA");
+		if (!ret)
+			ret = cmd_optee_loop(&t, n);
 	} else if (!strcmp(cmd, "yield") && argc == 1) {
 		if (!parse_ulong(argv[0], VTZ_ECHO_MAX_YIELDS, &n))
 			return bad_arg(cmd, argv[0]);

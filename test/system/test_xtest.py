@@ -1,0 +1,56 @@
+"""OP-TEE's own test suite (xtest, from the unmodified optee_test 4.9.0
+release) against unmodified OP-TEE OS in every home (issue 10): both
+Linux VMs at once, each with its own OP-TEE as its guest TEE, and the same
+Linux natively with OP-TEE at S-EL1 (scripts/vtz_xtest.py). make test runs
+the subset below, which fits CI's time; make xtest runs the whole suite.
+Skips without OP-TEE OS or without xtest in the Linux guest (make test
+builds both when their sources are given)."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import BUILD, ROOT
+
+OPTEE_OS_BIN = os.environ.get(
+    "VTZ_OPTEE_OS_BIN", os.path.join(os.path.dirname(BUILD), "optee", "out", "core",
+                                     "tee-raw.bin"))
+BUILD_ROOT = os.path.dirname(BUILD)
+XTEST_IN_LINUX = os.path.join(BUILD_ROOT, "linux", "xtest")
+# The subset: OP-TEE's basic features and TA loading through tee-supplicant
+# (1xxx), crypto (4xxx), secure storage in the supplicant's REE file
+# system (6xxx), and shared memory and concurrency from Linux.
+SUBSET = XTEST_SUBSET = os.environ.get("VTZ_XTEST_SUBSET", "").split() or [
+    "1001", "1002", "1004", "1006", "1007", "1008", "1010", "1012", "1013", "1016",
+    "1019", "1022", "1031", "1033", "4001", "4002", "4003", "4005", "4006", "4011",
+    "6001", "6002", "6004", "6006", "6009"]
+
+
+def test_xtest_subset_in_every_home_as_native():
+    if not os.path.exists(OPTEE_OS_BIN):
+        pytest.skip("no OP-TEE OS build at %s (make optee-os)" % OPTEE_OS_BIN)
+    try:
+        with open(XTEST_IN_LINUX) as f:
+            xtest = f.read().strip() == "1"
+    except OSError:
+        xtest = False
+    if not xtest:
+        pytest.skip("the Linux guest has no xtest (make linux-guest XTEST=1; make test does it "
+                    "when the optee_test source is given)")
+    r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "vtz_xtest.py"),
+                        "--build", BUILD, "--tee", OPTEE_OS_BIN, "--timeout", "900", "--"]
+                       + SUBSET, cwd=ROOT, capture_output=True, text=True, timeout=3000)
+    print(r.stdout, r.stderr)
+    lines = r.stdout.splitlines()
+    n = len(SUBSET)
+    for home in ("vtz-vm0", "vtz-vm1", "native"):
+        m = [re.match(r"^xtest %s: (\d+) test cases, (\d+) failed, (\d+) skipped$" % home, l)
+             for l in lines]
+        m = [x for x in m if x]
+        assert m, "no result for %s:\n%s" % (home, r.stdout)
+        cases, failed, _ = map(int, m[0].groups())
+        assert cases == n, "%s ran %d of the %d test cases" % (home, cases, n)
+        assert failed == 0, r.stdout
+    assert "xtest: every home passes what native passes" in lines, r.stdout
+    assert r.returncode == 0
