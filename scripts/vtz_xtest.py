@@ -26,8 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vtz_run  # noqa: E402
 import xtest_summary  # noqa: E402
 
-# adbg's line for a test case that failed (optee_test host/xtest/adbg).
-FAILED_CASE = re.compile(r"^(\S+) FAILED\b")
+# adbg's line for a test case that failed (optee_test host/xtest/adbg), at
+# its end ("  regression_2001 FAILED"; a subtest is "regression_2001.2").
+FAILED_CASE = re.compile(r"^\s*([A-Za-z_]+_\d+[a-z_]*) FAILED$")
 
 
 def xtest_run(args):

@@ -33,10 +33,10 @@ mkdir -p bin sbin usr/bin usr/sbin lib/aarch64-linux-gnu lib/modules/vtz \
 cd - >/dev/null
 
 cp "$PKGS/bin/busybox" "$STAGE/bin/busybox"
-# The applets /init, demo.sh and an interactive user need.
+# The applets /init, demo.sh and an interactive user need (ifconfig: the loopback).
 for a in sh ash cat cp cut date dd df dmesg echo env false find free grep \
 	head hexdump insmod kill ln ls lsmod mkdir mknod modprobe more mount \
-	mv od poweroff printf ps reboot rm rmmod sed seq setsid cttyhack sleep \
+	mv od poweroff printf ps reboot rm rmmod sed seq setsid cttyhack sleep ifconfig \
 	sort stat sync tail tee test time top touch tr true umount uname vi wc \
 	xxd; do
 	ln -sf busybox "$STAGE/bin/$a"

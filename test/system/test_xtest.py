@@ -18,13 +18,18 @@ OPTEE_OS_BIN = os.environ.get(
                                      "tee-raw.bin"))
 BUILD_ROOT = os.path.dirname(BUILD)
 XTEST_IN_LINUX = os.path.join(BUILD_ROOT, "linux", "xtest")
-# The subset: OP-TEE's basic features and TA loading through tee-supplicant
-# (1xxx), crypto (4xxx), secure storage in the supplicant's REE file
-# system (6xxx), and shared memory and concurrency from Linux.
-SUBSET = XTEST_SUBSET = os.environ.get("VTZ_XTEST_SUBSET", "").split() or [
-    "1001", "1002", "1004", "1006", "1007", "1008", "1010", "1012", "1013", "1016",
-    "1019", "1022", "1031", "1033", "4001", "4002", "4003", "4005", "4006", "4011",
-    "6001", "6002", "6004", "6006", "6009"]
+# The subset: OP-TEE's basic features, TA loading through tee-supplicant,
+# panics, shared memory and concurrency from Linux (1xxx), sockets through
+# tee-supplicant (2xxx), crypto (4xxx), secure storage in the supplicant's
+# REE file system (6xxx).
+# The slowest under QEMU (RSA: 4006, 4011; concurrency: 1013) are left to
+# make xtest. GATE=el3 differs only in where memory mapping is decided, not
+# in the TEE's world switch: it runs a smaller set (one of each kind).
+SUBSET = os.environ.get("VTZ_XTEST_SUBSET", "").split() or (
+    ["1001", "1004", "1008", "2001", "4001", "6001"] if os.path.basename(BUILD) == "el3" else
+    ["1001", "1002", "1004", "1006", "1007", "1008", "1010", "1012", "1016", "1019",
+     "1022", "1031", "1033", "2001", "2002", "4001", "4002", "4003", "4005", "6001",
+     "6002", "6004", "6006", "6009"])
 
 
 def test_xtest_subset_in_every_home_as_native():
@@ -43,14 +48,18 @@ def test_xtest_subset_in_every_home_as_native():
                        + SUBSET, cwd=ROOT, capture_output=True, text=True, timeout=3000)
     print(r.stdout, r.stderr)
     lines = r.stdout.splitlines()
+    # Some numbers are several test cases (4003: one per algorithm family).
     n = len(SUBSET)
+    ran = set()
     for home in ("vtz-vm0", "vtz-vm1", "native"):
         m = [re.match(r"^xtest %s: (\d+) test cases, (\d+) failed, (\d+) skipped$" % home, l)
              for l in lines]
         m = [x for x in m if x]
         assert m, "no result for %s:\n%s" % (home, r.stdout)
         cases, failed, _ = map(int, m[0].groups())
-        assert cases == n, "%s ran %d of the %d test cases" % (home, cases, n)
+        assert cases >= n, "%s ran %d test cases for the %d asked" % (home, cases, n)
         assert failed == 0, r.stdout
+        ran.add(cases)
+    assert len(ran) == 1, "the homes ran different numbers of test cases:\n" + r.stdout
     assert "xtest: every home passes what native passes" in lines, r.stdout
     assert r.returncode == 0
