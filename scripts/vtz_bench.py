@@ -264,7 +264,8 @@ def tee_figures(extra):
     for our TEE and for OP-TEE OS."""
     rows = []
     for tee in ("vtz-tee", "optee"):
-        for what, key in (("revision-call", "rev"), ("libteec-call", "linux")):
+        for what, key in (("revision-call", "rev"), ("yield-call", "yield"),
+                          ("libteec-call", "linux")):
             got = extra.get((tee, key))
             if not got:
                 continue
@@ -284,8 +285,10 @@ def tee_verdicts(extra):
             continue
         r = got["vtz"] / got["native"]
         target = TARGET_LIBTEEC_VS_NATIVE if key == "linux" else TARGET_NULL_VS_NATIVE
-        what = ("libteec call from Linux, %s" if key == "linux" else
-                "%s's own fast call (revision)") % ("OP-TEE" if tee == "optee" else "our TEE")
+        what = {"linux": "libteec call from Linux, %s",
+                "rev": "%s's own fast call (revision)",
+                "yield": "%s's yielding call refused at once"}[key] % (
+                    "OP-TEE" if tee == "optee" else "our TEE")
         out.append("%s, vtz-ciee: %.2fx native (target <= %.2fx): %s" % (
             what, r, target, "met" if r <= target else "NOT met"))
     return out
@@ -371,6 +374,9 @@ all. The figures compare code paths; they do not predict wall time.
   optee-os`), under vTZ (`GATE=ciee`) and natively, where the monitor
   stands for TF-A: "OP-TEE's own calls through vTZ cost no more than
   through TF-A" is this figure.
+- **yield-call**: a yielding call the TEE refuses at once (`CALL_WITH_ARG`
+  with its message at address 0: `EBADADDR`), our TEE only (OP-TEE logs
+  each refusal on its console, which would be what is measured).
 - **libteec-call**: from Linux (one vCPU on one CPU; natively the same
   Linux at NS-EL1 on one CPU), `TEEC_InvokeCommand` in a loop of {lcalls}
   after {lwarm} warm-up calls, each checked: our echo TA's ADD, or OP-TEE's
@@ -504,6 +510,8 @@ def tee_runs(pool, builds, gates, vtz, native, args):
     g, n = vtz["ciee"]["guest"], native.get("guest")
     if n:
         extra[("vtz-tee", "rev")] = dict(vtz=g["revision-call"], native=n["revision-call"])
+        if "yield-call" in g and "yield-call" in n:
+            extra[("vtz-tee", "yield")] = dict(vtz=g["yield-call"], native=n["yield-call"])
     optee = args.optee if os.path.exists(args.optee) else None
     jobs = {}
     if optee:
@@ -536,6 +544,12 @@ def tee_runs(pool, builds, gates, vtz, native, args):
                 extra[(tee, key)] = dict(why=res.get("why", "no figure"))
                 continue
             got[home] = res["guest"]["revision-call"]
+            # OP-TEE logs every refused message ("Bad arg address"): its
+            # yield-call would measure its console, not the call.
+            if tee != "optee" and "yield-call" in res["guest"]:
+                y = extra.setdefault((tee, "yield"), {})
+                y[home] = res["guest"]["yield-call"]
+                y["%s-cmd" % home] = res["cmd"]
         else:
             got[home] = res["insns"]
         got["%s-cmd" % home] = res["cmd"]

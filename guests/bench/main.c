@@ -99,6 +99,13 @@ void guest_main(void)
 	if (measure("revision-call", bench_smc_loop, OPTEE_SMC_CALLS_REVISION,
 		    OPTEE_MSG_REVISION_MAJOR))
 		return;
+	/*
+	 * A yielding call the TEE refuses at once (CALL_WITH_ARG, its message
+	 * at address 0: EBADADDR from either TEE): the yielding path's cost.
+	 */
+	if (measure("yield-call", bench_smc_loop, OPTEE_SMC_CALL_WITH_ARG,
+		    OPTEE_SMC_RETURN_EBADADDR))
+		return;
 	/* The TEE's silent null fast call, if it has one (ours). */
 	r.x[0] = VTZ_SMC_TEE_NULL;
 	guest_smc(&r);
