@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <vtz/gicv3_regs.h>
+
 #include "vgic.h"
 
 /* GICD_CTLR with DS = 1 */
@@ -41,8 +43,6 @@
 
 #define GICR_WAKER_PSLEEP (1U << 1)
 #define GICR_WAKER_CASLEEP (1U << 2)
-#define GICR_TYPER_LAST (1ULL << 4)
-#define GICR_SGI_BASE 0x10000U
 
 #define IROUTER_IRM (1ULL << 31)
 #define IROUTER_MASK (0xff00ffffffULL | IROUTER_IRM)
@@ -50,37 +50,9 @@
 
 #define ICC_SGI1R_IRM (1ULL << 40)
 
-/* Distributor register map (offsets). */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_TYPER2 0x000c
-#define GICD_STATUSR 0x0010
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ITARGETSR 0x0800
-#define GICD_ICFGR 0x0c00
-#define GICD_IGRPMODR 0x0d00
-#define GICD_NSACR 0x0e00
-#define GICD_SGIR 0x0f00
-#define GICD_CPENDSGIR 0x0f10
-#define GICD_SPENDSGIR 0x0f20
-#define GICD_IROUTER 0x6000
+/* Register offsets: include/vtz/gicv3_regs.h. */
 #define GICD_IROUTER_END 0x7fe0 /* n = 1020..1023 reserved */
 #define GIC_IDREGS 0xffd0
-
-/* Redistributor RD_base and SGI_base offsets. */
-#define GICR_CTLR 0x0000
-#define GICR_IIDR 0x0004
-#define GICR_TYPER 0x0008
-#define GICR_STATUSR 0x0010
-#define GICR_WAKER 0x0014
 
 /* PIDR4-7, PIDR0-3, CIDR0-3 as QEMU's GICv3 gives them (ArchRev 3). */
 static const uint8_t gicd_ids[12] = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};

@@ -8,24 +8,9 @@
 #include <string.h>
 
 #include <policy/tee_gic.h>
+#include <vtz/gicv3_regs.h>
 #include <vtz/platform.h>
 
-/* Distributor (GICD_*) offsets. */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IGRPMODR 0x0d00
-#define GICD_IROUTER 0x6000
-#define GIC_PIDR2 0xffe8
 
 /* GICD_CTLR, Secure view: the enables are state; ARE_S and ARE_NS are RAO. */
 #define CTLR_ENABLES 0x7U
@@ -40,12 +25,7 @@
 #define PIDR2_GICV3 0x3bU /* ArchRev 3 */
 
 /* Redistributor frames: RD_base, then SGI_base. */
-#define GICR_CTLR 0x0000
-#define GICR_IIDR 0x0004
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_SGI 0x10000
-#define GICR_TYPER_LAST (1ULL << 4)
+#define GICR_SGI GICR_SGI_BASE
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
 #define ICFGR0_SGI 0xaaaaaaaaU /* SGIs are edge-triggered: read-only */
