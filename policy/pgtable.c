@@ -416,6 +416,65 @@ int pt_unmap_each(struct pt *pt, uint64_t va, uint64_t size,
 	return PT_OK;
 }
 
+/*
+ * One table of pt_destroy at @level: every valid leaf to removed(), every
+ * next-level table torn down the same way and then given to freed(), each
+ * entry cleared. Recursion is bounded by the level (at most 3 deep).
+ */
+static int destroy_table(const struct pt *pt, uint64_t *table, unsigned level, uint64_t va,
+			 const struct pt_destroy_ops *ops, void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		uint64_t desc = table[i], at = va + (uint64_t)i * level_size(level);
+
+		if (!desc_valid(desc))
+			continue;
+		if (level < PT_LAST_LEVEL && desc_is_table(desc)) {
+			uint64_t next_pa = desc & PTE_ADDR_MASK;
+			uint64_t *next = table_at(pt, next_pa);
+			int ret;
+
+			if (!next)
+				return -PT_ERR_CORRUPT;
+			ret = destroy_table(pt, next, level + 1, at, ops, ctx);
+			if (ret)
+				return ret;
+			table[i] = 0;
+			if (ops->freed)
+				ops->freed(ctx, next_pa);
+			continue;
+		}
+		if (level == 0)
+			return -PT_ERR_CORRUPT;
+		table[i] = 0;
+		if (ops->removed)
+			ops->removed(ctx, desc & PTE_ADDR_MASK & ~(level_size(level) - 1),
+				     level_size(level), desc);
+	}
+	return PT_OK;
+}
+
+int pt_destroy(struct pt *pt, const struct pt_destroy_ops *ops, void *ctx)
+{
+	uint64_t *root;
+	int ret;
+
+	if (!pt_usable(pt) || !ops)
+		return -PT_ERR_CORRUPT;
+	root = table_at(pt, pt->root_pa);
+	if (!root)
+		return -PT_ERR_CORRUPT;
+	ret = destroy_table(pt, root, pt->start_level, 0, ops, ctx);
+	if (ret)
+		return ret;
+	if (ops->freed)
+		ops->freed(ctx, pt->root_pa);
+	pt->ops = NULL; /* unusable from now on: its pages are no longer its own */
+	return PT_OK;
+}
+
 int pt_lookup(const struct pt *pt, uint64_t va, uint64_t *pa_out, uint64_t *desc_out)
 {
 	const uint64_t *table;

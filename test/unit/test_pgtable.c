@@ -694,6 +694,104 @@ static void test_unmap_va_above_pa_bits(void **state)
 	assert_int_equal(pt_unmap(pt, (1UL << 48) - SZ_4K, 2 * SZ_4K), -PT_ERR_RANGE);
 }
 
+/* --------------------------------------------------------------- destroy */
+
+struct destroyed {
+	uint64_t leaf_bytes, leaves;
+	uint64_t tables[16];
+	unsigned n_tables;
+};
+
+static void on_removed(void *ctx, uint64_t pa, uint64_t size, uint64_t desc)
+{
+	struct destroyed *d = ctx;
+
+	(void)pa;
+	assert_true(desc & PTE_VALID);
+	d->leaf_bytes += size;
+	d->leaves++;
+}
+
+static void on_freed(void *ctx, uint64_t pa)
+{
+	struct destroyed *d = ctx;
+	unsigned i;
+
+	assert_true(d->n_tables < 16);
+	d->tables[d->n_tables++] = pa;
+	for (i = 0; i < d->n_tables - 1; i++)
+		assert_int_not_equal(d->tables[i], pa); /* each table freed once */
+}
+
+static const struct pt_destroy_ops destroy_ops = { on_removed, on_freed };
+
+static void test_destroy_all(void **state)
+{
+	struct fx *fx = *state;
+	struct pt *pt = &fx->pt, copy;
+	struct destroyed d = { 0 };
+	uint64_t root = pt->root_pa;
+	unsigned i, j;
+
+	/* A page, a 2 MiB block, a page in another 1 GiB: root, two L2s, two L3s. */
+	assert_int_equal(pt_map(pt, 0x40000000, 0x40000000, SZ_4K, fx->rw, false), 0);
+	assert_int_equal(pt_map(pt, 0x40200000, 0x40200000, SZ_2M, fx->rw, true), 0);
+	assert_int_equal(pt_map(pt, 0x80001000, 0x50000000, 0x2000, fx->rw, false), 0);
+	copy = *pt;
+	assert_int_equal(pt_destroy(pt, &destroy_ops, &d), 0);
+	assert_int_equal(d.leaves, 4);
+	assert_int_equal(d.leaf_bytes, SZ_4K + SZ_2M + 0x2000);
+	assert_int_equal(d.n_tables, 5);
+	assert_int_equal(d.tables[d.n_tables - 1], root); /* the root last */
+	/* Every freed table is all zeros: nothing of the VM's mappings stays. */
+	for (i = 0; i < d.n_tables; i++)
+		for (j = 0; j < PT_ENTRIES; j++)
+			assert_int_equal(tbl(fx, d.tables[i])[j], 0);
+	/* The handle is dead; a copy of it sees an empty table. */
+	assert_int_equal(pt_lookup(pt, 0x40000000, NULL, NULL), -PT_ERR_CORRUPT);
+	assert_int_equal(pt_map(pt, 0x40000000, 0x40000000, SZ_4K, fx->rw, false),
+			 -PT_ERR_CORRUPT);
+	assert_int_equal(pt_destroy(pt, &destroy_ops, &d), -PT_ERR_CORRUPT);
+	assert_int_equal(pt_lookup(&copy, 0x40200000, NULL, NULL), -PT_ERR_NOT_MAPPED);
+}
+
+static void test_destroy_empty_and_null_ops(void **state)
+{
+	struct fx *fx = *state;
+	struct pt *pt = &fx->pt;
+	struct destroyed d = { 0 };
+	static const struct pt_destroy_ops none = { NULL, NULL };
+
+	assert_int_equal(pt_destroy(pt, NULL, &d), -PT_ERR_CORRUPT);
+	assert_int_equal(pt_destroy(NULL, &destroy_ops, &d), -PT_ERR_CORRUPT);
+	assert_int_equal(pt_map(pt, 0x40000000, 0x40000000, SZ_4K, fx->rw, false), 0);
+	assert_int_equal(pt_destroy(pt, &none, NULL), 0);
+}
+
+static void test_destroy_corrupt(void **state)
+{
+	struct fx *fx = *state;
+	struct pt *pt = &fx->pt;
+	struct destroyed d = { 0 };
+	uint64_t *root = tbl(fx, pt->root_pa);
+
+	/* A table descriptor outside table memory: refused, nothing freed from there. */
+	root[3] = pt_make_table(0x40000000);
+	assert_int_equal(pt_destroy(pt, &destroy_ops, &d), -PT_ERR_CORRUPT);
+	assert_int_equal(d.n_tables, 0);
+}
+
+static void test_destroy_level0_block(void **state)
+{
+	struct fx *fx = *state;
+	struct destroyed d = { 0 };
+	uint64_t *root = tbl(fx, fx->pt.root_pa);
+
+	root[0] = 0x40000000UL | 0x401;
+	assert_int_equal(pt_destroy(&fx->pt, &destroy_ops, &d), -PT_ERR_CORRUPT);
+	assert_int_equal(d.leaves, 0);
+}
+
 /* ---------------------------------------------------------------- lookup */
 
 static void test_lookup_offsets(void **state)
@@ -797,6 +895,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmap_va_above_pa_bits, fx_setup_s1_l0,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_offsets, fx_setup_s2, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_all, fx_setup_s2, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_empty_and_null_ops, fx_setup_s2,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_corrupt, fx_setup_s2, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_level0_block, fx_setup_s1_l0,
+						fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pgtable", tests, NULL, NULL);

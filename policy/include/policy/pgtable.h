@@ -136,6 +136,21 @@ int pt_unmap_each(struct pt *pt, uint64_t va, uint64_t size,
 		  void *ctx);
 
 /*
+ * Tear a whole table down (a VM that is destroyed): removed() for every
+ * valid leaf (its output address, its size, its descriptor), freed() for
+ * every table page once all of its entries are cleared, the root last.
+ * Either callback may be NULL. Afterwards pt is unusable (its ops are
+ * gone). -PT_ERR_CORRUPT for a table descriptor outside table memory
+ * (what was walked before it is already cleared). The caller invalidates
+ * the TLBs before any freed page is used again.
+ */
+struct pt_destroy_ops {
+	void (*removed)(void *ctx, uint64_t pa, uint64_t size, uint64_t desc);
+	void (*freed)(void *ctx, uint64_t table_pa);
+};
+int pt_destroy(struct pt *pt, const struct pt_destroy_ops *ops, void *ctx);
+
+/*
  * Translate va; returns 0 and the leaf descriptor, or -PT_ERR_NOT_MAPPED
  * (-PT_ERR_RANGE for va beyond va_bits, -PT_ERR_CORRUPT for a bad table).
  */
