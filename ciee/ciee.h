@@ -92,6 +92,15 @@ uint64_t ciee_run(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *
 void ciee_scrub_el1(void);
 long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee_mmio *mmio);
 
+/*
+ * lifecycle.c: a use of the VM+TEE pair that id belongs to, held by every
+ * call that runs one of its vCPUs (returns the pair's guest VM id for
+ * ciee_pair_exit, or CIEE_ERR_BAD_VM / _VM_DYING / _BAD_KIND); VM_DESTROY.
+ */
+long ciee_pair_enter(uint64_t id);
+void ciee_pair_exit(long root);
+long ciee_vm_destroy(uint64_t id);
+
 /* tee.c */
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
 		   uint64_t ucfg);

@@ -173,12 +173,16 @@ static long vcpu_run(uint64_t id, uint64_t uctx, uint64_t vcpu, uint64_t ummio)
 		{ ummio, &mmio_copy[cpu], sizeof(mmio_copy[0]), false, CIEE_ERR_BAD_MMIO },
 	};
 	unsigned int n = ummio ? 2 : 1;
-	long r, w;
+	long r, w, pair;
 
 	r = ciee_args_in(args, n);
 	if (r != CIEE_OK)
 		return r;
+	pair = ciee_pair_enter(id);
+	if (pair < 0)
+		return pair;
 	r = ciee_vcpu_run(id, &ctx_copy[cpu], vcpu, ummio ? &mmio_copy[cpu] : NULL);
+	ciee_pair_exit(pair);
 	if (r < 0)
 		return r;
 	w = ciee_args_out(args, r == CIEE_EXIT_TEE_MMIO ? 2 : 1);
@@ -195,11 +199,15 @@ static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint
 	struct ciee_mmio *mmio = &mmio_copy[this_cpu_index()];
 	struct hyp_arg arg = { ummio, mmio, sizeof(*mmio), call == CIEE_CALL_TEE_RESUME,
 			       CIEE_ERR_BAD_MMIO };
-	long r, w;
+	long r, w, pair;
 
 	r = ciee_args_in(&arg, 1);
 	if (r != CIEE_OK)
 		return r;
+	/* The VM (TEE_CALL) or TEE (the others) and its partner stay while it runs. */
+	pair = ciee_pair_enter(a1);
+	if (pair < 0)
+		return pair;
 	switch (call) {
 	case CIEE_CALL_TEE_BOOT:
 		r = ciee_tee_boot(a1, mmio, a3, a4, a5);
@@ -214,6 +222,7 @@ static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint
 		r = ciee_tee_reset(a1, mmio);
 		break;
 	}
+	ciee_pair_exit(pair);
 	if (r != CIEE_EXIT_TEE_MMIO)
 		return r;
 	w = ciee_args_out(&arg, 1);
@@ -237,6 +246,8 @@ static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uin
 		return tee_op(call, a1, a2, a3, 0, 0);
 	case CIEE_CALL_CPU_STATUS:
 		return cpu_status(a1);
+	case CIEE_CALL_VM_DESTROY:
+		return ciee_vm_destroy(a1);
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}

@@ -26,13 +26,29 @@ static uint64_t *table_ptr(void *ctx, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
+/*
+ * A table page: one a destroyed VM gave back if there is one, else the
+ * next never used. The free list lives in the pages themselves, in the
+ * CIEE data region no one else maps; a link outside the pool is a broken
+ * list, and stops the machine rather than hand out a page it does not own.
+ */
 int ciee_table_alloc(void *ctx, uint64_t *pa)
 {
 	int ret = -1;
 
 	(void)ctx;
 	spin_lock(&smm->pool_lock);
-	if (smm->pool_next + PAGE_SIZE <= PLAT_PT_POOL_SIZE) {
+	if (smm->pool_free) {
+		uint64_t next;
+
+		*pa = smm->pool_free;
+		next = *(volatile uint64_t *)phys_to_virt(*pa);
+		if (next && !table_ptr(NULL, next))
+			ciee_panic("table free list corrupt");
+		smm->pool_free = next;
+		smm->pool_free_pages--;
+		ret = 0;
+	} else if (smm->pool_next + PAGE_SIZE <= PLAT_PT_POOL_SIZE) {
 		*pa = PLAT_PT_POOL_BASE + smm->pool_next;
 		smm->pool_next += PAGE_SIZE;
 		ret = 0;
@@ -43,9 +59,22 @@ int ciee_table_alloc(void *ctx, uint64_t *pa)
 	return ret;
 }
 
+/* A table page no stage 2 uses any more (after the TLBs dropped it), to the free list. */
+void ciee_table_free(uint64_t pa)
+{
+	if (!table_ptr(NULL, pa))
+		ciee_panic("freeing a table page outside the pool");
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	spin_lock(&smm->pool_lock);
+	*(volatile uint64_t *)phys_to_virt(pa) = smm->pool_free;
+	smm->pool_free = pa;
+	smm->pool_free_pages++;
+	spin_unlock(&smm->pool_lock);
+}
+
 uint64_t ciee_tables_used(void)
 {
-	return smm->pool_next / PAGE_SIZE;
+	return smm->pool_next / PAGE_SIZE - smm->pool_free_pages;
 }
 
 const struct pt_mem_ops ciee_table_ops = {

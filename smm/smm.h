@@ -18,7 +18,6 @@
 #include <vtz/ciee_abi.h>
 #include <vtz/platform.h>
 
-#define CIEE_MAX_VMS 16
 
 /* A VM or a TEE as memory mapping sees it. */
 struct ciee_vm {
@@ -35,6 +34,12 @@ struct ciee_vm {
 	bool measured;
 	uint64_t own_ipa_top;
 	struct pt s2;
+	/*
+	 * Lifecycle (ciee/lifecycle.c): VM_DESTROY has begun (set on a VM and
+	 * its TEE under the SMM lock, never cleared while the id is live): no
+	 * new run, call, map or donation.
+	 */
+	bool dying;
 };
 
 /*
@@ -47,9 +52,19 @@ struct smm_state {
 	struct spinlock lock;      /* all SMM state: ownership, tables, VM list */
 	struct spinlock pool_lock; /* the table-page pool */
 	uint64_t pool_next;
+	/* Table pages of destroyed VMs, zeroed, each holding the next's address (0: end). */
+	uint64_t pool_free;
+	uint64_t pool_free_pages;
 	struct own_table own;
 	struct pt hyp_s1;
 	struct ciee_vm vms[CIEE_MAX_VMS];
+	/*
+	 * By guest VM id: CIEE calls running that VM's vCPUs or its TEE's
+	 * right now (ciee/lifecycle.c). Apart from the VM's own state, which
+	 * is cleared when it is destroyed: only atomic increments and their
+	 * decrements ever touch it. A pair is torn down only at 0.
+	 */
+	unsigned int pair_users[CIEE_MAX_VMS];
 };
 #define smm ((struct smm_state *)phys_to_virt(PLAT_SMM_STATE_BASE))
 _Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - PLAT_SMM_STATE_BASE,
@@ -58,6 +73,7 @@ _Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - PLAT_SMM_STATE_
 /* mmu.c */
 int ciee_table_alloc(void *ctx, uint64_t *pa);
 uint64_t ciee_tables_used(void);
+void ciee_table_free(uint64_t pa);
 extern const struct pt_mem_ops ciee_table_ops;
 /* A table handle with this image's table accessors (the stored ops pointer
  * may belong to the other image). */
@@ -80,6 +96,21 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
 long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
+
+/*
+ * The memory half of VM_DESTROY (ciee/lifecycle.c makes sure first that
+ * nothing runs the pair): guest VM id and its TEE, both already dying.
+ * Both stage 2s torn down and their table pages freed, every TLB entry of
+ * both VMIDs dropped, then every page either owned zeroed and given back
+ * to the hypervisor (a TEE's back into its stage 1), and both ids free.
+ */
+struct smm_destroyed {
+	uint64_t pages;  /* pages scrubbed and given back */
+	uint64_t tables; /* translation-table pages freed */
+};
+long smm_pair_destroy(uint64_t id, struct smm_destroyed *out);
+/* Mark a live guest VM and its TEE dying (CIEE_ERR_BAD_VM, CIEE_ERR_BAD_KIND). */
+long smm_pair_doom(uint64_t id);
 
 /*
  * The only device MMIO anyone may map (smm/vm.c): devices of QEMU virt

@@ -20,9 +20,24 @@
 
 struct ciee_vm *ciee_vm_get(uint64_t id)
 {
-	if (id >= CIEE_MAX_VMS || !vms[id].live)
+	/*
+	 * dying before live: VM_DESTROY clears live before it clears dying
+	 * (smm_pair_destroy), so a reader that finds dying clear by a destroy
+	 * finds live clear too.
+	 */
+	if (id >= CIEE_MAX_VMS || __atomic_load_n(&vms[id].dying, __ATOMIC_SEQ_CST) ||
+	    !__atomic_load_n(&vms[id].live, __ATOMIC_SEQ_CST))
 		return NULL;
 	return &vms[id];
+}
+
+/*
+ * Under the SMM lock, of a VM found by ciee_vm_get before it: still live
+ * and not being destroyed (a destroy may have run between the two).
+ */
+static bool vm_still(const struct ciee_vm *vm)
+{
+	return vm->live && !vm->dying;
 }
 
 static owner_t vm_owner(const struct ciee_vm *vm)
@@ -105,7 +120,7 @@ long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
 	}
 	if (kind == CIEE_VM_KIND_TEE) {
 		/* A TEE belongs to exactly one existing guest VM without a TEE. */
-		if (partner >= CIEE_MAX_VMS || !vms[partner].live ||
+		if (partner >= CIEE_MAX_VMS || !vms[partner].live || vms[partner].dying ||
 		    vms[partner].kind != CIEE_VM_KIND_GUEST ||
 		    vms[partner].partner != CIEE_MAX_VMS) {
 			ret = CIEE_ERR_BAD_KIND;
@@ -297,6 +312,10 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 		return CIEE_ERR_PERM;
 
 	spin_lock(&smm_lock);
+	if (!vm_still(vm)) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_BAD_VM;
+	}
 	if (device) {
 		/*
 		 * Device memory only outside RAM (RAM is governed by ownership),
@@ -363,6 +382,10 @@ long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
 	struct pt s2;
 
 	spin_lock(&smm_lock);
+	if (!vm_still(vm)) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_BAD_VM;
+	}
 	s2 = smm_pt(&vm->s2);
 	ret = pt_err(pt_unmap_each(&s2, ipa, size, s2_leaf_removed, NULL));
 	if (ret == CIEE_OK)
@@ -389,6 +412,10 @@ long ciee_donate(uint64_t id, uint64_t pa, uint64_t size)
 	if (!in_ram(pa, size))
 		return CIEE_ERR_RANGE;
 	spin_lock(&smm_lock);
+	if (!vm_still(vm)) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_BAD_VM;
+	}
 	err = own_can_donate(&smm->own, pa, size, vm_owner(vm));
 	ret = err ? ciee_own_err(err) : CIEE_OK;
 	/*
@@ -438,13 +465,18 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 		return CIEE_ERR_ALIGN;
 	if (ipa + size < ipa || size > PLAT_NS_RAM_SIZE)
 		return CIEE_ERR_RANGE;
-	owner = vm_owner(vm);
-	if (vm->kind == CIEE_VM_KIND_GUEST && vm->partner < CIEE_MAX_VMS)
-		tee = &vms[vm->partner];
 	if (pt_leaf_attrs(PT_REGIME_S1_EL2, PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL, &attrs))
 		return CIEE_ERR_PERM;
 
 	spin_lock(&smm_lock);
+	/* Its kind and partner read under the lock: a destroy may have run since the get. */
+	if (!vm_still(vm)) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_BAD_VM;
+	}
+	owner = vm_owner(vm);
+	if (vm->kind == CIEE_VM_KIND_GUEST && vm->partner < CIEE_MAX_VMS)
+		tee = &vms[vm->partner];
 	s2 = smm_pt(&vm->s2);
 	s1 = smm_pt(&smm->hyp_s1);
 	if (tee)
@@ -498,6 +530,145 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 	}
 	spin_unlock(&smm_lock);
 	return ret;
+}
+
+long smm_pair_doom(uint64_t id)
+{
+	struct ciee_vm *vm;
+	long ret = CIEE_OK;
+
+	if (id >= CIEE_MAX_VMS)
+		return CIEE_ERR_BAD_VM;
+	spin_lock(&smm_lock);
+	vm = &vms[id];
+	if (!vm->live)
+		ret = CIEE_ERR_BAD_VM;
+	else if (vm->kind != CIEE_VM_KIND_GUEST)
+		ret = CIEE_ERR_BAD_KIND; /* a TEE goes with its VM, never alone */
+	if (ret == CIEE_OK) {
+		/* Seen by every later ciee_vm_get and pair entry (ciee/lifecycle.c). */
+		__atomic_store_n(&vm->dying, true, __ATOMIC_SEQ_CST);
+		if (vm->partner < CIEE_MAX_VMS)
+			__atomic_store_n(&vms[vm->partner].dying, true, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock(&smm_lock);
+	return ret;
+}
+
+static void destroy_table_freed(void *ctx, uint64_t pa)
+{
+	uint64_t *list = ctx;
+
+	/*
+	 * Chained through the freed pages themselves (their entries are all
+	 * cleared already); they reach the pool only after the TLB flush.
+	 */
+	*(volatile uint64_t *)phys_to_virt(pa) = *list;
+	*list = pa;
+}
+
+static const struct pt_destroy_ops destroy_ops = {
+	.removed = s2_leaf_removed,
+	.freed = destroy_table_freed,
+};
+
+/* One stage 2 gone: every entry cleared (map counts dropped), its TLB entries dropped. */
+static uint64_t s2_teardown(struct ciee_vm *vm)
+{
+	struct pt s2 = smm_pt(&vm->s2);
+	uint64_t list = 0, pa, n = 0;
+
+	if (pt_destroy(&s2, &destroy_ops, &list))
+		ciee_panic("destroy: a stage-2 table is corrupt");
+	s2_tlb_flush(vm);
+	for (pa = list; pa; n++) {
+		uint64_t next = *(volatile uint64_t *)phys_to_virt(pa);
+
+		ciee_table_free(pa);
+		pa = next;
+	}
+	return n;
+}
+
+/*
+ * Every page owned by `o` back to the hypervisor, zeroed: a run of pages at
+ * a time (bounded by RAM's page count). A TEE's pages go back into the
+ * hypervisor's stage 1, which lost them at DONATE.
+ */
+static uint64_t reclaim_all(owner_t o, bool to_hyp_s1, uint64_t attrs)
+{
+	struct pt s1 = smm_pt(&smm->hyp_s1);
+	uint64_t pa, run = 0, pages = 0;
+	const uint64_t end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
+
+	for (pa = PLAT_NS_RAM_BASE; pa <= end; pa += PAGE_SIZE) {
+		owner_t cur = OWNER(OWN_FREE, 0);
+		bool scrub;
+
+		if (pa < end && own_get(&smm->own, pa, &cur))
+			ciee_panic("destroy: ownership table out of range");
+		if (pa < end && cur == o) {
+			run += PAGE_SIZE;
+			continue;
+		}
+		if (!run)
+			continue;
+		if (own_reclaim(&smm->own, pa - run, run, o, &scrub))
+			ciee_panic("destroy: a page is still mapped after both tables went");
+		memset(phys_to_virt(pa - run), 0, run);
+		if (to_hyp_s1 && pt_map(&s1, pa - run, pa - run, run, attrs, false))
+			ciee_panic("destroy: cannot give a page back to the hypervisor");
+		pages += run / PAGE_SIZE;
+		run = 0;
+	}
+	return pages;
+}
+
+long smm_pair_destroy(uint64_t id, struct smm_destroyed *out)
+{
+	struct ciee_vm *vm, *tee = NULL;
+	owner_t vm_o, tee_o = 0;
+	uint64_t attrs;
+
+	if (id >= CIEE_MAX_VMS)
+		return CIEE_ERR_BAD_VM;
+	if (pt_leaf_attrs(PT_REGIME_S1_EL2, PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL, &attrs))
+		return CIEE_ERR_PERM;
+	spin_lock(&smm_lock);
+	vm = &vms[id];
+	if (!vm->live || !vm->dying || vm->kind != CIEE_VM_KIND_GUEST) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_BAD_VM;
+	}
+	out->pages = out->tables = 0;
+	vm_o = vm_owner(vm);
+	if (vm->partner < CIEE_MAX_VMS) {
+		tee = &vms[vm->partner];
+		tee_o = vm_owner(tee);
+		out->tables += s2_teardown(tee);
+	}
+	out->tables += s2_teardown(vm);
+	/* No stage 2 and no TLB holds a page of either now: only then do they change owner. */
+	if (tee)
+		out->pages += reclaim_all(tee_o, true, attrs);
+	out->pages += reclaim_all(vm_o, false, attrs);
+	if (tee)
+		ciee_hyp_tlb_flush(); /* the hypervisor sees the TEE's pages again, zeroed */
+	/*
+	 * Not live first, then the rest: an unlocked reader that finds dying
+	 * cleared finds live cleared too (ciee_vm_get reads dying last).
+	 */
+	if (tee) {
+		__atomic_store_n(&tee->live, false, __ATOMIC_SEQ_CST);
+		dsb(ish);
+		memset(tee, 0, sizeof(*tee));
+	}
+	__atomic_store_n(&vm->live, false, __ATOMIC_SEQ_CST);
+	dsb(ish);
+	memset(vm, 0, sizeof(*vm));
+	dsb(ish); /* both ids free only after all of the above */
+	spin_unlock(&smm_lock);
+	return CIEE_OK;
 }
 
 /*

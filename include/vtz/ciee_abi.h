@@ -60,7 +60,18 @@
  * with TEE_RESUME (vCPU 0) as for a call.
  */
 #define CIEE_CALL_TEE_RESET 12
-#define CIEE_CALL_MAX 12
+/*
+ * VM_DESTROY: x1 = guest VM id. The VM and its TEE go together (a TEE is
+ * never destroyed alone): from the first call on, neither runs, is
+ * called, mapped or given pages again. While a CPU still runs one of
+ * their vCPUs (a VCPU_RUN, a TEE call in flight) the call returns
+ * CIEE_ERR_VM_BUSY: stop them and call again. Then the TEE's saved state
+ * is wiped, both stage 2s are torn down with every TLB entry of both
+ * VMIDs, every page either owned is zeroed and given back to the
+ * hypervisor, and both ids are free for VM_CREATE.
+ */
+#define CIEE_CALL_VM_DESTROY 13
+#define CIEE_CALL_MAX 13
 
 /*
  * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,
@@ -94,6 +105,13 @@
  * when the vCPU is next run.
  */
 #define CIEE_MAX_VCPUS 8
+
+/*
+ * VM ids 0..CIEE_MAX_VMS-1: a guest VM and its TEE take one each, so 32
+ * VM+TEE pairs. The VMID of id n is n + 1 (8-bit VMIDs allow 255). An id
+ * is free again after VM_DESTROY, once every TLB entry of its VM is gone.
+ */
+#define CIEE_MAX_VMS 64
 
 #define CIEE_VM_KIND_GUEST 0
 #define CIEE_VM_KIND_TEE 1
@@ -190,6 +208,10 @@
  * says), or a device tree outside the TEE's normal-world window.
  */
 #define CIEE_ERR_BAD_TEE_CFG (-39)
+/* VM_DESTROY: a CPU still runs one of the pair's vCPUs; stop them and call again. */
+#define CIEE_ERR_VM_BUSY (-40)
+/* A run, call or boot of a VM (or TEE) whose VM_DESTROY has begun. */
+#define CIEE_ERR_VM_DYING (-41)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

@@ -1906,6 +1906,162 @@ static void test_own_err(void **state)
 	assert_int_equal(ciee_own_err(-99), CIEE_ERR_NOT_OWNER);
 }
 
+/* ------------------------------------------------------------ VM_DESTROY (ciee/lifecycle.c) */
+
+/* The CIEE's world-switch state, which lifecycle.c wipes (tee.c defines it in the image). */
+struct ciee_tee ciee_tees[CIEE_MAX_VMS];
+struct ciee_vcpu ciee_vcpus[CIEE_MAX_VMS][CIEE_MAX_VCPUS];
+
+/* A pair with memory: VM pages P(0..3) at IPA_VM, TEE pages P(8..11) at IPA_TEE. */
+static void pair_with_memory(unsigned int vm, unsigned int tee, unsigned int first)
+{
+	donate(vm, P(first), 4 * SZ_4K);
+	map(vm, IPA_VM, P(first), 4 * SZ_4K, R | W | X);
+	map(tee, IPA_VM, P(first), 4 * SZ_4K, R | W);
+	donate(tee, P(first + 8), 4 * SZ_4K);
+	map(tee, IPA_TEE, P(first + 8), 4 * SZ_4K, R | W | X);
+	map(vm, IPA_UART, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	fill(P(first + 1), 0x5a);
+	fill(P(first + 9), 0xa5);
+}
+
+static void test_destroy_pair(void **state)
+{
+	uint64_t tables_before, tables_pair;
+	unsigned int i;
+
+	(void)state;
+	tables_before = ciee_tables_used();
+	pair_with_memory(VM0, TEE0, 0);
+	pair_with_memory(VM1, TEE1, 16);
+	/* A donated page it never mapped goes back too. */
+	donate(TEE0, P(12), SZ_4K);
+	fill(P(12), 0x77);
+	tables_pair = ciee_tables_used();
+	ciee_tees[TEE0].vcpu[0].ctx.x[5] = 0x5ec7e7;
+	ciee_tees[TEE0].booted = true;
+	ciee_vcpus[VM0][1].reply[0] = 42;
+	fake_arch_reset();
+
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_OK);
+	/* Both ids are free, the other pair untouched. */
+	assert_null(ciee_vm_get(VM0));
+	assert_null(ciee_vm_get(TEE0));
+	assert_non_null(ciee_vm_get(VM1));
+	assert_int_equal(s2_pa(VM1, IPA_VM + SZ_4K, NULL), P(17));
+	assert_int_equal(s2_pa(TEE1, IPA_TEE + SZ_4K, NULL), P(25));
+	assert_true(all_bytes(P(17), 0x5a));
+	assert_true(all_bytes(P(25), 0xa5));
+	/* Every page back to the hypervisor, zeroed, in no stage 2; the TEE's back in its view. */
+	for (i = 0; i < 13; i++) {
+		if (i >= 4 && i < 8)
+			continue;
+		assert_int_equal(owner(P(i)), OWNER(OWN_HYP, 0));
+		assert_int_equal(maps(P(i)), 0);
+		assert_true(all_bytes(P(i), 0));
+		assert_s1_rw_xn(P(i));
+	}
+	/* The TEE's secrets in CIEE memory are gone with it. */
+	assert_int_equal(ciee_tees[TEE0].vcpu[0].ctx.x[5], 0);
+	assert_false(ciee_tees[TEE0].booted);
+	assert_int_equal(ciee_vcpus[VM0][1].reply[0], 0);
+	/* Its tables are back in the pool: as many in use as before it existed... */
+	assert_true(ciee_tables_used() < tables_pair);
+	/* ...and both VMIDs left every TLB, the hypervisor's view was flushed too. */
+	assert_true(fake_tlbi_count("vmalls12e1is") >= 2);
+	assert_true(fake_tlbi_count("alle2is") >= 1);
+	assert_string_not_equal(last_line, "");
+
+	/* The ids are reused: a new pair finds nothing of the old one. */
+	create_pair(VM0, TEE0);
+	assert_int_equal(s2_pa(VM0, IPA_VM, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_TEE, NULL), 0);
+	assert_false(smm->vms[TEE0].measured);
+	pair_with_memory(VM0, TEE0, 0);
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_OK);
+	assert_int_equal(ciee_vm_destroy(VM1), CIEE_OK);
+	/* Every table of both pairs is back: the four roots boot_pairs made included. */
+	assert_int_equal(ciee_tables_used(), tables_before - 4);
+}
+
+static void test_destroy_without_tee(void **state)
+{
+	(void)state;
+	create_guest(4);
+	donate(4, P(0), 2 * SZ_4K);
+	map(4, IPA_VM, P(0), SZ_4K, R | W);
+	fill(P(1), 0x11);
+	assert_int_equal(ciee_vm_destroy(4), CIEE_OK);
+	assert_null(ciee_vm_get(4));
+	assert_int_equal(owner(P(0)), OWNER(OWN_HYP, 0));
+	assert_int_equal(owner(P(1)), OWNER(OWN_HYP, 0));
+	assert_true(all_bytes(P(1), 0));
+	create_guest(4);
+}
+
+static void test_destroy_refusals(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_vm_destroy(CIEE_MAX_VMS), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_vm_destroy(5), CIEE_ERR_BAD_VM);
+	/* A TEE goes with its VM, never alone. */
+	assert_int_equal(ciee_vm_destroy(TEE0), CIEE_ERR_BAD_KIND);
+	assert_non_null(ciee_vm_get(TEE0));
+	/* The memory half refuses a pair not marked dying. */
+	{
+		struct smm_destroyed d;
+
+		assert_int_equal(smm_pair_destroy(VM0, &d), CIEE_ERR_BAD_VM);
+		assert_int_equal(smm_pair_destroy(CIEE_MAX_VMS, &d), CIEE_ERR_BAD_VM);
+	}
+	assert_non_null(ciee_vm_get(VM0));
+}
+
+/* A CPU inside the pair: VM_DESTROY waits; nothing new may enter meanwhile. */
+static void test_destroy_busy(void **state)
+{
+	long use;
+
+	(void)state;
+	pair_with_memory(VM0, TEE0, 0);
+	use = ciee_pair_enter(TEE0); /* a TEE call in flight */
+	assert_int_equal(use, VM0);
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_ERR_VM_BUSY);
+	/* Dying: no new run or call, no map, no donation, no new TEE for it. */
+	assert_int_equal(ciee_pair_enter(VM0), CIEE_ERR_VM_DYING);
+	assert_int_equal(ciee_pair_enter(TEE0), CIEE_ERR_VM_DYING);
+	assert_null(ciee_vm_get(VM0));
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM + 0x10000, P(0), SZ_4K, R), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_donate(TEE0, P(13), SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_VM_EXISTS);
+	/* Its pages are still its own while the call runs. */
+	assert_int_equal(owner(P(9)), OWNER(OWN_TEE, TEE0));
+	assert_true(all_bytes(P(9), 0xa5));
+	ciee_pair_exit(use);
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_OK);
+	assert_true(all_bytes(P(9), 0));
+	/* The other pair's uses do not count against this one. */
+	use = ciee_pair_enter(VM1);
+	assert_int_equal(use, VM1);
+	create_pair(VM0, TEE0);
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_OK);
+	ciee_pair_exit(use);
+}
+
+static void test_pair_enter_refusals(void **state)
+{
+	(void)state;
+	assert_int_equal(ciee_pair_enter(CIEE_MAX_VMS), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_pair_enter(5), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_pair_enter(VM0), VM0);
+	ciee_pair_exit(VM0);
+	assert_int_equal(ciee_pair_enter(TEE1), VM1);
+	ciee_pair_exit(VM1);
+	assert_int_equal(smm->pair_users[VM0], 0);
+	assert_int_equal(smm->pair_users[VM1], 0);
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, boot)
 #define TP(fn) cmocka_unit_test_setup(fn, boot_pairs)
 
@@ -1918,6 +2074,11 @@ int main(void)
 		T(test_boot_real_images),
 		T(test_mmu_setup),
 		T(test_boot_devices),
+		TP(test_destroy_pair),
+		T(test_destroy_without_tee),
+		TP(test_destroy_refusals),
+		TP(test_destroy_busy),
+		TP(test_pair_enter_refusals),
 		T(test_vm_create_ok),
 		T(test_vm_create_bad_vm),
 		T(test_vm_create_exists),
