@@ -1,7 +1,7 @@
 IMAGE_NAMES += hyp
 hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
 	hyp/inject.c hyp/sched.c hyp/irq.c hyp/vgic.c hyp/vpl011.c hyp/guest_dtb.c hyp/gicv.c hyp/linux.c hyp/fpsimd.S \
-	hyp/console_in.c \
+	hyp/console_in.c hyp/lifecycle.c hyp/mgmt.c \
 	lib/exc_report.c \
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c policy/tee_gic.c
 hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
@@ -30,7 +30,7 @@ $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))
 # The hypervisor with attack hooks (make attacks): the normal sources plus
 # hyp/attack/, which defines the weak hooks hyp/main.c calls.
 IMAGE_NAMES += hyp-attack
-hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/jump.S \
+hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/lifecycle.c hyp/attack/jump.S \
 	hyp/attack/untrusted_mem.c hyp/attack/untrusted_mem_asm.S \
 	hyp/attack/races.c
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)

@@ -49,23 +49,32 @@ static bool put(struct in_ring *r, char c)
 
 static void take(char c)
 {
+	if (mgmt_active()) {
+		mgmt_take(c);
+		return;
+	}
 	if (escaped) {
 		escaped = false;
+		if (c == 'v') {
+			mgmt_take(c); /* the management console (mgmt.c) */
+			return;
+		}
 		if (c >= '0' && c <= '9' && (unsigned int)(c - '0') < n_rings) {
 			focus = (unsigned int)(c - '0');
 			con_printf("console input goes to %s\n", rings[focus].vm->name);
 			return;
 		}
 		if (c != ESCAPE) {
-			con_printf("console: Ctrl-] then 0..%u chooses the VM for input\n",
-				   n_rings - 1);
+			con_printf("console: Ctrl-] then v: the management console; then 0..9: "
+				   "the VM for input\n");
 			return;
 		}
 	} else if (c == ESCAPE) {
 		escaped = true;
 		return;
 	}
-	put(&rings[focus], c);
+	if (n_rings)
+		put(&rings[focus], c);
 }
 
 /*
@@ -98,7 +107,7 @@ void console_in_poll(void)
 	volatile uint32_t *dr = (volatile uint32_t *)(PLAT_UART0_BASE + UARTDR);
 	unsigned int i, n;
 
-	if (!n_rings || this_cpu_index() != 0)
+	if (this_cpu_index() != 0)
 		return;
 	for (n = 0; n < 64 && !(*fr & UARTFR_RXFE); n++)
 		take((char)(*dr & 0xff));

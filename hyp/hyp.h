@@ -10,7 +10,8 @@
 #include <vtz/vcpu_ctx.h>
 #include <lib/spinlock.h>
 
-#define HYP_MAX_VMS 16
+/* VM slots: one per CIEE VM id (a VM and its TEE take one each). */
+#define HYP_MAX_VMS CIEE_MAX_VMS
 #define HYP_MAX_VCPUS CIEE_MAX_VCPUS
 #define VM_NAME_MAX 16
 
@@ -88,8 +89,14 @@ struct vcpu {
 	unsigned long steps[PLAT_MAX_CPUS];
 };
 
+struct vm_def;
+
 struct vm {
+	bool in_use;       /* this slot holds a VM (slots are reused after a destroy) */
 	unsigned int id;   /* CIEE vm id */
+	struct vm_def *def; /* what it was made from (lifecycle.c), or NULL */
+	bool stop_asked;   /* stopped by the management console: no on-poweroff policy */
+	volatile bool policy_due; /* powered off: lifecycle_poll() applies its policy */
 	char name[VM_NAME_MAX];
 	bool is_tee;
 	struct vm *partner;
@@ -163,7 +170,10 @@ const char *ciee_strerror(long err);
 
 /* mem.c: memory for VMs, handed out in 2 MiB chunks. */
 void mem_init(uint64_t base, uint64_t end);
+void mem_reserve(uint64_t from, uint64_t to);
 uint64_t mem_alloc(uint64_t size);
+void mem_free(uint64_t pa, uint64_t size);
+uint64_t mem_free_bytes(void);
 
 /* vm.c */
 struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, uint64_t image,
@@ -177,6 +187,50 @@ struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 			 uint64_t image_max);
 int vm_boot_tee(struct vm *tee);
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/*
+ * lifecycle.c: a VM as the configuration defines it, created, stopped,
+ * destroyed and restarted at run time (and by its on-poweroff policy).
+ */
+enum vm_on_poweroff {
+	VM_ON_POWEROFF_STOP = 0, /* stays stopped, memory and TEE kept (start/destroy it) */
+	VM_ON_POWEROFF_RESTART,  /* destroyed and created afresh */
+	VM_ON_POWEROFF_DESTROY,  /* destroyed: memory and ids go back */
+};
+struct vm_def {
+	char name[VM_NAME_MAX];
+	char tee_name[8];
+	bool is_linux, has_tee;
+	unsigned int n_vcpus;
+	uint64_t ram_size;
+	uint64_t image, image_max;  /* bare: the staged image */
+	uint64_t boot_arg;          /* bare: its x0 */
+	uint64_t tee_image, tee_image_max, tee_size; /* tee_size 0: its header or descriptor says */
+	enum vm_on_poweroff on_poweroff;
+	unsigned int linux_idx;     /* Linux: which of the staged VMs */
+	struct vm *vm;              /* now, or NULL */
+	unsigned int starts;
+};
+void lifecycle_init(struct vm_def *defs, unsigned int n);
+struct vm_def *vm_def_find(const char *name);
+unsigned int vm_def_count(void);
+struct vm_def *vm_def_at(unsigned int i);
+int vm_def_start(struct vm_def *d);
+int vm_def_stop(struct vm_def *d);
+int vm_def_destroy(struct vm_def *d);
+int vm_def_restart(struct vm_def *d);
+void lifecycle_vm_stopped(struct vm *vm);
+unsigned int lifecycle_pending(void);
+void lifecycle_poll(void);
+void lifecycle_report(void);
+/* vm.c: stop it for good, VM_DESTROY through the CIEE, free its memory and slots. */
+int vm_teardown(struct vm *vm);
+struct vm *vm_create_linux_def(const struct vm_def *d);
+/* sched.c: out of the run queue, once no CPU runs any of its vCPUs. */
+void sched_remove(struct vm *vm);
+/* mgmt.c: the management console (vtz> after Ctrl-] v) */
+void mgmt_take(char c);
+bool mgmt_active(void);
 
 /* vcpu.c */
 extern bool vcpu_defer_preempted;

@@ -367,3 +367,15 @@ void linux_sysreg(struct vcpu *v)
 	}
 	v->ctx.pc += 4;
 }
+
+/* A Linux VM as the lifecycle defines it: the staged kernel, its manifest's VM idx. */
+struct vm *vm_create_linux_def(const struct vm_def *d)
+{
+	const struct linux_manifest *m = linux_manifest();
+
+	if (!m) {
+		con_printf("error: %s: no Linux kernel was staged\n", d->name);
+		return NULL;
+	}
+	return vm_create_linux(d->name, m, d->linux_idx);
+}

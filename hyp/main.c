@@ -7,6 +7,7 @@
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <lib/pl011.h>
 #include <policy/fdt_info.h>
 #include <vtz/ciee_abi.h>
@@ -94,6 +95,8 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_TEE_FROZEN: return "TEE measured: no new page where one of its own was";
 	case CIEE_ERR_BAD_TEE_CFG: return "TEE boot configuration refused (size, device tree or name)";
 	case CIEE_ERR_TEE_IPA: return "page at the wrong place in the TEE's IPA space";
+	case CIEE_ERR_VM_BUSY: return "a CPU still runs the VM or its TEE";
+	case CIEE_ERR_VM_DYING: return "VM being destroyed";
 	default: return "unknown error";
 	}
 }
@@ -145,34 +148,35 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 
 static void run_default_scenario(void)
 {
-	static const char *const vm_names[DEFAULT_VMS] = { "vm0", "vm1", "vm2", "vm3" };
-	static const char *const tee_names[DEFAULT_VMS] = { "tee0", "tee1", "tee2", "tee3" };
-	struct vm *vms[DEFAULT_VMS];
-	unsigned int i, faulted = 0;
+	static struct vm_def defs[DEFAULT_VMS];
+	unsigned int i, failed;
 
 	for (i = 0; i < DEFAULT_VMS; i++) {
-		struct vm *tee;
+		struct vm_def *d = &defs[i];
 
-		vms[i] = vm_create_guest(vm_names[i], PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX,
-					 DEFAULT_VCPUS);
-		if (!vms[i])
-			hyp_panic("cannot create a VM");
-		vms[i]->vcpus[0].ctx.x[0] = i; /* its boot argument: which VM it is */
-		tee = vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
-		if (!tee || vm_boot_tee(tee))
-			hyp_panic("cannot start a TEE");
-		/* Tell the guest where its TEE's memory is: it checks it cannot read it. */
-		vms[i]->vcpus[0].ctx.x[1] = tee->ram_pa;
+		fmt_snprintf(d->name, sizeof(d->name), "vm%u", i);
+		fmt_snprintf(d->tee_name, sizeof(d->tee_name), "tee%u", i);
+		d->n_vcpus = DEFAULT_VCPUS;
+		d->ram_size = GUEST_RAM_SIZE;
+		d->image = PLAT_GUEST_IMAGE_BASE;
+		d->image_max = PLAT_GUEST_IMAGE_MAX;
+		d->boot_arg = i; /* its boot argument: which VM it is */
+		d->has_tee = true;
+		d->tee_image = PLAT_TEE_IMAGE_BASE;
+		d->tee_image_max = PLAT_TEE_IMAGE_MAX;
 	}
+	lifecycle_init(defs, DEFAULT_VMS);
 	for (i = 0; i < DEFAULT_VMS; i++)
-		sched_add(vms[i]);
+		if (vm_def_start(&defs[i]))
+			hyp_panic("cannot create a VM with its TEE");
 	con_printf("running %u VMs, each with its own TEE, on all CPUs\n", DEFAULT_VMS);
 	sched_start();
 	sched_loop();
 	sched_report();
-	for (i = 0; i < DEFAULT_VMS; i++)
-		faulted += vms[i]->faulted;
-	if (faulted)
+	lifecycle_report();
+	for (i = 0, failed = 0; i < DEFAULT_VMS; i++)
+		failed += defs[i].vm && defs[i].vm->faulted;
+	if (failed)
 		hyp_panic("a VM was stopped by a fault");
 	con_printf("all VMs powered off: system off\n");
 	hyp_system_off();

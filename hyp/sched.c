@@ -59,6 +59,36 @@ void sched_vm_stopped(struct vm *vm)
 }
 
 /* No vCPU of vm is on a CPU now (rq_lock held: busy is set under it). */
+static bool vm_idle(const struct vm *vm);
+
+void sched_remove(struct vm *vm)
+{
+	unsigned int i, j, guard;
+	bool idle = false;
+
+	/* It is not running, so pick() takes none of its vCPUs: wait for the ones on a CPU. */
+	for (guard = 0; guard < 100000000 && !idle; guard++) {
+		spin_lock(&rq_lock);
+		idle = vm_idle(vm);
+		if (idle) {
+			for (i = 0, j = 0; i < n_rq; i++)
+				if (rq[i]->vm != vm)
+					rq[j++] = rq[i];
+			n_rq = j;
+			cursor = n_rq ? cursor % n_rq : 0;
+			for (i = 0, j = 0; i < n_vms_added; i++)
+				if (vms_added[i] != vm)
+					vms_added[j++] = vms_added[i];
+			n_vms_added = j;
+		}
+		spin_unlock(&rq_lock);
+		if (!idle)
+			__asm__ volatile("yield");
+	}
+	if (!idle)
+		con_printf("error: %s: a CPU never left it\n", vm->name);
+}
+
 static bool vm_idle(const struct vm *vm)
 {
 	unsigned int i;
@@ -134,10 +164,14 @@ bool sched_run(bool (*keep_going)(void))
 		wfe();
 	gicv_cpu_sched(true);
 	tick_start(tick_period_us());
-	while (__atomic_load_n(&n_live, __ATOMIC_ACQUIRE) && (!keep_going || keep_going())) {
+	/* Until no VM runs, no power-off policy is pending and no operator is at the console. */
+	while ((__atomic_load_n(&n_live, __ATOMIC_ACQUIRE) || lifecycle_pending() ||
+		mgmt_active()) &&
+	       (!keep_going || keep_going())) {
 		struct vcpu *v;
 
 		console_in_poll();
+		lifecycle_poll();
 		v = pick();
 		if (!v) {
 			/* Nothing to run: sleep until an interrupt (the tick, a kick). */

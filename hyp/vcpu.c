@@ -88,8 +88,11 @@ void vm_stop(struct vm *vm, bool fault)
 {
 	if (fault)
 		vm->faulted = true;
-	if (__atomic_exchange_n(&vm->running, false, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&vm->running, false, __ATOMIC_ACQ_REL)) {
+		/* Its policy counted as pending before it stops counting as live. */
+		lifecycle_vm_stopped(vm);
 		sched_vm_stopped(vm);
+	}
 }
 
 static void vm_fault(struct vcpu *v, const char *what)

@@ -7,26 +7,50 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/spinlock.h>
 #include <policy/tee_gic.h>
 
 #include "hyp.h"
 
 static struct vm vms[HYP_MAX_VMS];
 static struct tee_gic tee_gics[HYP_MAX_VMS];
-static unsigned int n_vms;
+static struct spinlock slots_lock = SPINLOCK_INIT;
+
+/* The lowest free slot: its index is the CIEE id (a destroyed VM's are reused). */
+static struct vm *slot_take(void)
+{
+	struct vm *vm = NULL;
+	unsigned int i;
+
+	spin_lock(&slots_lock);
+	for (i = 0; i < HYP_MAX_VMS && !vm; i++) {
+		if (!vms[i].in_use) {
+			vm = &vms[i];
+			memset(vm, 0, sizeof(*vm));
+			vm->in_use = true;
+			vm->id = i;
+		}
+	}
+	spin_unlock(&slots_lock);
+	return vm;
+}
+
+static void slot_give_back(struct vm *vm)
+{
+	spin_lock(&slots_lock);
+	vm->in_use = false;
+	spin_unlock(&slots_lock);
+}
 
 static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint64_t ram_size)
 {
-	struct vm *vm;
+	struct vm *vm = slot_take();
 	size_t n;
 
-	if (n_vms >= HYP_MAX_VMS) {
-		con_printf("error: cannot create %s: all %d VM slots in use\n", name, HYP_MAX_VMS);
+	if (!vm) {
+		con_printf("error: cannot create %s: all %d VM ids in use\n", name, HYP_MAX_VMS);
 		return NULL;
 	}
-	vm = &vms[n_vms];
-	memset(vm, 0, sizeof(*vm));
-	vm->id = n_vms;
 	n = strnlen(name, VM_NAME_MAX - 1);
 	memcpy(vm->name, name, n);
 	vm->is_tee = is_tee;
@@ -34,8 +58,10 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 	vm->ram_size = ram_size;
 	vm->ram_pa = mem_alloc(ram_size);
 	if (!vm->ram_pa) {
-		con_printf("error: cannot create %s: out of memory for %llu MiB\n", name,
-			   (unsigned long long)(ram_size >> 20));
+		con_printf("error: cannot create %s: out of memory for %llu MiB (%llu MiB free)\n",
+			   name, (unsigned long long)(ram_size >> 20),
+			   (unsigned long long)(mem_free_bytes() >> 20));
+		slot_give_back(vm);
 		return NULL;
 	}
 	for (n = 0; n < HYP_MAX_VCPUS; n++) {
@@ -46,7 +72,6 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 		v->running_on = -1;
 		vuart_init(&v->uart, vm->name);
 	}
-	n_vms++;
 	return vm;
 }
 
@@ -126,11 +151,15 @@ struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, 
 	r = ciee_call(CIEE_CALL_VM_CREATE, vm->id, CIEE_VM_KIND_GUEST, 0, 0, 0);
 	if (r != CIEE_OK) {
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
+		mem_free(vm->ram_pa, vm->ram_size);
+		slot_give_back(vm);
 		return NULL;
 	}
 	if (load_image(vm, image, image_max) || donate(vm, vm->ram_pa, vm->ram_size) ||
-	    map(vm, vm->ram_ipa, vm->ram_pa, vm->ram_size, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X))
+	    map(vm, vm->ram_ipa, vm->ram_pa, vm->ram_size, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X)) {
+		vm_teardown(vm); /* what the CIEE has of it, back */
 		return NULL;
+	}
 	vcpu_reset(&vm->vcpus[0], vm->ram_ipa, 0);
 	vm->vcpus[0].on = true; /* the others wait for PSCI CPU_ON */
 	vm->running = true;
@@ -201,8 +230,13 @@ static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
 	r = ciee_call(CIEE_CALL_VM_CREATE, tee->id, CIEE_VM_KIND_TEE, guest->id, 0, 0);
 	if (r != CIEE_OK) {
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
+		mem_free(tee->ram_pa, tee->ram_size);
+		slot_give_back(tee);
 		return NULL;
 	}
+	/* Its VM's from now on: destroying the VM (vm_teardown) takes it too. */
+	tee->partner = guest;
+	guest->partner = tee;
 	/*
 	 * Load the image while the pages are still ours; once donated they
 	 * leave our view. Then its own memory, and its VM's memory at the
@@ -214,11 +248,9 @@ static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
 		CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_X) ||
 	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))
 		return NULL;
-	tee->partner = guest;
 	tee->n_vcpus = guest->n_vcpus; /* one TEE vCPU per VM vCPU, same index */
 	tee->gic = &tee_gics[tee->id];
 	tee_gic_init(tee->gic, tee->n_vcpus);
-	guest->partner = tee;
 	con_printf("%s: guest TEE of %s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx)\n", tee->name,
 		   guest->name, (unsigned long long)(tee->ram_size >> 20),
 		   (unsigned long long)tee->ram_ipa, (unsigned long long)tee->ram_pa);
@@ -250,7 +282,8 @@ int vm_boot_tee(struct vm *tee)
 		long r = ciee_call(CIEE_CALL_TEE_BOOT, tee->id, (unsigned long)&mmio,
 				   VTZ_TEE_ENTRY_IPA, i, i ? 0 : (unsigned long)&cfg);
 
-		r = tee_serve_mmio(tee, i, r, &mmio);
+		/* To its end, preemptions too: a TEE created while others run (lifecycle.c). */
+		r = tee_serve_to_end(tee, i, r, &mmio);
 		if (r != CIEE_OK) {
 			con_printf("error: %s vCPU %u did not complete its boot handshake: %s\n",
 				   tee->name, i, ciee_strerror(r));
@@ -259,5 +292,47 @@ int vm_boot_tee(struct vm *tee)
 	}
 	con_printf("%s: booted, vector table registered with the CIEE (%u vCPU%s)\n", tee->name,
 		   tee->n_vcpus, tee->n_vcpus == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * The end of a VM and its TEE: out of the scheduler once no CPU runs
+ * them, then VM_DESTROY (the CIEE wipes the TEE, zeroes and takes back
+ * every page, flushes both VMIDs), then their memory back to the pool
+ * and their slots (CIEE ids) free. A CPU still inside one of them
+ * (CIEE_ERR_VM_BUSY) is waited for, boundedly.
+ */
+int vm_teardown(struct vm *vm)
+{
+	struct vm *tee = vm->partner;
+	unsigned int tries;
+	long r = CIEE_ERR_VM_BUSY;
+
+	if (vm->is_linux) {
+		con_printf("error: %s: destroying a Linux VM is not supported yet\n", vm->name);
+		return -1;
+	}
+	vm->running = false;
+	sched_remove(vm);
+	for (tries = 0; tries < 1000000 && r == CIEE_ERR_VM_BUSY; tries++) {
+		r = ciee_call(CIEE_CALL_VM_DESTROY, vm->id, 0, 0, 0, 0);
+		if (r == CIEE_ERR_VM_BUSY)
+			__asm__ volatile("yield");
+	}
+	if (r != CIEE_OK) {
+		con_printf("error: %s: the CIEE refused VM_DESTROY: %s; its memory stays "
+			   "reserved\n", vm->name, ciee_strerror(r));
+		return -1;
+	}
+	mem_free(vm->ram_pa, vm->ram_size);
+	if (tee) {
+		mem_free(tee->ram_pa, tee->ram_size);
+		slot_give_back(tee);
+	}
+	con_printf("%s destroyed%s%s: %llu MiB back in the pool (%llu MiB free)\n", vm->name,
+		   tee ? " with " : "", tee ? tee->name : "",
+		   (unsigned long long)((vm->ram_size + (tee ? tee->ram_size : 0)) >> 20),
+		   (unsigned long long)(mem_free_bytes() >> 20));
+	slot_give_back(vm);
 	return 0;
 }

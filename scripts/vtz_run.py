@@ -565,6 +565,10 @@ def main():
                     help="scenarios linux, linux-native: after its commands each VM's /init "
                          "opens a shell on its console; what you type goes to vm0 (Ctrl-] 1: "
                          "to vm1; natively straight to the one Linux); no timeout")
+    ap.add_argument("--console", action="store_true",
+                    help="pass what is typed to the machine's UART, with the timeout kept: "
+                         "the hypervisor's management console (Ctrl-] v) and the Linux VMs' "
+                         "input, for scripts and tests")
     ap.add_argument("--tee", default=None, metavar="IMAGE",
                     help="every VM's TEE image, or natively the TEE the flash carries (a path, "
                          "e.g. OP-TEE's tee-raw.bin: make TEE=optee); default: the scenario's, "
@@ -611,7 +615,8 @@ def main():
             print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
                   flush=True)
         return subprocess.call(cmd)
-    status, _ = run(cmd, 0 if args.shell else args.timeout, interactive=args.shell,
+    status, _ = run(cmd, 0 if args.shell else args.timeout,
+                    interactive=args.shell or args.console,
                     ns_prefix=scenario_ns_prefix(args.scenario))
     return status
 

@@ -33,4 +33,10 @@ void races_run(const struct fdt_info *info);
 /* cpu4, after um_race_secondary(): serve the races' jobs; returns when parked. */
 void races_secondary(void);
 
+/*
+ * lifecycle.c: VM_DESTROY (issue 11). tee0_free_ipa: an IPA where tee0
+ * may still take a page of its own (above all it ever had).
+ */
+void lifecycle_attacks_run(struct vm *vm0, struct vm *tee0, uint64_t tee0_free_ipa);
+
 #endif

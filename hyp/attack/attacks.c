@@ -1531,6 +1531,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	smm_two_cpu_check(tee0);
 	um_attacks_run(vm0, info);
 	races_run(info);
+	lifecycle_attacks_run(vm0, tee0, scratch_ipas(1));
 	destructive_attack("jump-into-ciee-past-gate", info, 2, CTX_JUMP_PAST_GATE);
 	destructive_attack("jump-to-ciee-sensitive-instruction", info, 3, CTX_JUMP_SENSITIVE);
 	linux_guests_finish();

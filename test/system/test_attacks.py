@@ -93,6 +93,16 @@ EXPECTED_MECHANISM = {
     "tee-own-ram-abort-as-mmio": r"came to the hypervisor as MMIO 0 time\(s\).*TEE stopped",
     "boot-tee-vcpu-during-reset": r"TEE_BOOT of never-started vCPU 1 while vCPU 0 resets: "
                                   r"TEE not in a state for this call \(-8\)\)$",
+    # VM_DESTROY (issue 11).
+    "destroy-vm-with-tee-mid-call": r"destroy with the TEE stopped mid-entry: ok; resume of it: "
+                                    r"no such VM; its page after: zeroed; resume at its reused "
+                                    r"id: TEE not in a state for this call",
+    "stale-tlb-across-vm-id-reuse": r"vm id \d+ \(VMID \d+\) reused after VM_DESTROY, its old "
+                                    r"first page now a TEE's: the new VM ran its own image and "
+                                    r"powered off cleanly",
+    "create-vm-over-live-tee-pages": r"DONATE of its page: page not owned by the right owner; "
+                                     r"S2_MAP of it: page belongs to a TEE; VM_CREATE at its id: "
+                                     r"VM id in use; a second TEE for its VM: wrong VM kind",
     "resume-idle-tee-vcpu-after-reset": r"TEE_RESUME of idle vCPU 1 afterwards: TEE not in a "
                                         r"state for this call \(-8\)\)$",
     "garbage-in-tee-ram-before-boot": r"read 0 of 2 words past its image as ours, 2 as zero",

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMs over time: each defined VM (struct vm_def: from the configuration)
+ * is created, runs, powers off and then follows its on-poweroff policy
+ * (stop, restart, destroy), or is started, stopped, destroyed and
+ * restarted from the management console (mgmt.c). Destroying a VM asks
+ * the CIEE to tear down the VM and its TEE (VM_DESTROY: their state
+ * wiped, every page zeroed and given back, their TLB entries gone)
+ * before their memory returns to the pool and their ids to VM_CREATE.
+ *
+ * Creation and destruction happen on CPU 0 only, between two scheduler
+ * turns (lifecycle_poll()): the other CPUs keep running the other VMs.
+ */
+#include <string.h>
+
+#include <arch/sysreg.h>
+#include <lib/console.h>
+
+#include "hyp.h"
+
+static struct vm_def *defs;
+static unsigned int n_defs;
+static unsigned long n_started, n_clean, n_failed;
+/* VMs that powered off with a policy still to apply (CPU 0 applies it). */
+static volatile unsigned int n_pending;
+
+void lifecycle_init(struct vm_def *d, unsigned int n)
+{
+	defs = d;
+	n_defs = n;
+}
+
+struct vm_def *vm_def_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_defs; i++)
+		if (!strncmp(defs[i].name, name, VM_NAME_MAX))
+			return &defs[i];
+	return NULL;
+}
+
+unsigned int vm_def_count(void)
+{
+	return n_defs;
+}
+
+struct vm_def *vm_def_at(unsigned int i)
+{
+	return i < n_defs ? &defs[i] : NULL;
+}
+
+static struct vm *create_tee(const struct vm_def *d, struct vm *vm)
+{
+	if (d->tee_size)
+		return vm_create_tee_sized(vm, d->tee_name, d->tee_image, d->tee_size);
+	return vm_create_tee(vm, d->tee_name, d->tee_image, d->tee_image_max);
+}
+
+/* Create a defined VM and its TEE, boot the TEE, queue the VM. */
+int vm_def_start(struct vm_def *d)
+{
+	struct vm *vm, *tee = NULL;
+
+	if (d->vm) {
+		con_printf("error: %s is already there (%s): destroy or restart it\n", d->name,
+			   d->vm->running ? "running" : "stopped");
+		return -1;
+	}
+	vm = d->is_linux ? vm_create_linux_def(d)
+			 : vm_create(d->name, d->ram_size, d->n_vcpus, d->image, d->image_max);
+	if (vm && !d->is_linux)
+		vm->vcpus[0].ctx.x[0] = d->boot_arg;
+	if (vm && d->has_tee) {
+		tee = create_tee(d, vm);
+		if (!tee || vm_boot_tee(tee)) {
+			con_printf("error: %s: its TEE did not start\n", d->name);
+			vm_teardown(vm);
+			vm = NULL;
+		}
+	}
+	if (!vm) {
+		n_failed++;
+		return -1;
+	}
+	if (tee && !d->is_linux)
+		vm->vcpus[0].ctx.x[1] = tee->ram_pa; /* it checks that it cannot read it */
+	vm->def = d;
+	d->vm = vm;
+	d->starts++;
+	n_started++;
+	sched_add(vm);
+	return 0;
+}
+
+/* Stop a running VM (as a power-off would); its memory and TEE stay. */
+int vm_def_stop(struct vm_def *d)
+{
+	if (!d->vm || !d->vm->running) {
+		con_printf("error: %s is not running\n", d->name);
+		return -1;
+	}
+	d->vm->stop_asked = true;
+	vm_stop(d->vm, false);
+	return 0;
+}
+
+/* Tear a VM and its TEE down through the CIEE, and free what was theirs. */
+int vm_def_destroy(struct vm_def *d)
+{
+	struct vm *vm = d->vm;
+
+	if (!vm) {
+		con_printf("error: %s does not exist\n", d->name);
+		return -1;
+	}
+	if (vm->running) {
+		vm->stop_asked = true;
+		vm_stop(vm, false);
+	}
+	if (vm_teardown(vm))
+		return -1;
+	d->vm = NULL;
+	return 0;
+}
+
+int vm_def_restart(struct vm_def *d)
+{
+	if (d->vm && vm_def_destroy(d))
+		return -1;
+	return vm_def_start(d);
+}
+
+/*
+ * A VM stopped (vcpu.c: powered off, faulted, or asked to stop). Called
+ * on the CPU that stopped it: the policy is applied later on CPU 0, and
+ * the scheduler keeps going until then.
+ */
+void lifecycle_vm_stopped(struct vm *vm)
+{
+	if (vm->faulted)
+		n_failed++;
+	else
+		n_clean++;
+	if (!vm->def || vm->stop_asked || vm->def->on_poweroff == VM_ON_POWEROFF_STOP)
+		return;
+	__atomic_store_n(&vm->policy_due, true, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&n_pending, 1, __ATOMIC_ACQ_REL);
+}
+
+unsigned int lifecycle_pending(void)
+{
+	return __atomic_load_n(&n_pending, __ATOMIC_ACQUIRE);
+}
+
+/* CPU 0, between two scheduler turns: apply the policies now due. */
+void lifecycle_poll(void)
+{
+	unsigned int i;
+
+	if (this_cpu_index() != 0 || !lifecycle_pending())
+		return;
+	for (i = 0; i < n_defs; i++) {
+		struct vm_def *d = &defs[i];
+		struct vm *vm = d->vm;
+		bool restart;
+
+		if (!vm || !__atomic_load_n(&vm->policy_due, __ATOMIC_ACQUIRE))
+			continue;
+		restart = d->on_poweroff == VM_ON_POWEROFF_RESTART;
+		con_printf("%s powered off: %s it (on-poweroff = %s)\n", d->name,
+			   restart ? "restarting" : "destroying", restart ? "restart" : "destroy");
+		/* Queued again (or gone) before the pending count drops: the scheduler stays up. */
+		if (restart)
+			vm_def_restart(d);
+		else
+			vm_def_destroy(d);
+		__atomic_sub_fetch(&n_pending, 1, __ATOMIC_ACQ_REL);
+	}
+}
+
+void lifecycle_report(void)
+{
+	con_printf("vms: %lu started, %lu stopped cleanly, %lu failed\n", n_started, n_clean,
+		   n_failed);
+}

@@ -1,0 +1,60 @@
+"""VMs destroyed, started and restarted at run time from the hypervisor's
+management console (Ctrl-] v, hyp/mgmt.c) while the other VMs keep
+running: the CIEE tears each VM and its TEE down (VM_DESTROY), the new
+instance reuses the ids and memory and runs its own image and TEE."""
+import os
+import re
+import sys
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("VTZ_BUILD", os.path.join(ROOT, "build", "ciee"))
+
+
+def spawn(scenario="default"):
+    cmd = [sys.executable, os.path.join(ROOT, "scripts", "vtz_run.py"), "--build", BUILD,
+           "--scenario", scenario, "--console", "--timeout", "120"]
+    p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=90)
+    return p
+
+
+def command(p, line, done):
+    p.send(line + "\r")
+    p.expect(done)
+    return p.match
+
+
+def test_destroy_start_restart_from_the_console_while_others_run():
+    p = spawn()
+    p.expect(r"running 4 VMs, each with its own TEE")
+    p.send("\x1dv")
+    p.expect(r"vtz> management console")
+    m = command(p, "list", r"vtz> (\d+) MiB of VM memory free")
+    free_running = int(m.group(1))
+    # vm3 mid-run (its TEE calls in flight or between them): torn down by the CIEE.
+    command(p, "destroy vm3", r"vtz> destroy vm3: (done|failed)")
+    # (While the console is open the machine stays up, however short the guests.)
+    assert p.match.group(1) == "done"
+    before = p.before
+    assert re.search(r"VM vm(\d+) and its TEE vm(\d+) destroyed: \d+ pages zeroed and given "
+                     r"back, \d+ table pages freed", before), before
+    assert "vm3 destroyed with tee3: 31 MiB back in the pool" in before, before
+    m = command(p, "list", r"vtz> (\d+) MiB of VM memory free")
+    assert int(m.group(1)) == free_running + 32  # 16 + 15 MiB in 2 MiB chunks
+    assert re.search(r"vtz> vm3\s+destroyed", p.before), p.before
+    # Unknown names and commands are refused with a reason.
+    command(p, "destroy vm9", r"vtz> no VM named 'vm9'")
+    command(p, "frobnicate vm0", r"vtz> unknown command 'frobnicate'")
+    # A new vm3 on the same ids and memory: its TEE boots and answers it.
+    command(p, "start vm3", r"vtz> start vm3: (done|failed)")
+    assert p.match.group(1) == "done"
+    p.expect(r"\[vm3\] my secret 0x[0-9a-f]+ is in my TEE, and slot 0 there is mine")
+    command(p, "restart vm2", r"vtz> restart vm2: (done|failed)")
+    assert p.match.group(1) == "done"
+    p.send("\x1d")
+    p.expect(r"vms: (\d+) started, (\d+) stopped cleanly, (\d+) failed")
+    started, clean, failed = (int(g) for g in p.match.groups())
+    assert (started, clean, failed) == (6, 6, 0), p.match.group(0)
+    p.expect(r"\[run\] ok: clean power-off")
+    p.expect(pexpect.EOF)
