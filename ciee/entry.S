@@ -27,9 +27,10 @@ ENTRY(ciee_header)
 	.quad	ciee_monitor_smc_site - ciee_header /* +0x20: the monitor's call site */
 END(ciee_header)
 
-/* Boot CPU from the monitor: x0 = DTB address. CIEE mode (MMU off). */
+/* Boot CPU from the monitor: x0 = DTB address, x1 = RAM size. CIEE mode (MMU off). */
 ENTRY(ciee_cold_entry)
 	mov	x19, x0
+	mov	x20, x1			/* RAM size, from the monitor */
 	msr	daifset, #0xf
 	assert_ciee_mode x9, x10
 	ciee_stack x9, x10
@@ -42,6 +43,7 @@ ENTRY(ciee_cold_entry)
 	str	xzr, [x0], #8
 	b	1b
 2:	mov	x0, x19
+	mov	x1, x20
 	bl	ciee_cold_main		/* returns the hypervisor entry in x0 */
 	mov	x1, x19
 	mov	x2, xzr

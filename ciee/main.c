@@ -95,18 +95,19 @@ static void ciee_el2_setup(void)
 	ciee_mmu_setup();
 }
 
-uint64_t ciee_cold_main(uint64_t dtb)
+uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
 	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 #ifdef GATE_el3
+	(void)ram_size; /* the monitor built the tables with it */
 	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off); memory mapping is served at EL3 "
 		   "(GATE=el3), which built the hypervisor's translation tables\n");
 #else
 	con_printf("CIEE at EL2 (CIEE mode: EL2 MMU off): building the ownership table and "
 		   "the hypervisor's translation tables\n");
-	ciee_mmu_build();
+	ciee_mmu_build(ram_size);
 #endif
 	ciee_el2_setup();
 	con_printf("EL2 locked (VBAR, HCR, VTCR, TTBR0/TCR/MAIR, SCTLR with WXN); entering "

@@ -260,8 +260,20 @@ void hyp_main(uint64_t dtb)
 		   (unsigned long long)info.uart_base);
 
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
-		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G");
-	mem_init(PLAT_VM_POOL_BASE, PLAT_LINUX_STAGE_BASE);
+		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G or -m 2G");
+	/*
+	 * The pool: from above the images to the Linux staging area, and with
+	 * 2 GiB the whole second GiB (the CIEE owns only what the monitor
+	 * found, at most 2 GiB: beyond, nothing could be donated).
+	 */
+	{
+		uint64_t ram = info.mem[0].size < PLAT_NS_RAM_MAX ? info.mem[0].size
+								  : PLAT_NS_RAM_MAX;
+
+		mem_init(PLAT_VM_POOL_BASE, PLAT_NS_RAM_BASE + ram);
+		mem_reserve(PLAT_LINUX_STAGE_BASE, PLAT_HIGH_RAM_BASE);
+		con_printf("VM pool: %llu MiB free\n", (unsigned long long)(mem_free_bytes() >> 20));
+	}
 	irq_cpu_init();
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */

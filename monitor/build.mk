@@ -2,10 +2,12 @@ IMAGE_NAMES += monitor
 # keys.c and crypto.c (over mbedTLS, mk/mbedtls.mk): boot integrity, in
 # both monitors.
 MONITOR_KEYS_SRCS := monitor/keys.c monitor/crypto.c
-monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/psci.c \
+monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/ram.c monitor/psci.c \
 	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c lib/exc_report.c policy/insn_scan.c \
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)
-monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS)
+# policy/fdt_info.c over libfdt: the RAM size from QEMU's device tree (ram.c).
+monitor_SRCS += policy/fdt_info.c
+monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS) $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
 monitor_LDS := monitor/monitor.lds
 
 # GATE=el3: the monitor also serves secure memory mapping (the CIEE's SMM

@@ -90,15 +90,17 @@ int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN], uint8_t key[ROOT_
  * A guest TEE's image, at the PA the CIEE found its first page (the CIEE
  * checked that the pages are the TEE's, contiguous and not yet run, and
  * chose the size: its loader's, or its header's). Only RAM a TEE can own
- * is read: the VM pool, never secure RAM, the CIEE's data region or the
- * hypervisor's images.
+ * is read: the VM pool (both parts, with 2 GiB), never secure RAM, the
+ * CIEE's data region or the hypervisor's images.
  */
 static int64_t measure_for_ciee(uint64_t pa, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
 {
 	int64_t hdr_size;
 
-	if (pa % 4096 || pa < PLAT_VM_POOL_BASE || pa >= PLAT_CIEE_DATA_BASE || !size ||
-	    size > TEE_IMAGE_MAX || size > PLAT_CIEE_DATA_BASE - pa)
+	/* First and last page in the pool, and not across the CIEE data region between its parts. */
+	if (pa % 4096 || !size || size > TEE_IMAGE_MAX || !monitor_vm_pool_page(pa) ||
+	    !monitor_vm_pool_page(pa + ((size - 1) & ~4095UL)) ||
+	    (pa < PLAT_CIEE_DATA_BASE && pa + size > PLAT_CIEE_DATA_BASE))
 		return SMCCC_INVALID_PARAMETER;
 	/* An image that names its size is measured at exactly that size. */
 	hdr_size = keys_tee_image_size(pa);

@@ -162,18 +162,20 @@ void monitor_main(void)
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
 	record_ciee_smc_site();
 	check_hyp_text();
+	ram_init();
 	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
 	scrub_cold_boot(kind, generation);
 #ifdef GATE_el3
 	/* GATE=el3: the monitor owns secure memory mapping, from the start. */
 	con_printf("GATE=el3: building the ownership table and the hypervisor's "
 		   "translation tables at EL3\n");
-	ciee_mmu_build();
+	ciee_mmu_build(monitor_ram_size());
 #endif
 	gic_secure_init();
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
-	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE, 0, 0);
+	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE,
+			  monitor_ram_size(), 0);
 }
 
 void monitor_handle_lower_sync(struct smc_frame *f)

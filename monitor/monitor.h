@@ -44,6 +44,10 @@ enum boot_kind psci_cold_boot(uint64_t *generation);
 
 /* Scrubbing memory that TEEs may have owned (scrub.c). */
 void scrub_cold_boot(enum boot_kind kind, uint64_t generation);
+/* ram.c: the machine's RAM from PLAT_NS_RAM_BASE (1..2 GiB), read at cold boot. */
+void ram_init(void);
+uint64_t monitor_ram_size(void);
+bool monitor_vm_pool_page(uint64_t pa);
 void scrub_before_reset(void);
 /* Zero [base, end); both 64-byte aligned. Plain stores, MMU off (entry.S). */
 void monitor_zero(uint64_t base, uint64_t end);

@@ -26,7 +26,7 @@
 
 #define SCRUB_PAGE 4096UL
 #define SCRUB_BASE PLAT_VM_POOL_BASE
-#define SCRUB_END (PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE)
+#define SCRUB_END (PLAT_NS_RAM_BASE + monitor_ram_size())
 
 /* Milliseconds between two counter reads; 0 if the counter has no frequency. */
 static uint64_t elapsed_ms(uint64_t t0, uint64_t t1)
@@ -53,7 +53,8 @@ void scrub_cold_boot(enum boot_kind kind, uint64_t generation)
 	t1 = read_sysreg(cntpct_el0);
 	con_printf("cold boot after reset: scrubbed 0x%lx-0x%lx before any untrusted code "
 		   "runs (boot %lu, %lu MiB in %lu ms)\n",
-		   SCRUB_BASE, SCRUB_END - 1, generation, (SCRUB_END - SCRUB_BASE) >> 20,
+		   SCRUB_BASE, SCRUB_END - 1, generation,
+		   (SCRUB_END - SCRUB_BASE - PLAT_CIEE_DATA_SIZE) >> 20,
 		   elapsed_ms(t0, t1));
 }
 
@@ -84,7 +85,7 @@ void scrub_before_reset(void)
 		if (OWNER_TYPE(own[i]) != OWN_TEE)
 			continue;
 		pa = PLAT_NS_RAM_BASE + i * SCRUB_PAGE;
-		if (pa < PLAT_VM_POOL_BASE || pa >= PLAT_CIEE_DATA_BASE) {
+		if (!monitor_vm_pool_page(pa)) {
 			odd++;
 			continue;
 		}

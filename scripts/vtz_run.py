@@ -238,9 +238,10 @@ LINUX_BOOTARGS_MAX = 2048       # arm64's COMMAND_LINE_SIZE
 
 
 def machine_args(sc):
-    """QEMU's machine, CPU, CPUs and memory for a scenario."""
+    """QEMU's machine, CPU, CPUs and memory for a scenario (1 GiB unless it
+    says: vTZ uses up to 2 GiB)."""
     return ["-M", "virt,secure=on,virtualization=on,gic-version=3",
-            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", "1G"]
+            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", sc.get("mem", "1G")]
 
 
 def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):

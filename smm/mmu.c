@@ -113,15 +113,17 @@ static void map_or_die(uint64_t va, uint64_t size, unsigned int perms, enum pt_m
  * not at all; of the devices, the GIC and UART0 only (no bus master;
  * the redistributors' LPI registers read-only).
  */
-void ciee_mmu_build(void)
+void ciee_mmu_build(uint64_t ram_size)
 {
 	uint64_t root, hyp_text, ciee_text;
 	uint64_t ciee_text_end;
 	unsigned int i;
-	const uint64_t ram_end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
 
+	if (ram_size < PLAT_NS_RAM_SIZE || ram_size > PLAT_NS_RAM_MAX || ram_size % PAGE_SIZE)
+		ciee_panic("RAM size from the monitor out of range");
 	memset(smm, 0, sizeof(*smm));
-	if (own_init(&smm->own, PLAT_NS_RAM_BASE, PLAT_NS_RAM_SIZE,
+	smm->ram_end = PLAT_NS_RAM_BASE + ram_size;
+	if (own_init(&smm->own, PLAT_NS_RAM_BASE, ram_size,
 		     phys_to_virt(PLAT_CIEE_DATA_BASE), PLAT_OWN_TABLE_SIZE / sizeof(owner_t),
 		     OWNER(OWN_FREE, 0)) ||
 	    own_track_maps(&smm->own, phys_to_virt(PLAT_MAP_COUNT_BASE),
@@ -173,12 +175,15 @@ void ciee_mmu_build(void)
 	map_or_die(PLAT_HYP_BASE, hyp_text, PT_PERM_R | PT_PERM_X, PT_MEM_NORMAL);
 	map_or_die(PLAT_HYP_BASE + hyp_text, PLAT_CIEE_DATA_BASE - (PLAT_HYP_BASE + hyp_text),
 		   PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL);
-	(void)ram_end;
+	/* A second GiB, free for VMs like the pool below the CIEE data region. */
+	if (smm->ram_end > PLAT_HIGH_RAM_BASE)
+		map_or_die(PLAT_HIGH_RAM_BASE, smm->ram_end - PLAT_HIGH_RAM_BASE,
+			   PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL);
 	con_printf("EL2 stage 1 for the hypervisor: its text 0x%lx-0x%llx and the CIEE gate "
 		   "page executable, CIEE data, tables and ownership unmapped, WXN on "
-		   "(%llu table pages)\n",
+		   "(%llu table pages); RAM up to 0x%llx owned\n",
 		   PLAT_HYP_BASE, (unsigned long long)(PLAT_HYP_BASE + hyp_text - 1),
-		   (unsigned long long)ciee_tables_used());
+		   (unsigned long long)ciee_tables_used(), (unsigned long long)(smm->ram_end - 1));
 }
 
 /* Program the hypervisor's translation regime; SCTLR_EL2 is set on the way out. */

@@ -52,6 +52,8 @@ struct smm_state {
 	struct spinlock lock;      /* all SMM state: ownership, tables, VM list */
 	struct spinlock pool_lock; /* the table-page pool */
 	uint64_t pool_next;
+	/* End of the RAM the machine has (the monitor read it; at most PLAT_NS_RAM_MAX). */
+	uint64_t ram_end;
 	/* Table pages of destroyed VMs, zeroed, each holding the next's address (0: end). */
 	uint64_t pool_free;
 	uint64_t pool_free_pages;
@@ -84,7 +86,8 @@ static inline struct pt smm_pt(const struct pt *p)
 	l.ops = &ciee_table_ops;
 	return l;
 }
-void ciee_mmu_build(void);
+/* ram_size: the machine's RAM from PLAT_NS_RAM_BASE, from the monitor (1..2 GiB). */
+void ciee_mmu_build(uint64_t ram_size);
 void ciee_mmu_setup(void);
 void ciee_hyp_tlb_flush(void);
 

@@ -153,13 +153,12 @@ out:
 
 static bool in_ram(uint64_t pa, uint64_t size)
 {
-	return pa >= PLAT_NS_RAM_BASE && pa + size >= pa &&
-	       pa + size <= PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
+	return pa >= PLAT_NS_RAM_BASE && pa + size >= pa && pa + size <= smm->ram_end;
 }
 
 static bool overlaps_ram(uint64_t pa, uint64_t size)
 {
-	return pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE && pa + size > PLAT_NS_RAM_BASE;
+	return pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_MAX && pa + size > PLAT_NS_RAM_BASE;
 }
 
 /*
@@ -284,8 +283,7 @@ static void s2_leaf_removed(void *ctx, uint64_t pa, uint64_t size, uint64_t desc
 	(void)ctx;
 	(void)desc;
 	/* Device memory is never counted: only RAM changes owner. */
-	if (pa >= PLAT_NS_RAM_BASE && pa < PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE &&
-	    own_map_put(&smm->own, pa, size))
+	if (pa >= PLAT_NS_RAM_BASE && pa < smm->ram_end && own_map_put(&smm->own, pa, size))
 		ciee_panic("stage-2 map count out of step with the tables");
 }
 
@@ -463,7 +461,7 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 		return CIEE_ERR_BAD_VM;
 	if (!size || ((ipa | size) & (PAGE_SIZE - 1)))
 		return CIEE_ERR_ALIGN;
-	if (ipa + size < ipa || size > PLAT_NS_RAM_SIZE)
+	if (ipa + size < ipa || size > PLAT_NS_RAM_MAX)
 		return CIEE_ERR_RANGE;
 	if (pt_leaf_attrs(PT_REGIME_S1_EL2, PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL, &attrs))
 		return CIEE_ERR_PERM;
@@ -599,7 +597,7 @@ static uint64_t reclaim_all(owner_t o, bool to_hyp_s1, uint64_t attrs)
 {
 	struct pt s1 = smm_pt(&smm->hyp_s1);
 	uint64_t pa, run = 0, pages = 0;
-	const uint64_t end = PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE;
+	const uint64_t end = smm->ram_end;
 
 	for (pa = PLAT_NS_RAM_BASE; pa <= end; pa += PAGE_SIZE) {
 		owner_t cur = OWNER(OWN_FREE, 0);

@@ -70,7 +70,16 @@
 
 /* Non-secure RAM. QEMU puts its DTB at the base when started with -bios. */
 #define PLAT_NS_RAM_BASE 0x40000000UL
-#define PLAT_NS_RAM_SIZE 0x40000000UL /* 1 GiB: the run scripts use -m 1G */
+/*
+ * The least RAM vTZ runs with (its fixed layout below fills the first
+ * GiB), and the most it uses: a machine with 2 GiB (-m 2G) has a second
+ * GiB, from PLAT_HIGH_RAM_BASE, for more VMs; RAM above 2 GiB stays
+ * unused. The monitor reads the size from QEMU's device tree before
+ * anything untrusted runs, and hands it to the CIEE.
+ */
+#define PLAT_NS_RAM_SIZE 0x40000000UL
+#define PLAT_NS_RAM_MAX 0x80000000UL
+#define PLAT_HIGH_RAM_BASE (PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE)
 #define PLAT_DTB_BASE PLAT_NS_RAM_BASE
 #define PLAT_DTB_MAX_SIZE 0x00100000UL
 
@@ -85,6 +94,7 @@
  *   0x41000000  free memory handed out to VMs by the hypervisor
  *   0x7f000000  CIEE data: ownership table and the translation-table pool
  *               (16 MiB, never mapped for the hypervisor)
+ *   0x80000000  with 2 GiB of RAM: the second GiB, more free memory for VMs
  */
 #define PLAT_CIEE_BASE 0x40100000UL
 #define PLAT_CIEE_SIZE 0x00300000UL
@@ -128,13 +138,13 @@
 #define PLAT_LINUX_TEE_IMAGE_MAX (0x7f000000UL - PLAT_LINUX_TEE_IMAGE)
 #define PLAT_CIEE_DATA_BASE 0x7f000000UL
 #define PLAT_CIEE_DATA_SIZE 0x01000000UL
-#define PLAT_OWN_TABLE_SIZE 0x00080000UL /* 2 bytes per 4 KiB page of 1 GiB */
+#define PLAT_OWN_TABLE_SIZE 0x00100000UL /* 2 bytes per 4 KiB page of 2 GiB */
 #define PLAT_SMM_STATE_BASE (PLAT_CIEE_DATA_BASE + PLAT_OWN_TABLE_SIZE) /* VM list, locks */
 /* How many stage-2 entries point at each RAM page (policy/ownership.h). */
-#define PLAT_MAP_COUNT_BASE (PLAT_CIEE_DATA_BASE + 0x00100000UL)
-#define PLAT_MAP_COUNT_SIZE 0x00080000UL /* 2 bytes per 4 KiB page of 1 GiB */
-#define PLAT_PT_POOL_BASE (PLAT_CIEE_DATA_BASE + 0x00180000UL)
-#define PLAT_PT_POOL_SIZE (PLAT_CIEE_DATA_SIZE - 0x00180000UL)
+#define PLAT_MAP_COUNT_BASE (PLAT_CIEE_DATA_BASE + 0x00180000UL)
+#define PLAT_MAP_COUNT_SIZE 0x00100000UL /* 2 bytes per 4 KiB page of 2 GiB */
+#define PLAT_PT_POOL_BASE (PLAT_CIEE_DATA_BASE + 0x00280000UL)
+#define PLAT_PT_POOL_SIZE (PLAT_CIEE_DATA_SIZE - 0x00280000UL)
 
 #define PLAT_MAX_CPUS 8
 

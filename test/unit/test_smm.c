@@ -40,6 +40,8 @@
 #define POOL PLAT_VM_POOL_BASE
 #define P(i) (POOL + (uint64_t)(i) * SZ_4K)
 #define RAM_END (PLAT_NS_RAM_BASE + PLAT_NS_RAM_SIZE)
+/* The window RAM may occupy (2 GiB): never device memory, even where a 1 GiB machine has none. */
+#define RAM_WINDOW_END (PLAT_NS_RAM_BASE + PLAT_NS_RAM_MAX)
 #define HYP_DATA (PLAT_HYP_BASE + HYP_TEXT) /* first hypervisor data page */
 
 /* IPAs as the hypervisor lays out guests (docs/architecture.md). */
@@ -120,7 +122,7 @@ static int boot(void **state)
 	fake_phys_reset();
 	fake_arch_reset();
 	write_headers(HYP_TEXT, CIEE_TEXT);
-	ciee_mmu_build();
+	ciee_mmu_build(PLAT_NS_RAM_SIZE);
 	/* Only what the calls under test do is counted. */
 	fake_arch_reset();
 	return 0;
@@ -336,13 +338,13 @@ static void test_boot_bad_headers(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		write_headers(bad[i].hyp_text, bad[i].ciee_text);
-		assert_panics(ciee_mmu_build());
+		assert_panics(ciee_mmu_build(PLAT_NS_RAM_SIZE));
 		assert_string_equal(panic_why, bad[i].why);
 	}
 	/* The largest text sizes the headers may give are accepted. */
 	fake_phys_reset();
 	write_headers(PLAT_HYP_SIZE, PLAT_CIEE_SIZE);
-	ciee_mmu_build();
+	ciee_mmu_build(PLAT_NS_RAM_SIZE);
 	assert_s1_rx(PLAT_HYP_BASE + PLAT_HYP_SIZE - SZ_4K);
 	assert_s1_rx(PLAT_CIEE_BASE + PLAT_CIEE_SIZE - SZ_4K);
 }
@@ -384,7 +386,7 @@ static void test_boot_real_images(void **state)
 	assert_int_equal(*(uint64_t *)phys_to_virt(PLAT_CIEE_BASE + CIEE_MAGIC_OFFSET),
 			 CIEE_IMAGE_MAGIC);
 	hyp_text = *(uint64_t *)phys_to_virt(PLAT_HYP_BASE + HYP_HDR_TEXT_SIZE_OFFSET);
-	ciee_mmu_build();
+	ciee_mmu_build(PLAT_NS_RAM_SIZE);
 	assert_s1_rx(PLAT_HYP_BASE + hyp_text - SZ_4K);
 	assert_s1_rw_xn(PLAT_HYP_BASE + hyp_text);
 	assert_int_equal(owner(PLAT_HYP_BASE + hyp_text - SZ_4K), OWNER(OWN_HYP_TEXT, 0));
@@ -846,8 +848,11 @@ static void test_s2_map_dma_device(void **state)
 			 CIEE_ERR_NOT_DEVICE);
 	assert_int_equal(ciee_s2_map(VM0, IPA_UART, PLAT_RTC_BASE, 2 * SZ_4K, R | W | DEV),
 			 CIEE_ERR_NOT_DEVICE);
-	assert_int_equal(ciee_s2_map(VM1, 0x100000000UL, RAM_END, 2 * SZ_4K, R | DEV),
+	assert_int_equal(ciee_s2_map(VM1, 0x100000000UL, RAM_WINDOW_END, 2 * SZ_4K, R | DEV),
 			 CIEE_ERR_NOT_DEVICE);
+	/* The second GiB a 1 GiB machine lacks is still RAM's window, never a device. */
+	assert_int_equal(ciee_s2_map(VM1, 0x100000000UL, RAM_END, 2 * SZ_4K, R | DEV),
+			 CIEE_ERR_RANGE);
 	assert_int_equal(ciee_s2_map(VM1, IPA_UART, 0, SZ_4K, R | DEV), CIEE_ERR_NOT_DEVICE);
 	assert_int_equal(s2_pa(VM0, IPA_UART, NULL), 0);
 	assert_int_equal(s2_pa(TEE0, IPA_UART, NULL), 0);
@@ -1177,7 +1182,7 @@ static void test_reclaim_args(void **state)
 	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 0), CIEE_ERR_ALIGN);
 	assert_int_equal(ciee_reclaim(VM0, IPA_VM, 0x10), CIEE_ERR_ALIGN);
 	assert_int_equal(ciee_reclaim(VM0, 0xfffffffffffff000UL, 2 * SZ_4K), CIEE_ERR_RANGE);
-	assert_int_equal(ciee_reclaim(VM0, 0, PLAT_NS_RAM_SIZE + SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_reclaim(VM0, 0, PLAT_NS_RAM_MAX + SZ_4K), CIEE_ERR_RANGE);
 	assert_int_equal(fake_tlbi_count(NULL), 0);
 }
 
@@ -1801,7 +1806,7 @@ static void test_hyp_map_not_device(void **state)
 		{PLAT_RTC_BASE, 2 * SZ_4K},               /* past the RTC's page */
 		{PLAT_GICD_BASE + PLAT_GICD_SIZE - SZ_4K, 2 * SZ_4K}, /* past GICD */
 		{PLAT_UART0_BASE + SZ_4K, SZ_4K},         /* the hole after UART0 */
-		{RAM_END, SZ_4K},                         /* above RAM */
+		{RAM_WINDOW_END, SZ_4K},                  /* above RAM's window */
 		{PLAT_PCIE_HIGH_ECAM_BASE - SZ_4K, SZ_4K},
 	};
 	unsigned int i;
@@ -1904,6 +1909,56 @@ static void test_own_err(void **state)
 	assert_int_equal(ciee_own_err(-OWN_ERR_TRANSITION), CIEE_ERR_NOT_OWNER);
 	assert_int_equal(ciee_own_err(-OWN_ERR_STORAGE), CIEE_ERR_NOT_OWNER);
 	assert_int_equal(ciee_own_err(-99), CIEE_ERR_NOT_OWNER);
+}
+
+/* ------------------------------------------------------------ a 2 GiB machine */
+
+static void test_two_gib(void **state)
+{
+	const uint64_t high = PLAT_HIGH_RAM_BASE, top = PLAT_NS_RAM_BASE + PLAT_NS_RAM_MAX;
+
+	(void)state;
+	fake_phys_reset();
+	fake_arch_reset();
+	write_headers(HYP_TEXT, CIEE_TEXT);
+	/* Out of what the monitor may say: stopped. */
+	assert_panics(ciee_mmu_build(PLAT_NS_RAM_SIZE - SZ_4K));
+	assert_panics(ciee_mmu_build(PLAT_NS_RAM_MAX + SZ_4K));
+	assert_panics(ciee_mmu_build(PLAT_NS_RAM_SIZE + 8));
+	ciee_mmu_build(PLAT_NS_RAM_MAX);
+	assert_int_equal(smm->own.npages, PLAT_NS_RAM_MAX / SZ_4K);
+	/* The second GiB: free, in the hypervisor's view, and a VM's or TEE's on request. */
+	assert_int_equal(owner(high), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(top - SZ_4K), OWNER(OWN_FREE, 0));
+	assert_s1_rw_xn(high);
+	assert_s1_rw_xn(top - SZ_4K);
+	assert_false(s1_get(top, NULL));
+	create_pair(VM0, TEE0);
+	assert_int_equal(ciee_donate(VM0, high, 2 * SZ_4K), CIEE_OK);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, high, 2 * SZ_4K, R | W), CIEE_OK);
+	assert_int_equal(ciee_donate(TEE0, top - SZ_4K, SZ_4K), CIEE_OK);
+	assert_false(s1_get(top - SZ_4K, NULL));
+	assert_int_equal(ciee_s2_map(TEE0, IPA_TEE, top - SZ_4K, SZ_4K, R | W), CIEE_OK);
+	/* Nothing beyond what the machine has. */
+	assert_int_equal(ciee_donate(VM0, top, SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_donate(VM0, top - SZ_4K, 2 * SZ_4K), CIEE_ERR_RANGE);
+	/* Destroyed: both back, zeroed, the TEE's back in the hypervisor's view. */
+	fill(high, 0x33);
+	assert_int_equal(ciee_vm_destroy(VM0), CIEE_OK);
+	assert_int_equal(owner(high), OWNER(OWN_HYP, 0));
+	assert_true(all_bytes(high, 0));
+	assert_int_equal(owner(top - SZ_4K), OWNER(OWN_HYP, 0));
+	assert_s1_rw_xn(top - SZ_4K);
+}
+
+/* On a 1 GiB machine the second GiB is no one's: not even the hypervisor's to give. */
+static void test_one_gib_has_no_second(void **state)
+{
+	(void)state;
+	assert_int_equal(smm->own.npages, PLAT_NS_RAM_SIZE / SZ_4K);
+	assert_false(s1_get(PLAT_HIGH_RAM_BASE, NULL));
+	assert_int_equal(ciee_donate(VM0, PLAT_HIGH_RAM_BASE, SZ_4K), CIEE_ERR_RANGE);
+	assert_int_equal(ciee_s2_map(VM0, IPA_VM, PLAT_HIGH_RAM_BASE, SZ_4K, R), CIEE_ERR_RANGE);
 }
 
 /* ------------------------------------------------------------ VM_DESTROY (ciee/lifecycle.c) */
@@ -2074,6 +2129,8 @@ int main(void)
 		T(test_boot_real_images),
 		T(test_mmu_setup),
 		T(test_boot_devices),
+		T(test_two_gib),
+		TP(test_one_gib_has_no_second),
 		TP(test_destroy_pair),
 		T(test_destroy_without_tee),
 		TP(test_destroy_refusals),
