@@ -10,6 +10,13 @@ IMAGE_NAMES += guest-fault
 guest-fault_SRCS := guests/bare/fault.c $(GUEST_COMMON_SRCS)
 guest-fault_LDS := guests/bare/guest.lds
 
+# The lifecycle test's guest: VM 0 checks that nothing of an earlier VM is
+# left, marks everything and powers off (restarted over and over); the
+# others call their TEEs until destroyed (vms/lifecycle.dts).
+IMAGE_NAMES += guest-lifecycle
+guest-lifecycle_SRCS := guests/bare/lifecycle.c $(GUEST_COMMON_SRCS)
+guest-lifecycle_LDS := guests/bare/guest.lds
+
 IMAGE_NAMES += guest-hang
 guest-hang_SRCS := guests/bare/hang.c $(GUEST_COMMON_SRCS)
 guest-hang_LDS := guests/bare/guest.lds
