@@ -104,6 +104,7 @@ all: setup
 
 # --------------------------------------------------------- host unit tests
 include mk/host.mk
+include mk/vmcfg.mk
 include mk/fuzz.mk
 include mk/linux.mk
 include mk/optee.mk
