@@ -76,15 +76,28 @@ static int fail(struct ctx *c, int code, const char *prop, const char *fmt, ...)
 	return code;
 }
 
+static bool plain_name(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * Where the next message points: "node" or "node/sub". A node name that is
+ * not a plain one (empty, or with characters a VM's name may not have,
+ * as a crafted blob's) is shown quoted, so the message still starts with
+ * the place.
+ */
 static void set_where(struct ctx *c, const char *node, const char *sub)
 {
 	char n[VMCFG_NAME_MAX + 8];
+	bool quote = strcmp(node, "/") && (!node[0] || !plain_name(node));
 
 	sanitize(n, sizeof(n), node, sizeof(n));
-	/* A node may have an empty name (a crafted blob's): the message still says where. */
-	if (!n[0])
-		memcpy(n, "\"\"", 3);
-	fmt_snprintf(c->where, sizeof(c->where), "%s%s%s", n, sub ? "/" : "", sub ? sub : "");
+	fmt_snprintf(c->where, sizeof(c->where), "%s%s%s%s%s", quote ? "\"" : "", n,
+		     quote ? "\"" : "", sub ? "/" : "", sub ? sub : "");
 }
 
 static bool step(struct ctx *c)

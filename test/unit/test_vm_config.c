@@ -639,8 +639,9 @@ static void test_names(void **state)
 	for (i = 0; i < sizeof(bad_vm) / sizeof(bad_vm[0]); i++) {
 		fdt = dflt();
 		assert_int_equal(fdt_set_name(fdt, node(fdt, "/vm3"), bad_vm[i]), 0);
-		snprintf(msg, sizeof(msg), "%s: a VM's name is 1..15 of [a-z0-9_-], not mon, ciee, "
-			 "hyp or run", bad_vm[i]);
+		/* Shown quoted when it has characters a name may not have. */
+		snprintf(msg, sizeof(msg), "%s%s%s: a VM's name is 1..15 of [a-z0-9_-], not mon, "
+			 "ciee, hyp or run", i < 2 ? "\"" : "", bad_vm[i], i < 2 ? "\"" : "");
 		refused(fdt, VMCFG_ERR_NAME, msg);
 	}
 	for (i = 0; i < sizeof(bad_tee) / sizeof(bad_tee[0]); i++) {
