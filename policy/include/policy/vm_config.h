@@ -124,8 +124,10 @@ int vmcfg_read(const void *blob, size_t max_size, uint64_t mem_avail, struct vmc
 
 /*
  * Fill in where each file of vms[0..n) (as vmcfg_read() gave them) was
- * staged, from the /loaded node of blob (at most max_size bytes). Every entry must lie inside one of areas[0..n_areas), be non-empty
- * and not overlap another; every file a VM names must have one.
+ * staged, from the /loaded node of blob (at most max_size bytes). Every
+ * entry must be non-empty, start 4 KiB aligned, lie inside one of
+ * areas[0..n_areas) and overlap no other; every file a VM names must have
+ * one.
  */
 int vmcfg_resolve(const void *blob, size_t max_size, struct vmcfg_vm *vms, unsigned int n,
 		  const struct vmcfg_area *areas, unsigned int n_areas, struct vmcfg_error *err);
