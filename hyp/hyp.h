@@ -57,7 +57,7 @@ void vcpu_fpsimd_load(const struct vcpu_fpsimd *from);
 struct vm;
 struct vgic;
 struct vpl011;
-struct linux_manifest;
+struct vmcfg_vm;
 
 #define LINUX_MAX_VMS 4
 
@@ -101,7 +101,7 @@ struct vm {
 	/* Linux VMs (linux.c): an emulated GICv3 and PL011, under lock */
 	bool is_linux;
 	volatile bool reset_pending; /* PSCI SYSTEM_RESET: linux_vm_reboot() is due */
-	const struct linux_manifest *manifest;
+	const struct vmcfg_vm *cfg; /* its kernel, initramfs, command line (config.c) */
 	unsigned int linux_idx, boots;
 	struct spinlock lock;
 	struct vgic *vgic;
@@ -173,6 +173,9 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 /* A TEE whose loader knows its image's size (the Linux VMs' own TEE image). */
 struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image,
 			       uint64_t size);
+/* The same, with ram_size bytes of its own memory (a VM configuration's TEE). */
+struct vm *vm_create_tee_cfg(struct vm *guest, const char *name, uint64_t image, uint64_t size,
+			     uint64_t ram_size);
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 			 uint64_t image_max);
 int vm_boot_tee(struct vm *tee);
@@ -214,14 +217,17 @@ void irq_report(void);
 /* inject.c: a synchronous external abort into the guest, as hardware raises it. */
 void vcpu_inject_abort(struct vcpu *v, bool instruction);
 
-/* linux.c: Linux VMs from the staged kernel, initramfs and manifest */
-const struct linux_manifest *linux_manifest(void);
-unsigned int linux_manifest_vms(const struct linux_manifest *m);
-uint64_t linux_tee_size(const struct linux_manifest *m);
-struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
-/* main.c: the manifest's Linux VMs and their TEEs, queued for the scheduler */
-unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
-			      const char *const *tee_names, struct vm **vms);
+/* config.c: the VMs of the VM configuration the loader staged (policy/vm_config.h) */
+void config_load(void);
+unsigned int config_vms(void);
+const struct vmcfg_vm *config_vm(unsigned int i);
+bool config_has_linux(void);
+struct vm *config_vm_create(unsigned int i);
+unsigned int config_linux_create(struct vm **vms, unsigned int max);
+void config_run(void) __attribute__((noreturn));
+
+/* linux.c: Linux VMs from their staged kernel and initramfs */
+struct vm *vm_create_linux(const struct vmcfg_vm *c);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
 void linux_vm_reboot(struct vm *vm);
 unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,

@@ -177,22 +177,28 @@ static int tee_image_size(struct vm *tee, uint64_t image, uint64_t *image_max)
 }
 
 static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
-			     uint64_t image_max, uint64_t size);
+			     uint64_t image_max, uint64_t size, uint64_t ram_size);
 
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)
 {
-	return tee_create(guest, name, image, image_max, 0);
+	return tee_create(guest, name, image, image_max, 0, TEE_RAM_SIZE);
 }
 
 struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image, uint64_t size)
 {
-	return tee_create(guest, name, image, size, size);
+	return tee_create(guest, name, image, size, size, TEE_RAM_SIZE);
+}
+
+struct vm *vm_create_tee_cfg(struct vm *guest, const char *name, uint64_t image, uint64_t size,
+			     uint64_t ram_size)
+{
+	return tee_create(guest, name, image, size, size, ram_size);
 }
 
 static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
-			     uint64_t image_max, uint64_t size)
+			     uint64_t image_max, uint64_t size, uint64_t ram_size)
 {
-	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, TEE_RAM_SIZE);
+	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, ram_size);
 	long r;
 
 	if (!tee)

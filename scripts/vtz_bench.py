@@ -35,7 +35,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # benchmark hook. One CPU: under -icount every CPU's instructions advance
 # the one virtual clock, so a second CPU spinning anywhere (e.g. in the
 # monitor's WFE pen, which QEMU does not halt) would be counted too.
-vtz_run.SCENARIOS["bench"] = dict(guest="guest-bench.bin", hyp="hyp-bench.bin", smp=1)
+vtz_run.SCENARIOS["bench"] = dict(vms="bench.dts", hyp="hyp-bench.bin", smp=1)
 NATIVE_GUEST = "guest-bench-native.bin"
 
 ICOUNT_SHIFT = 0          # -icount shift=0: 2**0 ns per instruction
@@ -159,7 +159,7 @@ def run_vtz(build, timeout, verbose, tee=None):
 # CLOCK_MONOTONIC, which under -icount shift=0 counts 1 ns per instruction
 # of every mode; a warm-up loop first.
 LINUX_CALLS, LINUX_WARMUP = 2000, 200
-vtz_run.SCENARIOS["bench-linux"] = dict(linux=dict(vms=1, vcpus=1, ram_mib=128), smp=1)
+vtz_run.SCENARIOS["bench-linux"] = dict(vms="bench-linux.dts", smp=1)
 vtz_run.SCENARIOS["bench-linux-native"] = dict(vtz_run.SCENARIOS["linux-native"], smp=1,
                                               linux=dict(vms=1, vcpus=1))
 LINUX_LINE = re.compile(r"vtz-client: (?:optee-)?loop (\d+): ok \((\d+) calls in (\d+) us")
@@ -170,10 +170,8 @@ def run_linux(build, native, tee, optee, timeout, verbose):
     which = "optee-loop" if optee else "loop"
     run = "vtz-client:%s:%d,vtz-client:%s:%d" % (which, LINUX_WARMUP, which, LINUX_CALLS)
     scenario = "bench-linux-native" if native else "bench-linux"
-    sc = vtz_run.SCENARIOS[scenario]
     cmd = with_icount(vtz_run.qemu_command(build, scenario, icount=True, tee=tee,
-                                           linux_cmdlines=[vtz_run.linux_cmdline(sc, 0,
-                                                                                 run=run)]))
+                                           vm_runs=[run]))
     status, lines = vtz_run.run(cmd, timeout, echo=False,
                                 ns_prefix=vtz_run.scenario_ns_prefix(scenario))
     if verbose or status != 0:

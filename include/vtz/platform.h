@@ -134,22 +134,13 @@
 #define PLAT_VM_POOL_END PLAT_LINUX_STAGE_BASE
 #define PLAT_VM_POOL_SIZE (PLAT_VM_POOL_END - PLAT_VM_POOL_BASE)
 /*
- * Linux guests (scenario linux): QEMU's loader puts the kernel Image, the
- * initramfs and a boot manifest (struct linux_manifest, hyp/linux.c) here;
- * the hypervisor copies them into each Linux VM. The VM pool ends below.
+ * The top staging area (above the VM pool): where the loader puts the
+ * first Linux kernel Image (32 MiB) and initramfs (15 MiB) it stages.
  */
 #define PLAT_LINUX_STAGE_BASE 0x7c000000UL
-#define PLAT_LINUX_KERNEL_MAX 0x02000000UL   /* kernel Image at the base: 32 MiB */
+#define PLAT_LINUX_KERNEL_MAX 0x02000000UL
 #define PLAT_LINUX_INITRD_BASE 0x7e000000UL
-#define PLAT_LINUX_INITRD_MAX 0x00f00000UL   /* 15 MiB */
-#define PLAT_LINUX_MANIFEST 0x7ef00000UL
-/*
- * The Linux VMs' own TEE image, when the manifest names one (its
- * tee_size): a scenario may give them another TEE than the bare VMs'
- * (the attack suite's test TEE for its own VMs, OP-TEE for the Linux ones).
- */
-#define PLAT_LINUX_TEE_IMAGE 0x7ef01000UL
-#define PLAT_LINUX_TEE_IMAGE_MAX (0x7f000000UL - PLAT_LINUX_TEE_IMAGE)
+#define PLAT_LINUX_INITRD_MAX 0x00f00000UL
 #define PLAT_CIEE_DATA_BASE 0x7f000000UL
 #define PLAT_CIEE_DATA_SIZE 0x01000000UL
 #define PLAT_OWN_TABLE_SIZE 0x00080000UL /* 2 bytes per 4 KiB page of 1 GiB */
