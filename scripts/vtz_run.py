@@ -401,7 +401,10 @@ def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_r
         raise FileNotFoundError("%s: no such VM configuration" % shown)
     stem = "".join(c if c.isalnum() or c in "-_" else "_"
                    for c in os.path.splitext(os.path.basename(src))[0])
-    tmp = os.path.join(os.path.abspath(build), "vms-%s.%d.tmp" % (stem, os.getpid()))
+    # Its own scratch directory: callers build commands from several threads
+    # (scripts/vtz_attacks.py boots the forbidden-instruction images at once).
+    tmpdir = tempfile.mkdtemp(prefix="vms-%s-" % stem, dir=os.path.abspath(build))
+    tmp = os.path.join(tmpdir, stem)
     try:
         dtc_compile(src, tmp + ".dtb", shown)
         vms, refs, bootargs = vmcfg_check(build, tmp + ".dtb", shown)
@@ -473,9 +476,7 @@ def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_r
                            % (stem, hashlib.sha256(blob).hexdigest()[:12]))
         os.replace(tmp + ".dtb", out)
     finally:
-        for t in (tmp + ".dtb", tmp + ".dts"):
-            if os.path.exists(t):
-                os.unlink(t)
+        shutil.rmtree(tmpdir, ignore_errors=True)
     staged = {w[0]: w[5] for w in wanted.values()}
     staged[out] = VM_CONFIG_ADDR
     return staged
