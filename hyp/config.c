@@ -81,14 +81,14 @@ static void print_vm(const struct vmcfg_vm *c)
 			   (unsigned long long)c->tee.image.addr);
 }
 
-void config_load(void)
+/* mem_avail: the bytes of the VM pool, which the VMs and their TEEs must fit. */
+void config_load(uint64_t mem_avail)
 {
 	const void *blob = (const void *)PLAT_VM_CONFIG_BASE;
 	struct vmcfg_error err;
 	unsigned int i;
 
-	if (vmcfg_read(blob, PLAT_VM_CONFIG_MAX, PLAT_VM_POOL_SIZE, cfg, CONFIG_MAX_VMS, &n_cfg,
-		       &err) ||
+	if (vmcfg_read(blob, PLAT_VM_CONFIG_MAX, mem_avail, cfg, CONFIG_MAX_VMS, &n_cfg, &err) ||
 	    vmcfg_resolve(blob, PLAT_VM_CONFIG_MAX, cfg, n_cfg, stage_areas,
 			  sizeof(stage_areas) / sizeof(stage_areas[0]), &err))
 		refuse(err.msg);

@@ -218,7 +218,7 @@ void irq_report(void);
 void vcpu_inject_abort(struct vcpu *v, bool instruction);
 
 /* config.c: the VMs of the VM configuration the loader staged (policy/vm_config.h) */
-void config_load(void);
+void config_load(uint64_t mem_avail);
 unsigned int config_vms(void);
 const struct vmcfg_vm *config_vm(unsigned int i);
 bool config_has_linux(void);

@@ -168,7 +168,7 @@ void hyp_main(uint64_t dtb)
 	mem_init(PLAT_VM_POOL_BASE, PLAT_VM_POOL_END);
 	irq_cpu_init();
 	/* Which VMs to run: refused here, with the reader's message, if it is bad. */
-	config_load();
+	config_load(PLAT_VM_POOL_SIZE);
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)
