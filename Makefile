@@ -6,6 +6,7 @@
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
 # SCENARIO=default|native|optee|optee-native|preempt|linux|attacks|attacks-linux|... (README),
+# VMS=file.dts (make run: a VM configuration of yours; README),
 # BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
@@ -104,6 +105,7 @@ all: setup
 
 # --------------------------------------------------------- host unit tests
 include mk/host.mk
+include mk/vmcfg.mk
 include mk/fuzz.mk
 include mk/linux.mk
 include mk/optee.mk
@@ -113,15 +115,22 @@ include mk/xtest.mk
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 
 .PHONY: run debug test unit system-test
-# The linux scenarios (linux, linux-native) need the Linux guest (Debian
-# packages, fetched once). VM_SHELL=1: a shell on each VM's console, your
-# keyboard on vm0's (linux-native: on the one Linux's).
-run: all $(if $(filter linux linux-native,$(SCENARIO)),linux-guest)
-	$(Q)$(RUN) --scenario $(SCENARIO) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)
+# The linux scenarios (linux, linux-native), and a VMS= configuration
+# with a Linux VM, need the Linux guest (Debian packages, fetched once).
+# VM_SHELL=1: a shell on each VM's console, your keyboard on vm0's
+# (linux-native: on the one Linux's). VMS=file.dts: your VMs instead of
+# the scenario's (README.md, "VM configurations").
+VMS ?=
+# MEM=2G: a 2 GiB machine (vTZ uses the second GiB for more VMs).
+MEM ?=
+RUN_VMS := $(if $(VMS),--vms $(VMS)) $(if $(MEM),--mem $(MEM))
+VMS_LINUX := $(if $(VMS),$(if $(shell grep -ls '"linux"' $(VMS)),linux-guest))
+run: all $(if $(filter linux linux-native,$(SCENARIO)),linux-guest) $(VMS_LINUX)
+	$(Q)$(RUN) --scenario $(SCENARIO) $(RUN_VMS) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)
 
 # gdb: QEMU waits for `gdb-multiarch -ex 'target remote :1234'` (see README).
 debug: all
-	$(Q)$(RUN) --scenario $(SCENARIO) --gdb
+	$(Q)$(RUN) --scenario $(SCENARIO) $(RUN_VMS) --gdb
 
 # Unit tests and a short deterministic run of every fuzz target once;
 # the Linux guest (fetched from Debian, built) checked on plain QEMU;
@@ -143,7 +152,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,10p' Makefile
 
 # ------------------------------------------------------ trusted base size
 # The TCB is the monitor plus the CIEE, and the shared code linked into

@@ -87,13 +87,13 @@ long ciee_vm_destroy(uint64_t id)
 		return r;
 	if (tee < CIEE_MAX_VMS)
 		con_printf("VM vm%u and its TEE vm%u destroyed: %llu pages zeroed and given back, "
-			   "%llu table pages freed, both VMIDs flushed from every TLB\n",
-			   (unsigned int)id, tee, (unsigned long long)done.pages,
-			   (unsigned long long)done.tables);
+			   "%llu table pages freed (%llu in use), both VMIDs flushed from every "
+			   "TLB\n", (unsigned int)id, tee, (unsigned long long)done.pages,
+			   (unsigned long long)done.tables, (unsigned long long)ciee_tables_used());
 	else
 		con_printf("VM vm%u destroyed: %llu pages zeroed and given back, %llu table pages "
-			   "freed, its VMID flushed from every TLB\n",
+			   "freed (%llu in use), its VMID flushed from every TLB\n",
 			   (unsigned int)id, (unsigned long long)done.pages,
-			   (unsigned long long)done.tables);
+			   (unsigned long long)done.tables, (unsigned long long)ciee_tables_used());
 	return CIEE_OK;
 }

@@ -528,8 +528,9 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 		return ret;
 	}
 	con_printf("TEE vm%u: image of %llu bytes measured; the other %llu KiB of its memory "
-		   "zeroed\n", tee_index(tee_vm), (unsigned long long)t->image_size,
-		   (unsigned long long)(zeroed >> 10));
+		   "zeroed (%llu translation-table pages in use)\n", tee_index(tee_vm),
+		   (unsigned long long)t->image_size, (unsigned long long)(zeroed >> 10),
+		   (unsigned long long)ciee_tables_used());
 	memcpy(t->name, cfg.name, sizeof(t->name));
 	tee_vcpu_reset(tv, 0, entry);
 	/*

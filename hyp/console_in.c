@@ -38,6 +38,23 @@ void console_in_add(struct vm *vm)
 			   vm->name);
 }
 
+/* A VM that goes away (destroyed): its ring, and the focus if it had it. */
+void console_in_remove(struct vm *vm)
+{
+	unsigned int i, j;
+
+	for (i = 0, j = 0; i < n_rings; i++) {
+		if (rings[i].vm == vm)
+			continue;
+		if (j != i)
+			rings[j] = rings[i];
+		j++;
+	}
+	n_rings = j;
+	if (focus >= n_rings)
+		focus = 0;
+}
+
 static bool put(struct in_ring *r, char c)
 {
 	if (r->count == RING)

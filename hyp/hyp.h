@@ -58,9 +58,10 @@ void vcpu_fpsimd_load(const struct vcpu_fpsimd *from);
 struct vm;
 struct vgic;
 struct vpl011;
-struct linux_manifest;
+struct vmcfg_vm;
 
-#define LINUX_MAX_VMS 4
+/* Linux VMs at once (each has an emulated GIC and UART here); slots reused after a destroy. */
+#define LINUX_MAX_VMS 8
 
 /*
  * A virtual CPU. A guest VM's vCPUs are scheduled one by one; a TEE's
@@ -108,7 +109,7 @@ struct vm {
 	/* Linux VMs (linux.c): an emulated GICv3 and PL011, under lock */
 	bool is_linux;
 	volatile bool reset_pending; /* PSCI SYSTEM_RESET: linux_vm_reboot() is due */
-	const struct linux_manifest *manifest;
+	const struct vmcfg_vm *cfg; /* its kernel, initramfs, command line (config.c) */
 	unsigned int linux_idx, boots;
 	struct spinlock lock;
 	struct vgic *vgic;
@@ -183,31 +184,21 @@ struct vm *vm_create_guest(const char *name, uint64_t image, uint64_t image_max,
 /* A TEE whose loader knows its image's size (the Linux VMs' own TEE image). */
 struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image,
 			       uint64_t size);
+/* The same, with ram_size bytes of its own memory (a VM configuration's TEE). */
+struct vm *vm_create_tee_cfg(struct vm *guest, const char *name, uint64_t image, uint64_t size,
+			     uint64_t ram_size);
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image,
 			 uint64_t image_max);
 int vm_boot_tee(struct vm *tee);
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
 
 /*
- * lifecycle.c: a VM as the configuration defines it, created, stopped,
- * destroyed and restarted at run time (and by its on-poweroff policy).
+ * lifecycle.c: a VM of the configuration, created, stopped, destroyed and
+ * restarted at run time (and by its on-poweroff policy).
  */
-enum vm_on_poweroff {
-	VM_ON_POWEROFF_STOP = 0, /* stays stopped, memory and TEE kept (start/destroy it) */
-	VM_ON_POWEROFF_RESTART,  /* destroyed and created afresh */
-	VM_ON_POWEROFF_DESTROY,  /* destroyed: memory and ids go back */
-};
 struct vm_def {
-	char name[VM_NAME_MAX];
-	char tee_name[8];
-	bool is_linux, has_tee;
-	unsigned int n_vcpus;
-	uint64_t ram_size;
-	uint64_t image, image_max;  /* bare: the staged image */
-	uint64_t boot_arg;          /* bare: its x0 */
-	uint64_t tee_image, tee_image_max, tee_size; /* tee_size 0: its header or descriptor says */
-	enum vm_on_poweroff on_poweroff;
-	unsigned int linux_idx;     /* Linux: which of the staged VMs */
+	const struct vmcfg_vm *cfg; /* its configuration (config.c) */
+	unsigned int index;         /* its place there (a bare guest's x0) */
 	struct vm *vm;              /* now, or NULL */
 	unsigned int starts;
 };
@@ -223,9 +214,9 @@ void lifecycle_vm_stopped(struct vm *vm);
 unsigned int lifecycle_pending(void);
 void lifecycle_poll(void);
 void lifecycle_report(void);
+unsigned long lifecycle_failed(void);
 /* vm.c: stop it for good, VM_DESTROY through the CIEE, free its memory and slots. */
 int vm_teardown(struct vm *vm);
-struct vm *vm_create_linux_def(const struct vm_def *d);
 /* sched.c: out of the run queue, once no CPU runs any of its vCPUs. */
 void sched_remove(struct vm *vm);
 /* mgmt.c: the management console (vtz> after Ctrl-] v) */
@@ -268,21 +259,26 @@ void irq_report(void);
 /* inject.c: a synchronous external abort into the guest, as hardware raises it. */
 void vcpu_inject_abort(struct vcpu *v, bool instruction);
 
-/* linux.c: Linux VMs from the staged kernel, initramfs and manifest */
-const struct linux_manifest *linux_manifest(void);
-unsigned int linux_manifest_vms(const struct linux_manifest *m);
-uint64_t linux_tee_size(const struct linux_manifest *m);
-struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx);
-/* main.c: the manifest's Linux VMs and their TEEs, queued for the scheduler */
-unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
-			      const char *const *tee_names, struct vm **vms);
+/* config.c: the VMs of the VM configuration the loader staged (policy/vm_config.h) */
+void config_load(uint64_t mem_avail);
+unsigned int config_vms(void);
+const struct vmcfg_vm *config_vm(unsigned int i);
+bool config_has_linux(void);
+struct vm *config_vm_create(unsigned int i);
+unsigned int config_linux_create(struct vm **vms, unsigned int max);
+void config_run(void) __attribute__((noreturn));
+
+/* linux.c: Linux VMs from their staged kernel and initramfs */
+struct vm *vm_create_linux(const struct vmcfg_vm *c);
 bool linux_mmio(struct vcpu *v, uint64_t ipa);
 void linux_vm_reboot(struct vm *vm);
+void linux_vm_free(struct vm *vm);
 unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int head,
 				 unsigned int count, unsigned int ring);
 
 /* console_in.c: the machine's UART0 input, to one Linux VM at a time */
 void console_in_add(struct vm *vm);
+void console_in_remove(struct vm *vm);
 void console_in_poll(void);
 bool console_in_type(struct vm *vm, const char *s);
 void linux_sysreg(struct vcpu *v);

@@ -15,6 +15,7 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/vm_config.h>
 
 #include "hyp.h"
 
@@ -35,7 +36,7 @@ struct vm_def *vm_def_find(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < n_defs; i++)
-		if (!strncmp(defs[i].name, name, VM_NAME_MAX))
+		if (!strncmp(defs[i].cfg->name, name, VM_NAME_MAX))
 			return &defs[i];
 	return NULL;
 }
@@ -50,41 +51,21 @@ struct vm_def *vm_def_at(unsigned int i)
 	return i < n_defs ? &defs[i] : NULL;
 }
 
-static struct vm *create_tee(const struct vm_def *d, struct vm *vm)
-{
-	if (d->tee_size)
-		return vm_create_tee_sized(vm, d->tee_name, d->tee_image, d->tee_size);
-	return vm_create_tee(vm, d->tee_name, d->tee_image, d->tee_image_max);
-}
-
-/* Create a defined VM and its TEE, boot the TEE, queue the VM. */
+/* Create a defined VM and its TEE (config.c), boot the TEE, queue the VM. */
 int vm_def_start(struct vm_def *d)
 {
-	struct vm *vm, *tee = NULL;
+	struct vm *vm;
 
 	if (d->vm) {
-		con_printf("error: %s is already there (%s): destroy or restart it\n", d->name,
+		con_printf("error: %s is already there (%s): destroy or restart it\n", d->cfg->name,
 			   d->vm->running ? "running" : "stopped");
 		return -1;
 	}
-	vm = d->is_linux ? vm_create_linux_def(d)
-			 : vm_create(d->name, d->ram_size, d->n_vcpus, d->image, d->image_max);
-	if (vm && !d->is_linux)
-		vm->vcpus[0].ctx.x[0] = d->boot_arg;
-	if (vm && d->has_tee) {
-		tee = create_tee(d, vm);
-		if (!tee || vm_boot_tee(tee)) {
-			con_printf("error: %s: its TEE did not start\n", d->name);
-			vm_teardown(vm);
-			vm = NULL;
-		}
-	}
+	vm = config_vm_create(d->index);
 	if (!vm) {
 		n_failed++;
 		return -1;
 	}
-	if (tee && !d->is_linux)
-		vm->vcpus[0].ctx.x[1] = tee->ram_pa; /* it checks that it cannot read it */
 	vm->def = d;
 	d->vm = vm;
 	d->starts++;
@@ -97,7 +78,7 @@ int vm_def_start(struct vm_def *d)
 int vm_def_stop(struct vm_def *d)
 {
 	if (!d->vm || !d->vm->running) {
-		con_printf("error: %s is not running\n", d->name);
+		con_printf("error: %s is not running\n", d->cfg->name);
 		return -1;
 	}
 	d->vm->stop_asked = true;
@@ -111,7 +92,7 @@ int vm_def_destroy(struct vm_def *d)
 	struct vm *vm = d->vm;
 
 	if (!vm) {
-		con_printf("error: %s does not exist\n", d->name);
+		con_printf("error: %s does not exist\n", d->cfg->name);
 		return -1;
 	}
 	if (vm->running) {
@@ -142,7 +123,7 @@ void lifecycle_vm_stopped(struct vm *vm)
 		n_failed++;
 	else
 		n_clean++;
-	if (!vm->def || vm->stop_asked || vm->def->on_poweroff == VM_ON_POWEROFF_STOP)
+	if (!vm->def || vm->stop_asked || vm->def->cfg->on_poweroff == VMCFG_ON_POWEROFF_STOP)
 		return;
 	__atomic_store_n(&vm->policy_due, true, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&n_pending, 1, __ATOMIC_ACQ_REL);
@@ -167,10 +148,11 @@ void lifecycle_poll(void)
 
 		if (!vm || !__atomic_load_n(&vm->policy_due, __ATOMIC_ACQUIRE))
 			continue;
-		restart = d->on_poweroff == VM_ON_POWEROFF_RESTART;
-		con_printf("%s powered off: %s it (on-poweroff = %s)\n", d->name,
+		restart = d->cfg->on_poweroff == VMCFG_ON_POWEROFF_RESTART;
+		con_printf("%s powered off: %s it (on-poweroff = %s)\n", d->cfg->name,
 			   restart ? "restarting" : "destroying", restart ? "restart" : "destroy");
 		/* Queued again (or gone) before the pending count drops: the scheduler stays up. */
+		__atomic_store_n(&vm->policy_due, false, __ATOMIC_RELEASE);
 		if (restart)
 			vm_def_restart(d);
 		else
@@ -179,6 +161,13 @@ void lifecycle_poll(void)
 	}
 }
 
+/* VMs that could not be made or were stopped by a fault, so far. */
+unsigned long lifecycle_failed(void)
+{
+	return n_failed;
+}
+
+/* The run's one closing line. */
 void lifecycle_report(void)
 {
 	con_printf("vms: %lu started, %lu stopped cleanly, %lu failed\n", n_started, n_clean,

@@ -2,9 +2,9 @@
 /*
  * Linux VMs: what the hypervisor gives a real kernel. Each gets RAM, a
  * device tree made for it (hyp/guest_dtb.c: memory, its vCPUs, PSCI over
- * SMC, GICv3, timer, PL011, OP-TEE), the kernel Image and initramfs that
- * QEMU's loader staged (with a manifest: sizes and each VM's command
- * line), an emulated GICv3 (hyp/vgic.c, hyp/gicv.c) and PL011
+ * SMC, GICv3, timer, PL011, OP-TEE), the kernel Image, initramfs and
+ * command line its VM configuration names (hyp/config.c; QEMU's loader
+ * staged the files), an emulated GICv3 (hyp/vgic.c, hyp/gicv.c) and PL011
  * (hyp/vpl011.c), and its own guest TEE like every VM.
  *
  * Guest-physical layout of a Linux VM (IPA):
@@ -18,6 +18,7 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/fmt.h>
+#include <policy/vm_config.h>
 #include <vtz/platform.h>
 
 #include "guest_dtb.h"
@@ -25,47 +26,17 @@
 #include "vgic.h"
 #include "vpl011.h"
 
-#define LINUX_MANIFEST_MAGIC 0x31304c4e5a547476ULL /* "vtTZNL01" little-endian */
-#define LINUX_CMDLINE_MAX 512
-
-/* Written by scripts/vtz_run.py at PLAT_LINUX_MANIFEST (read-only here). */
-struct linux_manifest {
-	uint64_t magic;
-	uint64_t kernel_size, initrd_size;
-	uint64_t n_vms, vcpus, ram_mib;
-	/* Bytes of their TEE's image at PLAT_LINUX_TEE_IMAGE; 0: the common one. */
-	uint64_t tee_size;
-	char cmdline[LINUX_MAX_VMS][LINUX_CMDLINE_MAX];
-};
-_Static_assert(sizeof(struct linux_manifest) <= 0x1000, "one page");
-
 #define LINUX_DTB_OFFSET 0x0UL
 #define LINUX_DTB_MAX 0x10000UL
 #define LINUX_KERNEL_OFFSET 0x200000UL
 #define LINUX_INITRD_OFFSET 0x4000000UL
 #define LINUX_UART_SPI 1
 #define ARM64_IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 0x38 */
+#define ARM64_IMAGE_HDR 64
 
 static struct vgic vgics[LINUX_MAX_VMS];
 static struct vpl011 vuarts[LINUX_MAX_VMS];
-static unsigned int n_linux;
-
-const struct linux_manifest *linux_manifest(void)
-{
-	const struct linux_manifest *m = (const void *)PLAT_LINUX_MANIFEST;
-
-	return m->magic == LINUX_MANIFEST_MAGIC ? m : NULL;
-}
-
-uint64_t linux_tee_size(const struct linux_manifest *m)
-{
-	return m->tee_size;
-}
-
-unsigned int linux_manifest_vms(const struct linux_manifest *m)
-{
-	return (unsigned int)m->n_vms;
-}
+static bool slot_used[LINUX_MAX_VMS];
 
 static void uart_emit(void *priv, const char *line, size_t len)
 {
@@ -74,51 +45,39 @@ static void uart_emit(void *priv, const char *line, size_t len)
 	con_emit_line(vm->name, line, len);
 }
 
-/* Check the manifest and the staged Image before anything is copied. */
-static int manifest_check(const struct linux_manifest *m, uint64_t ram_size)
+/* Check the staged Image and initramfs against the VM before anything is copied. */
+static int linux_check(const struct vmcfg_vm *c, uint64_t ram_size)
 {
-	const volatile uint32_t *hdr = (const void *)PLAT_LINUX_STAGE_BASE;
-	uint64_t image_size = ((const volatile uint64_t *)hdr)[2];
+	const volatile uint32_t *hdr = (const void *)c->kernel.addr;
+	uint64_t image_size;
 
-	if (m->n_vms == 0 || m->n_vms > LINUX_MAX_VMS || m->vcpus == 0 ||
-	    m->vcpus > HYP_MAX_VCPUS) {
-		con_printf("error: Linux manifest: %llu VMs of %llu vCPUs (1..%u VMs, 1..%u vCPUs)\n",
-			   (unsigned long long)m->n_vms, (unsigned long long)m->vcpus,
-			   LINUX_MAX_VMS, HYP_MAX_VCPUS);
+	/* The loader stages every file 4 KiB aligned (policy/vm_config.c checks it). */
+	if (c->kernel.size < ARM64_IMAGE_HDR || hdr[0x38 / 4] != ARM64_IMAGE_MAGIC) {
+		con_printf("error: %s: kernel: no arm64 Linux Image (%llu bytes at 0x%llx)\n",
+			   c->name, (unsigned long long)c->kernel.size,
+			   (unsigned long long)c->kernel.addr);
 		return -1;
 	}
-	if (m->kernel_size == 0 || m->kernel_size > PLAT_LINUX_KERNEL_MAX ||
-	    m->initrd_size > PLAT_LINUX_INITRD_MAX) {
-		con_printf("error: Linux manifest: kernel %llu bytes, initramfs %llu bytes "
-			   "(at most %lu and %lu)\n", (unsigned long long)m->kernel_size,
-			   (unsigned long long)m->initrd_size, PLAT_LINUX_KERNEL_MAX,
-			   PLAT_LINUX_INITRD_MAX);
-		return -1;
-	}
-	if (m->tee_size > PLAT_LINUX_TEE_IMAGE_MAX) {
-		con_printf("error: Linux manifest: a TEE image of %llu bytes (at most %lu)\n",
-			   (unsigned long long)m->tee_size, PLAT_LINUX_TEE_IMAGE_MAX);
-		return -1;
-	}
-	if (hdr[0x38 / 4] != ARM64_IMAGE_MAGIC) {
-		con_printf("error: no arm64 Linux Image at 0x%lx (magic 0x%x)\n",
-			   PLAT_LINUX_STAGE_BASE, hdr[0x38 / 4]);
-		return -1;
-	}
+	/* booting.rst: image_size, its BSS included; 0 from kernels before 3.17. */
+	image_size = ((const volatile uint64_t *)hdr)[2];
+	if (image_size < c->kernel.size)
+		image_size = c->kernel.size;
 	if (LINUX_KERNEL_OFFSET + image_size > LINUX_INITRD_OFFSET ||
-	    LINUX_INITRD_OFFSET + m->initrd_size > ram_size) {
-		con_printf("error: a %llu MiB VM cannot hold this kernel (%llu bytes with its "
-			   "BSS) and initramfs\n", (unsigned long long)(ram_size >> 20),
-			   (unsigned long long)image_size);
+	    LINUX_INITRD_OFFSET + c->initramfs.size > ram_size) {
+		con_printf("error: %s: a %llu MiB VM cannot hold this kernel (%llu bytes with its "
+			   "BSS, at +0x%lx) and initramfs (%llu bytes, at +0x%lx)\n", c->name,
+			   (unsigned long long)(ram_size >> 20), (unsigned long long)image_size,
+			   LINUX_KERNEL_OFFSET, (unsigned long long)c->initramfs.size,
+			   LINUX_INITRD_OFFSET);
 		return -1;
 	}
 	return 0;
 }
 
-/* This boot's kernel command line: the manifest's, and which boot it is. */
-static char bootargs[LINUX_MAX_VMS][LINUX_CMDLINE_MAX + 16];
+/* This boot's kernel command line: the configuration's, and which boot it is. */
+static char bootargs[LINUX_MAX_VMS][VMCFG_BOOTARGS_MAX + 16];
 
-static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int idx)
+static int linux_dtb(struct vm *vm, const struct vmcfg_vm *c, unsigned int idx)
 {
 	struct guest_dtb_cfg cfg = {
 		.ram_base = vm->ram_ipa,
@@ -131,16 +90,15 @@ static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int
 		.uart_base = GUEST_UART_IPA,
 		.uart_spi = LINUX_UART_SPI,
 		.bootargs = bootargs[idx],
-		.initrd_start = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET : 0,
-		.initrd_end = m->initrd_size ? vm->ram_ipa + LINUX_INITRD_OFFSET + m->initrd_size
-					     : 0,
+		.initrd_start = vm->ram_ipa + LINUX_INITRD_OFFSET,
+		.initrd_end = vm->ram_ipa + LINUX_INITRD_OFFSET + c->initramfs.size,
 		.optee = true,
 	};
 	unsigned int i;
 	int err;
 
-	fmt_snprintf(bootargs[idx], sizeof(bootargs[idx]), "%.*s vtz.boot=%u",
-		     LINUX_CMDLINE_MAX - 1, m->cmdline[idx], vm->boots);
+	fmt_snprintf(bootargs[idx], sizeof(bootargs[idx]), "%s%svtz.boot=%u",
+		     c->bootargs ? c->bootargs : "", c->bootargs ? " " : "", vm->boots);
 	for (i = 0; i < vm->n_vcpus; i++)
 		cfg.mpidr[i] = i;
 	err = guest_dtb_build((void *)(vm->ram_pa + LINUX_DTB_OFFSET), LINUX_DTB_MAX, &cfg);
@@ -160,19 +118,19 @@ static int linux_dtb(struct vm *vm, const struct linux_manifest *m, unsigned int
  */
 static int linux_load(struct vm *vm)
 {
-	const struct linux_manifest *m = vm->manifest;
+	const struct vmcfg_vm *c = vm->cfg;
 	uint64_t mpidr[HYP_MAX_VCPUS];
 	unsigned int i;
 
 	memset((void *)vm->ram_pa, 0, vm->ram_size);
-	memcpy((void *)(vm->ram_pa + LINUX_KERNEL_OFFSET), (const void *)PLAT_LINUX_STAGE_BASE,
-	       m->kernel_size);
-	memcpy((void *)(vm->ram_pa + LINUX_INITRD_OFFSET), (const void *)PLAT_LINUX_INITRD_BASE,
-	       m->initrd_size);
+	memcpy((void *)(vm->ram_pa + LINUX_KERNEL_OFFSET), (const void *)c->kernel.addr,
+	       c->kernel.size);
+	memcpy((void *)(vm->ram_pa + LINUX_INITRD_OFFSET), (const void *)c->initramfs.addr,
+	       c->initramfs.size);
 	for (i = 0; i < vm->n_vcpus; i++)
 		mpidr[i] = i;
 	vm->boots++;
-	if (vgic_init(vm->vgic, vm->n_vcpus, mpidr) || linux_dtb(vm, m, vm->linux_idx))
+	if (vgic_init(vm->vgic, vm->n_vcpus, mpidr) || linux_dtb(vm, c, vm->linux_idx))
 		return -1;
 	vpl011_init(vm->vuart, NULL, uart_emit, vm);
 	/* The arm64 boot protocol: x0 = the device tree, MMU off, at EL1. */
@@ -223,31 +181,43 @@ void linux_vm_reboot(struct vm *vm)
 	__atomic_store_n(&vm->vcpus[0].on, true, __ATOMIC_RELEASE);
 }
 
-struct vm *vm_create_linux(const char *name, const struct linux_manifest *m, unsigned int idx)
+struct vm *vm_create_linux(const struct vmcfg_vm *c)
 {
-	uint64_t ram_size = m->ram_mib << 20;
+	uint64_t ram_size = (uint64_t)c->memory_mib << 20;
 	struct vm *vm;
 
-	if (idx >= LINUX_MAX_VMS || n_linux >= LINUX_MAX_VMS || manifest_check(m, ram_size))
+	unsigned int slot;
+
+	/* Creation and destruction happen on one CPU at a time (lifecycle.c): no lock. */
+	for (slot = 0; slot < LINUX_MAX_VMS && slot_used[slot]; slot++)
+		;
+	if (slot == LINUX_MAX_VMS) {
+		con_printf("error: %s: this hypervisor runs at most %u Linux VMs at once\n",
+			   c->name, LINUX_MAX_VMS);
 		return NULL;
-	vm = vm_create(name, ram_size, (unsigned int)m->vcpus, 0, 0);
+	}
+	if (linux_check(c, ram_size))
+		return NULL;
+	vm = vm_create(c->name, ram_size, c->vcpus, 0, 0);
 	if (!vm)
 		return NULL;
-	vm->vgic = &vgics[n_linux];
-	vm->vuart = &vuarts[n_linux];
-	vm->manifest = m;
-	vm->linux_idx = idx;
-	n_linux++;
-	if (linux_load(vm))
-		return NULL;
+	vm->vgic = &vgics[slot];
+	vm->vuart = &vuarts[slot];
+	vm->cfg = c;
+	vm->linux_idx = slot;
+	slot_used[slot] = true;
 	vm->is_linux = true;
+	if (linux_load(vm)) {
+		vm_teardown(vm);
+		return NULL;
+	}
 	console_in_add(vm);
 	con_printf("%s: Linux VM, %u vCPUs, %llu MiB RAM at IPA 0x%llx (PA 0x%llx): kernel %llu "
 		   "bytes at +0x%lx, initramfs %llu bytes at +0x%lx, device tree at +0\n",
-		   vm->name, vm->n_vcpus, (unsigned long long)m->ram_mib,
+		   vm->name, vm->n_vcpus, (unsigned long long)(ram_size >> 20),
 		   (unsigned long long)vm->ram_ipa, (unsigned long long)vm->ram_pa,
-		   (unsigned long long)m->kernel_size, LINUX_KERNEL_OFFSET,
-		   (unsigned long long)m->initrd_size, LINUX_INITRD_OFFSET);
+		   (unsigned long long)c->kernel.size, LINUX_KERNEL_OFFSET,
+		   (unsigned long long)c->initramfs.size, LINUX_INITRD_OFFSET);
 	return vm;
 }
 
@@ -368,14 +338,12 @@ void linux_sysreg(struct vcpu *v)
 	v->ctx.pc += 4;
 }
 
-/* A Linux VM as the lifecycle defines it: the staged kernel, its manifest's VM idx. */
-struct vm *vm_create_linux_def(const struct vm_def *d)
+/* A destroyed Linux VM's emulated devices and console input, free for the next one. */
+void linux_vm_free(struct vm *vm)
 {
-	const struct linux_manifest *m = linux_manifest();
-
-	if (!m) {
-		con_printf("error: %s: no Linux kernel was staged\n", d->name);
-		return NULL;
-	}
-	return vm_create_linux(d->name, m, d->linux_idx);
+	console_in_remove(vm);
+	if (vm->linux_idx < LINUX_MAX_VMS)
+		slot_used[vm->linux_idx] = false;
+	vm->vgic = NULL;
+	vm->vuart = NULL;
 }

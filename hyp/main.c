@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Untrusted hypervisor: reads the machine's device tree, starts the other
- * CPUs through PSCI, creates a guest VM and its guest TEE, and runs the
- * guest until it powers off. Everything that decides isolation is asked
- * of the CIEE.
+ * Untrusted hypervisor: reads the machine's device tree and the VM
+ * configuration, starts the other CPUs through PSCI, creates the VMs and
+ * their guest TEEs, and runs them until they power off. Everything that
+ * decides isolation is asked of the CIEE.
  */
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/fmt.h>
 #include <lib/pl011.h>
 #include <policy/fdt_info.h>
+#include <policy/vm_config.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/smccc.h>
 
@@ -141,100 +142,6 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		wfi();
 }
 
-/* The default scenario: VM+TEE pairs, on every CPU, until all power off. */
-#define DEFAULT_VMS 4
-/* Each with two vCPUs, each calling its own TEE vCPU. */
-#define DEFAULT_VCPUS 2
-
-static void run_default_scenario(void)
-{
-	static struct vm_def defs[DEFAULT_VMS];
-	unsigned int i, failed;
-
-	for (i = 0; i < DEFAULT_VMS; i++) {
-		struct vm_def *d = &defs[i];
-
-		fmt_snprintf(d->name, sizeof(d->name), "vm%u", i);
-		fmt_snprintf(d->tee_name, sizeof(d->tee_name), "tee%u", i);
-		d->n_vcpus = DEFAULT_VCPUS;
-		d->ram_size = GUEST_RAM_SIZE;
-		d->image = PLAT_GUEST_IMAGE_BASE;
-		d->image_max = PLAT_GUEST_IMAGE_MAX;
-		d->boot_arg = i; /* its boot argument: which VM it is */
-		d->has_tee = true;
-		d->tee_image = PLAT_TEE_IMAGE_BASE;
-		d->tee_image_max = PLAT_TEE_IMAGE_MAX;
-	}
-	lifecycle_init(defs, DEFAULT_VMS);
-	for (i = 0; i < DEFAULT_VMS; i++)
-		if (vm_def_start(&defs[i]))
-			hyp_panic("cannot create a VM with its TEE");
-	con_printf("running %u VMs, each with its own TEE, on all CPUs\n", DEFAULT_VMS);
-	sched_start();
-	sched_loop();
-	sched_report();
-	lifecycle_report();
-	for (i = 0, failed = 0; i < DEFAULT_VMS; i++)
-		failed += defs[i].vm && defs[i].vm->faulted;
-	if (failed)
-		hyp_panic("a VM was stopped by a fault");
-	con_printf("all VMs powered off: system off\n");
-	hyp_system_off();
-}
-
-/*
- * The Linux VMs the manifest asks for, each with its own TEE booted, put
- * in the scheduler's queue (nothing runs before sched_start()). names and
- * tee_names hold LINUX_MAX_VMS names each; the VMs go to vms[]. Returns
- * how many; stops the machine if one cannot be made.
- */
-unsigned int linux_vms_create(const struct linux_manifest *m, const char *const *names,
-			      const char *const *tee_names, struct vm **vms)
-{
-	unsigned int i, n = linux_manifest_vms(m);
-
-	for (i = 0; i < n && i < LINUX_MAX_VMS; i++) {
-		struct vm *tee;
-
-		vms[i] = vm_create_linux(names[i], m, i);
-		if (!vms[i])
-			hyp_panic("cannot create a Linux VM");
-		tee = linux_tee_size(m)
-			      ? vm_create_tee_sized(vms[i], tee_names[i], PLAT_LINUX_TEE_IMAGE,
-						    linux_tee_size(m))
-			      : vm_create_tee(vms[i], tee_names[i], PLAT_TEE_IMAGE_BASE,
-					      PLAT_TEE_IMAGE_MAX);
-		if (!tee || vm_boot_tee(tee))
-			hyp_panic("cannot start a TEE");
-		sched_add(vms[i]);
-	}
-	return i;
-}
-
-/*
- * Linux VMs (scenario linux), when QEMU's loader staged a kernel and a
- * manifest: each with its own TEE, on every CPU, until all power off.
- */
-static void run_linux_scenario(const struct linux_manifest *m)
-{
-	static const char *const vm_names[LINUX_MAX_VMS] = { "vm0", "vm1", "vm2", "vm3" };
-	static const char *const tee_names[LINUX_MAX_VMS] = { "tee0", "tee1", "tee2", "tee3" };
-	struct vm *vms[LINUX_MAX_VMS];
-	unsigned int i, n, faulted = 0;
-
-	n = linux_vms_create(m, vm_names, tee_names, vms);
-	con_printf("running %u Linux VMs, each with its own TEE, on all CPUs\n", n);
-	sched_start();
-	sched_loop();
-	sched_report();
-	for (i = 0; i < n; i++)
-		faulted += vms[i]->faulted;
-	if (faulted)
-		hyp_panic("a VM was stopped by a fault");
-	con_printf("all VMs powered off: system off\n");
-	hyp_system_off();
-}
-
 void hyp_main(uint64_t dtb)
 {
 	static struct fdt_info info;
@@ -275,37 +182,49 @@ void hyp_main(uint64_t dtb)
 		con_printf("VM pool: %llu MiB free\n", (unsigned long long)(mem_free_bytes() >> 20));
 	}
 	irq_cpu_init();
+	/* Which VMs to run: refused here, with the reader's message, if it is bad. */
+	config_load(mem_free_bytes());
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)
 		start_secondaries(&info);
-	if (!hyp_attacks_run && !hyp_bench_run && linux_manifest())
-		run_linux_scenario(linux_manifest());
 	if (!hyp_attacks_run && !hyp_bench_run)
-		run_default_scenario();
+		config_run();
 
-	vm0 = vm_create_guest("vm0", PLAT_GUEST_IMAGE_BASE, PLAT_GUEST_IMAGE_MAX, 1);
+	/*
+	 * The attack suite's and the benchmark's own VM: the configuration's
+	 * first, with its TEE, run alone on this CPU. Their extra VMs copy
+	 * its files from the old fixed slots, where the loader puts them.
+	 */
+	if (config_vms() < 1 || !config_vm(0)->has_tee ||
+	    config_vm(0)->kind != VMCFG_KIND_BARE ||
+	    config_vm(0)->kernel.addr != PLAT_GUEST_IMAGE_BASE ||
+	    config_vm(0)->tee.image.addr != PLAT_TEE_IMAGE_BASE)
+		hyp_panic("this hypervisor wants a first VM that is bare, with a TEE, its kernel "
+			  "and TEE image staged at 0x40900000 and 0x40800000");
+	vm0 = config_vm_create(0);
 	if (!vm0)
-		hyp_panic("cannot create vm0");
-	tee0 = vm_create_tee(vm0, "tee0", PLAT_TEE_IMAGE_BASE, PLAT_TEE_IMAGE_MAX);
-	if (!tee0 || vm_boot_tee(tee0))
-		hyp_panic("cannot start tee0");
+		hyp_panic("cannot create the first VM");
+	tee0 = vm0->partner;
 
-	con_printf("running vm0\n");
+	con_printf("running %s\n", vm0->name);
 	vcpu_run_loop(vm0);
 	if (vm0->faulted)
-		hyp_panic("vm0 was stopped by a fault");
+		hyp_panic("the first VM was stopped by a fault");
 	if (hyp_attacks_run) {
-		/* A second VM, without a TEE, for the cross-VM attacks. */
-		struct vm *vm1 = vm_create_guest("vm1", PLAT_GUEST_IMAGE_BASE,
-						 PLAT_GUEST_IMAGE_MAX, 1);
+		/* The second, without a TEE, for the cross-VM attacks. */
+		struct vm *vm1 = NULL;
 
+		if (config_vms() >= 2 && config_vm(1)->kind == VMCFG_KIND_BARE &&
+		    !config_vm(1)->has_tee)
+			vm1 = config_vm_create(1);
 		if (!vm1)
-			hyp_panic("cannot create vm1");
+			hyp_panic("the attack suite wants a second VM, bare and without a TEE");
 		hyp_attacks_run(vm0, tee0, vm1, &info);
 	}
 	if (hyp_bench_run)
 		hyp_bench_run();
 	con_printf("all VMs powered off: system off\n");
+	con_printf("vms: 1 started, 1 stopped cleanly, 0 failed\n");
 	hyp_system_off();
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <lib/console.h>
+#include <policy/vm_config.h>
 
 #include "hyp.h"
 
@@ -49,9 +50,9 @@ static void list(void)
 	for (i = 0; i < vm_def_count(); i++) {
 		const struct vm_def *d = vm_def_at(i);
 
-		con_printf("vtz> %-15s %-18s %5u %5llu MiB %-8s %6u\n", d->name, state_of(d),
-			   d->n_vcpus, (unsigned long long)(d->ram_size >> 20),
-			   d->has_tee ? d->tee_name : "-", d->starts);
+		con_printf("vtz> %-15s %-18s %5u %5u MiB %-8s %6u\n", d->cfg->name, state_of(d),
+			   d->cfg->vcpus, d->cfg->memory_mib, d->cfg->has_tee ? d->cfg->tee.name : "-",
+			   d->starts);
 	}
 	con_printf("vtz> %llu MiB of VM memory free\n", (unsigned long long)(mem_free_bytes() >> 20));
 }
@@ -109,7 +110,7 @@ static void run(char *cmd)
 		r = vm_def_destroy(d);
 	else
 		r = vm_def_restart(d);
-	con_printf("vtz> %s %s: %s\n", cmd, d->name, r ? "failed" : "done");
+	con_printf("vtz> %s %s: %s\n", cmd, d->cfg->name, r ? "failed" : "done");
 }
 
 /* A character typed while the console is on (CPU 0, console_in.c). */

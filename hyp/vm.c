@@ -206,22 +206,28 @@ static int tee_image_size(struct vm *tee, uint64_t image, uint64_t *image_max)
 }
 
 static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
-			     uint64_t image_max, uint64_t size);
+			     uint64_t image_max, uint64_t size, uint64_t ram_size);
 
 struct vm *vm_create_tee(struct vm *guest, const char *name, uint64_t image, uint64_t image_max)
 {
-	return tee_create(guest, name, image, image_max, 0);
+	return tee_create(guest, name, image, image_max, 0, TEE_RAM_SIZE);
 }
 
 struct vm *vm_create_tee_sized(struct vm *guest, const char *name, uint64_t image, uint64_t size)
 {
-	return tee_create(guest, name, image, size, size);
+	return tee_create(guest, name, image, size, size, TEE_RAM_SIZE);
+}
+
+struct vm *vm_create_tee_cfg(struct vm *guest, const char *name, uint64_t image, uint64_t size,
+			     uint64_t ram_size)
+{
+	return tee_create(guest, name, image, size, size, ram_size);
 }
 
 static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
-			     uint64_t image_max, uint64_t size)
+			     uint64_t image_max, uint64_t size, uint64_t ram_size)
 {
-	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, TEE_RAM_SIZE);
+	struct vm *tee = vm_alloc(name, true, TEE_RAM_IPA, ram_size);
 	long r;
 
 	if (!tee)
@@ -308,10 +314,6 @@ int vm_teardown(struct vm *vm)
 	unsigned int tries;
 	long r = CIEE_ERR_VM_BUSY;
 
-	if (vm->is_linux) {
-		con_printf("error: %s: destroying a Linux VM is not supported yet\n", vm->name);
-		return -1;
-	}
 	vm->running = false;
 	sched_remove(vm);
 	for (tries = 0; tries < 1000000 && r == CIEE_ERR_VM_BUSY; tries++) {
@@ -325,6 +327,8 @@ int vm_teardown(struct vm *vm)
 		return -1;
 	}
 	mem_free(vm->ram_pa, vm->ram_size);
+	if (vm->is_linux)
+		linux_vm_free(vm);
 	if (tee) {
 		mem_free(tee->ram_pa, tee->ram_size);
 		slot_give_back(tee);

@@ -49,7 +49,8 @@ $(BUILD)/test-data/%.dtb: test/data/%.dts
 
 # The build's own scripts have pytest tests in test/scripts (no QEMU).
 .PHONY: unit
-unit: $(addprefix $(BUILD)/host/,$(UNIT_TESTS)) $(TEST_DTBS)
+# Test data the tests' own .mk files add (UNIT_TEST_DATA, e.g. compiled .dts files).
+unit: $(addprefix $(BUILD)/host/,$(UNIT_TESTS)) $(TEST_DTBS) $(UNIT_TEST_DATA)
 	@echo "[test] host unit tests (cmocka)"
 	$(Q)fail=0; for t in $(UNIT_TESTS); do \
 		VTZ_TEST_DATA=$(BUILD)/test-data VTZ_IMAGES=$(OUT) $(BUILD)/host/$$t || fail=1; \

@@ -35,7 +35,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # benchmark hook. One CPU: under -icount every CPU's instructions advance
 # the one virtual clock, so a second CPU spinning anywhere (e.g. in the
 # monitor's WFE pen, which QEMU does not halt) would be counted too.
-vtz_run.SCENARIOS["bench"] = dict(guest="guest-bench.bin", hyp="hyp-bench.bin", smp=1)
+vtz_run.SCENARIOS["bench"] = dict(vms="bench.dts", hyp="hyp-bench.bin", smp=1)
 NATIVE_GUEST = "guest-bench-native.bin"
 
 ICOUNT_SHIFT = 0          # -icount shift=0: 2**0 ns per instruction
@@ -159,7 +159,7 @@ def run_vtz(build, timeout, verbose, tee=None):
 # CLOCK_MONOTONIC, which under -icount shift=0 counts 1 ns per instruction
 # of every mode; a warm-up loop first.
 LINUX_CALLS, LINUX_WARMUP = 2000, 200
-vtz_run.SCENARIOS["bench-linux"] = dict(linux=dict(vms=1, vcpus=1, ram_mib=128), smp=1)
+vtz_run.SCENARIOS["bench-linux"] = dict(vms="bench-linux.dts", smp=1)
 vtz_run.SCENARIOS["bench-linux-native"] = dict(vtz_run.SCENARIOS["linux-native"], smp=1,
                                               linux=dict(vms=1, vcpus=1))
 LINUX_LINE = re.compile(r"vtz-client: (?:optee-)?loop (\d+): ok \((\d+) calls in (\d+) us")
@@ -170,10 +170,8 @@ def run_linux(build, native, tee, optee, timeout, verbose):
     which = "optee-loop" if optee else "loop"
     run = "vtz-client:%s:%d,vtz-client:%s:%d" % (which, LINUX_WARMUP, which, LINUX_CALLS)
     scenario = "bench-linux-native" if native else "bench-linux"
-    sc = vtz_run.SCENARIOS[scenario]
     cmd = with_icount(vtz_run.qemu_command(build, scenario, icount=True, tee=tee,
-                                           linux_cmdlines=[vtz_run.linux_cmdline(sc, 0,
-                                                                                 run=run)]))
+                                           vm_runs=[run]))
     status, lines = vtz_run.run(cmd, timeout, echo=False,
                                 ns_prefix=vtz_run.scenario_ns_prefix(scenario))
     if verbose or status != 0:
@@ -218,6 +216,46 @@ def ratio(a, b):
 
 def fmt_ratio(r, what):
     return "n/a %s" % what if r is None else "%.2fx %s" % (r, what)
+
+
+# Memory per VM+TEE pair (issue 11): the sixteen-pairs scenario on a 2 GiB
+# machine. The VM pool before any VM and once all 16 pairs exist (RAM, in the
+# hypervisor's 2 MiB chunks), and the CIEE's translation-table pages in use
+# at boot and after the 16th TEE was measured.
+POOL_LINE = re.compile(r"\[hyp\] VM pool: (\d+) MiB free")
+LEFT_LINE = re.compile(r"\[hyp\] running (\d+) VMs on all CPUs; (\d+) MiB of the VM pool left")
+TABLES_BOOT = re.compile(r"\((\d+) table pages\); RAM up to")
+TABLES_TEE = re.compile(r"\((\d+) translation-table pages in use\)")
+MEMORY_PAIRS = 16
+
+
+def run_memory(build, timeout, verbose):
+    """Memory per VM+TEE pair with 16 pairs on a 2 GiB machine."""
+    cmd = vtz_run.qemu_command(build, "sixteen-pairs")
+    lines = boot(cmd, timeout * 2, verbose)
+    pool = [int(m.group(1)) for m in map(POOL_LINE.search, lines) if m]
+    left = [m for m in map(LEFT_LINE.search, lines) if m]
+    boot_tables = [int(m.group(1)) for m in map(TABLES_BOOT.search, lines) if m]
+    tee_tables = [int(m.group(1)) for m in map(TABLES_TEE.search, lines) if m]
+    if not pool or not left or not boot_tables or len(tee_tables) != MEMORY_PAIRS:
+        raise BenchError("sixteen-pairs: no pool, table or VM count lines")
+    if int(left[0].group(1)) != MEMORY_PAIRS:
+        raise BenchError("sixteen-pairs: %s VMs started, not %d" % (left[0].group(1),
+                                                                    MEMORY_PAIRS))
+    used = pool[0] - int(left[0].group(2))
+    tables = tee_tables[-1] - boot_tables[0]
+    return dict(pool=pool[0], used=used, ram=used / MEMORY_PAIRS,
+                tables=tables / MEMORY_PAIRS, cmd=cmd)
+
+
+def memory_lines(mem):
+    per = mem["ram"] + mem["tables"] * 4 / 1024
+    return [
+        "bench memory per VM+TEE pair: %.2f MiB (%.0f MiB of VM and TEE RAM in 2 MiB chunks + "
+        "%.1f translation-table pages of the CIEE), %d pairs using %d of the %d MiB pool"
+        % (per, mem["ram"], mem["tables"], MEMORY_PAIRS, mem["used"], mem["pool"]),
+    ], "%d VM+TEE pairs in 2 GiB: %d of %d MiB of VM pool used, %.2f MiB per pair: met" % (
+        MEMORY_PAIRS, mem["used"], mem["pool"], per)
 
 
 def figures(gates, vtz, native):
@@ -612,6 +650,7 @@ def main():
             vtz = {g: futs[g].result() for g in gates}
             native = nat_fut.result() if nat_fut else dict(why="skipped (--no-native)")
             extra = tee_runs(pool, builds, gates, vtz, native, args)
+            mem = run_memory(builds[gates[0]], args.timeout, args.verbose)
     except (BenchError, ValueError, FileNotFoundError) as e:
         print("bench: FAILED: %s" % e, file=sys.stderr)
         return 1
@@ -620,10 +659,15 @@ def main():
     for r in rows:
         print(line(*r))
     vl = verdicts(gates, vtz, native) + tee_verdicts(extra)
+    mem_out, mem_verdict = memory_lines(mem)
+    for m in mem_out:
+        print(m)
+    vl.append(mem_verdict)
     for v in vl:
         print("bench target: %s" % v)
     if not args.no_doc and not args.gate:
         runs = [("vtz-%s" % g, vtz[g]["cmd"]) for g in gates]
+        runs.append(("memory per pair (sixteen-pairs)", mem["cmd"]))
         if "cmd" in native:
             runs.append(("native", native["cmd"]))
         for (tee, key), got in sorted(extra.items()):

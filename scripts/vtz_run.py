@@ -6,8 +6,10 @@ powered itself off and no line reported a FATAL error; exits 1 on a
 FATAL report, 2 on a usage or set-up error, 124 on a timeout.
 """
 import argparse
+import hashlib
 import importlib.util
 import os
+import re
 import select
 import struct
 import shutil
@@ -16,13 +18,10 @@ import sys
 import tempfile
 import time
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Where each image goes (include/vtz/platform.h).
-LAYOUT = {
-    "ciee.bin": 0x40100000,
-    "hyp.bin": 0x40400000,
-    "tee.bin": 0x40800000,
-}
-GUEST_ADDR = 0x40900000
+CIEE_ADDR = 0x40100000
+HYP_ADDR = 0x40400000
 # Native TrustZone: the normal world's image, at a physical address above
 # QEMU's DTB (monitor/monitor.h: NATIVE_NS_ENTRY).
 NATIVE_GUEST_ADDR = 0x48000000
@@ -37,25 +36,36 @@ OPTEE_PTA_INVOKE_TESTS = "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
 # this one from the runner on UART0's lines that are not the monitor's.
 NATIVE_NS_PREFIX = "[ns] "
 MONITOR_PREFIX = "[mon] "
-# scenario -> guest image, hypervisor image, CPUs, whether a reset reboots;
-# for native TrustZone, `native` names the flash image (monitor + TEE).
+# Under vTZ a scenario is a VM configuration (vms/NAME.dts, or --vms FILE)
+# and the runner's options: the hypervisor image, CPUs, whether a reset
+# reboots, what the Linux VMs run (run: one vtz.run= per Linux VM) and
+# what their command lines get appended (append). For native TrustZone,
+# `native` names the flash image (monitor + TEE), `guest` the normal
+# world's image, `linux` the native Linux's shape.
 SCENARIOS = {
-    "default": dict(guest="guest.bin"),
-    "guest-fault": dict(guest="guest-fault.bin"),
-    "guest-hang": dict(guest="guest-hang.bin"),
+    "default": dict(vms="default.dts"),
+    "guest-fault": dict(vms="guest-fault.dts"),
+    "guest-hang": dict(vms="guest-hang.dts"),
+    # VMs created and destroyed at run time (vms/lifecycle.dts): one
+    # restarted on every power-off while two others load their TEEs; driven
+    # from the management console (--console) by test/system/test_lifecycle.py.
+    "lifecycle": dict(vms="lifecycle.dts"),
+    # The scale runs of issue 11, on a 2 GiB machine: 16 bare VMs each with
+    # its own TEE on 4 CPUs; 8 Linux VMs each with its own TEE.
+    "sixteen-pairs": dict(vms="sixteen-pairs.dts", mem="2G", smp=4),
+    "eight-linux": dict(vms="eight-linux.dts", mem="2G", smp=4, append="loglevel=5"),
     # The attack suite: a hypervisor with attack hooks; spare CPUs for the
     # attacks that stop a CPU (cpu2, cpu3) and for the one that races the
     # CIEE from cpu0 while cpu4 runs a guest; a reset that reboots (the reset attack); the
     # TEE with test hooks (read-tee-fpsimd-after-exit has it fill its
-    # FP/SIMD registers with a secret).
-    "attacks": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=5,
-                    reboot=True),
+    # FP/SIMD registers with a secret): vms/attacks.dts.
+    "attacks": dict(vms="attacks.dts", hyp="hyp-attack.bin", smp=5, reboot=True),
     # The default scenario with a 100 us tick (hyp/preempt/tick.c; the
     # default hypervisor ticks every 1 ms): TEE calls are preempted many
     # times and resumed on either CPU (test/system/test_preempt.py).
-    "preempt": dict(guest="guest.bin", hyp="hyp-preempt.bin"),
+    "preempt": dict(vms="default.dts", hyp="hyp-preempt.bin"),
     # The TEE with test hooks faults on request; later calls must fail.
-    "tee-fault": dict(guest="guest-tee-fault.bin", tee="tee-test.bin"),
+    "tee-fault": dict(vms="tee-fault.dts"),
     # Native TrustZone, the baseline: the same TEE at S-EL1 behind the
     # monitor, no CIEE, no hypervisor; one CPU (the TEE has no CPU_ON entry).
     "native": dict(native="flash-native.bin", guest="guest-native.bin", smp=1),
@@ -64,12 +74,12 @@ SCENARIOS = {
                              guest="guest-native-tee-fault.bin", smp=1),
     # The OP-TEE SMC ABI and message protocol, as Linux's optee driver uses
     # them, against the built-in TAs: four VMs, each with its own TEE.
-    "optee": dict(guest="guest-optee.bin"),
+    "optee": dict(vms="optee.dts"),
     # The same client against the same TEE in its native home.
     "optee-native": dict(native="flash-native.bin", guest="guest-native-optee.bin", smp=1),
     # Real Linux (Debian's kernel, busybox, libteec, tee-supplicant; make
     # linux-guest): two VMs of 2 vCPUs, each with its own TEE, on 2 CPUs.
-    "linux": dict(linux=dict(vms=2, vcpus=2, ram_mib=128)),
+    "linux": dict(vms="linux.dts"),
     # The same Linux (the same Image and initramfs, the same command line as
     # vm0's) in the native home: at NS-EL1 on the monitor, on 2 CPUs, the
     # TEE at S-EL1, no CIEE, no hypervisor. The runner gives it a device
@@ -80,46 +90,31 @@ SCENARIOS = {
     # each with its own TEE, run a libteec workload on that CPU
     # (hyp/attack/attacks.c, linux_guests_start()); each VM stores its own
     # secret under the same key and must read back its own.
-    "attacks-linux": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin", smp=6,
-                          reboot=True,
-                          linux=dict(vms=2, vcpus=2, ram_mib=128,
-                                     # Calls keep going for the whole attack run, however
-                                     # long: rounds of load until the hypervisor types a
-                                     # line into each guest's console after its attacks.
-                                     run=["vtz-client:put:secret:lx%d-own," % i
-                                          + "/etc/vtz/load-until-told.sh:1000,"
-                                          + "vtz-client:get:secret" for i in range(2)],
-                                     # Kernel messages below warnings not printed: each
-                                     # character is two traps to the hypervisor, and the
-                                     # boot is most of this scenario's time. Warnings,
-                                     # Oopses, panics still print; init's and the client's
-                                     # lines too.
-                                     append="loglevel=5")),
+    "attacks-linux": dict(vms="attacks-linux.dts", hyp="hyp-attack.bin", smp=6, reboot=True,
+                          # Calls keep going for the whole attack run, however
+                          # long: rounds of load until the hypervisor types a
+                          # line into each guest's console after its attacks.
+                          run=["vtz-client:put:secret:lx%d-own," % i
+                               + "/etc/vtz/load-until-told.sh:1000,"
+                               + "vtz-client:get:secret" for i in range(2)],
+                          # Kernel messages below warnings not printed: each
+                          # character is two traps to the hypervisor, and the
+                          # boot is most of this scenario's time. Warnings,
+                          # Oopses, panics still print; init's and the client's
+                          # lines too.
+                          append="loglevel=5"),
     # The same attacks while the two Linux VMs run with unmodified OP-TEE
     # as their TEEs (run with --tee tee-raw.bin; the attack suite's own VMs
     # keep the test TEE): each opens sessions to OP-TEE's test pseudo TA
     # in rounds until the hypervisor types that the attacks are over.
-    "attacks-linux-optee": dict(guest="guest.bin", hyp="hyp-attack.bin", tee="tee-test.bin",
-                                smp=6, reboot=True, needs_tee=True,
-                                linux=dict(vms=2, vcpus=2, ram_mib=128,
-                                           run=["vtz-client:uuid:%s,"
-                                                "/etc/vtz/load-until-told.sh:100:500:%s"
-                                                % (OPTEE_PTA_INVOKE_TESTS,
-                                                   OPTEE_PTA_INVOKE_TESTS)] * 2,
-                                           append="loglevel=5")),
+    "attacks-linux-optee": dict(vms="attacks-linux.dts", hyp="hyp-attack.bin", smp=6,
+                                reboot=True, needs_tee=True,
+                                run=["vtz-client:uuid:%s,"
+                                     "/etc/vtz/load-until-told.sh:100:500:%s"
+                                     % (OPTEE_PTA_INVOKE_TESTS, OPTEE_PTA_INVOKE_TESTS)] * 2,
+                                append="loglevel=5"),
 }
 
-# Linux guests: QEMU's loader stages the kernel Image, the initramfs and a
-# manifest (hyp/linux.c, struct linux_manifest) where the hypervisor
-# copies them from (include/vtz/platform.h: PLAT_LINUX_*).
-# A TEE image without our vTZTEEI1 header (OP-TEE's tee-raw.bin) goes with
-# a descriptor that gives its size (include/vtz/platform.h:
-# PLAT_TEE_IMAGE_DESC); the hypervisor hands that size to the CIEE, which
-# measures exactly those bytes.
-TEE_STAGE_ADDR = 0x40800000
-TEE_STAGE_MAX = 0x00100000
-TEE_DESC_ADDR = TEE_STAGE_ADDR + TEE_STAGE_MAX - 0x1000
-TEE_DESC_MAGIC = 0x314c45455a547476
 TEE_HDR_MAGIC = 0x31494545545a5476
 
 
@@ -131,32 +126,7 @@ def has_vtz_header(image):
     return len(head) == 16 and struct.unpack_from("<Q", head, 8)[0] == TEE_HDR_MAGIC
 
 
-def tee_descriptor(build, image):
-    """For a header-less TEE image: the path of its descriptor (written in
-    build), else None."""
-    size = os.path.getsize(image)
-    if has_vtz_header(image):
-        return None
-    if not size or size > TEE_DESC_ADDR - TEE_STAGE_ADDR:
-        raise ValueError("TEE image %s: %d bytes; at most %d fit the staging area"
-                         % (image, size, TEE_DESC_ADDR - TEE_STAGE_ADDR))
-    path = os.path.join(build, "tee-image-desc.bin")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<QQ", TEE_DESC_MAGIC, size))
-    return path
-
-
-LINUX_KERNEL_ADDR = 0x7c000000
-LINUX_INITRD_ADDR = 0x7e000000
-LINUX_MANIFEST_ADDR = 0x7ef00000
-LINUX_KERNEL_MAX = 0x02000000
-LINUX_INITRD_MAX = 0x00f00000
-LINUX_MANIFEST_MAGIC = 0x31304c4e5a547476
-# The Linux VMs' own TEE image (include/vtz/platform.h: PLAT_LINUX_TEE_IMAGE).
-LINUX_TEE_ADDR = 0x7ef01000
-LINUX_TEE_MAX = 0x7f000000 - LINUX_TEE_ADDR
-LINUX_MAX_VMS = 4
-LINUX_CMDLINE_MAX = 512
+# The command line of vms/linux.dts's VMs, and of the native Linux.
 LINUX_CMDLINE = "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1"
 
 
@@ -171,29 +141,6 @@ def linux_files(build):
     return kernel, initrd
 
 
-def linux_manifest(kernel, initrd, vms, vcpus, ram_mib, cmdlines, tee=None):
-    """The manifest's bytes: sizes, VM shape, the size of the Linux VMs' own
-    TEE image (0: none, they take the common one), one kernel command line
-    per VM."""
-    ks, isz = os.path.getsize(kernel), os.path.getsize(initrd)
-    if ks > LINUX_KERNEL_MAX or isz > LINUX_INITRD_MAX:
-        raise ValueError("kernel (%d bytes) or initramfs (%d bytes) too large for the staging "
-                         "area (%d, %d)" % (ks, isz, LINUX_KERNEL_MAX, LINUX_INITRD_MAX))
-    tsz = os.path.getsize(tee) if tee else 0
-    if tsz > LINUX_TEE_MAX:
-        raise ValueError("TEE image %s: %d bytes; at most %d fit beside the Linux manifest"
-                         % (tee, tsz, LINUX_TEE_MAX))
-    out = struct.pack("<7Q", LINUX_MANIFEST_MAGIC, ks, isz, vms, vcpus, ram_mib, tsz)
-    for i in range(LINUX_MAX_VMS):
-        line = cmdlines[i] if i < len(cmdlines) else ""
-        raw = line.encode()
-        if len(raw) >= LINUX_CMDLINE_MAX:
-            raise ValueError("kernel command line of vm%d too long: %r" % (i, line))
-        out += raw.ljust(LINUX_CMDLINE_MAX, b"\0")
-    return out
-
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def native_flash(build, flash, tee):
@@ -237,11 +184,33 @@ LINUX_IMAGE_MAGIC = 0x644d5241  # "ARM\x64" at offset 56 of an arm64 Image
 LINUX_BOOTARGS_MAX = 2048       # arm64's COMMAND_LINE_SIZE
 
 
-def machine_args(sc):
+def machine_args(sc, mem=None):
     """QEMU's machine, CPU, CPUs and memory for a scenario (1 GiB unless it
-    says: vTZ uses up to 2 GiB)."""
+    or `mem` says: vTZ uses up to 2 GiB)."""
     return ["-M", "virt,secure=on,virtualization=on,gic-version=3",
-            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m", sc.get("mem", "1G")]
+            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m",
+            mem or sc.get("mem", "1G")]
+
+
+# The hypervisor's VM pool (hyp/main.c, include/vtz/platform.h): from
+# PLAT_VM_POOL_BASE to the Linux staging area, and with 2 GiB the second GiB.
+POOL_FIRST_GIB = 0x7c000000 - 0x41000000
+
+
+def mem_bytes(mem):
+    """QEMU's -m value ("1G", "2048M", "2G") in bytes."""
+    m = re.fullmatch(r"(\d+)([MG]?)", mem.strip().upper())
+    if not m:
+        raise ValueError("memory size %r: say e.g. 1G or 2G" % mem)
+    return int(m.group(1)) << (30 if m.group(2) == "G" else 20)
+
+
+def pool_bytes(mem):
+    """The VM pool the hypervisor has on a machine with `mem` of RAM."""
+    size = mem_bytes(mem)
+    if size < 1 << 30:
+        raise ValueError("memory %s: vTZ needs at least 1G" % mem)
+    return POOL_FIRST_GIB + min(size, 2 << 30) - (1 << 30)
 
 
 def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
@@ -327,14 +296,10 @@ def native_linux_images(build, sc, cmdline, tee_image, firmware):
 
 
 def linux_cmdline(sc, i, run=None, shell=False):
-    """The kernel command line of a scenario's VM i (natively, of its one
-    Linux): LINUX_CMDLINE, the scenario's extra options, which VM, what
-    /init runs, whether it opens a shell."""
-    linux = sc["linux"]
-    line = LINUX_CMDLINE + (" " + linux["append"] if linux.get("append") else "")
-    line += " vtz.vm=%d" % i
-    if run is None and linux.get("run"):
-        run = linux["run"][i]
+    """The kernel command line of a native scenario's Linux (vm0's under
+    vTZ: vms/linux.dts's, with what vm_config() appends): LINUX_CMDLINE,
+    which VM, what /init runs, whether it opens a shell."""
+    line = LINUX_CMDLINE + " vtz.vm=%d" % i
     if run:
         line += " vtz.run=%s" % run
     if shell:
@@ -342,14 +307,255 @@ def linux_cmdline(sc, i, run=None, shell=False):
     return line
 
 
+# ------------------------------------------------------ VM configurations
+# A configuration (README.md, "VM configurations"; policy/vm_config.h) is
+# compiled with dtc and checked with the hypervisor's own reader built for
+# the host (vmcfg-check, made with the images), so a bad one is refused
+# here, before QEMU starts, with the message the hypervisor would print.
+# Each distinct file it names is staged with QEMU's loader in the staging
+# areas, and the blob records where in its /loaded node:
+#   /loaded/imgN { path = "AS THE CONFIG NAMES IT"; addr = /bits/ 64 <A>; size = /bits/ 64 <S>; }
+# The blob goes to VM_CONFIG_ADDR (include/vtz/platform.h: PLAT_VM_CONFIG_*,
+# PLAT_STAGE*), where the hypervisor reads it with the same reader.
+VMS_DIR = os.path.join(ROOT, "vms")
+VM_CONFIG_ADDR = 0x40a00000
+VM_CONFIG_MAX = 0x10000
+STAGE_AREAS = [(0x40800000, 0x200000), (0x40a10000, 0x5f0000), (0x7c000000, 0x3000000)]
+# The old fixed slots, which the first file of each role takes: the attack
+# suite's and the benchmark's extra VMs copy their images from there.
+STAGE_SLOTS = {"tee": (0x40800000, 0x100000), "bare": (0x40900000, 0x100000),
+               "linux": (0x7c000000, 0x2000000), "initramfs": (0x7e000000, 0xf00000)}
+STAGE_ALIGN = 0x1000
+BOOTARGS_MAX = 1024  # with its NUL (policy/vm_config.h: VMCFG_BOOTARGS_MAX)
+
+
+def shown_path(path):
+    """A path for messages: relative to the tree when inside it."""
+    full = os.path.abspath(path)
+    return os.path.relpath(full, ROOT) if full == ROOT or full.startswith(ROOT + os.sep) else path
+
+
+def vmcfg_check(build, blob, shown, resolve=False, mem_avail=None):
+    """vmcfg-check's listing of a compiled configuration: (vms, files,
+    bootargs), where vms is [(name, kind, tee name or None)], files
+    [(node, property, path)], bootargs {node: string}. A refusal raises
+    ValueError naming the file, node and property."""
+    tool = os.path.join(build, "vmcfg-check")
+    if not os.path.exists(tool):
+        raise FileNotFoundError("%s is missing: run `make` first" % tool)
+    r = subprocess.run([tool] + (["--resolve"] if resolve else []) +
+                       (["--mem-avail", str(mem_avail)] if mem_avail else []) + [blob],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode == 1:
+        raise ValueError("%s: %s" % (shown, r.stderr.strip()))
+    if r.returncode != 0:
+        raise ValueError("vmcfg-check %s: %s" % (blob, r.stderr.strip()))
+    vms, files, bootargs = [], [], {}
+    for line in r.stdout.splitlines():
+        f = line.split("\t")
+        if f[0] == "vm":
+            vms.append((f[1], f[2], None if f[5] == "-" else f[5]))
+        elif f[0] == "file":
+            files.append((f[1], f[2], "\t".join(f[5:])))
+        elif f[0] == "bootargs":
+            bootargs[f[1]] = "\t".join(f[2:])
+    return vms, files, bootargs
+
+
+def dtc_compile(src, out, shown):
+    r = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-i", os.path.dirname(src),
+                        "-o", out, src], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if r.returncode != 0:
+        raise ValueError("%s: dtc refused it:\n%s" % (shown, r.stdout.strip()))
+
+
+def find_file(path, config_dir, build):
+    """A file a configuration names: absolute, or next to the configuration,
+    or one the build made (in the build directory); None if none exists."""
+    if os.path.isabs(path):
+        return path if os.path.isfile(path) else None
+    for d in (config_dir, build):
+        full = os.path.join(d, path)
+        if os.path.isfile(full):
+            return os.path.abspath(full)
+    return None
+
+
+class Stager:
+    """Places files in the staging areas, 4 KiB aligned: the first of each
+    role at its old slot if it fits there, every other in the smallest free
+    range that holds it."""
+
+    def __init__(self):
+        self.free = [list(a) for a in STAGE_AREAS]
+
+    def take(self, base, size):
+        for r in self.free:
+            if r[0] <= base and base + size <= r[0] + r[1]:
+                self.free.remove(r)
+                if base > r[0]:
+                    self.free.append([r[0], base - r[0]])
+                if base + size < r[0] + r[1]:
+                    self.free.append([base + size, r[0] + r[1] - base - size])
+                return True
+        return False
+
+    def place(self, size, slot=None):
+        size = (size + STAGE_ALIGN - 1) // STAGE_ALIGN * STAGE_ALIGN
+        if slot and size <= slot[1] and self.take(slot[0], size):
+            return slot[0]
+        fits = sorted((r for r in self.free if r[1] >= size), key=lambda r: (r[1], r[0]))
+        if not fits:
+            return None
+        base = fits[0][0]
+        self.take(base, size)
+        return base
+
+
+def dts_string(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_runs=None,
+              shell=False, mem=None):
+    """Compile, check and stage the VM configuration `config` (a .dts path)
+    for a run: returns {path: address} for QEMU's loader, the blob
+    included. `tee`: a path to a TEE image for every TEE, or, when there
+    are Linux VMs, for theirs only. `files`: {file as the config names it:
+    another, named the same way (e.g. a build product's name)}. Linux
+    VMs' command lines get the scenario's append and run options, which
+    Linux VM each is (vtz.vm=N), what it runs (vm_runs[N], vtz.run=),
+    vtz.shell=1 with `shell`; `linux_cmdlines`
+    replaces them whole."""
+    src = os.path.abspath(config)
+    shown = shown_path(config)
+    mem_avail = pool_bytes(mem or sc.get("mem", "1G"))
+    if not os.path.isfile(src):
+        raise FileNotFoundError("%s: no such VM configuration" % shown)
+    stem = "".join(c if c.isalnum() or c in "-_" else "_"
+                   for c in os.path.splitext(os.path.basename(src))[0])
+    # Its own scratch directory: callers build commands from several threads
+    # (scripts/vtz_attacks.py boots the forbidden-instruction images at once).
+    tmpdir = tempfile.mkdtemp(prefix="vms-%s-" % stem, dir=os.path.abspath(build))
+    tmp = os.path.join(tmpdir, stem)
+    try:
+        dtc_compile(src, tmp + ".dtb", shown)
+        vms, refs, bootargs = vmcfg_check(build, tmp + ".dtb", shown, mem_avail=mem_avail)
+        nodes = subprocess.run(["fdtget", "-l", tmp + ".dtb", "/"], stdout=subprocess.PIPE,
+                               text=True).stdout.split()
+        if "loaded" in nodes:
+            raise ValueError("%s: loaded: the runner's node (where it staged the files): "
+                             "not for a configuration" % shown)
+        edits = []
+        # Overrides first: the files then staged are the ones the run uses.
+        linux = [name for name, kind, _ in vms if kind == "linux"]
+        for i, (node, prop, path) in enumerate(refs):
+            new = (files or {}).get(path)
+            if tee and prop == "image" and (not linux or node.split("/")[1] in linux):
+                new = os.path.abspath(tee)
+            if new is not None and new != path:
+                refs[i] = (node, prop, new)
+                edits.append((node, prop, new))
+        edits += linux_bootargs(shown, sc, linux, bootargs, linux_cmdlines, vm_runs, shell)
+        # Each distinct file once, the first of each role at its old slot.
+        kinds = {name: kind for name, kind, _ in vms}
+        wanted = {}
+        for node, prop, path in refs:
+            role = {"image": "tee", "initramfs": "initramfs"}.get(prop, kinds[node.split("/")[1]])
+            where = node.lstrip("/")
+            if path in wanted:
+                continue
+            full = find_file(path, os.path.dirname(src), build)
+            if not full:
+                raise ValueError("%s: %s: %s: %r: no such file (looked in %s and %s)"
+                                 % (shown, where, prop, path, shown_path(os.path.dirname(src)),
+                                    shown_path(build)))
+            size = os.path.getsize(full)
+            if not size:
+                raise ValueError("%s: %s: %s: %s is empty" % (shown, where, prop, full))
+            wanted[path] = [full, size, role, where, prop, None]
+        stager, slots = Stager(), set()
+        for w in wanted.values():
+            if w[2] not in slots:
+                slots.add(w[2])
+                w[5] = stager.place(w[1], STAGE_SLOTS[w[2]])
+        for w in wanted.values():
+            if w[5] is None:
+                w[5] = stager.place(w[1])
+            if w[5] is None:
+                raise ValueError("%s: %s: %s: %s (%d bytes): no staging space left for it "
+                                 "(%d files; the areas hold %d MiB: %s)"
+                                 % (shown, w[3], w[4], w[0], w[1], len(wanted),
+                                    sum(a[1] for a in STAGE_AREAS) >> 20,
+                                    ", ".join("0x%x+0x%x" % a for a in STAGE_AREAS)))
+        # The final blob: the configuration with the edits and /loaded.
+        text = ["/dts-v1/;", "/include/ %s" % dts_string(src)]
+        text += ["&{%s} { %s = %s; };" % (node, prop, dts_string(value))
+                 for node, prop, value in edits]
+        text += ["/ {", "\tloaded {"]
+        text += ["\t\timg%d { path = %s; addr = /bits/ 64 <0x%x>; size = /bits/ 64 <0x%x>; };"
+                 % (i, dts_string(path), w[5], w[1]) for i, (path, w) in enumerate(wanted.items())]
+        text += ["\t};", "};"]
+        with open(tmp + ".dts", "w") as f:
+            f.write("\n".join(text) + "\n")
+        dtc_compile(tmp + ".dts", tmp + ".dtb", shown)
+        vmcfg_check(build, tmp + ".dtb", shown, resolve=True, mem_avail=mem_avail)
+        with open(tmp + ".dtb", "rb") as f:
+            blob = f.read()
+        if len(blob) > VM_CONFIG_MAX:
+            raise ValueError("%s: %d bytes compiled: at most %d" % (shown, len(blob),
+                                                                     VM_CONFIG_MAX))
+        out = os.path.join(os.path.abspath(build), "vms-%s-%s.dtb"
+                           % (stem, hashlib.sha256(blob).hexdigest()[:12]))
+        os.replace(tmp + ".dtb", out)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    staged = {w[0]: w[5] for w in wanted.values()}
+    staged[out] = VM_CONFIG_ADDR
+    return staged
+
+
+def linux_bootargs(shown, sc, linux, bootargs, linux_cmdlines, vm_runs, shell):
+    """(node, "bootargs", line) for each Linux VM: see vm_config()."""
+    if (vm_runs or shell) and not linux:
+        raise ValueError("%s: --vm-run and --shell are for configurations with Linux VMs"
+                         % shown)
+    if vm_runs and len(vm_runs) > len(linux):
+        raise ValueError("%d --vm-run for %d Linux VM(s)" % (len(vm_runs), len(linux)))
+    edits = []
+    for i, name in enumerate(linux):
+        if linux_cmdlines is not None and i < len(linux_cmdlines):
+            line = linux_cmdlines[i]
+        else:
+            own = sc.get("run") or []
+            run = (vm_runs[i] if vm_runs and i < len(vm_runs)
+                   else own[i] if i < len(own) else None)
+            parts = [bootargs.get("/" + name), sc.get("append"), "vtz.vm=%d" % i,
+                     "vtz.run=%s" % run if run else None, "vtz.shell=1" if shell else None]
+            line = " ".join(p for p in parts if p)
+        if len(line.encode()) >= BOOTARGS_MAX:
+            raise ValueError("%s: %s: bootargs: %d bytes with the runner's options: at most "
+                             "%d" % (shown, name, len(line.encode()), BOOTARGS_MAX - 1))
+        edits.append(("/" + name, "bootargs", line))
+    return edits
+
+
+def scenario_config(scenario, vms=None):
+    """The configuration a scenario runs: `vms` if given, else its own."""
+    return vms or os.path.join(VMS_DIR, SCENARIOS[scenario]["vms"])
+
+
 def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
-                 linux_cmdlines=None, tee=None):
+                 linux_cmdlines=None, tee=None, vms=None, vm_runs=None, shell=False,
+                 files=None, mem=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
-    hyp-bad-*.bin in its place); by default the scenario's own. `tee` is a
-    path to a TEE image (such as OP-TEE's tee-raw.bin) for every VM instead
-    of the scenario's, or in scenarios with Linux VMs for those VMs only;
-    natively, the TEE the flash image carries (native_flash()).
+    hyp-bad-*.bin in its place); by default the scenario's own. `vms`: a
+    VM configuration (.dts) instead of the scenario's; `tee`, `files`,
+    `linux_cmdlines`, `vm_runs`, `shell`: what vm_config() does with them.
+    Natively, `tee` is the TEE the flash image carries (native_flash()),
+    `linux_cmdlines[0]` the native Linux's command line.
 
     Native scenarios give the secure UART (UART1, the TEE's console) its
     own serial port, written to the file `secure_uart` (default
@@ -362,6 +568,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
                          "OP-TEE's tee-raw.bin from make optee-os)" % scenario)
     native = sc.get("native")
     linux = sc.get("linux")
+    if native and vms:
+        raise ValueError("scenario %r is native TrustZone: it runs no VM configuration"
+                         % scenario)
     if native:
         # No CIEE, no hypervisor, no staging copy of the TEE: it is in flash.
         bios = native_flash(build, native, tee) if tee else native
@@ -370,19 +579,8 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     else:
         # The monitor and the device root key (monitor/mkflash.py).
         bios = VTZ_FLASH
-        hyp = hyp or sc.get("hyp", "hyp.bin")
-        swap = {"hyp.bin": hyp, "tee.bin": sc.get("tee", "tee.bin")}
-        images = {swap.get(name, name): addr for name, addr in LAYOUT.items()}
-        if tee and not linux:
-            del images[swap["tee.bin"]]
-            images[os.path.abspath(tee)] = TEE_STAGE_ADDR
-            desc = tee_descriptor(build, tee)
-            if desc:
-                images[os.path.abspath(desc)] = TEE_DESC_ADDR
-        # Scenario linux has no bare guest: the Linux files are staged below.
-        if sc.get("guest"):
-            images[sc["guest"]] = GUEST_ADDR
-    cmd = ["qemu-system-aarch64"] + machine_args(sc) + [
+        images = {"ciee.bin": CIEE_ADDR, hyp or sc.get("hyp", "hyp.bin"): HYP_ADDR}
+    cmd = ["qemu-system-aarch64"] + machine_args(sc, mem) + [
         "-nographic",
         # No network: the default NIC needs an option ROM (ipxe-qemu) that a
         # fresh Debian machine, installing without recommends, lacks.
@@ -401,28 +599,22 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         raise FileNotFoundError("%s is missing: run `make` first" % path)
     cmd += ["-bios", path]
     if native and linux:
-        line = (linux_cmdlines or [linux_cmdline(sc, 0)])[0]
+        line = (linux_cmdlines or [linux_cmdline(sc, 0, (vm_runs or [None])[0], shell)])[0]
         images = native_linux_images(build, sc, line, tee or os.path.join(build, "tee.bin"),
                                      ["-bios", path])
+    elif native and (vm_runs or shell):
+        raise ValueError("--vm-run and --shell are for scenarios with Linux")
+    if native and vm_runs and len(vm_runs) > 1:
+        raise ValueError("%d --vm-run for 1 Linux" % len(vm_runs))
+    if not native:
+        images.update(vm_config(build, scenario_config(scenario, vms), sc, tee=tee, files=files,
+                                linux_cmdlines=linux_cmdlines, vm_runs=vm_runs, shell=shell,
+                                mem=mem))
     for name, addr in images.items():
         path = os.path.join(build, name)
         if not os.path.exists(path):
             raise FileNotFoundError("%s is missing: run `make` first" % path)
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
-    if linux and not native:
-        kernel, initrd = linux_files(build)
-        lines = linux_cmdlines or [linux_cmdline(sc, i) for i in range(linux["vms"])]
-        manifest = os.path.join(build, "linux-manifest-%s.bin" % scenario)
-        with open(manifest, "wb") as f:
-            f.write(linux_manifest(kernel, initrd, linux["vms"], linux["vcpus"],
-                                   linux["ram_mib"], lines, tee))
-        staged = [(kernel, LINUX_KERNEL_ADDR), (initrd, LINUX_INITRD_ADDR),
-                  (manifest, LINUX_MANIFEST_ADDR)]
-        # With Linux VMs, `tee` is theirs; a scenario's bare VMs keep its own.
-        if tee:
-            staged.append((os.path.abspath(tee), LINUX_TEE_ADDR))
-        for path, addr in staged:
-            cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
     if icount:
         cmd += ["-icount", "shift=0,align=off,sleep=off"]
     if gdb:
@@ -563,7 +755,7 @@ def main():
     ap.add_argument("--gdb", action="store_true", help="start QEMU halted, gdb server on :1234")
     ap.add_argument("--print-command", action="store_true")
     ap.add_argument("--shell", action="store_true",
-                    help="scenarios linux, linux-native: after its commands each VM's /init "
+                    help="Linux VMs, linux-native: after its commands each VM's /init "
                          "opens a shell on its console; what you type goes to vm0 (Ctrl-] 1: "
                          "to vm1; natively straight to the one Linux); no timeout")
     ap.add_argument("--console", action="store_true",
@@ -575,33 +767,29 @@ def main():
                          "e.g. OP-TEE's tee-raw.bin: make TEE=optee); default: the scenario's, "
                          "built from tee/")
     ap.add_argument("--vm-run", action="append", default=None, metavar="CMDS",
-                    help="scenarios linux, linux-native: what the next VM's /init runs (its "
+                    help="Linux VMs, linux-native: what the next Linux VM's /init runs (its "
                          "vtz.run=, e.g. 'vtz-client:ping,/etc/vtz/demo.sh'); once per VM")
+    ap.add_argument("--vms", default=None, metavar="FILE.dts",
+                    help="a VM configuration to run instead of the scenario's (README.md, "
+                         "\"VM configurations\"); the scenario still gives the hypervisor image "
+                         "and the CPUs")
+    ap.add_argument("--mem", default=None, metavar="SIZE",
+                    help="the machine's RAM, 1G (default) or 2G: vTZ uses up to 2 GiB, the "
+                         "second for more VMs")
     args = ap.parse_args()
-    cmdlines = None
-    if args.vm_run or args.shell:
-        sc = SCENARIOS.get(args.scenario, {})
-        if not sc.get("linux"):
-            print("[run] error: --vm-run and --shell are for the Linux scenarios",
-                  file=sys.stderr)
-            return 2
-        runs = args.vm_run or []
-        if len(runs) > sc["linux"]["vms"]:
-            print("[run] error: %d --vm-run for %d Linux VM(s)" % (len(runs), sc["linux"]["vms"]),
-                  file=sys.stderr)
-            return 2
-        cmdlines = [linux_cmdline(sc, i, runs[i] if i < len(runs) else None, args.shell)
-                    for i in range(sc["linux"]["vms"])]
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
-                           linux_cmdlines=cmdlines, tee=args.tee)
+                           tee=args.tee, vms=args.vms, vm_runs=args.vm_run, shell=args.shell,
+                           mem=args.mem)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)
         return 2
     if args.print_command:
         print(" ".join(cmd))
         return 0
-    print("[run] booting scenario '%s': %s" % (args.scenario, " ".join(cmd)), flush=True)
+    print("[run] booting %s: %s" % ("%s (scenario '%s')" % (shown_path(args.vms), args.scenario)
+                                    if args.vms else "scenario '%s'" % args.scenario,
+                                    " ".join(cmd)), flush=True)
     if args.gdb:
         native = SCENARIOS[args.scenario].get("native")
         elfs = " ".join("-ex 'add-symbol-file %s'" % os.path.join(args.build, e)

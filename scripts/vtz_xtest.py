@@ -41,18 +41,16 @@ def home_runs(build, tee, args, homes, timeout, verbose):
     out, problems = [], []
     run = xtest_run(args)
     if "vtz" in homes:
-        sc = vtz_run.SCENARIOS["linux"]
-        lines = [vtz_run.linux_cmdline(sc, i, run=run) for i in range(sc["linux"]["vms"])]
-        cmd = vtz_run.qemu_command(build, "linux", linux_cmdlines=lines, tee=tee)
+        vms = 2  # vms/linux.dts
+        cmd = vtz_run.qemu_command(build, "linux", vm_runs=[run] * vms, tee=tee)
         status, console = vtz_run.run(cmd, timeout, echo=verbose)
         if status != 0:
             problems.append("vtz: the run ended with status %d" % status)
-        for i in range(sc["linux"]["vms"]):
+        for i in range(vms):
             out.append(("vtz-vm%d" % i, strip(console, "[vm%d] " % i)))
     if "native" in homes:
         sc = vtz_run.SCENARIOS["linux-native"]
-        cmd = vtz_run.qemu_command(build, "linux-native", tee=tee,
-                                   linux_cmdlines=[vtz_run.linux_cmdline(sc, 0, run=run)])
+        cmd = vtz_run.qemu_command(build, "linux-native", tee=tee, vm_runs=[run])
         status, console = vtz_run.run(cmd, timeout, echo=verbose,
                                       ns_prefix=vtz_run.scenario_ns_prefix("linux-native"))
         if status != 0:

@@ -178,13 +178,41 @@ static int probe_tee_memory(uint64_t tee_pa)
 	return 0;
 }
 
+#ifndef VTZ_NATIVE
+/* My vCPUs, as PSCI sees them: AFFINITY_INFO knows MPIDR Aff0 0..N-1 only. */
+static unsigned int count_vcpus(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < 64; n++) {
+		struct smc_regs r = { .x = { PSCI_AFFINITY_INFO_AARCH64, n, 0 } };
+
+		guest_smc(&r);
+		if ((int64_t)r.x[0] < 0)
+			break;
+	}
+	return n;
+}
+#endif
+
 void guest_main(uint64_t id, uint64_t tee_pa)
 {
 	struct smc_regs r = { .x = { OPTEE_SMC_CALLS_UID } };
 	int two;
+#ifndef VTZ_NATIVE
+	unsigned int vcpus = count_vcpus();
 
+	gprintf("VM %llu with %u vCPU%s (PSCI AFFINITY_INFO)\n", (unsigned long long)id, vcpus,
+		vcpus == 1 ? "" : "s");
+#endif
 	gprintf("bare-metal guest at EL1: calling my TEE\n");
 	guest_smc(&r);
+	/* A VM configured without a TEE: its hypervisor has no TEE to send the call to. */
+	if ((int64_t)r.x[0] == SMCCC_NOT_SUPPORTED) {
+		gprintf("no TEE answers (SMCCC NOT_SUPPORTED): a VM without a TEE, nothing to "
+			"call\n");
+		return;
+	}
 	gprintf("TEE UID %08llx-%08llx-%08llx-%08llx\n", (unsigned long long)r.x[0],
 		(unsigned long long)r.x[1], (unsigned long long)r.x[2],
 		(unsigned long long)r.x[3]);

@@ -1329,8 +1329,8 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
 /* ---- Linux guests alongside the attacks (scenario attacks-linux) ---- */
 
 /*
- * When QEMU's loader staged a Linux manifest, the attacks run while Linux
- * VMs (each with its own TEE) run on a CPU of their own, calling their
+ * When the VM configuration has Linux VMs, the attacks run while they
+ * (each with its own TEE) run on a CPU of their own, calling their
  * TEEs through libteec: the attacks must still be stopped by their
  * mechanism, and the guests must not notice. CPU 0 helps them boot (it
  * joins the scheduler), leaves once every Linux TEE is busy, runs every
@@ -1404,21 +1404,17 @@ static bool lx_still_starting(void)
 
 static void linux_guests_start(const struct fdt_info *info)
 {
-	static const char *const names[LINUX_MAX_VMS] = { "lx0", "lx1", "lx2", "lx3" };
-	static const char *const tee_names[LINUX_MAX_VMS] = { "lxtee0", "lxtee1", "lxtee2",
-							      "lxtee3" };
-	const struct linux_manifest *m = linux_manifest();
 	unsigned int cpu = info->n_cpus - 1, i;
 	int64_t r;
 
-	if (!m)
+	if (!config_has_linux())
 		return;
 	if (info->n_cpus < LINUX_MIN_CPUS) {
 		con_printf("linux guests: NOT RUN (they need a CPU of their own beside cpu0..3: "
 			   "run with -smp %u)\n", LINUX_MIN_CPUS);
 		return;
 	}
-	n_lx = linux_vms_create(m, names, tee_names, lx_vms);
+	n_lx = config_linux_create(lx_vms, LINUX_MAX_VMS);
 	r = (int64_t)hyp_smc(PSCI_CPU_ON_AARCH64, info->cpu_mpidr[cpu], PLAT_HYP_BASE + 4,
 			     CTX_LINUX_SCHED);
 	if (r != PSCI_RET_SUCCESS)

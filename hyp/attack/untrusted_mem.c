@@ -477,7 +477,7 @@ static void attack_race_vcpu_ctx(const struct fdt_info *info)
 	uint64_t deadline;
 	int64_t r;
 
-	if (info->n_cpus <= UM_RACE_CPU + (linux_manifest() ? 1 : 0)) {
+	if (info->n_cpus <= UM_RACE_CPU + (config_has_linux() ? 1 : 0)) {
 		not_run("rewrite-vcpu-ctx-during-run", "needs a free cpu4 (-smp 5, 6 with Linux)");
 		return;
 	}

@@ -89,9 +89,12 @@
  *   0x40000000  DTB from QEMU (1 MiB)
  *   0x40100000  CIEE image + its private data, page-table pool (3 MiB)
  *   0x40400000  hypervisor image (4 MiB, includes its heap)
- *   0x40800000  guest-TEE kernel image (staging copy, 1 MiB)
- *   0x40900000  guest image (staging copy, 1 MiB)
+ *   0x40800000  staging: files the VMs name (the TEE's and the guest's
+ *               slots of old, 1 MiB each)
+ *   0x40a00000  the VM configuration (a device tree, 64 KiB)
+ *   0x40a10000  staging (up to the pool)
  *   0x41000000  free memory handed out to VMs by the hypervisor
+ *   0x7c000000  staging (48 MiB: Linux kernels and initramfs)
  *   0x7f000000  CIEE data: ownership table and the translation-table pool
  *               (16 MiB, never mapped for the hypervisor)
  *   0x80000000  with 2 GiB of RAM: the second GiB, more free memory for VMs
@@ -118,24 +121,36 @@
 #define PLAT_TEE_IMAGE_DESC_MAGIC 0x314c45455a547476ULL /* "vtZTEEL1" */
 #define PLAT_GUEST_IMAGE_BASE 0x40900000UL
 #define PLAT_GUEST_IMAGE_MAX 0x00100000UL
-#define PLAT_VM_POOL_BASE 0x41000000UL
 /*
- * Linux guests (scenario linux): QEMU's loader puts the kernel Image, the
- * initramfs and a boot manifest (struct linux_manifest, hyp/linux.c) here;
- * the hypervisor copies them into each Linux VM. The VM pool ends below.
+ * The VM configuration (policy/vm_config.h): a device tree the loader
+ * (scripts/vtz_run.py) compiles from a .dts and stages here, with a
+ * /loaded node saying where it staged each file the VMs name. Those go
+ * in the staging areas below, which are the hypervisor's own memory and
+ * never handed to a VM: the loader prefers the old fixed slots
+ * (PLAT_TEE_IMAGE_BASE for the first TEE image, PLAT_GUEST_IMAGE_BASE for
+ * the first bare kernel, PLAT_LINUX_STAGE_BASE and PLAT_LINUX_INITRD_BASE
+ * for the first Linux kernel and initramfs), which the attack suite's and
+ * the benchmark's own extra VMs still copy from.
+ */
+#define PLAT_VM_CONFIG_BASE 0x40a00000UL
+#define PLAT_VM_CONFIG_MAX 0x00010000UL
+#define PLAT_STAGE0_BASE PLAT_TEE_IMAGE_BASE
+#define PLAT_STAGE0_SIZE (PLAT_VM_CONFIG_BASE - PLAT_STAGE0_BASE)
+#define PLAT_STAGE1_BASE (PLAT_VM_CONFIG_BASE + PLAT_VM_CONFIG_MAX)
+#define PLAT_STAGE1_SIZE (PLAT_VM_POOL_BASE - PLAT_STAGE1_BASE)
+#define PLAT_STAGE2_BASE PLAT_LINUX_STAGE_BASE
+#define PLAT_STAGE2_SIZE (PLAT_CIEE_DATA_BASE - PLAT_STAGE2_BASE)
+#define PLAT_VM_POOL_BASE 0x41000000UL
+#define PLAT_VM_POOL_END PLAT_LINUX_STAGE_BASE
+#define PLAT_VM_POOL_SIZE (PLAT_VM_POOL_END - PLAT_VM_POOL_BASE)
+/*
+ * The top staging area (above the VM pool): where the loader puts the
+ * first Linux kernel Image (32 MiB) and initramfs (15 MiB) it stages.
  */
 #define PLAT_LINUX_STAGE_BASE 0x7c000000UL
-#define PLAT_LINUX_KERNEL_MAX 0x02000000UL   /* kernel Image at the base: 32 MiB */
+#define PLAT_LINUX_KERNEL_MAX 0x02000000UL
 #define PLAT_LINUX_INITRD_BASE 0x7e000000UL
-#define PLAT_LINUX_INITRD_MAX 0x00f00000UL   /* 15 MiB */
-#define PLAT_LINUX_MANIFEST 0x7ef00000UL
-/*
- * The Linux VMs' own TEE image, when the manifest names one (its
- * tee_size): a scenario may give them another TEE than the bare VMs'
- * (the attack suite's test TEE for its own VMs, OP-TEE for the Linux ones).
- */
-#define PLAT_LINUX_TEE_IMAGE 0x7ef01000UL
-#define PLAT_LINUX_TEE_IMAGE_MAX (0x7f000000UL - PLAT_LINUX_TEE_IMAGE)
+#define PLAT_LINUX_INITRD_MAX 0x00f00000UL
 #define PLAT_CIEE_DATA_BASE 0x7f000000UL
 #define PLAT_CIEE_DATA_SIZE 0x01000000UL
 #define PLAT_OWN_TABLE_SIZE 0x00100000UL /* 2 bytes per 4 KiB page of 2 GiB */

@@ -60,3 +60,54 @@ def test_destroy_start_restart_from_the_console():
     assert (started, clean, failed) == (6, 6, 0), p.match.group(0)
     p.expect(r"\[run\] ok: clean power-off")
     p.expect(pexpect.EOF)
+
+
+
+CYCLES = 100
+
+
+def test_hundred_create_destroy_cycles_while_two_others_load():
+    """vms/lifecycle.dts: cyc powers off and is destroyed and created again
+    (on-poweroff = "restart") 100 times; each new cyc checks that its RAM
+    and its TEE's store hold nothing (the previous one filled both), while
+    load1 and load2 call their TEEs all along. Then all three are destroyed
+    from the console, load1 with its calls in flight: the VM pool and the
+    CIEE's table pages are back where they were before any VM existed."""
+    p = spawn("lifecycle")
+    p.expect(r"\[run\] booting")
+    p.send("\x1dv")
+    p.expect(r"\((\d+) table pages\); RAM up to")
+    tables_boot = int(p.match.group(1))
+    p.expect(r"VM pool: (\d+) MiB free")
+    pool = int(p.match.group(1))
+    loads = {"load1": 0, "load2": 0}
+    cycles = 0
+    while cycles < CYCLES:
+        i = p.expect([r"\[cyc\] cycle: nothing of an earlier VM",
+                      r"\[(load[12])\] load: \d+ calls to my TEE, every reply mine",
+                      r"FATAL[^\r\n]*"])
+        if i == 0:
+            cycles += 1
+        elif i == 1:
+            loads[p.match.group(1)] += 1
+        else:
+            raise AssertionError(p.match.group(0))
+    # The load went on all along, each VM answered by its own TEE.
+    assert loads["load1"] >= 2 and loads["load2"] >= 2, loads
+    command(p, "list", r"vtz> (\d+) MiB of VM memory free")
+    assert re.search(r"vtz> load1\s+running", p.before), p.before
+    starts = int(re.search(r"vtz> cyc .*?(\d+)\r*$", p.before, re.M).group(1))
+    assert starts > CYCLES, p.before
+    for name in ("load1", "cyc", "load2"):
+        command(p, "destroy " + name, r"vtz> destroy %s: (done|failed)" % name)
+        assert p.match.group(1) == "done", p.before
+    tables_end = int(re.findall(r"table pages freed \((\d+) in use\)", p.before)[-1])
+    assert tables_end == tables_boot, (tables_end, tables_boot)
+    m = command(p, "list", r"vtz> (\d+) MiB of VM memory free")
+    assert int(m.group(1)) == pool, (m.group(1), pool)
+    p.send("\x1d")
+    p.expect(r"vms: (\d+) started, (\d+) stopped cleanly, (\d+) failed")
+    started, clean, failed = (int(g) for g in p.match.groups())
+    assert failed == 0 and started == clean and started >= CYCLES + 2, p.match.group(0)
+    p.expect(r"\[run\] ok: clean power-off")
+    p.expect(pexpect.EOF)

@@ -51,7 +51,7 @@ def test_optee_boots_as_each_vms_tee(optee_vms):
         # Measured at exactly the loader's size; everything else zeroed first.
         find(lines, r"^\[mon\] TEE measured: sha256 [0-9a-f]{64} \(%d bytes at " % size)
         find(lines, r"^\[ciee\] TEE vm\d+: image of %d bytes measured; the other \d+ KiB of "
-                    r"its memory zeroed$" % size)
+                    r"its memory zeroed \(\d+ translation-table pages in use\)$" % size)
         t = of(lines, tee)
         # Its own log, on the secure UART through the monitor: the device
         # tree from x2, its GIC, every vCPU through the opteed handshake.

@@ -129,7 +129,7 @@ def test_missing_bad_image_is_a_clear_error():
 def test_bad_text_size_in_header_is_refused(tmp_path, text):
     """The scan range comes from the untrusted header: a size the CIEE could
     not map page by page inside the region is refused before any scan."""
-    for name in ("flash-vtz.bin", "ciee.bin", "tee.bin", "guest.bin"):
+    for name in ("flash-vtz.bin", "ciee.bin", "tee.bin", "guest.bin", "vmcfg-check"):
         os.symlink(os.path.join(BUILD, name), str(tmp_path / name))
     _, data = text_of("hyp.bin")
     data = bytearray(data)
