@@ -2,6 +2,7 @@
 with its own TEE, on a 2 GiB machine with 4 CPUs, all calling their TEEs at
 once; each VM checks every reply of its own TEE (and that its secret is in
 its TEE, not another's)."""
+import os
 import re
 
 import pytest
@@ -34,6 +35,10 @@ def test_sixteen_pairs_boot_and_each_vm_gets_its_own_tees_replies():
     assert "[hyp] vms: 16 started, 16 stopped cleanly, 0 failed" in lines, text
 
 
+@pytest.mark.skipif(os.path.basename(os.path.normpath(BUILD)) == "el3",
+                    reason="eight Linux VMs boot in the ciee gate's run only (about 2 minutes "
+                           "of make test's 20); GATE=el3 differs in where memory mapping is "
+                           "served, which test_sixteen_pairs covers at scale")
 def test_eight_linux_vms_each_with_its_own_tee():
     try:
         vtz_run.linux_files(BUILD)
