@@ -287,9 +287,13 @@ static void s2_leaf_removed(void *ctx, uint64_t pa, uint64_t size, uint64_t desc
 		ciee_panic("stage-2 map count out of step with the tables");
 }
 
+/*
+ * The hot path (make bench): the VM is looked up by id only; whether it is
+ * live, and not being destroyed, is checked once, under the lock.
+ */
 long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags)
 {
-	struct ciee_vm *vm = ciee_vm_get(id);
+	struct ciee_vm *vm = id < CIEE_MAX_VMS ? &vms[id] : NULL;
 	unsigned int perms = 0;
 	bool device = flags & CIEE_MAP_DEVICE, counted = false;
 	uint64_t attrs;
@@ -372,12 +376,12 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 
 long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size)
 {
-	struct ciee_vm *vm = ciee_vm_get(id);
+	struct ciee_vm *vm = id < CIEE_MAX_VMS ? &vms[id] : NULL;
+	struct pt s2;
 	long ret;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
-	struct pt s2;
 
 	spin_lock(&smm_lock);
 	if (!vm_still(vm)) {
