@@ -39,18 +39,47 @@ def test_sixteen_pairs_boot_and_each_vm_gets_its_own_tees_replies():
                     reason="eight Linux VMs boot in the ciee gate's run only (about 2 minutes "
                            "of make test's 20); GATE=el3 differs in where memory mapping is "
                            "served, which test_sixteen_pairs covers at scale")
-def test_eight_linux_vms_each_with_its_own_tee():
+def test_eight_linux_vms_each_with_its_own_tee_and_one_destroyed_and_started_again():
+    """Eight Linux VMs, each storing a secret of its own in its own TEE and
+    reading it back; then, from the management console, vm3 (powered off,
+    on-poweroff = stop) is destroyed and a new vm3 boots on the reused ids,
+    slots and memory, and does the same with its new TEE."""
+    import pexpect
+
     try:
         vtz_run.linux_files(BUILD)
     except FileNotFoundError as e:
         pytest.fail("%s (make test builds it with `make linux-guest`)" % e)
-    runs = ["vtz-client:put:secret:lx%d,vtz-client:ping,vtz-client:get:secret" % i
-            for i in range(8)]
-    status, lines = boot("eight-linux", 900, vm_runs=runs)
-    text = "\n".join(lines)
-    assert status == 0, text
+    cmd = ["/usr/bin/python3", os.path.join(os.path.dirname(vtz_run.__file__), "vtz_run.py"),
+           "--build", BUILD, "--scenario", "eight-linux", "--console", "--timeout", "900"]
     for i in range(8):
-        vm = "[vm%d] " % i
-        assert vm + "vtz-client: get secret: lx%d" % i in lines, text
-    assert "[hyp] vms: 8 started, 8 stopped cleanly, 0 failed" in lines, text
-    assert not [l for l in lines if "Oops" in l or "BUG:" in l or "FATAL" in l]
+        cmd += ["--vm-run", "vtz-client:put:secret:lx%d,vtz-client:ping,vtz-client:get:secret"
+                % i]
+    p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=600)
+    p.expect(r"\[run\] booting")
+    p.send("\x1dv")
+    got, off = set(), set()
+    while len(got) < 8 or len(off) < 8:
+        i = p.expect([r"\[vm(\d)\] vtz-client: get secret: lx(\d)",
+                      r"\[hyp\] vm(\d): PSCI SYSTEM_OFF", r"(Oops|BUG:|FATAL)[^\r\n]*"])
+        if i == 0:
+            assert p.match.group(1) == p.match.group(2), p.match.group(0)  # its own secret
+            got.add(p.match.group(1))
+        elif i == 1:
+            off.add(p.match.group(1))
+        else:
+            raise AssertionError(p.match.group(0))
+    p.send("destroy vm3\r")
+    p.expect(r"vtz> destroy vm3: (done|failed)")
+    assert p.match.group(1) == "done", p.before
+    assert re.search(r"vm3 destroyed with tee3: 143 MiB back in the pool", p.before), p.before
+    p.send("start vm3\r")
+    p.expect(r"vtz> start vm3: (done|failed)")
+    assert p.match.group(1) == "done", p.before
+    p.expect(r"\[vm3\] vtz-client: get secret: lx3")
+    p.expect(r"\[hyp\] vm3: PSCI SYSTEM_OFF")
+    p.send("\x1d")
+    p.expect(r"vms: (\d+) started, (\d+) stopped cleanly, (\d+) failed")
+    assert p.match.groups() == ("9", "9", "0"), p.match.group(0)
+    p.expect(r"\[run\] ok: clean power-off")
+    p.expect(pexpect.EOF)
