@@ -311,11 +311,17 @@ int vm_boot_tee(struct vm *tee)
 int vm_teardown(struct vm *vm)
 {
 	struct vm *tee = vm->partner;
-	unsigned int tries;
+	unsigned int tries, i, in_flight = 0;
 	long r = CIEE_ERR_VM_BUSY;
 
 	vm->running = false;
 	sched_remove(vm);
+	/* Its vCPUs are off every CPU now: a call its TEE was preempted in ends with the TEE. */
+	for (i = 0; i < vm->n_vcpus; i++)
+		in_flight += vm->vcpus[i].tee_preempted;
+	if (in_flight)
+		con_printf("%s: destroying it with %u TEE call%s in flight (preempted in its TEE)\n",
+			   vm->name, in_flight, in_flight == 1 ? "" : "s");
 	for (tries = 0; tries < 1000000 && r == CIEE_ERR_VM_BUSY; tries++) {
 		r = ciee_call(CIEE_CALL_VM_DESTROY, vm->id, 0, 0, 0, 0);
 		if (r == CIEE_ERR_VM_BUSY)

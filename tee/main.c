@@ -270,6 +270,17 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		c->a[2] = c->a[3] = 0;
 		break;
 	}
+	case VTZ_SMC_TEE_TEST_SPIN: {
+		uint64_t i, n = x1 < VTZ_TEE_TEST_SPIN_MAX ? x1 : VTZ_TEE_TEST_SPIN_MAX;
+
+		for (i = 0; i < n; i++)
+			__asm__ volatile("" ::: "memory");
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = i;
+		c->a[2] = x2 + 1;
+		c->a[3] = 0;
+		break;
+	}
 	case VTZ_SMC_TEE_TEST_PEEK:
 		/* Its own window only (the MMU is off: an IPA is a pointer). */
 		if ((x1 & 7) || x1 < VTZ_TEE_TEST_PEEK_BASE ||

@@ -8,8 +8,12 @@
  *      new TEE). Then it leaves its own marks everywhere (its RAM, its
  *      TEE's store) for the next one to look for, and powers off.
  *   1 and up: the load: calls to its own TEE, every reply checked, until
- *      it is destroyed.
+ *      it is destroyed. VM 1 makes null calls; VM 2 and up long ones
+ *      (a TEE with test hooks, VTZ_SMC_TEE_TEST_SPIN), which the tick
+ *      preempts: a destroy lands in the middle of one.
  */
+#include <stdbool.h>
+
 #include <vtz/optee_abi.h>
 
 #include "guest.h"
@@ -77,20 +81,25 @@ static void cycle(void)
 		"my marks left\n", (RAM_BASE + RAM_SIZE - CHECK_FROM) >> 20);
 }
 
+#define SPIN 2000000UL
+
 static void load(uint64_t id)
 {
 	unsigned long n;
 
 	for (n = 1;; n++) {
-		struct smc_regs r = { .x = { VTZ_SMC_TEE_NULL, id, n } };
+		bool spin = id >= 2;
+		struct smc_regs r = { .x = { spin ? VTZ_SMC_TEE_TEST_SPIN : VTZ_SMC_TEE_NULL,
+					     spin ? SPIN : id, n } };
 
 		guest_smc(&r);
-		if (r.x[0] != OPTEE_SMC_RETURN_OK || r.x[1] != id || r.x[2] != n) {
+		if (r.x[0] != OPTEE_SMC_RETURN_OK || r.x[1] != (spin ? SPIN : id) ||
+		    r.x[2] != (spin ? n + 1 : n)) {
 			gprintf("FATAL: call %lu: wrong reply x0=0x%llx x1=0x%llx\n", n,
 				(unsigned long long)r.x[0], (unsigned long long)r.x[1]);
 			return;
 		}
-		if (n % 5000 == 0)
+		if (n % (spin ? 50 : 5000) == 0)
 			gprintf("load: %lu calls to my TEE, every reply mine\n", n);
 	}
 }

@@ -133,6 +133,14 @@
 #define VTZ_SMC_TEE_TEST_PEEK OPTEE_SMC_FAST_CALL_VAL(0xf0fc)
 #define VTZ_TEE_TEST_PEEK_BASE 0x0e100000UL /* = VTZ_TEE_ENTRY_IPA */
 #define VTZ_TEE_TEST_PEEK_SPAN 0x01000000UL
+/*
+ * Test builds only: a long call. The TEE counts x1 (at most
+ * VTZ_TEE_TEST_SPIN_MAX) iterations of a loop, then returns x0 = OK,
+ * x1 = the count, x2 = x2 + 1: calls that the tick preempts, so a test can
+ * destroy a VM in the middle of a TEE call it made (test_lifecycle).
+ */
+#define VTZ_SMC_TEE_TEST_SPIN OPTEE_SMC_FAST_CALL_VAL(0xf0fb)
+#define VTZ_TEE_TEST_SPIN_MAX (1UL << 26)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
