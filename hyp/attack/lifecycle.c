@@ -102,7 +102,10 @@ static void destroy_mid_call(void)
  * a live TEE with a secret; the hypervisor keeps the rest of that RAM, so
  * a new VM at the same id (same VMID) gets other pages at the same IPAs.
  * Through a stale translation it would run the TEE's secret as code and
- * fault; it must run its own image and power off cleanly.
+ * fault; it must run its own image and power off cleanly. (QEMU's TLB is
+ * not tagged by VMID: it flushes whenever VTTBR_EL2 changes, so under QEMU
+ * this attack is blocked even without the CIEE's TLBI; test_smm checks
+ * that VM_DESTROY issues it, for hardware that keeps entries per VMID.)
  */
 static void stale_tlb(struct vm *victim_tee, uint64_t victim_ipa)
 {
