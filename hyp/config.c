@@ -137,7 +137,8 @@ struct vm *config_vm_create(unsigned int i)
 					(uint64_t)c->tee.memory_mib << MIB_SHIFT);
 		if (!tee || vm_boot_tee(tee)) {
 			con_printf("error: %s: its TEE %s did not start\n", c->name, c->tee.name);
-			vm_teardown(vm); /* what the CIEE has of both, back */
+			vm->running = false; /* it never ran: a failure (counted there), not a stop */
+			vm_teardown(vm);     /* what the CIEE has of both, back */
 			return NULL;
 		}
 	}

@@ -211,6 +211,7 @@ int vm_def_stop(struct vm_def *d);
 int vm_def_destroy(struct vm_def *d);
 int vm_def_restart(struct vm_def *d);
 void lifecycle_vm_stopped(struct vm *vm);
+void lifecycle_vm_started(void);
 unsigned int lifecycle_pending(void);
 void lifecycle_poll(void);
 void lifecycle_report(void);

@@ -69,7 +69,6 @@ int vm_def_start(struct vm_def *d)
 	vm->def = d;
 	d->vm = vm;
 	d->starts++;
-	n_started++;
 	sched_add(vm);
 	return 0;
 }
@@ -120,13 +119,19 @@ int vm_def_restart(struct vm_def *d)
 void lifecycle_vm_stopped(struct vm *vm)
 {
 	if (vm->faulted)
-		n_failed++;
+		__atomic_add_fetch(&n_failed, 1, __ATOMIC_RELAXED);
 	else
-		n_clean++;
+		__atomic_add_fetch(&n_clean, 1, __ATOMIC_RELAXED);
 	if (!vm->def || vm->stop_asked || vm->def->cfg->on_poweroff == VMCFG_ON_POWEROFF_STOP)
 		return;
 	__atomic_store_n(&vm->policy_due, true, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&n_pending, 1, __ATOMIC_ACQ_REL);
+}
+
+/* A guest VM was made (vm.c), by the configuration or by a test hypervisor. */
+void lifecycle_vm_started(void)
+{
+	__atomic_add_fetch(&n_started, 1, __ATOMIC_RELAXED);
 }
 
 unsigned int lifecycle_pending(void)

@@ -208,6 +208,7 @@ struct vm *vm_create_linux(const struct vmcfg_vm *c)
 	slot_used[slot] = true;
 	vm->is_linux = true;
 	if (linux_load(vm)) {
+		vm->running = false; /* it never ran: a failure, not a stop */
 		vm_teardown(vm);
 		return NULL;
 	}

@@ -225,6 +225,6 @@ void hyp_main(uint64_t dtb)
 	if (hyp_bench_run)
 		hyp_bench_run();
 	con_printf("all VMs powered off: system off\n");
-	con_printf("vms: 1 started, 1 stopped cleanly, 0 failed\n");
+	lifecycle_report();
 	hyp_system_off();
 }

@@ -163,6 +163,7 @@ struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, 
 	vcpu_reset(&vm->vcpus[0], vm->ram_ipa, 0);
 	vm->vcpus[0].on = true; /* the others wait for PSCI CPU_ON */
 	vm->running = true;
+	lifecycle_vm_started();
 	if (!image_max)
 		return vm; /* the caller says what it loaded */
 	con_printf("%s: guest VM, %u vCPU%s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx), entry 0x%llx\n",
@@ -314,7 +315,10 @@ int vm_teardown(struct vm *vm)
 	unsigned int tries, i, in_flight = 0;
 	long r = CIEE_ERR_VM_BUSY;
 
-	vm->running = false;
+	if (vm->running) {
+		vm->stop_asked = true; /* destroyed while it ran: a clean stop, no policy */
+		vm_stop(vm, false);
+	}
 	sched_remove(vm);
 	/* Its vCPUs are off every CPU now: a call its TEE was preempted in ends with the TEE. */
 	for (i = 0; i < vm->n_vcpus; i++)

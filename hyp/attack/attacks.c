@@ -1545,6 +1545,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	ps->succeeded = succeeded;
 	ps->tee_page = secret;
 	dsb(sy);
+	lifecycle_report(); /* this boot's VMs: the next boot has none */
 	con_printf("attack suite: secret left in TEE page 0x%llx; asking the monitor for "
 		   "SYSTEM_RESET\n", (unsigned long long)secret);
 	hyp_smc(PSCI_SYSTEM_RESET, 0, 0, 0);
