@@ -18,6 +18,7 @@ ENTRY(ciee_monitor_smc)
 	mov	w0, w0
 	ldp	x1, x2, [x9]
 	ldp	x3, x4, [x9, #16]
+	ldp	x5, x6, [x9, #32]
 	.global	ciee_monitor_smc_site
 ciee_monitor_smc_site:
 	smc	#0
@@ -27,5 +28,7 @@ ciee_monitor_smc_site:
 	mov	x2, xzr
 	mov	x3, xzr
 	mov	x4, xzr
+	mov	x5, xzr
+	mov	x6, xzr
 	ret
 END(ciee_monitor_smc)

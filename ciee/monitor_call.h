@@ -12,10 +12,12 @@
 #include <stdint.h>
 
 /*
- * fid in x0, r[0..3] in x1..x4; returns x0 (0 or an SMCCC/VTZ_MON_ERR_*
- * error) and r[0..3] = x1..x4 as the monitor left them. In CIEE mode
- * only (interrupts masked, MMU off): r must be 8-byte aligned.
+ * fid in x0, r[0..5] in x1..x6; returns x0 (0 or an SMCCC/VTZ_MON_ERR_*
+ * error) and r[0..3] = x1..x4 as the monitor left them (r[4..5] as
+ * given). In CIEE mode only (interrupts masked, MMU off): r must be
+ * 8-byte aligned.
  */
-int64_t ciee_monitor_smc(uint32_t fid, uint64_t r[4]);
+#define CIEE_MONITOR_ARGS 6
+int64_t ciee_monitor_smc(uint32_t fid, uint64_t r[CIEE_MONITOR_ARGS]);
 
 #endif

@@ -55,7 +55,7 @@ static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint6
 			uint64_t size)
 {
 	const volatile uint64_t *hdr = phys_to_virt(pa0);
-	uint64_t off, pa, desc, r[4];
+	uint64_t off, pa, desc, r[CIEE_MONITOR_ARGS] = { 0 };
 	bool has_hdr;
 
 	if (pa0 % 4096)
@@ -78,7 +78,6 @@ static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint6
 	}
 	r[0] = pa0;
 	r[1] = size;
-	r[2] = r[3] = 0;
 	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_MEASURE, r))
 		return CIEE_ERR_BAD_ENTRY;
 	memcpy(t->measurement, r, sizeof(t->measurement));
@@ -122,13 +121,18 @@ static uint64_t tee_zero_rest(const struct pt *s2, uint64_t pa0, uint64_t size)
  * the measurement recorded at boot (never from anything the TEE or the
  * hypervisor says); it goes into the TEE's saved x1..x4, in CIEE memory.
  */
-static long tee_serve_key(const struct ciee_tee *t, struct ciee_tee_vcpu *tv)
+static long tee_serve_key(const struct ciee_vm *tee_vm, const struct ciee_tee *t,
+			  struct ciee_tee_vcpu *tv)
 {
-	uint64_t r[4];
+	uint64_t r[CIEE_MONITOR_ARGS];
 	volatile uint64_t *v = r;
+	const struct ciee_vm *vm = &smm->vms[tee_vm->partner];
 	unsigned int i;
 
-	memcpy(r, t->measurement, sizeof(r));
+	memcpy(r, t->measurement, sizeof(t->measurement));
+	/* Its VM's identity, recorded by VM_CREATE: two VMs, two keys (monitor/keys.c). */
+	r[4] = vm->identity[0];
+	r[5] = vm->identity[1];
 	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_KEY, r))
 		return -1;
 	tv->ctx.x[0] = 0;
@@ -372,7 +376,7 @@ again:
 		}
 		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
 			/* Answered here, without the hypervisor: the TEE goes on. */
-			if (tee_serve_key(t, tv)) {
+			if (tee_serve_key(tee_vm, t, tv)) {
 				tee_kill(tee_vm, t, tv, "the monitor could not derive its key");
 				return CIEE_ERR_TEE_DEAD;
 			}

@@ -30,14 +30,13 @@ static void tee_console_flush(const struct ciee_tee *t, struct ciee_tee_vcpu *tv
 	unsigned int off = 0;
 
 	do {
-		uint64_t r[4] __attribute__((aligned(8)));
+		uint64_t r[CIEE_MONITOR_ARGS] __attribute__((aligned(8))) = { 0 };
 		unsigned int n = tv->con_len - off;
 
 		if (n > VTZ_MON_CONSOLE_CHUNK)
 			n = VTZ_MON_CONSOLE_CHUNK;
 		memcpy(&r[0], t->name, sizeof(r[0]));
 		r[1] = n | (off + n == tv->con_len ? VTZ_MON_CONSOLE_END : 0);
-		r[2] = r[3] = 0;
 		memcpy(&r[2], tv->con + off, n);
 		/* A console line the monitor would not print is not worth a TEE. */
 		(void)ciee_monitor_smc(VTZ_SMC_MON_TEE_CONSOLE, r);

@@ -98,6 +98,8 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_TEE_IPA: return "page at the wrong place in the TEE's IPA space";
 	case CIEE_ERR_VM_BUSY: return "a CPU still runs the VM or its TEE";
 	case CIEE_ERR_VM_DYING: return "VM being destroyed";
+	case CIEE_ERR_BAD_IDENTITY: return "VM identity not 1..15 of [a-z0-9_-] (or given for a TEE)";
+	case CIEE_ERR_IDENTITY_IN_USE: return "a live VM has that identity";
 	default: return "unknown error";
 	}
 }

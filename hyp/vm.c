@@ -148,7 +148,14 @@ struct vm *vm_create(const char *name, uint64_t ram_size, unsigned int n_vcpus, 
 	if (!vm)
 		return NULL;
 	vm->n_vcpus = n_vcpus;
-	r = ciee_call(CIEE_CALL_VM_CREATE, vm->id, CIEE_VM_KIND_GUEST, 0, 0, 0);
+	/* Its identity for the CIEE (its TEE's key derives from it): its name, NUL-padded. */
+	{
+		uint64_t ident[2] = { 0, 0 };
+
+		memcpy(ident, vm->name, strnlen(vm->name, sizeof(ident) - 1));
+		r = ciee_call(CIEE_CALL_VM_CREATE, vm->id, CIEE_VM_KIND_GUEST, 0, ident[0],
+			      ident[1]);
+	}
 	if (r != CIEE_OK) {
 		con_printf("error: %s: CIEE refused VM_CREATE: %s\n", name, ciee_strerror(r));
 		mem_free(vm->ram_pa, vm->ram_size);

@@ -73,14 +73,16 @@ int keys_measure(uint64_t base, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
 	return 0;
 }
 
-int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN], uint8_t key[ROOT_KEY_LEN])
+int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN],
+		 const uint8_t identity[VTZ_VM_IDENTITY_LEN], uint8_t key[ROOT_KEY_LEN])
 {
 	static const char label[] = VTZ_TEE_KEY_INFO;
-	uint8_t info[sizeof(label) - 1 + CRYPTO_SHA256_LEN];
+	uint8_t info[sizeof(label) - 1 + CRYPTO_SHA256_LEN + VTZ_VM_IDENTITY_LEN];
 	int ret;
 
 	memcpy(info, label, sizeof(label) - 1);
 	memcpy(info + sizeof(label) - 1, measurement, CRYPTO_SHA256_LEN);
+	memcpy(info + sizeof(label) - 1 + CRYPTO_SHA256_LEN, identity, VTZ_VM_IDENTITY_LEN);
 	ret = crypto_hkdf_sha256(NULL, 0, root_key, sizeof(root_key), info, sizeof(info), key,
 				 ROOT_KEY_LEN);
 	return ret;
@@ -116,13 +118,16 @@ void keys_ciee_smc(struct smc_frame *f)
 {
 	uint8_t buf[CRYPTO_SHA256_LEN] __attribute__((aligned(8)));
 	uint8_t meas[CRYPTO_SHA256_LEN] __attribute__((aligned(8)));
+	uint8_t ident[VTZ_VM_IDENTITY_LEN] __attribute__((aligned(8)));
 	int64_t ret;
 
 	if ((uint32_t)f->x[0] == VTZ_SMC_MON_TEE_MEASURE) {
 		ret = measure_for_ciee(f->x[1], f->x[2], buf);
 	} else {
 		memcpy(meas, &f->x[1], sizeof(meas));
-		ret = keys_tee_key(meas, buf) ? SMCCC_INVALID_PARAMETER : 0;
+		/* The TEE's VM's identity, as the CIEE recorded it at VM_CREATE. */
+		memcpy(ident, &f->x[5], sizeof(ident));
+		ret = keys_tee_key(meas, ident, buf) ? SMCCC_INVALID_PARAMETER : 0;
 	}
 	f->x[0] = (uint64_t)ret;
 	if (ret)

@@ -109,8 +109,8 @@ void keys_init(const char *flash_image);
 int64_t keys_tee_image_size(uint64_t base);
 /* out = SHA-256 of [base, base + size); prints it. 0 or -1. */
 int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
-/* key = this device's key for a TEE with this measurement. 0 or -1. */
-int keys_tee_key(const uint8_t measurement[32], uint8_t key[32]);
+/* key = this device's key for a TEE with this measurement in the VM of this identity. 0 or -1. */
+int keys_tee_key(const uint8_t measurement[32], const uint8_t identity[16], uint8_t key[32]);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
 /* tee_console.c: VTZ_SMC_MON_TEE_CONSOLE, a guest TEE's console line on the secure UART */

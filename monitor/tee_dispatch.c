@@ -36,6 +36,7 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <policy/smccc_arch.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
@@ -275,7 +276,10 @@ static void serve_key(struct tee_cpu *c)
 {
 	uint8_t key[32] __attribute__((aligned(8)));
 
-	if (keys_tee_key(tee.measurement, key)) {
+	/* One normal world, no VM: the all-zero identity. */
+	static const uint8_t no_vm[VTZ_VM_IDENTITY_LEN];
+
+	if (keys_tee_key(tee.measurement, no_vm, key)) {
 		c->x[0] = (uint64_t)(int64_t)-1;
 		memset(&c->x[1], 0, 4 * sizeof(c->x[1]));
 		return;

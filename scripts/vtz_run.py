@@ -773,6 +773,9 @@ def main():
                     help="a VM configuration to run instead of the scenario's (README.md, "
                          "\"VM configurations\"); the scenario still gives the hypervisor image "
                          "and the CPUs")
+    ap.add_argument("--file", action="append", default=None, metavar="NAME=OTHER",
+                    help="run OTHER wherever the configuration names the file NAME (e.g. "
+                         "guest.bin=guest-keys.bin); repeatable")
     ap.add_argument("--mem", default=None, metavar="SIZE",
                     help="the machine's RAM, 1G (default) or 2G: vTZ uses up to 2 GiB, the "
                          "second for more VMs")
@@ -780,7 +783,8 @@ def main():
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            tee=args.tee, vms=args.vms, vm_runs=args.vm_run, shell=args.shell,
-                           mem=args.mem)
+                           mem=args.mem,
+                           files=dict(f.split("=", 1) for f in args.file or []) or None)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)
         return 2

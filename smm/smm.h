@@ -40,6 +40,11 @@ struct ciee_vm {
 	 * new run, call, map or donation.
 	 */
 	bool dying;
+	/*
+	 * A guest VM: its identity from VM_CREATE (its name, NUL-padded),
+	 * unique among live VMs; its TEE's key derives from it. A TEE: zero.
+	 */
+	uint64_t identity[2];
 };
 
 /*
@@ -93,7 +98,8 @@ void ciee_hyp_tlb_flush(void);
 
 /* vm.c */
 struct ciee_vm *ciee_vm_get(uint64_t id);
-long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner);
+long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner, uint64_t ident_lo,
+		    uint64_t ident_hi);
 long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t flags);
 long ciee_s2_unmap(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_donate(uint64_t id, uint64_t pa, uint64_t size);
@@ -154,7 +160,7 @@ static inline long smm_dispatch(uint64_t call, uint64_t a1, uint64_t a2, uint64_
 		return ciee_s2_unmap(a1, a2, a3);
 	switch (call) {
 	case CIEE_CALL_VM_CREATE:
-		return ciee_vm_create(a1, a2, a3);
+		return ciee_vm_create(a1, a2, a3, a4, a5);
 	case CIEE_CALL_S2_MAP:
 		return ciee_s2_map(a1, a2, a3, a4, a5);
 	case CIEE_CALL_S2_UNMAP:

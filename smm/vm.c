@@ -102,21 +102,58 @@ static void s2_tlb_flush(const struct ciee_vm *vm)
 	isb();
 }
 
-long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
+/*
+ * A guest VM's identity: 1..15 of [a-z0-9_-], then NUL to the 16th byte
+ * (the 16 bytes little-endian in lo, hi). What a TEE's key is bound to,
+ * beside its image: a label the hypervisor chooses, checked only so that
+ * two spellings cannot name one VM.
+ */
+static bool identity_ok(uint64_t lo, uint64_t hi)
+{
+	unsigned int i, len = 0;
+
+	for (i = 0; i < 16; i++) {
+		unsigned char c = (unsigned char)((i < 8 ? lo >> (8 * i) : hi >> (8 * (i - 8))) & 0xff);
+
+		if (c == 0)
+			break;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+		len++;
+	}
+	if (len == 0 || len == 16)
+		return false;
+	/* Everything after the name is NUL. */
+	return len >= 8 ? (hi >> (8 * (len - 8))) == 0 : (lo >> (8 * len)) == 0 && hi == 0;
+}
+
+long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner, uint64_t ident_lo,
+		    uint64_t ident_hi)
 {
 	struct ciee_vm *vm;
 	uint64_t root;
+	unsigned int i;
 	long ret = CIEE_OK;
 
 	if (id >= CIEE_MAX_VMS)
 		return CIEE_ERR_BAD_VM;
 	if (kind != CIEE_VM_KIND_GUEST && kind != CIEE_VM_KIND_TEE)
 		return CIEE_ERR_BAD_KIND;
+	if (kind == CIEE_VM_KIND_GUEST ? !identity_ok(ident_lo, ident_hi) : (ident_lo | ident_hi))
+		return CIEE_ERR_BAD_IDENTITY;
 	spin_lock(&smm_lock);
 	vm = &vms[id];
 	if (vm->live) {
 		ret = CIEE_ERR_VM_EXISTS;
 		goto out;
+	}
+	/* One live VM per identity: two would hold one key. */
+	for (i = 0; i < CIEE_MAX_VMS && kind == CIEE_VM_KIND_GUEST; i++) {
+		if (vms[i].live && vms[i].kind == CIEE_VM_KIND_GUEST &&
+		    vms[i].identity[0] == ident_lo && vms[i].identity[1] == ident_hi) {
+			ret = CIEE_ERR_IDENTITY_IN_USE;
+			goto out;
+		}
 	}
 	if (kind == CIEE_VM_KIND_TEE) {
 		/* A TEE belongs to exactly one existing guest VM without a TEE. */
@@ -138,6 +175,8 @@ long ciee_vm_create(uint64_t id, uint64_t kind, uint64_t partner)
 		goto out;
 	}
 	vm->kind = (unsigned int)kind;
+	vm->identity[0] = ident_lo;
+	vm->identity[1] = ident_hi;
 	vm->vmid = (uint16_t)(id + 1);
 	vm->partner = CIEE_MAX_VMS;
 	if (kind == CIEE_VM_KIND_TEE) {

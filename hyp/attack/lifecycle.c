@@ -157,7 +157,7 @@ static void create_over_live_tee(struct vm *vm0, struct vm *tee0)
 	}
 	donate = ciee_call(CIEE_CALL_DONATE, vm->id, tee0->ram_pa, PAGE, 0, 0);
 	map = ciee_call(CIEE_CALL_S2_MAP, vm->id, OTHER_IPA, tee0->ram_pa, PAGE, CIEE_MAP_R);
-	exists = ciee_call(CIEE_CALL_VM_CREATE, tee0->id, CIEE_VM_KIND_GUEST, 0, 0, 0);
+	exists = ciee_call(CIEE_CALL_VM_CREATE, tee0->id, CIEE_VM_KIND_GUEST, 0, 'x', 0);
 	second = ciee_call(CIEE_CALL_VM_CREATE, CIEE_MAX_VMS - 1, CIEE_VM_KIND_TEE, vm0->id, 0,
 			   0);
 	verdict("create-vm-over-live-tee-pages",
@@ -169,8 +169,32 @@ static void create_over_live_tee(struct vm *vm0, struct vm *tee0)
 	vm_teardown(vm);
 }
 
+/*
+ * A second VM under a live VM's identity: its TEE would derive the same
+ * key (monitor/keys.c), so it could unseal what the first one sealed.
+ */
+static void create_under_live_identity(struct vm *vm0)
+{
+	uint64_t ident[2] = { 0, 0 };
+	unsigned int id = CIEE_MAX_VMS - 2;
+	long same, spelled;
+
+	memcpy(ident, vm0->name, strnlen(vm0->name, sizeof(ident) - 1));
+	same = ciee_call(CIEE_CALL_VM_CREATE, id, CIEE_VM_KIND_GUEST, 0, ident[0], ident[1]);
+	/* The same name with a byte after its NUL: one identity, two spellings. */
+	spelled = ciee_call(CIEE_CALL_VM_CREATE, id, CIEE_VM_KIND_GUEST, 0, ident[0],
+			    ident[1] | (1UL << 56));
+	verdict("create-vm-under-live-identity",
+		same == CIEE_ERR_IDENTITY_IN_USE && spelled == CIEE_ERR_BAD_IDENTITY,
+		"VM_CREATE as %s while it lives: %s; with a byte after the name's NUL: %s",
+		vm0->name, ciee_strerror(same), ciee_strerror(spelled));
+	if (same == CIEE_OK || spelled == CIEE_OK)
+		ciee_call(CIEE_CALL_VM_DESTROY, id, 0, 0, 0, 0);
+}
+
 void lifecycle_attacks_run(struct vm *vm0, struct vm *tee0, uint64_t tee0_free_ipa)
 {
+	create_under_live_identity(vm0);
 	destroy_mid_call();
 	stale_tlb(tee0, tee0_free_ipa);
 	create_over_live_tee(vm0, tee0);

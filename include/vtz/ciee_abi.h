@@ -23,7 +23,14 @@
 #define CIEE_MONITOR_SMC_OFFSET 0x20
 
 /* Calls (x0). */
-#define CIEE_CALL_VM_CREATE 1  /* x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its VM) */
+/*
+ * VM_CREATE: x1 = vm id, x2 = CIEE_VM_KIND_*, x3 = partner vm id (TEE: its
+ * VM), x4..x5 = (guest VM) its identity: 16 bytes, its name (1..15 of
+ * [a-z0-9_-], NUL-padded, little-endian in x4 then x5), unique among live
+ * VMs; its TEE's key derives from it (docs/security.md, "A key per VM").
+ * A TEE passes 0: it takes its VM's.
+ */
+#define CIEE_CALL_VM_CREATE 1
 #define CIEE_CALL_S2_MAP 2     /* x1 = vm id, x2 = ipa, x3 = pa, x4 = size, x5 = CIEE_MAP_* flags */
 /*
  * VCPU_RUN: x1 = vm id (a normal VM), x2 = struct vcpu_ctx *, x3 = vCPU index,
@@ -212,6 +219,10 @@
 #define CIEE_ERR_VM_BUSY (-40)
 /* A run, call or boot of a VM (or TEE) whose VM_DESTROY has begun. */
 #define CIEE_ERR_VM_DYING (-41)
+/* VM_CREATE: an identity not 1..15 of [a-z0-9_-] NUL-padded, or one given for a TEE. */
+#define CIEE_ERR_BAD_IDENTITY (-42)
+/* VM_CREATE: a live VM already has that identity. */
+#define CIEE_ERR_IDENTITY_IN_USE (-43)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

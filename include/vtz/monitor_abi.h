@@ -46,10 +46,12 @@
  * Returns x0 = 0 and x1..x4 = SHA-256 of the image (bytes 0..7 in x1,
  * little-endian, and so on), or x0 = SMCCC_INVALID_PARAMETER.
  *
- * TEE_KEY: x1..x4 = a TEE's measurement as TEE_MEASURE returned it.
+ * TEE_KEY: x1..x4 = a TEE's measurement as TEE_MEASURE returned it,
+ * x5..x6 = the identity of its VM (16 bytes, as VM_CREATE recorded it).
  * Returns x0 = 0 and x1..x4 = that TEE's 32-byte key (same packing):
  * HKDF-SHA256(IKM = device root key, no salt,
- *             info = VTZ_TEE_KEY_INFO || measurement).
+ *             info = VTZ_TEE_KEY_INFO || measurement || identity).
+ * Natively the identity is 16 zero bytes: one normal world, no VM.
  */
 /*
  * A caller in CIEE mode whose SMC is not the CIEE's own call site
@@ -75,5 +77,7 @@
 #define VTZ_MON_CONSOLE_LINE 192U
 
 #define VTZ_TEE_KEY_INFO "vTZ TEE key"
+/* Bytes of a VM's identity in a TEE's key derivation (VM_CREATE's x4..x5). */
+#define VTZ_VM_IDENTITY_LEN 16
 
 #endif

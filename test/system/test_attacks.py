@@ -100,6 +100,9 @@ EXPECTED_MECHANISM = {
     "stale-tlb-across-vm-id-reuse": r"vm id \d+ \(VMID \d+\) reused after VM_DESTROY, its old "
                                     r"first page now a TEE's: the new VM ran its own image and "
                                     r"powered off cleanly",
+    "create-vm-under-live-identity": r"VM_CREATE as vm0 while it lives: a live VM has that "
+                                     r"identity; with a byte after the name's NUL: VM identity "
+                                     r"not 1\.\.15 of",
     "create-vm-over-live-tee-pages": r"DONATE of its page: page not owned by the right owner; "
                                      r"S2_MAP of it: page belongs to a TEE; VM_CREATE at its id: "
                                      r"VM id in use; a second TEE for its VM: wrong VM kind",

@@ -1,16 +1,19 @@
 """System tests: boot integrity and per-TEE keys (docs/security.md, "Boot
-integrity"). The monitor measures a TEE's image (natively as it copies it
-from flash; under vTZ when the CIEE asks, before the TEE's first entry) and
-derives the TEE's key from this build's device root key and that
-measurement; the TEE turns its key into tags (VTZ_SMC_TEE_KEY_TAG). The
-same image must get the same tag in both homes, another image another tag,
-and every value must be what an independent HKDF over the root key file
-gives."""
+integrity", "A key per VM"). The monitor measures a TEE's image (natively
+as it copies it from flash; under vTZ when the CIEE asks, before the TEE's
+first entry) and derives the TEE's key from this build's device root key,
+that measurement and the identity of the TEE's VM (its name, which the
+CIEE recorded at VM_CREATE; natively none); the TEE turns its key into
+tags (VTZ_SMC_TEE_KEY_TAG). Two VMs running the same image get different
+tags, the same VM the same tag after its reboot and the machine's, another
+image another tag, and every value must be what an independent HKDF over
+the root key file gives."""
 import hashlib
 import hmac
 import os
 import re
 import struct
+import sys
 
 import pytest
 
@@ -47,9 +50,21 @@ def hkdf(ikm, info, length, salt=b""):
     return hkdf_expand(prk, info, length)
 
 
-def expected_tag(tee_bin, x1):
-    """The tag the guest prints: x1 then x2 as 16 hex digits each."""
-    key = hkdf(open(ROOT_KEY, "rb").read(), KEY_INFO + hashlib.sha256(tee_bin).digest(), 32)
+IDENTITY_LEN = 16                # VTZ_VM_IDENTITY_LEN
+
+
+def tee_key(tee_bin, vm=""):
+    """A TEE's key: HKDF over the root key of its image's SHA-256 and its
+    VM's name (natively, no VM: 16 zero bytes)."""
+    identity = vm.encode().ljust(IDENTITY_LEN, b"\0")
+    return hkdf(open(ROOT_KEY, "rb").read(),
+                KEY_INFO + hashlib.sha256(tee_bin).digest() + identity, 32)
+
+
+def expected_tag(tee_bin, x1, vm=""):
+    """The tag the guest prints (x1 then x2 as 16 hex digits each) for a TEE
+    in the VM of that name."""
+    key = tee_key(tee_bin, vm)
     tag = hkdf_expand(key, struct.pack("<Q", x1), 16)
     lo, hi = struct.unpack("<QQ", tag)
     return "%016x%016x" % (lo, hi)
@@ -141,28 +156,62 @@ def test_measured_before_the_tees_first_instruction(runs):
     assert MEASURED.match(native[2]) and native[3].startswith("[mon] TEE image:"), native
 
 
-def test_same_image_same_tag_in_both_homes(runs):
-    vtz = tags(runs["vtz", "tee.bin"], "vm0")
+def test_same_image_another_vm_another_key(runs):
+    """Four VMs, one TEE image: four keys, none of them the native one's.
+    Two tenants running the same image no longer share a key."""
+    lines = runs["vtz", "tee.bin"]
+    per_vm = {vm: tags(lines, vm) for vm in ("vm0", "vm1", "vm2", "vm3")}
     native = tags(runs["native", "tee.bin"], "ns")
-    assert vtz == native
-    # Every VM's TEE runs the same image on the same device: the same key.
-    for vm in ("vm1", "vm2", "vm3"):
-        if any(l.startswith("[%s] key tag" % vm) for l in runs["vtz", "tee.bin"]):
-            assert tags(runs["vtz", "tee.bin"], vm) == vtz
-    print("key tags, tee.bin: vTZ %s, native %s" % (vtz, native))
+    for x1 in INPUTS:
+        seen = [t[x1] for t in per_vm.values()] + [native[x1]]
+        assert len(set(seen)) == len(seen), (x1, seen)
+    print("key tags, tee.bin: %s, native %s" % (per_vm, native))
 
 
-def test_tags_are_the_hkdf_of_root_key_and_measurement(runs):
+def test_tags_are_the_hkdf_of_root_key_measurement_and_vm(runs):
     for tee in ("tee.bin", "tee-test.bin"):
         got = tags(runs["native", tee], "ns")
         for x1 in INPUTS:
             assert got[x1] == expected_tag(image(tee), x1), (tee, x1)
+        for vm in ("vm0", "vm1", "vm2", "vm3"):
+            got = tags(runs["vtz", tee], vm)
+            for x1 in INPUTS:
+                assert got[x1] == expected_tag(image(tee), x1, vm), (tee, vm, x1)
+
+
+def test_same_vm_same_key_after_its_reboot_and_the_machines(runs):
+    """vm2 destroyed and created again from the management console (a
+    new TEE, new pages, perhaps new ids): the same name, the same key. And
+    another boot of the machine: the same tags again."""
+    import pexpect
+
+    cmd = [sys.executable, os.path.join(ROOT, "scripts", "vtz_run.py"), "--build", BUILD,
+           "--scenario", "default", "--console", "--timeout", "120"]
+    p = pexpect.spawn(cmd[0], cmd[1:] + ["--file", "guest.bin=guest-keys.bin"],
+                      encoding="utf-8", codec_errors="replace", timeout=90)
+    p.expect(r"\[run\] booting")
+    p.send("\x1dv")
+    first, again = {}, {}
+    while len(first) < len(INPUTS):
+        p.expect(r"\[vm2\] key tag (0x[0-9a-f]+): x0=0x0 tag ([0-9a-f]{32})")
+        first[int(p.match.group(1), 16)] = p.match.group(2)
+    p.send("restart vm2\r")
+    p.expect(r"vtz> restart vm2: (done|failed)")
+    assert p.match.group(1) == "done", p.before
+    while len(again) < len(INPUTS):
+        p.expect(r"\[vm2\] key tag (0x[0-9a-f]+): x0=0x0 tag ([0-9a-f]{32})")
+        again[int(p.match.group(1), 16)] = p.match.group(2)
+    p.send("\x1d")
+    p.expect(r"\[run\] ok: clean power-off")
+    assert first == again == tags(runs["vtz", "tee.bin"], "vm2"), (first, again)
 
 
 def test_another_image_gets_another_key(runs):
     a = tags(runs["vtz", "tee.bin"], "vm0")
     b = tags(runs["vtz", "tee-test.bin"], "vm0")
-    assert tags(runs["native", "tee-test.bin"], "ns") == b
+    # Natively too (no VM: its own identity, so its own tags).
+    na, nb = tags(runs["native", "tee.bin"], "ns"), tags(runs["native", "tee-test.bin"], "ns")
+    assert all(na[x1] != nb[x1] for x1 in INPUTS)
     for x1 in INPUTS:
         assert a[x1] != b[x1]
     assert a[INPUTS[0]] != a[INPUTS[1]]

@@ -162,22 +162,26 @@ def test_one_vms_items_are_invisible_to_another(vtz):
     print("[optee] cross-VM isolation shown %d times (same key, different TEEs)" % proven)
 
 
-def expected_tag():
-    """HMAC-SHA256(HKDF-Expand(TEE key, "vTZ key TA" || 1, 32), message)."""
-    root = open(keys.ROOT_KEY, "rb").read()
-    tee_key = keys.hkdf(root, keys.KEY_INFO + hashlib.sha256(keys.image("tee.bin")).digest(), 32)
+def expected_tag(vm):
+    """HMAC-SHA256(HKDF-Expand(TEE key, "vTZ key TA" || 1, 32), message), the
+    TEE's key being its VM's ("ns": natively, no VM)."""
+    tee_key = keys.tee_key(keys.image("tee.bin"), "" if vm == "ns" else vm)
     k = keys.hkdf_expand(tee_key, b"vTZ key TA" + struct.pack("<Q", 1), 32)
     return hmac.new(k, KEY_MSG, hashlib.sha256).hexdigest()
 
 
-def test_key_ta_mac_is_hkdf_then_hmac(vtz, native):
-    want = expected_tag()
+def test_key_ta_mac_is_hkdf_then_hmac_and_each_vm_has_its_own(vtz, native):
+    got = {}
     for who, lines in clients(vtz, native):
         _, m = find(lines, r'^optee: key TA: index 1 message "%s" tag ([0-9a-f]{64})$'
                     % KEY_MSG.decode())
-        assert m.group(1) == want, who
+        assert m.group(1) == expected_tag(who), who
+        got[who] = m.group(1)
+    # The same TEE image in every VM: still a tag of its own each (a key per VM).
+    assert len(set(got.values())) == len(got), got
     # The derived key never shows, nor the TEE's key.
     root = open(keys.ROOT_KEY, "rb").read()
-    tee_key = keys.hkdf(root, keys.KEY_INFO + hashlib.sha256(keys.image("tee.bin")).digest(), 32)
-    for text in ("\n".join(vtz), "\n".join(native)):
-        assert tee_key.hex() not in text and root.hex() not in text
+    for who in got:
+        tee_key = keys.tee_key(keys.image("tee.bin"), "" if who == "ns" else who)
+        for text in ("\n".join(vtz), "\n".join(native)):
+            assert tee_key.hex() not in text and root.hex() not in text

@@ -55,6 +55,10 @@
 #define X CIEE_MAP_X
 #define DEV CIEE_MAP_DEVICE
 
+/* A guest VM's identity for VM_CREATE: "g" and its id in two digits (unique per id). */
+#define IDENT(id) ((uint64_t)'g' | (uint64_t)('0' + (id) / 10 % 10) << 8 | \
+		   (uint64_t)('0' + (id) % 10) << 16)
+
 /* VM ids: two guest/TEE pairs. */
 #define VM0 0
 #define TEE0 1
@@ -222,15 +226,33 @@ static void assert_s2_flush(unsigned int i, unsigned int id)
 	assert_int_equal(t->vttbr, vttbr_of(id));
 }
 
+/* A name as VM_CREATE takes it: its first 8 bytes (NUL-padded) and the rest. */
+static uint64_t name_lo(const char *s)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, s, strnlen(s, 8));
+	return v;
+}
+
+static uint64_t name_hi(const char *s)
+{
+	uint64_t v = 0;
+
+	if (strlen(s) > 8)
+		memcpy(&v, s + 8, strnlen(s + 8, 8));
+	return v;
+}
+
 static void create_guest(unsigned int id)
 {
-	assert_int_equal(ciee_vm_create(id, CIEE_VM_KIND_GUEST, 0), CIEE_OK);
+	assert_int_equal(ciee_vm_create(id, CIEE_VM_KIND_GUEST, 0, IDENT(id), 0), CIEE_OK);
 }
 
 static void create_pair(unsigned int vm, unsigned int tee)
 {
 	create_guest(vm);
-	assert_int_equal(ciee_vm_create(tee, CIEE_VM_KIND_TEE, vm), CIEE_OK);
+	assert_int_equal(ciee_vm_create(tee, CIEE_VM_KIND_TEE, vm, 0, 0), CIEE_OK);
 }
 
 static int boot_pairs(void **state)
@@ -420,7 +442,7 @@ static void test_vm_create_ok(void **state)
 	assert_int_equal(vm->s2.regime, PT_REGIME_S2);
 	assert_true(vm->s2.root_pa >= PLAT_PT_POOL_BASE);
 
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_OK);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0, 0, 0), CIEE_OK);
 	tee = ciee_vm_get(TEE0);
 	assert_non_null(tee);
 	assert_int_equal(tee->kind, CIEE_VM_KIND_TEE);
@@ -437,8 +459,8 @@ static void test_vm_create_ok(void **state)
 static void test_vm_create_bad_vm(void **state)
 {
 	(void)state;
-	assert_int_equal(ciee_vm_create(CIEE_MAX_VMS, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_BAD_VM);
-	assert_int_equal(ciee_vm_create(UINT64_MAX, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_vm_create(CIEE_MAX_VMS, CIEE_VM_KIND_GUEST, 0, IDENT(0), 0), CIEE_ERR_BAD_VM);
+	assert_int_equal(ciee_vm_create(UINT64_MAX, CIEE_VM_KIND_GUEST, 0, IDENT(0), 0), CIEE_ERR_BAD_VM);
 	assert_null(ciee_vm_get(CIEE_MAX_VMS));
 	assert_int_equal(smm->pool_next, ciee_tables_used() * SZ_4K);
 }
@@ -450,11 +472,11 @@ static void test_vm_create_exists(void **state)
 	(void)state;
 	create_guest(VM0);
 	pool = smm->pool_next;
-	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_VM_EXISTS);
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0, IDENT(VM0), 0), CIEE_ERR_VM_EXISTS);
 	/* Even as a TEE with a valid partner: the id is taken. */
 	create_guest(VM1);
 	pool = smm->pool_next;
-	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_TEE, VM1), CIEE_ERR_VM_EXISTS);
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_TEE, VM1, 0, 0), CIEE_ERR_VM_EXISTS);
 	assert_int_equal(ciee_vm_get(VM0)->kind, CIEE_VM_KIND_GUEST);
 	assert_int_equal(ciee_vm_get(VM1)->partner, CIEE_MAX_VMS);
 	assert_int_equal(smm->pool_next, pool); /* no table leaked */
@@ -463,8 +485,8 @@ static void test_vm_create_exists(void **state)
 static void test_vm_create_bad_kind(void **state)
 {
 	(void)state;
-	assert_int_equal(ciee_vm_create(VM0, 2, 0), CIEE_ERR_BAD_KIND);
-	assert_int_equal(ciee_vm_create(VM0, UINT64_MAX, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(VM0, 2, 0, 0, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(VM0, UINT64_MAX, 0, 0, 0), CIEE_ERR_BAD_KIND);
 	assert_null(ciee_vm_get(VM0));
 }
 
@@ -472,17 +494,17 @@ static void test_vm_create_tee_bad_partner(void **state)
 {
 	(void)state;
 	/* Partner not live, out of range, or the TEE itself. */
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_BAD_KIND);
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, CIEE_MAX_VMS), CIEE_ERR_BAD_KIND);
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, UINT64_MAX), CIEE_ERR_BAD_KIND);
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, TEE0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0, 0, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, CIEE_MAX_VMS, 0, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, UINT64_MAX, 0, 0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, TEE0, 0, 0), CIEE_ERR_BAD_KIND);
 	assert_null(ciee_vm_get(TEE0));
 
 	create_pair(VM0, TEE0);
 	/* Partner is a TEE. */
-	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, TEE0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, TEE0, 0, 0), CIEE_ERR_BAD_KIND);
 	/* Partner already has a TEE. */
-	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_BAD_KIND);
+	assert_int_equal(ciee_vm_create(TEE1, CIEE_VM_KIND_TEE, VM0, 0, 0), CIEE_ERR_BAD_KIND);
 	assert_null(ciee_vm_get(TEE1));
 	assert_int_equal(ciee_vm_get(VM0)->partner, TEE0);
 	assert_int_equal(ciee_vm_get(TEE0)->partner, VM0);
@@ -493,8 +515,8 @@ static void test_vm_create_nomem(void **state)
 	(void)state;
 	create_guest(VM0);
 	smm->pool_next = PLAT_PT_POOL_SIZE; /* the pool is used up */
-	assert_int_equal(ciee_vm_create(VM1, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_NOMEM);
-	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0), CIEE_ERR_NOMEM);
+	assert_int_equal(ciee_vm_create(VM1, CIEE_VM_KIND_GUEST, 0, IDENT(VM1), 0), CIEE_ERR_NOMEM);
+	assert_int_equal(ciee_vm_create(TEE0, CIEE_VM_KIND_TEE, VM0, 0, 0), CIEE_ERR_NOMEM);
 	assert_null(ciee_vm_get(VM1));
 	assert_null(ciee_vm_get(TEE0));
 	assert_int_equal(ciee_vm_get(VM0)->partner, CIEE_MAX_VMS);
@@ -1871,8 +1893,12 @@ static void test_smm_is_call(void **state)
 static void test_smm_dispatch(void **state)
 {
 	(void)state;
-	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, VM0, CIEE_VM_KIND_GUEST, 0, 0, 0),
+	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, VM0, CIEE_VM_KIND_GUEST, 0, 'a', 'b'),
+			 CIEE_ERR_BAD_IDENTITY); /* x5 past the NUL in x4: the identity goes in */
+	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, VM0, CIEE_VM_KIND_GUEST, 0,
+				      name_lo("abcdefgh"), 'i'),
 			 CIEE_OK);
+	assert_int_equal(smm->vms[VM0].identity[1], 'i');
 	assert_int_equal(smm_dispatch(CIEE_CALL_VM_CREATE, TEE0, CIEE_VM_KIND_TEE, VM0, 0, 0),
 			 CIEE_OK);
 	assert_int_equal(ciee_vm_get(TEE0)->partner, VM0);
@@ -1909,6 +1935,61 @@ static void test_own_err(void **state)
 	assert_int_equal(ciee_own_err(-OWN_ERR_TRANSITION), CIEE_ERR_NOT_OWNER);
 	assert_int_equal(ciee_own_err(-OWN_ERR_STORAGE), CIEE_ERR_NOT_OWNER);
 	assert_int_equal(ciee_own_err(-99), CIEE_ERR_NOT_OWNER);
+}
+
+/* ------------------------------------------------------------ VM identities (a key per VM) */
+
+static void test_identity_refusals(void **state)
+{
+	static const char *const bad[] = { "", "Vm0", "vm 0", "vm.0", "vm/0", "\x7f",
+					   "abcdefghijklmnop" /* 16: no room for its NUL */ };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, name_lo(bad[i]),
+						name_hi(bad[i])),
+				 CIEE_ERR_BAD_IDENTITY);
+		assert_null(ciee_vm_get(4));
+	}
+	/* A byte after the NUL: one name, two spellings. */
+	assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, 'a' | (1UL << 16), 0),
+			 CIEE_ERR_BAD_IDENTITY);
+	assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, 'a', 1UL << 56),
+			 CIEE_ERR_BAD_IDENTITY);
+	assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, name_lo("abcdefgh"),
+					name_hi("abcdefgh") | (1UL << 8)),
+			 CIEE_ERR_BAD_IDENTITY);
+	/* A TEE takes its VM's: it gives none. */
+	assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, IDENT(4), 0), CIEE_OK);
+	assert_int_equal(ciee_vm_create(5, CIEE_VM_KIND_TEE, 4, IDENT(5), 0),
+			 CIEE_ERR_BAD_IDENTITY);
+	assert_int_equal(ciee_vm_create(5, CIEE_VM_KIND_TEE, 4, 0, 1), CIEE_ERR_BAD_IDENTITY);
+	assert_null(ciee_vm_get(5));
+	assert_int_equal(ciee_vm_create(5, CIEE_VM_KIND_TEE, 4, 0, 0), CIEE_OK);
+	assert_int_equal(smm->vms[5].identity[0], 0);
+}
+
+static void test_identity_one_live_vm_each(void **state)
+{
+	const char *name = "tenant-a_15char";
+
+	(void)state;
+	assert_int_equal(strlen(name), 15);
+	assert_int_equal(ciee_vm_create(4, CIEE_VM_KIND_GUEST, 0, name_lo(name), name_hi(name)),
+			 CIEE_OK);
+	assert_int_equal(smm->vms[4].identity[0], name_lo(name));
+	assert_int_equal(smm->vms[4].identity[1], name_hi(name));
+	/* While it lives, no second VM under its name, nor VM0's. */
+	assert_int_equal(ciee_vm_create(6, CIEE_VM_KIND_GUEST, 0, name_lo(name), name_hi(name)),
+			 CIEE_ERR_IDENTITY_IN_USE);
+	assert_int_equal(ciee_vm_create(6, CIEE_VM_KIND_GUEST, 0, IDENT(VM0), 0),
+			 CIEE_ERR_IDENTITY_IN_USE);
+	assert_null(ciee_vm_get(6));
+	/* Destroyed, its name is free again: a VM re-created under it. */
+	assert_int_equal(ciee_vm_destroy(4), CIEE_OK);
+	assert_int_equal(ciee_vm_create(6, CIEE_VM_KIND_GUEST, 0, name_lo(name), name_hi(name)),
+			 CIEE_OK);
 }
 
 /* ------------------------------------------------------------ a 2 GiB machine */
@@ -2089,7 +2170,7 @@ static void test_destroy_busy(void **state)
 	assert_int_equal(ciee_s2_map(VM0, IPA_VM + 0x10000, P(0), SZ_4K, R), CIEE_ERR_BAD_VM);
 	assert_int_equal(ciee_donate(TEE0, P(13), SZ_4K), CIEE_ERR_BAD_VM);
 	assert_int_equal(ciee_reclaim(VM0, IPA_VM, SZ_4K), CIEE_ERR_BAD_VM);
-	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0), CIEE_ERR_VM_EXISTS);
+	assert_int_equal(ciee_vm_create(VM0, CIEE_VM_KIND_GUEST, 0, IDENT(VM0), 0), CIEE_ERR_VM_EXISTS);
 	/* Its pages are still its own while the call runs. */
 	assert_int_equal(owner(P(9)), OWNER(OWN_TEE, TEE0));
 	assert_true(all_bytes(P(9), 0xa5));
@@ -2129,6 +2210,8 @@ int main(void)
 		T(test_boot_real_images),
 		T(test_mmu_setup),
 		T(test_boot_devices),
+		TP(test_identity_refusals),
+		TP(test_identity_one_live_vm_each),
 		T(test_two_gib),
 		TP(test_one_gib_has_no_second),
 		TP(test_destroy_pair),
