@@ -160,7 +160,7 @@ help:
 # (include/vtz/optee_msg.h is the TEE's and the guests', gicv3_regs.h the
 # hypervisor's GIC emulations': not in the TCB.)
 TCB_FILES = $(filter-out %.lds include/vtz/optee_msg.h include/vtz/gicv3_regs.h,$(sort $(monitor_SRCS) $(ciee_SRCS) \
-	$(wildcard monitor/*.h ciee/*.h include/vtz/*.h)))
+	$(wildcard monitor/*.h ciee/*.h smm/*.h include/vtz/*.h lib/include/lib/*.h lib/crypto/*.h)))
 .PHONY: tcb
 tcb:
 	@$(PYTHON) scripts/count_lines.py $(TCB_FILES)

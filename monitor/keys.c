@@ -20,7 +20,7 @@
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
-#include "crypto.h"
+#include <lib/crypto.h>
 #include "monitor.h"
 
 static uint8_t root_key[ROOT_KEY_LEN] __attribute__((aligned(8)));

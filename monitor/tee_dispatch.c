@@ -41,7 +41,7 @@
 #include <vtz/platform.h>
 #include <vtz/vcpu_ctx.h>
 
-#include "crypto.h"
+#include <lib/crypto.h>
 #include "monitor.h"
 
 enum tee_cpu_state {

@@ -1,13 +1,12 @@
 IMAGE_NAMES += tee
 tee_SRCS := tee/entry.S tee/main.c tee/thread.c tee/msg.c tee/ta_echo.c tee/ta_store.c \
-	tee/ta_key.c lib/uart_printf.c lib/fmt.c lib/pl011.c lib/string.c monitor/crypto.c
-# mbedTLS for the TEE's own key derivations (mk/mbedtls.mk); the crypto
-# wrappers' header lives in monitor/.
+	tee/ta_key.c lib/uart_printf.c lib/fmt.c lib/pl011.c lib/string.c lib/crypto/crypto.c
+# mbedTLS for the TEE's own key derivations (mk/mbedtls.mk), through the
+# wrappers the monitor links too (lib/crypto/).
 tee_EXTRA_OBJS := $(MBEDTLS_FS_OBJS)
 tee_LDS := tee/tee.lds
-$(OUT)/fs/tee/main.o $(OUT)/fs/tee-test/tee/main.o: FS_CFLAGS += -Imonitor
 # The key TA calls mbedTLS's HMAC (md.c, already in MBEDTLS_SRCS) directly.
-$(OUT)/fs/tee/ta_key.o: FS_CFLAGS += -Imonitor $(MBEDTLS_INC)
+$(OUT)/fs/tee/ta_key.o: FS_CFLAGS += $(MBEDTLS_INC)
 
 # tee-test: the same TEE with test hooks (VTZ_SMC_TEE_TEST_FAULT), for the
 # tests of what a dispatcher does with a TEE that dies. Never shipped:

@@ -15,7 +15,7 @@
 #include <vtz/optee_msg.h>
 #include <vtz/platform.h>
 
-#include "crypto.h" /* monitor/crypto.h: mbedTLS, built for the TEE too */
+#include <lib/crypto.h> /* mbedTLS, as the monitor links it */
 #include "tee.h"
 
 /* The secure UART, as on the real machine. */

@@ -12,7 +12,7 @@
 #include <mbedtls/md.h>
 #include <vtz/optee_msg.h>
 
-#include "crypto.h"
+#include <lib/crypto.h>
 #include "msg.h"
 #include "tee.h"
 

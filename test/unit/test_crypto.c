@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for monitor/crypto.c, the wrappers over mbedTLS that the
+ * Unit tests for lib/crypto/crypto.c, the wrappers over mbedTLS that the
  * monitor (measurement, per-TEE keys) and the TEE (tags) use: published
  * test vectors only, so a wrong wrapper or a misbuilt mbedTLS shows.
  * SHA-256: FIPS 180-2 / NIST CSRC examples. HKDF: RFC 5869 appendix A,
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "crypto.h"
+#include <lib/crypto.h>
 
 static size_t unhex(const char *hex, uint8_t *out, size_t max)
 {

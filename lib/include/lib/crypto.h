@@ -29,7 +29,7 @@ int crypto_hkdf_expand_sha256(const uint8_t *prk, size_t prk_len, const uint8_t 
 			      size_t info_len, uint8_t *out, size_t out_len);
 
 /*
- * The fixed arena mbedTLS allocates from (monitor/mbedtls_config.h): four
+ * The fixed arena mbedTLS allocates from (lib/crypto/mbedtls_config.h): four
  * slots of 256 bytes, NULL when none fits; slots are zeroed on free.
  */
 void *crypto_arena_calloc(size_t n, size_t size);

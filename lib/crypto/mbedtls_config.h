@@ -5,7 +5,7 @@
  * the TEE and the host unit tests alike. Freestanding: no entropy source,
  * no file IO, no time, no libc allocator. The message-digest layer asks
  * for two small contexts per HMAC; they come from a fixed arena in
- * monitor/crypto.c (crypto_arena_calloc/free), never from a heap.
+ * lib/crypto/crypto.c (crypto_arena_calloc/free), never from a heap.
  */
 #ifndef VTZ_MBEDTLS_CONFIG_H
 #define VTZ_MBEDTLS_CONFIG_H

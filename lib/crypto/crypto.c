@@ -20,7 +20,7 @@
 #include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
 
-#include "crypto.h"
+#include <lib/crypto.h>
 
 #define ARENA_SLOTS 4
 #define ARENA_SLOT_SIZE 256
