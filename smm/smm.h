@@ -22,6 +22,13 @@
 /* A VM or a TEE as memory mapping sees it. */
 struct ciee_vm {
 	bool live;
+	/*
+	 * Lifecycle (ciee/lifecycle.c): VM_DESTROY has begun (set on a VM and
+	 * its TEE under the SMM lock, never cleared while the id is live): no
+	 * new run, call, map or donation. Right after live: the map path
+	 * tests both in one load (smm/vm.c, vm_still).
+	 */
+	bool dying;
 	unsigned int kind;    /* CIEE_VM_KIND_* */
 	unsigned int partner; /* TEE: its VM; VM: its TEE (or CIEE_MAX_VMS if none) */
 	uint16_t vmid;
@@ -34,12 +41,6 @@ struct ciee_vm {
 	bool measured;
 	uint64_t own_ipa_top;
 	struct pt s2;
-	/*
-	 * Lifecycle (ciee/lifecycle.c): VM_DESTROY has begun (set on a VM and
-	 * its TEE under the SMM lock, never cleared while the id is live): no
-	 * new run, call, map or donation.
-	 */
-	bool dying;
 	/*
 	 * A guest VM: its identity from VM_CREATE (its name, NUL-padded),
 	 * unique among live VMs; its TEE's key derives from it. A TEE: zero.
@@ -74,6 +75,9 @@ struct smm_state {
 	unsigned int pair_users[CIEE_MAX_VMS];
 };
 #define smm ((struct smm_state *)phys_to_virt(PLAT_SMM_STATE_BASE))
+_Static_assert(__builtin_offsetof(struct ciee_vm, dying) ==
+		       __builtin_offsetof(struct ciee_vm, live) + 1 && sizeof(bool) == 1,
+	       "vm_still() reads live and dying as one halfword");
 _Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - PLAT_SMM_STATE_BASE,
 	       "SMM state overflows its place");
 
