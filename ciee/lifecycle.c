@@ -61,30 +61,29 @@ void ciee_pair_exit(long root)
 	__atomic_sub_fetch(&smm->pair_users[root], 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Under the SMM lock, once no CPU runs the pair and none can start: its
+ * world-switch state is this CPU's alone. A TEE's registers and FP/SIMD
+ * state (secrets) go, with its VM vCPUs' pending calls and replies; the
+ * next VM or TEE at these ids starts from nothing.
+ */
+static void wipe_pair(unsigned int vm, unsigned int tee)
+{
+	if (tee < CIEE_MAX_VMS)
+		memset(&ciee_tees[tee], 0, sizeof(ciee_tees[tee]));
+	memset(ciee_vcpus[vm], 0, sizeof(ciee_vcpus[vm]));
+}
+
 long ciee_vm_destroy(uint64_t id)
 {
 	struct smm_destroyed done;
 	unsigned int tee;
 	long r;
 
-	r = smm_pair_doom(id);
+	r = smm_pair_destroy(id, wipe_pair, &done);
 	if (r != CIEE_OK)
 		return r;
-	if (__atomic_load_n(&smm->pair_users[id], __ATOMIC_SEQ_CST))
-		return CIEE_ERR_VM_BUSY;
-	/*
-	 * No CPU runs the pair and none can start: its world-switch state is
-	 * this CPU's alone. A TEE's registers and FP/SIMD state (secrets) go
-	 * first, with its VM vCPUs' pending calls and replies; the next VM or
-	 * TEE at these ids starts from nothing.
-	 */
-	tee = vms[id].partner;
-	if (tee < CIEE_MAX_VMS)
-		memset(&ciee_tees[tee], 0, sizeof(ciee_tees[tee]));
-	memset(ciee_vcpus[id], 0, sizeof(ciee_vcpus[id]));
-	r = smm_pair_destroy(id, &done);
-	if (r != CIEE_OK)
-		return r;
+	tee = done.tee;
 	if (tee < CIEE_MAX_VMS)
 		con_printf("VM vm%u and its TEE vm%u destroyed: %llu pages zeroed and given back, "
 			   "%llu table pages freed (%llu in use), both VMIDs flushed from every "

@@ -111,8 +111,7 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size);
 long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
 
 /*
- * The memory half of VM_DESTROY (ciee/lifecycle.c makes sure first that
- * nothing runs the pair): guest VM id and its TEE, both already dying.
+ * VM_DESTROY's teardown (ciee/lifecycle.c): guest VM id and its TEE.
  * Both stage 2s torn down and their table pages freed, every TLB entry of
  * both VMIDs dropped, then every page either owned zeroed and given back
  * to the hypervisor (a TEE's back into its stage 1), and both ids free.
@@ -120,10 +119,16 @@ long ciee_hyp_map(uint64_t pa, uint64_t size, uint64_t flags);
 struct smm_destroyed {
 	uint64_t pages;  /* pages scrubbed and given back */
 	uint64_t tables; /* translation-table pages freed */
+	unsigned int tee; /* its TEE's id, or CIEE_MAX_VMS */
 };
-long smm_pair_destroy(uint64_t id, struct smm_destroyed *out);
-/* Mark a live guest VM and its TEE dying (CIEE_ERR_BAD_VM, CIEE_ERR_BAD_KIND). */
-long smm_pair_doom(uint64_t id);
+/*
+ * Under the SMM lock throughout: the pair marked dying; CIEE_ERR_VM_BUSY
+ * (it stays dying) while a CIEE call runs it; else wipe(vm, tee) (the
+ * caller's state of both, tee = CIEE_MAX_VMS if none), then the teardown.
+ * CIEE_ERR_BAD_VM for no live VM, CIEE_ERR_BAD_KIND for a TEE.
+ */
+long smm_pair_destroy(uint64_t id, void (*wipe)(unsigned int vm, unsigned int tee),
+		      struct smm_destroyed *out);
 
 /*
  * The only device MMIO anyone may map (smm/vm.c): devices of QEMU virt

@@ -577,29 +577,6 @@ long ciee_reclaim(uint64_t id, uint64_t ipa, uint64_t size)
 	return ret;
 }
 
-long smm_pair_doom(uint64_t id)
-{
-	struct ciee_vm *vm;
-	long ret = CIEE_OK;
-
-	if (id >= CIEE_MAX_VMS)
-		return CIEE_ERR_BAD_VM;
-	spin_lock(&smm_lock);
-	vm = &vms[id];
-	if (!vm->live)
-		ret = CIEE_ERR_BAD_VM;
-	else if (vm->kind != CIEE_VM_KIND_GUEST)
-		ret = CIEE_ERR_BAD_KIND; /* a TEE goes with its VM, never alone */
-	if (ret == CIEE_OK) {
-		/* Seen by every later ciee_vm_get and pair entry (ciee/lifecycle.c). */
-		__atomic_store_n(&vm->dying, true, __ATOMIC_SEQ_CST);
-		if (vm->partner < CIEE_MAX_VMS)
-			__atomic_store_n(&vms[vm->partner].dying, true, __ATOMIC_SEQ_CST);
-	}
-	spin_unlock(&smm_lock);
-	return ret;
-}
-
 static void destroy_table_freed(void *ctx, uint64_t pa)
 {
 	uint64_t *list = ctx;
@@ -669,7 +646,8 @@ static uint64_t reclaim_all(owner_t o, bool to_hyp_s1, uint64_t attrs)
 	return pages;
 }
 
-long smm_pair_destroy(uint64_t id, struct smm_destroyed *out)
+long smm_pair_destroy(uint64_t id, void (*wipe)(unsigned int vm, unsigned int tee),
+		      struct smm_destroyed *out)
 {
 	struct ciee_vm *vm, *tee = NULL;
 	owner_t vm_o, tee_o = 0;
@@ -679,16 +657,34 @@ long smm_pair_destroy(uint64_t id, struct smm_destroyed *out)
 		return CIEE_ERR_BAD_VM;
 	if (pt_leaf_attrs(PT_REGIME_S1_EL2, PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL, &attrs))
 		return CIEE_ERR_PERM;
+	/*
+	 * One critical section from the check to the ids' release: two
+	 * destroys of one pair never interleave (the second finds it gone),
+	 * and nothing is wiped at ids a new VM may hold by then.
+	 */
 	spin_lock(&smm_lock);
 	vm = &vms[id];
-	if (!vm->live || !vm->dying || vm->kind != CIEE_VM_KIND_GUEST) {
+	if (!vm->live || vm->kind != CIEE_VM_KIND_GUEST) {
 		spin_unlock(&smm_lock);
-		return CIEE_ERR_BAD_VM;
+		return vm->live ? CIEE_ERR_BAD_KIND : CIEE_ERR_BAD_VM; /* a TEE goes with its VM */
 	}
-	out->pages = out->tables = 0;
-	vm_o = vm_owner(vm);
+	/* Seen by every later ciee_vm_get and pair entry (ciee/lifecycle.c). */
+	__atomic_store_n(&vm->dying, true, __ATOMIC_SEQ_CST);
 	if (vm->partner < CIEE_MAX_VMS) {
 		tee = &vms[vm->partner];
+		__atomic_store_n(&tee->dying, true, __ATOMIC_SEQ_CST);
+	}
+	/* Marked, then counted: a CPU inside the pair is seen here, or sees dying. */
+	if (__atomic_load_n(&smm->pair_users[id], __ATOMIC_SEQ_CST)) {
+		spin_unlock(&smm_lock);
+		return CIEE_ERR_VM_BUSY; /* it stays dying: the caller tries again */
+	}
+	if (wipe)
+		wipe((unsigned int)id, tee ? vm->partner : CIEE_MAX_VMS);
+	out->pages = out->tables = 0;
+	out->tee = tee ? vm->partner : CIEE_MAX_VMS;
+	vm_o = vm_owner(vm);
+	if (tee) {
 		tee_o = vm_owner(tee);
 		out->tables += s2_teardown(tee);
 	}

@@ -2143,14 +2143,20 @@ static void test_destroy_refusals(void **state)
 	/* A TEE goes with its VM, never alone. */
 	assert_int_equal(ciee_vm_destroy(TEE0), CIEE_ERR_BAD_KIND);
 	assert_non_null(ciee_vm_get(TEE0));
-	/* The memory half refuses a pair not marked dying. */
 	{
 		struct smm_destroyed d;
 
-		assert_int_equal(smm_pair_destroy(VM0, &d), CIEE_ERR_BAD_VM);
-		assert_int_equal(smm_pair_destroy(CIEE_MAX_VMS, &d), CIEE_ERR_BAD_VM);
+		assert_int_equal(smm_pair_destroy(CIEE_MAX_VMS, NULL, &d), CIEE_ERR_BAD_VM);
+		assert_int_equal(smm_pair_destroy(TEE1, NULL, &d), CIEE_ERR_BAD_KIND);
 	}
 	assert_non_null(ciee_vm_get(VM0));
+	assert_non_null(ciee_vm_get(TEE1));
+	/* Destroyed once: a second destroy of it (another CPU's, late) touches nothing. */
+	assert_int_equal(ciee_vm_destroy(VM1), CIEE_OK);
+	create_guest(VM1);
+	ciee_tees[TEE1].booted = true; /* as if a new TEE were there */
+	assert_int_equal(ciee_vm_destroy(TEE1), CIEE_ERR_BAD_VM);
+	assert_true(ciee_tees[TEE1].booted);
 }
 
 /* A CPU inside the pair: VM_DESTROY waits; nothing new may enter meanwhile. */
