@@ -630,6 +630,8 @@ def main():
                          "skipped if missing)")
     ap.add_argument("--no-linux", action="store_true",
                     help="skip the Linux-level libteec figures")
+    ap.add_argument("--no-memory", action="store_true",
+                    help="skip the memory-per-pair run (sixteen-pairs; test_scale boots it)")
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("-v", "--verbose", action="store_true", help="show every console line")
     args = ap.parse_args()
@@ -650,7 +652,8 @@ def main():
             vtz = {g: futs[g].result() for g in gates}
             native = nat_fut.result() if nat_fut else dict(why="skipped (--no-native)")
             extra = tee_runs(pool, builds, gates, vtz, native, args)
-            mem = run_memory(builds[gates[0]], args.timeout, args.verbose)
+            mem = None if args.no_memory else run_memory(builds[gates[0]], args.timeout,
+                                                          args.verbose)
     except (BenchError, ValueError, FileNotFoundError) as e:
         print("bench: FAILED: %s" % e, file=sys.stderr)
         return 1
@@ -659,15 +662,17 @@ def main():
     for r in rows:
         print(line(*r))
     vl = verdicts(gates, vtz, native) + tee_verdicts(extra)
-    mem_out, mem_verdict = memory_lines(mem)
-    for m in mem_out:
-        print(m)
-    vl.append(mem_verdict)
+    if mem:
+        mem_out, mem_verdict = memory_lines(mem)
+        for m in mem_out:
+            print(m)
+        vl.append(mem_verdict)
     for v in vl:
         print("bench target: %s" % v)
     if not args.no_doc and not args.gate:
         runs = [("vtz-%s" % g, vtz[g]["cmd"]) for g in gates]
-        runs.append(("memory per pair (sixteen-pairs)", mem["cmd"]))
+        if mem:
+            runs.append(("memory per pair (sixteen-pairs)", mem["cmd"]))
         if "cmd" in native:
             runs.append(("native", native["cmd"]))
         for (tee, key), got in sorted(extra.items()):

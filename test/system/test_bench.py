@@ -17,7 +17,7 @@ def bench_once():
     out = subprocess.run(
         ["/usr/bin/python3", os.path.join(ROOT, "scripts", "vtz_bench.py"),
          "--build-root", os.path.dirname(os.path.normpath(BUILD)), "--gate", GATE,
-         "--no-native", "--no-doc"],
+         "--no-native", "--no-doc", "--no-memory"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     figures = {}
