@@ -3,9 +3,11 @@ hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp
 	hyp/inject.c hyp/sched.c hyp/irq.c hyp/vgic.c hyp/vpl011.c hyp/guest_dtb.c hyp/gicv.c hyp/linux.c hyp/fpsimd.S \
 	hyp/console_in.c hyp/lifecycle.c hyp/mgmt.c \
 	lib/exc_report.c \
-	hyp/config.c \
+	hyp/config.c hyp/entropy.c lib/crypto/crypto.c \
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c policy/tee_gic.c policy/vm_config.c
-hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
+# mbedTLS (mk/mbedtls.mk) for the VMs' boot seeds (hyp/entropy.c).
+hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS)) $(MBEDTLS_FS_OBJS)
+$(OUT)/fs/hyp/entropy.o: FS_CFLAGS += $(MBEDTLS_INC)
 hyp_LDS := hyp/hyp.lds
 
 # Attack suite: hypervisor images that each contain one instruction only

@@ -40,6 +40,8 @@ struct region {
 			return err_;                                                               \
 	} while (0)
 
+#define GUEST_DTB_SEED_MAX 256
+
 static bool overlaps(const struct region *a, const struct region *b)
 {
 	return a->base < b->base + b->size && b->base < a->base + a->size;
@@ -83,6 +85,8 @@ static int check_cfg(const struct guest_dtb_cfg *cfg)
 		    cfg->initrd_end > cfg->ram_base + cfg->ram_size)
 			return GUEST_DTB_ERR_INITRD;
 	}
+	if (cfg->rng_seed_len && (!cfg->rng_seed || cfg->rng_seed_len > GUEST_DTB_SEED_MAX))
+		return GUEST_DTB_ERR_SEED;
 	return 0;
 }
 
@@ -215,6 +219,10 @@ static int add_chosen(void *fdt, const struct guest_dtb_cfg *cfg)
 		TRY(fdt_property_u64(fdt, "linux,initrd-start", cfg->initrd_start));
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", cfg->initrd_end));
 	}
+	if (cfg->rng_seed_len) {
+		TRY(fdt_property(fdt, "rng-seed", cfg->rng_seed, (int)cfg->rng_seed_len));
+		TRY(fdt_property_u64(fdt, "kaslr-seed", cfg->kaslr_seed));
+	}
 	return fdt_end_node(fdt);
 }
 
@@ -296,6 +304,8 @@ const char *guest_dtb_strerror(int err)
 		return "UART SPI out of range";
 	case GUEST_DTB_ERR_INITRD:
 		return "initrd not a range inside RAM";
+	case GUEST_DTB_ERR_SEED:
+		return "rng-seed missing or over 256 bytes";
 	default:
 		return err < 0 && err >= -FDT_ERR_MAX ? fdt_strerror(err) : "unknown error";
 	}

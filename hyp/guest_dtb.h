@@ -26,6 +26,10 @@ struct guest_dtb_cfg {
 	const char *bootargs;		   /* NULL: no bootargs property */
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 	bool optee; /* firmware { optee { compatible = "linaro,optee-tz"; method = "smc"; } } */
+	/* /chosen/rng-seed and kaslr-seed, as QEMU gives a kernel: none if rng_seed_len is 0. */
+	const uint8_t *rng_seed;
+	size_t rng_seed_len;
+	uint64_t kaslr_seed;
 };
 
 /* Configuration errors: below libfdt's (-1..-FDT_ERR_MAX), so a caller
@@ -38,6 +42,7 @@ struct guest_dtb_cfg {
 #define GUEST_DTB_ERR_OVERLAP (-106) /* two regions overlap */
 #define GUEST_DTB_ERR_SPI (-107)     /* uart_spi >= 988 */
 #define GUEST_DTB_ERR_INITRD (-108)  /* end < start, one of them 0, or not in RAM */
+#define GUEST_DTB_ERR_SEED (-109)    /* rng_seed_len without rng_seed, or over 256 bytes */
 
 /* Build the tree: 0, a GUEST_DTB_ERR_*, or a negative libfdt error
  * (-FDT_ERR_NOSPACE: buf too small; 4 KiB is plenty for 8 vCPUs). */

@@ -21,6 +21,7 @@
 #include <policy/vm_config.h>
 #include <vtz/platform.h>
 
+#include "entropy.h"
 #include "guest_dtb.h"
 #include "hyp.h"
 #include "vgic.h"
@@ -94,14 +95,21 @@ static int linux_dtb(struct vm *vm, const struct vmcfg_vm *c, unsigned int idx)
 		.initrd_end = vm->ram_ipa + LINUX_INITRD_OFFSET + c->initramfs.size,
 		.optee = true,
 	};
+	uint8_t seed[ENTROPY_RNG_SEED_LEN];
 	unsigned int i;
 	int err;
 
+	/* A fresh seed for its random number generator at every boot. */
+	if (entropy_vm_seed(vm->name, vm->boots, seed, &cfg.kaslr_seed)) {
+		cfg.rng_seed = seed;
+		cfg.rng_seed_len = sizeof(seed);
+	}
 	fmt_snprintf(bootargs[idx], sizeof(bootargs[idx]), "%s%svtz.boot=%u",
 		     c->bootargs ? c->bootargs : "", c->bootargs ? " " : "", vm->boots);
 	for (i = 0; i < vm->n_vcpus; i++)
 		cfg.mpidr[i] = i;
 	err = guest_dtb_build((void *)(vm->ram_pa + LINUX_DTB_OFFSET), LINUX_DTB_MAX, &cfg);
+	memset(seed, 0, sizeof(seed));
 	if (err) {
 		con_printf("error: %s: cannot build its device tree: %s\n", vm->name,
 			   guest_dtb_strerror(err));

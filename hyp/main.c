@@ -14,6 +14,7 @@
 #include <vtz/ciee_abi.h>
 #include <vtz/smccc.h>
 
+#include "entropy.h"
 #include "hyp.h"
 
 extern char __hyp_end[];
@@ -167,6 +168,7 @@ void hyp_main(uint64_t dtb)
 			   (unsigned long long)(info.mem[i].size >> 20));
 	con_printf("%u CPUs, console PL011 at 0x%llx\n", info.n_cpus,
 		   (unsigned long long)info.uart_base);
+	entropy_init((const void *)dtb);
 
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G or -m 2G");

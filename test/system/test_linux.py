@@ -33,6 +33,12 @@ def vm(lines, i):
     return [l for l in lines if l.startswith("[vm%d] " % i)]
 
 
+def boot_ids(lines, i):
+    """The kernel's random boot ids of VM i, one per boot, in order."""
+    return re.findall(r"^\[vm%d\] \[linux\] init: .*, boot id ([0-9a-f-]{36})$" % i,
+                      "\n".join(lines), re.M)
+
+
 @pytest.fixture(scope="module")
 def demo():
     return boot()
@@ -74,12 +80,16 @@ def test_both_vms_boot_linux_and_power_off_cleanly(demo):
                     r"\(2 vCPUs\)$" % i)
         find(lines, r"^\[vm%d\] \[ +[\d.]+\] Linux version 6\.1\." % i)
         find(lines, r"^\[vm%d\] \[ +[\d.]+\] smp: Brought up 1 node, 2 CPUs$" % i)
-        find(lines, r"^\[vm%d\] \[linux\] init: kernel 6\.1\.\S+, 2 CPUs$" % i)
+        find(lines, r"^\[vm%d\] \[linux\] init: kernel 6\.1\.\S+, 2 CPUs, boot id [0-9a-f-]{36}$" % i)
+        # Seeded at boot from the device tree (hyp/entropy.c), as natively.
+        find(lines, r"^\[vm%d\] \[ +0\.000000\] random: crng init done$" % i)
         find(lines, r"^\[hyp\] vm%d: PSCI SYSTEM_OFF$" % i)
         line = lines[find(lines, r"^\[hyp\] vm%d: powered off; " % i)]
         assert line.endswith("(2 of 2 vCPUs ran)"), line
     assert lines[-1] == "[run] ok: clean power-off"
     assert not [l for l in lines if "FATAL" in l or "Oops" in l or "BUG:" in l]
+    # Each VM's generator has its own seed.
+    assert boot_ids(lines, 0)[0] != boot_ids(lines, 1)[0]
 
 
 def test_the_stock_optee_driver_probes(demo):
@@ -273,3 +283,7 @@ def test_a_vm_reset_reboots_it_with_its_tee_reset():
     assert not [l for l in lines if l.startswith("[tee1] ") and "system reset" in l]
     find(lines, r"^\[vm1\] vtz-client: get k: v$")
     find(lines, r"^\[vm1\] vtz-linux: done \(3 commands, 0 failed\)$")
+    # A fresh seed at every boot of a VM (hyp/entropy.c), never another's.
+    ids = boot_ids(lines, 0)
+    assert len(ids) == 2 and ids[0] != ids[1], ids
+    assert boot_ids(lines, 1)[0] not in ids

@@ -75,7 +75,7 @@ def test_linux_boots_on_two_cpus_at_ns_el1_and_powers_off_cleanly(ours):
     find(lines, r"^\[tee\] vTZ TEE kernel: cpu1 on$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] smp: Brought up 1 node, 2 CPUs$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] CPU: All CPU\(s\) started at EL1$")
-    find(lines, r"^\[ns\] \[linux\] init: kernel 6\.1\.\S+, 2 CPUs$")
+    find(lines, r"^\[ns\] \[linux\] init: kernel 6\.1\.\S+, 2 CPUs, boot id [0-9a-f-]{36}$")
     find(lines, r"^\[ns\] vtz-linux: done \(6 commands, 0 failed\)$")
     off = find(lines, r"^\[mon\] PSCI SYSTEM_OFF$")
     assert lines[off + 1] == "[mon] system off", lines[off:]

@@ -172,6 +172,31 @@ static void test_root_and_chosen(void **state)
 	expect_no("/chosen", "linux,initrd-end");
 	expect_no("/chosen", "bootargs");
 	assert_int_equal(fdt_path_offset(buf, "/firmware"), -FDT_ERR_NOTFOUND);
+	/* no seed unless given */
+	expect_no("/chosen", "rng-seed");
+	expect_no("/chosen", "kaslr-seed");
+}
+
+/* The boot seeds go to /chosen exactly as given (hyp/entropy.c makes them). */
+static void test_seeds(void **state)
+{
+	uint8_t seed[64];
+	uint64_t kaslr = 0x0123456789abcdefULL;
+	unsigned int i;
+	int len;
+	const void *p;
+
+	(void)state;
+	for (i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(i * 7 + 1);
+	cfg.rng_seed = seed;
+	cfg.rng_seed_len = sizeof(seed);
+	cfg.kaslr_seed = kaslr;
+	build_ok();
+	p = prop("/chosen", "rng-seed", &len);
+	assert_int_equal(len, sizeof(seed));
+	assert_memory_equal(p, seed, sizeof(seed));
+	expect_u64s("/chosen", "kaslr-seed", &kaslr, 1);
 }
 
 static void test_cpus_psci(void **state)
@@ -294,6 +319,8 @@ static void test_config_errors(void **state)
 	EXPECT_ERR(GUEST_DTB_ERR_INITRD, cfg.initrd_end = cfg.initrd_start - 1);
 	EXPECT_ERR(GUEST_DTB_ERR_INITRD, cfg.initrd_end = 0x50000001);
 	EXPECT_ERR(GUEST_DTB_ERR_INITRD, cfg.initrd_start = 0x3ffff000);
+	EXPECT_ERR(GUEST_DTB_ERR_SEED, cfg.rng_seed_len = 16);			/* no bytes */
+	EXPECT_ERR(GUEST_DTB_ERR_SEED, cfg.rng_seed = (const uint8_t *)"x"; cfg.rng_seed_len = 257);
 	assert_int_equal(guest_dtb_build(buf, 256, &good), -FDT_ERR_NOSPACE);
 	/* tiny buffers: never a write past size */
 	{
@@ -352,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_root_and_chosen, setup),
+	    cmocka_unit_test_setup(test_seeds, setup),
 	    cmocka_unit_test_setup(test_cpus_psci, setup),
 	    cmocka_unit_test_setup(test_timer_gic, setup),
 	    cmocka_unit_test_setup(test_uart_clock, setup),
