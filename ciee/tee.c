@@ -37,6 +37,7 @@
 
 #include "ciee.h"
 #include "monitor_call.h"
+#include "run.h"
 
 /*
  * Before its first entry: have the monitor measure the TEE's image. The
@@ -305,63 +306,69 @@ static long tee_reset_done(struct ciee_tee *t)
 	return CIEE_OK;
 }
 
-/*
- * Run a TEE vCPU this CPU holds (RUNNING) until it reports back or needs
- * the hypervisor; every exit publishes its next state. Its EL1 registers
- * are saved but still in the CPU: the caller scrubs them (tee_run()) or,
- * on the fast call path, loads the VM's over them before anything else
- * runs.
- */
-static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
-			     struct ciee_mmio *mmio)
+/* The EL2 exit registers hold a TEE's PC, flags and syndrome (all saved in
+ * its context): cleared on every exit, before the hypervisor runs. */
+static inline void tee_clear_exit_regs(void)
 {
-	struct ciee_tee *t = tee_of_vm(tee_vm);
-	unsigned int index = (unsigned int)(tv - t->vcpu);
-	int64_t arch_x0;
-	uint64_t kind;
-	unsigned int ec;
-	uint32_t fid;
-
-again:
-	kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
-	ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-	fid = (uint32_t)tv->ctx.x[0];
-	/*
-	 * The EL2 exit registers hold the TEE's PC, flags and syndrome (all
-	 * saved in tv->ctx): cleared on every exit, before the hypervisor runs.
-	 */
 	write_sysreg(elr_el2, 0);
 	write_sysreg(spsr_el2, 0);
 	write_sysreg(esr_el2, 0);
 	write_sysreg(far_el2, 0);
 	write_sysreg(hpfar_el2, 0);
+}
+
+/*
+ * What one exit of a TEE vCPU this CPU holds (RUNNING) means; every exit
+ * publishes its next state. Returns true if the vCPU is to be entered
+ * again at once, else false with the run's result in *res.
+ */
+static bool tee_exit(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, uint64_t kind,
+		     struct ciee_mmio *mmio, long *res)
+{
+	struct ciee_tee *t = tee_of_vm(tee_vm);
+	unsigned int index = (unsigned int)(tv - t->vcpu);
+	int64_t arch_x0;
+	unsigned int ec;
+	uint32_t fid;
+
+	ec = (tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	fid = (uint32_t)tv->ctx.x[0];
+	tee_clear_exit_regs();
 	if (tee_is_dead(t)) {
 		/* Another vCPU of this TEE faulted while this one ran. */
 		tee_vcpu_clear(tv);
-		return CIEE_ERR_TEE_DEAD;
+		*res = CIEE_ERR_TEE_DEAD;
+		return false;
 	}
 	if (kind != 0) {
 		if (kind == EXIT_KIND_IRQ || kind == EXIT_KIND_FIQ) {
 			/* Last: only now may a TEE_RESUME (on any CPU) claim it. */
 			tee_set(tv, TEE_VCPU_PREEMPTED);
-			return CIEE_EXIT_TEE_PREEMPTED;
+			*res = CIEE_EXIT_TEE_PREEMPTED;
+			return false;
 		}
 		tee_kill(tee_vm, t, tv, "SError while in the TEE");
-		return CIEE_ERR_TEE_DEAD;
+		*res = CIEE_ERR_TEE_DEAD;
+		return false;
 	}
 	switch (ec) {
 	case EC_SMC64:
 		tv->ctx.pc += 4; /* a trapped SMC returns to itself */
 		tv->smc_pstate = tv->ctx.pstate;
 		if (tv->job == TEE_JOB_BOOT && index == 0 &&
-		    fid == TEESMC_OPTEED_RETURN_ENTRY_DONE)
-			return tee_register_vectors(tee_vm, t, tv);
+		    fid == TEESMC_OPTEED_RETURN_ENTRY_DONE) {
+			*res = tee_register_vectors(tee_vm, t, tv);
+			return false;
+		}
 		if (tv->job == TEE_JOB_BOOT && index != 0 && fid == TEESMC_OPTEED_RETURN_ON_DONE) {
 			tee_set(tv, TEE_VCPU_READY);
-			return CIEE_OK;
+			*res = CIEE_OK;
+			return false;
 		}
-		if (tv->job == TEE_JOB_RESET && fid == TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE)
-			return tee_reset_done(t);
+		if (tv->job == TEE_JOB_RESET && fid == TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE) {
+			*res = tee_reset_done(t);
+			return false;
+		}
 		if (tv->job == TEE_JOB_CALL && fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
 			/* opteed: x1..x4 of the TEE become x0..x3 of the caller, same index. */
 			struct ciee_vcpu *caller = &ciee_vcpus[tee_vm->partner][index];
@@ -372,15 +379,17 @@ again:
 			caller->reply[3] = tv->ctx.x[4];
 			caller->reply_ready = true;
 			tee_set(tv, TEE_VCPU_READY);
-			return CIEE_EXIT_TEE_DONE;
+			*res = CIEE_EXIT_TEE_DONE;
+			return false;
 		}
 		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
 			/* Answered here, without the hypervisor: the TEE goes on. */
 			if (tee_serve_key(tee_vm, t, tv)) {
 				tee_kill(tee_vm, t, tv, "the monitor could not derive its key");
-				return CIEE_ERR_TEE_DEAD;
+				*res = CIEE_ERR_TEE_DEAD;
+				return false;
 			}
-			goto again;
+			return true;
 		}
 		/*
 		 * Its firmware's Arm Architecture calls, in any job: answered, and
@@ -390,27 +399,48 @@ again:
 		switch (smccc_arch_secure_call(tv->ctx.x[0], tv->ctx.x[1], &arch_x0)) {
 		case SMCCC_ARCH_SET_X0:
 			tv->ctx.x[0] = (uint64_t)arch_x0;
-			goto again;
+			return true;
 		case SMCCC_ARCH_NO_CHANGE:
-			goto again;
+			return true;
 		case SMCCC_ARCH_NOT_ARCH:
 			break;
 		}
 		tee_kill(tee_vm, t, tv, "unexpected SMC from the TEE");
-		return CIEE_ERR_TEE_DEAD;
+		*res = CIEE_ERR_TEE_DEAD;
+		return false;
 	case EC_DABT_LOW:
 		if ((tv->ctx.esr & ESR_DABT_ISV) &&
 		    tee_console_access(t, tv, ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff)))
-			goto again;
-		if (tee_mmio_exit(tv, mmio))
-			return CIEE_EXIT_TEE_MMIO;
+			return true;
+		if (tee_mmio_exit(tv, mmio)) {
+			*res = CIEE_EXIT_TEE_MMIO;
+			return false;
+		}
 		tee_kill(tee_vm, t, tv,
 			 "data abort outside its device region or without a valid syndrome (never MMIO)");
-		return CIEE_ERR_TEE_DEAD;
+		*res = CIEE_ERR_TEE_DEAD;
+		return false;
 	default:
 		tee_kill(tee_vm, t, tv, "unexpected exception in the TEE");
-		return CIEE_ERR_TEE_DEAD;
+		*res = CIEE_ERR_TEE_DEAD;
+		return false;
 	}
+}
+
+/*
+ * Run a TEE vCPU this CPU holds (RUNNING) until it reports back or needs
+ * the hypervisor. Its EL1 registers are saved but still in the CPU: the
+ * caller scrubs them (tee_run()) or, on the fast call path, loads the
+ * VM's over them before anything else runs.
+ */
+static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
+			     struct ciee_mmio *mmio)
+{
+	long r;
+
+	while (tee_exit(tee_vm, tv, ciee_run(tee_vm, &tv->ctx, &tv->fp), mmio, &r))
+		;
+	return r;
 }
 
 /* A TEE run, its EL1 registers cleared before the hypervisor runs. */
@@ -590,24 +620,77 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint
 	return tee_boot_secondary(tee_vm, t, mmio, (unsigned int)vcpu);
 }
 
-static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast);
 
-long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
-{
-	return tee_call(vm_id, vcpu, mmio, false);
-}
 
 /*
- * From VCPU_RUN (switch.c), which enters the VM again at once when the
- * call is done: then the TEE's EL1 registers are not scrubbed here, since
- * loading the VM's overwrites every one of them first.
+ * The fast way a VM's trusted-OS SMC reaches its TEE, from VCPU_RUN
+ * (switch.c) right after the SMC trapped, with TEE_CALL's checks: vm is a
+ * live guest VM with a TEE (the pair is held for the whole VCPU_RUN, so
+ * its partner is too), vcpu < CIEE_MAX_VCPUS, and ctx is the CIEE's copy
+ * of the caller's registers with the SMC taken. The call goes to the TEE
+ * vCPU of the caller's index, claimed atomically. When the TEE answers
+ * (CALL_DONE), its x1..x4 go straight into the caller's x0..x3 and the
+ * TEE's EL1 registers are left for the VM's, which VCPU_RUN loads next,
+ * to overwrite. Any other exit is handled as in TEE_CALL; a refused claim
+ * returns its error with nothing run.
  */
-long ciee_tee_call_fast(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
+/* The fast call's every other exit, as in TEE_CALL: out of the hot path. */
+static __attribute__((noinline)) long tee_call_fast_slow(struct ciee_vm *tee_vm,
+							 struct ciee_tee_vcpu *tv, uint64_t kind,
+							 struct ciee_mmio *mmio)
 {
-	return tee_call(vm_id, vcpu, mmio, true);
+	long r;
+
+	while (tee_exit(tee_vm, tv, kind, mmio, &r))
+		kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
+	if (r != CIEE_EXIT_TEE_DONE)
+		ciee_scrub_el1();
+	return r;
 }
 
-static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool fast)
+long ciee_tee_call_fast(const struct ciee_vm *vm, uint64_t vcpu, struct vcpu_ctx *ctx,
+			struct ciee_mmio *mmio)
+{
+	struct ciee_vm *tee_vm = &smm->vms[vm->partner];
+	struct ciee_tee *t = &ciee_tees[vm->partner];
+	struct ciee_tee_vcpu *tv = &t->vcpu[vcpu];
+	uint64_t kind, a0, a1, a2, a3, a4, a5, a6, a7;
+
+	if (!tee_claim(tv, TEE_VCPU_READY, TEE_VCPU_RUNNING))
+		return tee_state_err(t, tv);
+	if (tee_is_dead(t)) {
+		tee_vcpu_clear(tv);
+		return CIEE_ERR_TEE_DEAD;
+	}
+	/*
+	 * The arguments, loaded before any is stored (no aliasing to fear:
+	 * the compiler pairs them), not memcpy(): this is the hot path.
+	 */
+	a0 = ctx->x[0], a1 = ctx->x[1], a2 = ctx->x[2], a3 = ctx->x[3];
+	a4 = ctx->x[4], a5 = ctx->x[5], a6 = ctx->x[6], a7 = ctx->x[7];
+	tv->ctx.x[0] = a0, tv->ctx.x[1] = a1, tv->ctx.x[2] = a2, tv->ctx.x[3] = a3;
+	tv->ctx.x[4] = a4, tv->ctx.x[5] = a5, tv->ctx.x[6] = a6, tv->ctx.x[7] = a7;
+	/* As in ciee_tee_call(): only the PC changes. */
+	tv->ctx.pc = t->vectors +
+		     (((uint32_t)a0 & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
+	tv->ctx.pstate = tv->smc_pstate;
+	tv->job = TEE_JOB_CALL;
+	kind = ciee_run_tee(tee_vm, &tv->ctx, &tv->fp);
+	/* The answer, tee_exit()'s CALL_DONE case without the round trip through reply[]. */
+	if (kind == 0 && ((tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
+	    (uint32_t)tv->ctx.x[0] == TEESMC_OPTEED_RETURN_CALL_DONE && !tee_is_dead(t)) {
+		tee_clear_exit_regs();
+		tv->ctx.pc += 4;
+		tv->smc_pstate = tv->ctx.pstate;
+		a1 = tv->ctx.x[1], a2 = tv->ctx.x[2], a3 = tv->ctx.x[3], a4 = tv->ctx.x[4];
+		ctx->x[0] = a1, ctx->x[1] = a2, ctx->x[2] = a3, ctx->x[3] = a4;
+		tee_set(tv, TEE_VCPU_READY);
+		return CIEE_EXIT_TEE_DONE;
+	}
+	return tee_call_fast_slow(tee_vm, tv, kind, mmio);
+}
+
+long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 {
 	struct ciee_vm *vm = ciee_vm_get(vm_id), *tee_vm;
 	struct ciee_tee_vcpu *tv;
@@ -615,7 +698,6 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 	struct ciee_tee *t;
 	uint32_t fid;
 	unsigned int i;
-	long r;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
@@ -658,10 +740,7 @@ static long tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio, bool
 	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	tv->ctx.pstate = tv->smc_pstate;
 	tv->job = TEE_JOB_CALL;
-	r = tee_run_keep_el1(tee_vm, tv, mmio);
-	if (!fast || r != CIEE_EXIT_TEE_DONE)
-		ciee_scrub_el1();
-	return r;
+	return tee_run(tee_vm, tv, mmio);
 }
 
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu)
