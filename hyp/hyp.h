@@ -4,6 +4,7 @@
 #define HYP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/platform.h>
@@ -314,6 +315,9 @@ struct fdt_info;
 void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 		     const struct fdt_info *info) __attribute__((weak));
 void hyp_attack_secondary(uint64_t ctx, uint64_t requested) __attribute__((weak));
+/* Every whole line a Linux VM writes to its console (the attack suite waits for its load). */
+void hyp_attack_guest_line(const struct vm *vm, const char *line, size_t len)
+	__attribute__((weak));
 /* Stage-2 mapping benchmark, defined only in hyp-bench.bin (hyp/bench/). */
 void hyp_bench_run(void) __attribute__((weak));
 

@@ -44,6 +44,8 @@ static void uart_emit(void *priv, const char *line, size_t len)
 	const struct vm *vm = priv;
 
 	con_emit_line(vm->name, line, len);
+	if (hyp_attack_guest_line)
+		hyp_attack_guest_line(vm, line, len);
 }
 
 /* Check the staged Image and initramfs against the VM before anything is copied. */

@@ -1335,10 +1335,10 @@ void hyp_attack_secondary(uint64_t ctx, uint64_t requested)
  * mechanism, and the guests must not notice. CPU 0 helps them boot (it
  * joins the scheduler), leaves once every Linux TEE is busy, runs every
  * attack, then joins again until they power off, before the reset attack.
- * Busy: preempted mid-call LINUX_BUSY_PREEMPTIONS times. Boot and the
- * optee driver's probe make few, short calls (rarely preempted); the
- * libteec workload's calls are preempted many times a second, and it runs
- * five loads, so the attacks run while those calls are in flight.
+ * Busy: running its load (it says so on its console) and preempted
+ * mid-call LINUX_BUSY_PREEMPTIONS times; the libteec workload's calls are
+ * preempted many times a second and it runs until the attacks are over,
+ * so the attacks run while those calls are in flight.
  */
 #define LINUX_BUSY_PREEMPTIONS 4
 #define LINUX_WAIT_S 150
@@ -1388,7 +1388,30 @@ static unsigned long lx_turns(void)
 	return n;
 }
 
-/* CPU 0 keeps scheduling until every Linux TEE is busy (or one stopped, or time is up). */
+/*
+ * Which Linux VMs have started their load (load-until-told.sh says so on
+ * its console before its first round): until then their TEE calls are
+ * boot's and the probe's, however often a slow host preempts them.
+ */
+static bool lx_loading[LINUX_MAX_VMS];
+static const char lx_load_marker[] = "load-until-told: started";
+
+void hyp_attack_guest_line(const struct vm *vm, const char *line, size_t len)
+{
+	unsigned int i;
+
+	if (len < sizeof(lx_load_marker) - 1 ||
+	    memcmp(line, lx_load_marker, sizeof(lx_load_marker) - 1))
+		return;
+	for (i = 0; i < n_lx; i++)
+		if (lx_vms[i] == vm)
+			__atomic_store_n(&lx_loading[i], true, __ATOMIC_RELEASE);
+}
+
+/*
+ * CPU 0 keeps scheduling until every Linux VM runs its load and its TEE is
+ * busy with it (or one stopped, or time is up).
+ */
 static bool lx_still_starting(void)
 {
 	unsigned int i;
@@ -1396,8 +1419,9 @@ static bool lx_still_starting(void)
 	if (!before_deadline() || sched_live() != n_lx)
 		return false;
 	for (i = 0; i < n_lx; i++)
-		if (__atomic_load_n(&lx_vms[i]->partner->preemptions, __ATOMIC_RELAXED) <
-		    LINUX_BUSY_PREEMPTIONS)
+		if (!__atomic_load_n(&lx_loading[i], __ATOMIC_ACQUIRE) ||
+		    __atomic_load_n(&lx_vms[i]->partner->preemptions, __ATOMIC_RELAXED) <
+			    LINUX_BUSY_PREEMPTIONS)
 			return true;
 	return false;
 }
