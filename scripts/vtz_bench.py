@@ -463,21 +463,24 @@ DOC_TAIL = """
 
 The libteec figures come from a whole Linux, whose background work (its
 tick, kernel threads) shifts them by about 1% from run to run; the bare
-figures do not move. Under vTZ a libteec call costs about 9.5 thousand
-instructions more than natively with either TEE, while a bare guest's
-fast or refused yielding call costs about 280 more. Measured once with a
-counter around the CIEE's fast TEE call (not kept in the tree), the
-CIEE's switch into the TEE, the TEE's work and the switch back take
-about 1.7 thousand of a Linux call's 15 thousand: most of the extra is
-spent outside that path. The hypervisor sees fewer than 0.2 exits per
-call, and Linux takes no extra interrupt per call (`/proc/interrupts`).
-What does differ: a plain system call. A static test program (not kept)
-measured `getppid()` at about 9 900 instructions in a vTZ VM against
-about 500 in the same Linux natively, and the `TEE_IOC_VERSION` ioctl
-(no SMC) at 10 400 against 1 000, while a user-space loop costs the same
-in both. So a libteec call's gap is the VM's cost of each entry into its
-kernel, not the TEE's path; its cause (a QEMU instruction trace of the
-VM shows timer and scheduler bookkeeping high) is the next thing to find.
+figures do not move.
+
+How the libteec gap was found and closed (2026-12-06). A libteec call
+cost about 9.5 thousand instructions more in a VM than natively, with
+either TEE, and so did a plain system call (`getppid()`: 9 900 against
+500). A QEMU trace of the VM's call loop (`-d exec,nochain`, turned on
+from the QEMU monitor after the warm-up, program counters mapped to
+Linux's `/proc/kallsyms`) showed the time in `get_random_u16()`,
+`extract_entropy()`, BLAKE2s and ChaCha: arm64 Linux draws a random
+kernel-stack offset on every system call, and a VM's random number
+generator was never seeded (no `/chosen/rng-seed`, no RNDR on the A57, no
+virtio-rng), so every draw took the unseeded slow path. The hypervisor now
+gives each Linux VM a fresh seed at every boot (`hyp/entropy.c`, from
+QEMU's own seed), as QEMU gives a kernel natively: our TEE's libteec call
+went from 14 995 to about 5 740 instructions, OP-TEE's from 28 348 to about
+19 080. The same trace method on the null call found the CIEE's extra
+work (arguments and reply copied twice, repeated checks, out-of-line
+entry) and `ciee_tee_call_fast()` removed it: 954 -> 695 instructions.
 
 ## Targets
 
