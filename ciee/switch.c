@@ -149,7 +149,7 @@ static bool is_trusted_os_call(uint64_t x0)
  * would do: same vCPU index, same claims), without a round trip through
  * the hypervisor. The SMC is taken (the PC moves past it; the reply comes
  * at the next entry). Returns CIEE_EXIT_TEE_DONE, a stop for the hypervisor to serve
- * (TEE_MMIO, TEE_PREEMPTED: then TEE_RESUME as after TEE_CALL), or, if no
+ * (TEE_MMIO, TEE_PREEMPTED, TEE_RAISED: then TEE_RESUME as after TEE_CALL), or, if no
  * call was made, CIEE_EXIT_GUEST_TRAP with the SMC left for the slow way.
  */
 static long fast_tee_call(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu,
@@ -159,7 +159,8 @@ static long fast_tee_call(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu,
 
 	ctx->pc += 4;
 	r = ciee_tee_call_fast(id, vcpu, mmio);
-	if (r == CIEE_EXIT_TEE_DONE || r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED)
+	if (r == CIEE_EXIT_TEE_DONE || r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED ||
+	    r == CIEE_EXIT_TEE_RAISED)
 		return r;
 	/* Refused or failed (a dead TEE): the hypervisor sees the SMC and answers. */
 	ctx->pc -= 4;
