@@ -307,6 +307,23 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		c->a[3] = 0;
 		break;
 	}
+	case VTZ_SMC_TEE_TEST_RAISE: {
+		volatile uint32_t *gicd = (volatile uint32_t *)PLAT_GICD_BASE;
+		uint32_t bit = 1U << (x1 % 32);
+		unsigned int w = (unsigned int)(x1 / 32);
+
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		if (x1 < 32 || x1 > 287) {
+			c->a[0] = OPTEE_SMC_RETURN_EBADCMD;
+			break;
+		}
+		/* IGROUPR, IGRPMODR, then ISPENDR: as a secure OS configures and raises. */
+		gicd[0x80 / 4 + w] = x2 ? gicd[0x80 / 4 + w] & ~bit : gicd[0x80 / 4 + w] | bit;
+		gicd[0xd00 / 4 + w] &= ~bit;
+		gicd[0x200 / 4 + w] = bit;
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	}
 	case VTZ_SMC_TEE_TEST_PEEK:
 		/* Its own window only (the MMU is off: an IPA is a pointer). */
 		if ((x1 & 7) || x1 < VTZ_TEE_TEST_PEEK_BASE ||

@@ -156,6 +156,14 @@
  */
 #define VTZ_SMC_TEE_TEST_SPIN OPTEE_SMC_FAST_CALL_VAL(0xf0fb)
 #define VTZ_TEE_TEST_SPIN_MAX (1UL << 26)
+/*
+ * Test builds only: x1 = an SPI (32..287), x2 = 1 to make it secure
+ * (group 0) first, 0 to make it non-secure group 1; then the TEE writes
+ * its GICD_ISPENDR bit, as OP-TEE raises its notification. Returns x0 =
+ * OK, or EBADCMD for another INTID. The attack suite's way to make a TEE
+ * raise interrupts (tee-irq-into-other-vm, take-tee-secure-irq).
+ */
+#define VTZ_SMC_TEE_TEST_RAISE OPTEE_SMC_FAST_CALL_VAL(0xf0fa)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
