@@ -9,6 +9,8 @@
 #include <vtz/monitor_abi.h>
 #include <vtz/vcpu_ctx.h>
 
+#include <policy/tee_gic.h>
+
 #include "../smm/smm.h"
 #include "percpu.h"
 
@@ -69,6 +71,9 @@ struct ciee_tee {
 	uint64_t image_size;      /* bytes measured, from its entry */
 	char name[8];             /* its console's prefix, from TEE_BOOT (checked) */
 	struct ciee_tee_vcpu vcpu[CIEE_MAX_VCPUS];
+	/* Its GIC (tee_gic.c): set up at its first entry, under gic_lock. */
+	struct spinlock gic_lock;
+	struct tee_gic gic;
 };
 
 /* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
@@ -111,6 +116,21 @@ long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
 /* tee_console.c: a TEE's access to the secure UART, answered here (true) */
 bool tee_console_access(const struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
+/*
+ * tee_gic.c: a TEE's access at ipa to its GIC, answered here and the PC
+ * moved past it (TEE_GIC_DONE, or TEE_GIC_RAISED when it raised an SPI
+ * for its VM anew), or TEE_GIC_NOT_MINE (not a GIC address: nothing done).
+ * The view is set up at the TEE's first entry; a reset of its VM drops
+ * what was raised and not taken.
+ */
+#define TEE_GIC_NOT_MINE 0
+#define TEE_GIC_DONE 1
+#define TEE_GIC_RAISED 2
+int tee_gic_mmio(struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
+void tee_gic_reset(struct ciee_tee *t);
+void tee_gic_vm_reset(struct ciee_tee *t);
+/* TEE_IRQ_TAKE: the next INTID vm_id's TEE raised for it (0: none), or CIEE_ERR_*. */
+long ciee_tee_irq_take(uint64_t vm_id);
 
 /*
  * hyp_args.c: the one way a structure crosses from hypervisor memory. A

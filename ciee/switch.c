@@ -124,7 +124,8 @@ again:
 			if (r == CIEE_EXIT_TEE_DONE)
 				goto again;
 			/* A stop for the hypervisor: TEE_RESUME as after TEE_CALL. */
-			if (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED)
+			if (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED ||
+			    r == CIEE_EXIT_TEE_RAISED)
 				return r;
 			/* Refused, or the TEE died: the hypervisor sees the SMC. */
 			ctx->pc -= 4;

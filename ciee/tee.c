@@ -17,6 +17,7 @@
  *   READY -CALL-> RUNNING(call) -CALL_DONE-> READY
  *   RUNNING -interrupt-> PREEMPTED -RESUME-> RUNNING (same job)
  *   RUNNING -MMIO abort-> MMIO -RESUME-> RUNNING (same job)
+ *   RUNNING -raises an SPI for its VM (tee_gic.c)-> PREEMPTED, past the store
  *   NONE, READY, PREEMPTED, MMIO -RESET-> HELD (every vCPU, or none);
  *     vCPU 0 HELD -> RUNNING(reset) -SYSTEM_RESET_DONE-> every HELD vCPU
  *     READY (NONE if it had not finished booting), vCPU 0 READY
@@ -409,9 +410,27 @@ static bool tee_exit(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, uint64_t 
 		*res = CIEE_ERR_TEE_DEAD;
 		return false;
 	case EC_DABT_LOW:
-		if ((tv->ctx.esr & ESR_DABT_ISV) &&
-		    tee_console_access(t, tv, ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff)))
-			return true;
+		if (tv->ctx.esr & ESR_DABT_ISV) {
+			uint64_t ipa = ((tv->ctx.hpfar >> 4) << 12) | (tv->ctx.far & 0xfff);
+
+			switch (tee_gic_mmio(t, tv, ipa)) {
+			case TEE_GIC_DONE:
+				return true;
+			case TEE_GIC_RAISED:
+				/*
+				 * An interrupt for its VM: the hypervisor must learn of
+				 * it to inject it. Stopped after the store, resumed like
+				 * a preemption. Last: only now may a TEE_RESUME claim it.
+				 */
+				tee_set(tv, TEE_VCPU_PREEMPTED);
+				*res = CIEE_EXIT_TEE_RAISED;
+				return false;
+			default:
+				break;
+			}
+			if (tee_console_access(t, tv, ipa))
+				return true;
+		}
 		if (tee_mmio_exit(tv, mmio)) {
 			*res = CIEE_EXIT_TEE_MMIO;
 			return false;
@@ -566,6 +585,7 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 		   (unsigned long long)t->image_size, (unsigned long long)(zeroed >> 10),
 		   (unsigned long long)ciee_tables_used());
 	memcpy(t->name, cfg.name, sizeof(t->name));
+	tee_gic_reset(t);
 	tee_vcpu_reset(tv, 0, entry);
 	/*
 	 * Boot arguments, as TF-A's opteed passes them (opteed_init_optee_ep_state()):
@@ -857,6 +877,8 @@ long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio)
 		__atomic_store_n(&vcpus[i].smc_pending, false, __ATOMIC_RELEASE);
 		vcpus[i].reply_ready = false;
 	}
+	/* Interrupts it raised for the Linux that is going away are not the next one's. */
+	tee_gic_vm_reset(t);
 	memset(tv0->ctx.x, 0, sizeof(tv0->ctx.x));
 	/*
 	 * Only the PC changes, as for a call: PSTATE is that of its last SMC

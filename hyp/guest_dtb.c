@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <lib/fmt.h>
+#include <vtz/platform.h>
 
 #include "guest_dtb.h"
 
@@ -24,6 +25,7 @@
 #define GIC_SPI 0
 #define GIC_PPI 1
 #define IRQ_LEVEL_HIGH 4
+#define IRQ_EDGE_RISING 1
 
 /* Timer PPIs (INTID - 16): secure, non-secure physical, virtual, hyp. */
 static const uint32_t timer_ppis[4] = {13, 14, 11, 10};
@@ -270,10 +272,20 @@ int guest_dtb_build(void *buf, size_t size, const struct guest_dtb_cfg *cfg)
 	TRY(add_uart(buf, cfg));
 
 	if (cfg->optee) {
+		const fdt32_t notif[3] = { cpu_to_fdt32(GIC_SPI),
+					   cpu_to_fdt32(PLAT_TEE_NOTIF_INTID - 32),
+					   cpu_to_fdt32(IRQ_EDGE_RISING) };
+
 		TRY(fdt_begin_node(buf, "firmware"));
 		TRY(fdt_begin_node(buf, "optee"));
 		TRY(fdt_property_string(buf, "compatible", "linaro,optee-tz"));
 		TRY(fdt_property_string(buf, "method", "smc"));
+		/*
+		 * Its TEE's notification interrupt, as OP-TEE writes it into a
+		 * tree that has no optee node: Linux's driver takes it only when
+		 * the TEE says it has asynchronous notification.
+		 */
+		TRY(fdt_property(buf, "interrupts", notif, sizeof(notif)));
 		TRY(fdt_end_node(buf));
 		TRY(fdt_end_node(buf));
 	}

@@ -33,6 +33,7 @@
 extern struct tee_mmio_seen {
 	unsigned long test_uart;   /* at TEE_UART_IPA */
 	unsigned long secure_uart; /* at PLAT_UART1_BASE */
+	unsigned long gic;         /* its GIC's (distributor, redistributors) */
 } tee_mmio_seen;
 /*
  * What an honest hypervisor leaves in a TEE's RAM beyond its image before
@@ -115,8 +116,8 @@ struct vm {
 	struct spinlock lock;
 	struct vgic *vgic;
 	struct vpl011 *vuart;
-	/* TEEs: its GIC as a secure world sees it (policy/tee_gic.h) */
-	struct tee_gic *gic;
+	/* VMs: interrupts their TEE raised for them (vcpu.c), injected or dropped */
+	unsigned long tee_irqs, tee_irqs_dropped;
 	/* TEEs: bytes of the image loaded (0: its vTZTEEI1 header says) */
 	uint64_t image_size;
 	/* TEEs: interrupts that stopped it mid-call, and resumes */
@@ -284,6 +285,8 @@ void console_in_remove(struct vm *vm);
 void console_in_poll(void);
 bool console_in_type(struct vm *vm, const char *s);
 void linux_sysreg(struct vcpu *v);
+/* An SPI for a Linux VM (from its TEE): pending in its vGIC; 0, or a VGIC_ERR_*. */
+int linux_inject_spi(struct vm *vm, unsigned int intid);
 
 /* gicv.c: the GIC virtual CPU interface, the virtual timer, kicks */
 void gicv_cpu_init(void);

@@ -323,6 +323,18 @@ unsigned int linux_console_input(struct vm *vm, const char *buf, unsigned int he
 	return done;
 }
 
+int linux_inject_spi(struct vm *vm, unsigned int intid)
+{
+	int k;
+
+	spin_lock(&vm->lock);
+	k = vgic_inject(vm->vgic, 0, intid);
+	spin_unlock(&vm->lock);
+	if (k > 0)
+		gicv_kick(vm, (uint32_t)k);
+	return k < 0 ? k : 0;
+}
+
 /* A trapped system register access (EC 0x18): the guest's SGIs. */
 void linux_sysreg(struct vcpu *v)
 {

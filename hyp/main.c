@@ -58,6 +58,7 @@ const char *ciee_strerror(long err)
 	case CIEE_EXIT_TEE_DONE: return "TEE call done";
 	case CIEE_EXIT_TEE_MMIO: return "TEE MMIO access";
 	case CIEE_EXIT_TEE_PREEMPTED: return "TEE preempted by an interrupt";
+	case CIEE_EXIT_TEE_RAISED: return "TEE raised an interrupt for its VM";
 	case CIEE_ERR_BAD_CALL: return "unknown CIEE call";
 	case CIEE_ERR_BAD_VM: return "no such VM";
 	case CIEE_ERR_VM_EXISTS: return "VM id in use";
@@ -101,6 +102,8 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_VM_DYING: return "VM being destroyed";
 	case CIEE_ERR_BAD_IDENTITY: return "VM identity not 1..15 of [a-z0-9_-] (or given for a TEE)";
 	case CIEE_ERR_IDENTITY_IN_USE: return "a live VM has that identity";
+	case CIEE_ERR_NO_TEE: return "the VM has no TEE";
+	case CIEE_ERR_TEE_GIC: return "a TEE's GIC is the CIEE's: no device there, nor the real GIC";
 	default: return "unknown error";
 	}
 }

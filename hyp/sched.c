@@ -253,6 +253,10 @@ void sched_report(void)
 		else
 			con_printf("%s: preempted %lu times mid-call, resumed only %lu times\n",
 				   tee->name, tee->preemptions, tee->resumes);
+		if (vms_added[i]->tee_irqs || vms_added[i]->tee_irqs_dropped)
+			con_printf("%s: %lu interrupts raised by %s injected, %lu dropped\n",
+				   vms_added[i]->name, vms_added[i]->tee_irqs, tee->name,
+				   vms_added[i]->tee_irqs_dropped);
 	}
 	irq_report();
 }

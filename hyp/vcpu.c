@@ -10,7 +10,6 @@
 #include <lib/exc_report.h>
 #include <lib/fmt.h>
 #include <policy/smc_class.h>
-#include <policy/tee_gic.h>
 #include <vtz/optee_abi.h>
 #include <vtz/smccc.h>
 
@@ -28,12 +27,40 @@ bool vcpu_defer_preempted;
 struct tee_mmio_seen tee_mmio_seen;
 
 /*
+ * A TEE raised interrupts for its VM (CIEE_EXIT_TEE_RAISED): the CIEE gives
+ * the INTIDs for that VM only; a Linux VM gets each in its vGIC, a bare
+ * guest (no GIC of ours) has them dropped and counted.
+ */
+static void tee_take_raised(struct vm *tee)
+{
+	struct vm *vm = tee->partner;
+	unsigned int guard;
+	long intid;
+
+	for (guard = 0; guard < 4 * 288; guard++) {
+		intid = ciee_call(CIEE_CALL_TEE_IRQ_TAKE, vm->id, 0, 0, 0, 0);
+		if (intid <= 0) {
+			if (intid < 0)
+				con_printf("%s: TEE_IRQ_TAKE refused: %s\n", vm->name,
+					   ciee_strerror(intid));
+			return;
+		}
+		if (vm->is_linux && !linux_inject_spi(vm, (unsigned int)intid))
+			__atomic_add_fetch(&vm->tee_irqs, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_add_fetch(&vm->tee_irqs_dropped, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/*
  * Serve a TEE vCPU's stops until the CIEE reports something else: its MMIO
- * accesses, and interrupts that preempted it (taken and ended here; then
+ * accesses, interrupts that preempted it (taken and ended here; then
  * the TEE is resumed where it stopped, or under the scheduler left for
- * later and CIEE_EXIT_TEE_PREEMPTED returned).
+ * later and CIEE_EXIT_TEE_PREEMPTED returned), and interrupts it raised
+ * for its VM (injected, then resumed at once).
  */
 _Static_assert(CIEE_EXIT_TEE_PREEMPTED == CIEE_EXIT_TEE_MMIO + 1, "the stops served below");
+_Static_assert(CIEE_EXIT_TEE_RAISED == CIEE_EXIT_TEE_MMIO + 2, "the stops served below");
 static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned int vcpu, long ret,
 						      struct ciee_mmio *mmio, bool defer)
 {
@@ -48,13 +75,10 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned i
 			if (defer)
 				return ret;
 			__atomic_add_fetch(&tee->resumes, 1, __ATOMIC_RELAXED);
+		} else if (ret == CIEE_EXIT_TEE_RAISED) {
+			tee_take_raised(tee);
 		} else if (ret != CIEE_EXIT_TEE_MMIO) {
 			break;
-		} else if (tee->gic && tee_gic_claims(tee->gic, mmio->ipa)) {
-			spin_lock(&tee->lock);
-			mmio->value = tee_gic_access(tee->gic, mmio->ipa, mmio->size,
-						     mmio->is_write, mmio->value);
-			spin_unlock(&tee->lock);
 		} else if (page == TEE_UART_IPA) {
 			tee_mmio_seen.test_uart++;
 			mmio->value = vuart_access(&tee->vcpus[vcpu].uart, mmio->ipa & 0xfff,
@@ -62,6 +86,8 @@ static __attribute__((noinline)) long tee_serve_stops(struct vm *tee, unsigned i
 		} else {
 			if (page == PLAT_UART1_BASE)
 				tee_mmio_seen.secure_uart++; /* never: the CIEE answers those */
+			if (page >= PLAT_GICD_BASE && page < PLAT_GICR_BASE + 0x1000000UL)
+				tee_mmio_seen.gic++; /* never either */
 			mmio->value = 0; /* no device there: reads as zero, writes ignored */
 		}
 		ret = ciee_call(CIEE_CALL_TEE_RESUME, tee->id, (unsigned long)mmio, vcpu, 0, 0);

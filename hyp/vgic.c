@@ -363,16 +363,16 @@ static int dist_bitreg(struct vgic *g, uint64_t off, bool is_write, uint64_t *va
 	unsigned int n = (unsigned int)(off & 0x7f) / 4;
 
 	/* n = 0 (SGIs/PPIs) lives in the redistributors with ARE on: RAZ/WI
-	 * here; n >= 2 are INTIDs we do not implement: RAZ/WI. */
-	if (n != 1) {
+	 * here; INTIDs we do not implement: RAZ/WI. */
+	if (n == 0 || n >= VGIC_NR_IRQS / 32) {
 		if (!is_write)
 			*val = 0;
 		return 0;
 	}
 	if (is_write)
-		bitreg_write(g, 0, VGIC_NR_PRIVATE, r, (uint32_t)*val);
+		bitreg_write(g, 0, n * 32, r, (uint32_t)*val);
 	else
-		*val = bitreg_read(g, 0, VGIC_NR_PRIVATE, r);
+		*val = bitreg_read(g, 0, n * 32, r);
 	return 0;
 }
 
@@ -410,7 +410,7 @@ static int dist_reg(struct vgic *g, uint64_t off, unsigned int size, bool is_wri
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		unsigned int intid = (unsigned int)(off - GICD_IPRIORITYR);
 
-		/* Private INTIDs: banked in the redistributors; above 63: none. */
+		/* Private INTIDs: banked in the redistributors; above the last: none. */
 		if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 			v = 0;
 		else if (is_write)
@@ -735,19 +735,21 @@ static bool lr_better(const struct vgic_irq *a, unsigned int ia, const struct vg
 static bool lr_candidate(const struct vgic *g, unsigned int vcpu, unsigned int intid,
 			 const struct vgic_irq *irq)
 {
+	/* Cheapest test first: nearly every one of the 288 is idle. */
+	if (!irq->active && !deliverable(g, irq))
+		return false;
 	if (irq->lr_vcpu)
 		return false;
-	if (irq_owner(g, vcpu, intid, irq) != (int)vcpu)
-		return false;
-	return irq->active || deliverable(g, irq);
+	return irq_owner(g, vcpu, intid, irq) == (int)vcpu;
 }
 
 uint64_t vgic_flush_lrs(struct vgic *g, unsigned int vcpu, uint64_t lrs[], unsigned int n_lrs)
 {
-	uint64_t chosen = 0, hcr = ICH_HCR_EN;
+	uint64_t hcr = ICH_HCR_EN;
 	bool overflow = false, listed_pending = false;
+	uint16_t cand[VGIC_NR_IRQS];
 	struct vgic_cpu *cpu;
-	unsigned int i, slot, n = 0;
+	unsigned int i, j, slot, n = 0, n_cand = 0;
 
 	if (!g || !lrs || vcpu >= g->n_vcpus)
 		return 0;
@@ -758,35 +760,27 @@ uint64_t vgic_flush_lrs(struct vgic *g, unsigned int vcpu, uint64_t lrs[], unsig
 	vgic_sync_lrs(g, vcpu, NULL, 0);
 	memset(lrs, 0, n_lrs * sizeof(lrs[0]));
 
-	/* Pick the best candidates, best first: at most 16 x 64 steps. */
-	for (slot = 0; slot < n_lrs; slot++) {
-		const struct vgic_irq *best = NULL;
-		unsigned int best_id = 0;
+	/* One pass over every interrupt: the few this vCPU could list. */
+	for (i = 0; i < VGIC_NR_IRQS; i++)
+		if (lr_candidate(g, vcpu, i, irq_get(g, vcpu, i)))
+			cand[n_cand++] = (uint16_t)i;
+	/* The best candidates, best first; each one chosen leaves cand[]. */
+	for (slot = 0; slot < n_lrs && n_cand; slot++) {
+		unsigned int b = 0;
 
-		for (i = 0; i < VGIC_NR_IRQS; i++) {
-			const struct vgic_irq *irq = irq_get(g, vcpu, i);
-
-			if ((chosen >> i) & 1 || !lr_candidate(g, vcpu, i, irq))
-				continue;
-			if (!best || lr_better(irq, i, best, best_id)) {
-				best = irq;
-				best_id = i;
-			}
-		}
-		if (!best)
-			break;
-		chosen |= 1ULL << best_id;
-		cpu->lr_intid[n++] = best_id;
+		for (j = 1; j < n_cand; j++)
+			if (lr_better(irq_get(g, vcpu, cand[j]), cand[j], irq_get(g, vcpu, cand[b]),
+				      cand[b]))
+				b = j;
+		cpu->lr_intid[n++] = cand[b];
+		cand[b] = cand[--n_cand];
 	}
 
 	/* Pending but left out for lack of LRs? (A listed active level IRQ
 	 * comes back through its EOI maintenance interrupt instead.) */
-	for (i = 0; i < VGIC_NR_IRQS; i++) {
-		const struct vgic_irq *irq = irq_get(g, vcpu, i);
-
-		if (!((chosen >> i) & 1) && lr_candidate(g, vcpu, i, irq) && deliverable(g, irq))
+	for (j = 0; j < n_cand; j++)
+		if (deliverable(g, irq_get(g, vcpu, cand[j])))
 			overflow = true;
-	}
 
 	for (slot = 0; slot < n; slot++) {
 		unsigned int intid = cpu->lr_intid[slot];

@@ -8,9 +8,10 @@
  *
  * What the guest sees: a GICv3 with security disabled (GICD_CTLR.DS = 1,
  * as a non-secure-only GIC looks), affinity routing always on (ARE RAO/WI),
- * group 1 only (IGROUPR RAO/WI, IGRPMODR RAZ/WI, EnableGrp0 RAZ/WI), 64
- * interrupt IDs (SGIs 0-15, PPIs 16-31, SPIs 32-63), no LPIs, no ITS, no
- * message-based SPIs.
+ * group 1 only (IGROUPR RAO/WI, IGRPMODR RAZ/WI, EnableGrp0 RAZ/WI), 288
+ * interrupt IDs (SGIs 0-15, PPIs 16-31, SPIs 32-287, as QEMU's virt has:
+ * its TEE may raise any SPI, e.g. OP-TEE's notification, 219), no LPIs,
+ * no ITS, no message-based SPIs.
  *
  * Pure state machine: no hardware access, no global state. Everything
  * lives in the caller's struct vgic. The functions are NOT thread-safe:
@@ -49,7 +50,7 @@
 #define VGIC_MAX_VCPUS 8
 #define VGIC_NR_SGIS 16
 #define VGIC_NR_PRIVATE 32 /* SGIs + PPIs, banked per vCPU */
-#define VGIC_NR_IRQS 64	   /* GICD_TYPER.ITLinesNumber = 1 */
+#define VGIC_NR_IRQS 288   /* GICD_TYPER.ITLinesNumber = 8, as QEMU's virt has */
 #define VGIC_NR_SPIS (VGIC_NR_IRQS - VGIC_NR_PRIVATE)
 #define VGIC_MAX_LRS 16 /* ICH_VTR_EL2.ListRegs allows at most 16 */
 

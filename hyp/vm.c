@@ -8,12 +8,10 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/spinlock.h>
-#include <policy/tee_gic.h>
 
 #include "hyp.h"
 
 static struct vm vms[HYP_MAX_VMS];
-static struct tee_gic tee_gics[HYP_MAX_VMS];
 static struct spinlock slots_lock = SPINLOCK_INIT;
 
 /* The lowest free slot: its index is the CIEE id (a destroyed VM's are reused). */
@@ -263,8 +261,6 @@ static struct vm *tee_create(struct vm *guest, const char *name, uint64_t image,
 	    map(tee, guest->ram_ipa, guest->ram_pa, guest->ram_size, CIEE_MAP_R | CIEE_MAP_W))
 		return NULL;
 	tee->n_vcpus = guest->n_vcpus; /* one TEE vCPU per VM vCPU, same index */
-	tee->gic = &tee_gics[tee->id];
-	tee_gic_init(tee->gic, tee->n_vcpus);
 	con_printf("%s: guest TEE of %s, %llu MiB RAM at IPA 0x%llx (PA 0x%llx)\n", tee->name,
 		   guest->name, (unsigned long long)(tee->ram_size >> 20),
 		   (unsigned long long)tee->ram_ipa, (unsigned long long)tee->ram_pa);

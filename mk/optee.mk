@@ -33,15 +33,19 @@ OPTEE_TA_DEV_KIT := $(OPTEE_OS_OUT)/export-ta_arm64
 #
 # Pinned flags. The platform is QEMU's virt machine with a Cortex-A57
 # (vexpress-qemu_armv8a), 64-bit core, GICv3, 64-bit TAs only.
-# CFG_CORE_ASYNC_NOTIF=n and CFG_CALLOUT=n: OP-TEE's callout service
-# programs the secure physical timer (CNTPS_*_EL1), which is UNDEFINED at
-# NS-EL1 and cannot be trapped to EL2 on ARMv8.0, so a guest TEE cannot
-# have it; asynchronous notification is what enables the callout service
-# by default, and it needs a normal-world interrupt Linux's driver would
-# take from the optee node. The native build uses the same flags, so both
-# homes run the same image.
+# CFG_CORE_ASYNC_NOTIF=y (OP-TEE's default for this platform): its
+# asynchronous notification, SPI 219 raised with a GICD_ISPENDR write, which
+# the CIEE hands to the VM's vGIC (natively the real GIC delivers it), and
+# which Linux's driver takes from the optee node (with CFG_CALLOUT=n OP-TEE
+# raises it only from its console's receive interrupt, which neither home
+# delivers to it yet: docs/architecture.md). CFG_CALLOUT=n: OP-TEE's
+# callout service, which async notification would turn on by default,
+# programs the secure physical timer (CNTPS_*_EL1), UNDEFINED at NS-EL1
+# and not trappable to EL2 on ARMv8.0, so a guest TEE cannot have it. The
+# native build uses the same flags, so both homes run the same image
+# (docs/architecture.md, "What a TrustZone OS may rely on").
 OPTEE_OS_FLAGS := PLATFORM=vexpress-qemu_armv8a CFG_ARM64_core=y CFG_ARM_GICV3=y \
-	CFG_USER_TA_TARGETS=ta_arm64 CFG_CORE_ASYNC_NOTIF=n CFG_CALLOUT=n \
+	CFG_USER_TA_TARGETS=ta_arm64 CFG_CORE_ASYNC_NOTIF=y CFG_CALLOUT=n \
 	CROSS_COMPILE=$(CROSS) CROSS_COMPILE_core=$(CROSS) CROSS_COMPILE_ta_arm64=$(CROSS) \
 	PYTHON3=$(PYTHON) O=$(OPTEE_OS_OUT)
 

@@ -29,11 +29,74 @@
 #define WAKER_PROCESSOR_SLEEP (1U << 1)
 #define WAKER_CHILDREN_ASLEEP (1U << 2)
 #define ICFGR0_SGI 0xaaaaaaaaU /* SGIs are edge-triggered: read-only */
+/* TF-A's defaults on QEMU's virt: SGIs 8..15 secure group 1, the rest non-secure group 1. */
+#define TFA_GROUP0 0xffff00ffU
+#define TFA_GRPMOD0 0x0000ff00U
 
 void tee_gic_init(struct tee_gic *g, unsigned int n_cpus)
 {
+	unsigned int i;
+
 	memset(g, 0, sizeof(*g));
 	g->n_cpus = n_cpus > TEE_GIC_MAX_CPUS ? TEE_GIC_MAX_CPUS : n_cpus;
+	for (i = 1; i < TEE_GIC_NREG; i++)
+		g->group[i] = 0xffffffffU;
+	for (i = 0; i < TEE_GIC_MAX_CPUS; i++) {
+		g->cpu[i].group = TFA_GROUP0;
+		g->cpu[i].grpmod = TFA_GRPMOD0;
+	}
+}
+
+/*
+ * ISPENDR/ICPENDR word n (an SPI word): a set of a non-secure group 1
+ * interrupt raises it for the normal world instead of the TEE; a clear
+ * withdraws either. Reads show both.
+ */
+static uint32_t spi_pending(struct tee_gic *g, unsigned int n, bool is_write, bool set, uint32_t v)
+{
+	uint32_t ns = g->group[n] & ~g->grpmod[n];
+
+	if (!is_write)
+		return g->pending[n] | g->ns_raised[n];
+	if (!set) {
+		g->pending[n] &= ~v;
+		g->ns_raised[n] &= ~v;
+		return 0;
+	}
+	if (v & ns & ~g->ns_raised[n])
+		g->raised_new = true;
+	g->ns_raised[n] |= v & ns;
+	g->pending[n] |= v & ~ns;
+	return 0;
+}
+
+bool tee_gic_raised_new(struct tee_gic *g)
+{
+	bool r = g->raised_new;
+
+	g->raised_new = false;
+	return r;
+}
+
+unsigned int tee_gic_take_raised(struct tee_gic *g)
+{
+	unsigned int n;
+
+	for (n = 1; n < TEE_GIC_NREG; n++) {
+		if (g->ns_raised[n]) {
+			unsigned int bit = (unsigned int)__builtin_ctz(g->ns_raised[n]);
+
+			g->ns_raised[n] &= ~(1U << bit);
+			return n * 32 + bit;
+		}
+	}
+	return 0;
+}
+
+void tee_gic_drop_raised(struct tee_gic *g)
+{
+	memset(g->ns_raised, 0, sizeof(g->ns_raised));
+	g->raised_new = false;
 }
 
 bool tee_gic_claims(const struct tee_gic *g, uint64_t ipa)
@@ -145,7 +208,7 @@ static uint64_t gicd_access(struct tee_gic *g, uint64_t off, unsigned int size, 
 		return set_clear(&g->enable[n], is_write, (off & ~0x7fULL) == GICD_ISENABLER, v);
 	case GICD_ISPENDR:
 	case GICD_ICPENDR:
-		return set_clear(&g->pending[n], is_write, (off & ~0x7fULL) == GICD_ISPENDR, v);
+		return spi_pending(g, n, is_write, (off & ~0x7fULL) == GICD_ISPENDR, v);
 	case GICD_ISACTIVER:
 	case GICD_ICACTIVER:
 		return set_clear(&g->active[n], is_write, (off & ~0x7fULL) == GICD_ISACTIVER, v);

@@ -75,6 +75,11 @@ HYP_ATTACKS = [
     "garbage-in-tee-ram-before-boot",
     "forge-tee-console-name",
     "read-tee-console",
+    # Its interrupts: those it keeps non-secure reach only its own VM, the
+    # secure ones no normal world (hyp/attack/untrusted_mem.c).
+    "tee-irq-into-other-vm",
+    "take-tee-secure-irq",
+    "map-gic-into-tee",
     # Two CPUs racing TEE vCPU operations; the MMIO record rewritten or
     # watched by a second CPU (issue 9; hyp/attack/races.c).
     "tee-vcpu-op-races",

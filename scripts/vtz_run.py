@@ -213,6 +213,11 @@ def pool_bytes(mem):
     return POOL_FIRST_GIB + min(size, 2 << 30) - (1 << 30)
 
 
+# The SPI a TEE raises for Linux's optee driver (include/vtz/platform.h:
+# PLAT_TEE_NOTIF_INTID; OP-TEE's CFG_CORE_ASYNC_NOTIF_GIC_INTID here).
+TEE_NOTIF_INTID = 219
+
+
 def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
     """The device tree Linux boots with natively, written in build; returns
     its path.
@@ -223,7 +228,7 @@ def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
     no PSCI of its own), so this adds what TF-A and a boot loader would:
     /psci (1.0, method smc: the monitor's PSCI) and every CPU's
     enable-method "psci", /chosen's bootargs and initrd, and, for our TEE,
-    /firmware/optee. A TrustZone OS that is not ours (OP-TEE) gets the tree
+    /firmware/optee with its notification interrupt. A TrustZone OS that is not ours (OP-TEE) gets the tree
     in x2 and adds its own node and reserved memory, as behind TF-A. Everything else is QEMU's: the
     machine's memory (the secure RAM is separate, at 0x0e000000, and
     marked disabled), GIC, timer, UART, RTC, PCIe, virtio-mmio."""
@@ -249,9 +254,15 @@ def native_linux_dtb(build, sc, firmware, bootargs, initrd_size, optee_node):
         ["-t", "x", "/chosen", "linux,initrd-end", "0", "%x" % (NATIVE_INITRD_ADDR + initrd_size)],
     ]
     if optee_node:
+        # With the notification interrupt our TEE raises (OP-TEE's SPI on
+        # this machine, written the way OP-TEE writes it into a tree with
+        # no optee node: SPI, edge): Linux's driver takes it when the TEE
+        # offers asynchronous notification.
         edits += [["-p", "-c", "/firmware/optee"],
                   ["-t", "s", "/firmware/optee", "compatible", "linaro,optee-tz"],
-                  ["-t", "s", "/firmware/optee", "method", "smc"]]
+                  ["-t", "s", "/firmware/optee", "method", "smc"],
+                  ["-t", "u", "/firmware/optee", "interrupts", "0",
+                   str(TEE_NOTIF_INTID - 32), "1"]]
     for e in edits:
         r = subprocess.run(["fdtput", out] + e, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)

@@ -320,6 +320,27 @@ static bool tee_device_ipa(uint64_t ipa, uint64_t size)
 	return end <= VTZ_TEE_RAM_IPA_BASE || ipa >= VTZ_TEE_RAM_IPA_BASE + VTZ_TEE_RAM_IPA_SIZE;
 }
 
+/*
+ * Does a TEE's device mapping [ipa, +size) -> [pa, +size) touch its GIC?
+ * The CIEE answers a TEE's GIC accesses itself (ciee/tee_gic.c), from its
+ * own view, which decides which of the TEE's interrupts are secure: a
+ * mapping at those IPAs would take the accesses past it, and the real GIC
+ * anywhere in a TEE would let the TEE (a non-secure master to the GIC)
+ * program the hypervisor's interrupts.
+ */
+static bool overlaps(uint64_t a, uint64_t size, uint64_t base, uint64_t bsize)
+{
+	return a < base + bsize && a + size > base;
+}
+
+static bool tee_touches_gic(uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return overlaps(ipa, size, PLAT_GICD_BASE, PLAT_GICD_SIZE) ||
+	       overlaps(ipa, size, PLAT_GICR_BASE, CIEE_MAX_VCPUS * PLAT_GICR_FRAME) ||
+	       overlaps(pa, size, PLAT_GICD_BASE, PLAT_GICD_SIZE) ||
+	       overlaps(pa, size, PLAT_GICR_BASE, PLAT_GICR_SIZE);
+}
+
 /* One fewer stage-2 entry points at a RAM leaf just removed (pt_unmap_each). */
 static void s2_leaf_removed(void *ctx, uint64_t pa, uint64_t size, uint64_t desc)
 {
@@ -372,6 +393,8 @@ long ciee_s2_map(uint64_t id, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t
 		/* In a TEE, devices never where its RAM is (its own, or its VM's). */
 		if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE && !tee_device_ipa(ipa, size))
 			ret = CIEE_ERR_TEE_IPA;
+		if (ret == CIEE_OK && vm->kind == CIEE_VM_KIND_TEE && tee_touches_gic(ipa, pa, size))
+			ret = CIEE_ERR_TEE_GIC;
 	} else if (!in_ram(pa, size)) {
 		ret = CIEE_ERR_RANGE;
 	} else if (vm->kind == CIEE_VM_KIND_GUEST) {

@@ -5,6 +5,7 @@
  * CIEE (virtualized) dispatches it: it only sees the opteed protocol.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -54,6 +55,31 @@ static void tee_log(const char *fmt, ...)
 #endif
 
 static uint64_t calls;
+
+/*
+ * Asynchronous notification (OP-TEE's, include/vtz/optee_abi.h): enabled
+ * by the normal world's driver, raised by the echo TA's NOTIFY as OP-TEE
+ * raises it, an ISPENDR write to a non-secure SPI (PLAT_TEE_NOTIF_INTID)
+ * of the GIC as the secure world sees it: the real one natively, the
+ * CIEE's view under vTZ, which hands it to this VM's vGIC. In .bss: a
+ * system reset of the normal world disables them again.
+ */
+static bool notif_enabled;
+static bool notif_bottom_half; /* DO_BOTTOM_HALF is pending for GET_ASYNC_NOTIF_VALUE */
+
+int tee_notif_raise(void)
+{
+	volatile uint32_t *ispendr = (volatile uint32_t *)(PLAT_GICD_BASE + 0x200 +
+							  4 * (PLAT_TEE_NOTIF_INTID / 32));
+
+	if (!__atomic_load_n(&notif_enabled, __ATOMIC_ACQUIRE))
+		return -1;
+	__atomic_store_n(&notif_bottom_half, true, __ATOMIC_RELEASE);
+	/* The value before the interrupt: the driver asks for it when it takes it. */
+	__asm__ volatile("dsb sy" ::: "memory");
+	*ispendr = 1U << (PLAT_TEE_NOTIF_INTID % 32);
+	return 0;
+}
 static uint64_t store[VTZ_TEE_STORE_SLOTS];
 struct spinlock tee_lock = SPINLOCK_INIT;
 
@@ -281,6 +307,23 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		c->a[3] = 0;
 		break;
 	}
+	case VTZ_SMC_TEE_TEST_RAISE: {
+		volatile uint32_t *gicd = (volatile uint32_t *)PLAT_GICD_BASE;
+		uint32_t bit = 1U << (x1 % 32);
+		unsigned int w = (unsigned int)(x1 / 32);
+
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		if (x1 < 32 || x1 > 287) {
+			c->a[0] = OPTEE_SMC_RETURN_EBADCMD;
+			break;
+		}
+		/* IGROUPR, IGRPMODR, then ISPENDR: as a secure OS configures and raises. */
+		gicd[0x80 / 4 + w] = x2 ? gicd[0x80 / 4 + w] & ~bit : gicd[0x80 / 4 + w] | bit;
+		gicd[0xd00 / 4 + w] &= ~bit;
+		gicd[0x200 / 4 + w] = bit;
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	}
 	case VTZ_SMC_TEE_TEST_PEEK:
 		/* Its own window only (the MMU is off: an IPA is a pointer). */
 		if ((x1 & 7) || x1 < VTZ_TEE_TEST_PEEK_BASE ||
@@ -316,8 +359,8 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		break;
 	/* What Linux's optee driver asks while it probes (optee_smc.h). */
 	case OPTEE_SMC_CALLS_COUNT:
-		/* The OP-TEE calls we serve: 10 fast (UID and those below), 2 yielding. */
-		c->a[0] = 12;
+		/* The OP-TEE calls we serve: 12 fast (UID and those below), 2 yielding. */
+		c->a[0] = 14;
 		c->a[1] = c->a[2] = c->a[3] = 0;
 		break;
 	case OPTEE_SMC_CALLS_REVISION:
@@ -339,13 +382,29 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		/*
-		 * Dynamic shared memory only: no reserved pool (the driver then
-		 * registers its buffers page by page), no async notifications,
-		 * no RPC argument struct (so it sends plain CALL_WITH_ARG).
+		 * Dynamic shared memory: no reserved pool (the driver then
+		 * registers its buffers page by page); asynchronous
+		 * notification (a2: the largest value); no RPC argument
+		 * struct (so it sends plain CALL_WITH_ARG).
 		 */
 		c->a[0] = OPTEE_SMC_RETURN_OK;
-		c->a[1] = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
-		c->a[2] = c->a[3] = 0;
+		c->a[1] = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
+		c->a[2] = VTZ_TEE_NOTIF_VALUE_MAX;
+		c->a[3] = 0;
+		break;
+	case OPTEE_SMC_ENABLE_ASYNC_NOTIF:
+		__atomic_store_n(&notif_enabled, true, __ATOMIC_RELEASE);
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = c->a[2] = c->a[3] = 0;
+		break;
+	case OPTEE_SMC_GET_ASYNC_NOTIF_VALUE:
+		/* One value only: DO_BOTTOM_HALF, once per raise, never another pending. */
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF;
+		c->a[2] = __atomic_exchange_n(&notif_bottom_half, false, __ATOMIC_ACQ_REL)
+				  ? OPTEE_SMC_ASYNC_NOTIF_VALID
+				  : 0;
+		c->a[3] = 0;
 		break;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		/* We cache no shared memory: "empty", which ends the driver's loop. */

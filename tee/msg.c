@@ -76,6 +76,13 @@ int ta_rpc(struct ta_session *s, uint32_t func)
 	return s->ctx->rpc(s->ctx->rpc_priv, func);
 }
 
+int ta_notify(struct ta_session *s)
+{
+	if (!s->ctx->notify)
+		return -1;
+	return s->ctx->notify();
+}
+
 /* size bytes of TEE memory for one memref's copy, or NULL if this call has used it up. */
 static uint8_t *bounce_alloc(struct msg_bounce *b, uint64_t size)
 {
@@ -592,6 +599,23 @@ uint32_t msg_call_with_arg(struct msg_ctx *ctx, struct msg_bounce *b, uint64_t p
 	case OPTEE_MSG_CMD_CANCEL:
 		/* One thread, and calls run to the end: nothing is ever cancellable. */
 		res = TEEC_SUCCESS;
+		break;
+	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
+		/*
+		 * What a notification asked for: nothing is deferred to it yet
+		 * but the count, which the echo TA's NOTIFY reports. No
+		 * parameters, as OP-TEE requires.
+		 */
+		if (n) {
+			res = TEEC_ERROR_BAD_PARAMETERS;
+			break;
+		}
+		ctx->bottom_halves++;
+		res = TEEC_SUCCESS;
+		break;
+	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
+		/* The driver is going away: nothing of ours waits on it. */
+		res = n ? TEEC_ERROR_BAD_PARAMETERS : TEEC_SUCCESS;
 		break;
 	default:
 		res = TEEC_ERROR_NOT_SUPPORTED;

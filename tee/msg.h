@@ -152,6 +152,13 @@ struct msg_ctx {
 	 */
 	int (*rpc)(void *priv, uint32_t func);
 	void *rpc_priv;
+	/*
+	 * Raise an asynchronous notification asking the normal world for a
+	 * bottom half; 0 if raised, -1 if it has not enabled them. NULL: none.
+	 */
+	int (*notify)(void);
+	/* Bottom halves the normal world ran (OPTEE_MSG_CMD_DO_BOTTOM_HALF). */
+	uint64_t bottom_halves;
 	uint32_t next_session;
 	struct msg_shm shm[VTZ_MSG_MAX_SHM];
 	/*
@@ -193,6 +200,8 @@ uint32_t msg_call_with_arg(struct msg_ctx *ctx, struct msg_bounce *b, uint64_t p
 
 /* For TAs: ask the normal world for an RPC (see struct msg_ctx::rpc). */
 int ta_rpc(struct ta_session *s, uint32_t func);
+/* The session's TEE raises a bottom-half notification: ctx->notify, or -1. */
+int ta_notify(struct ta_session *s);
 
 /* The built-in TAs (tee/ta_*.c). */
 extern const struct ta_ops ta_echo_ops;

@@ -115,6 +115,12 @@ static uint32_t echo_invoke(struct ta_session *s, uint32_t cmd,
 		if (!types_are(p, TA_PARAM_VALUE_INOUT, 0, 0, 0))
 			return TEEC_ERROR_BAD_PARAMETERS;
 		return echo_yield(s, p);
+	case VTZ_TA_ECHO_CMD_NOTIFY:
+		if (!types_are(p, TA_PARAM_VALUE_OUTPUT, 0, 0, 0))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		p[0].u.value.a = s->ctx->bottom_halves;
+		p[0].u.value.b = p[0].u.value.c = 0;
+		return ta_notify(s) ? TEEC_ERROR_BAD_STATE : TEEC_SUCCESS;
 	case VTZ_TA_ECHO_CMD_YIELD_MEM: {
 		uint32_t res;
 

@@ -53,6 +53,8 @@ int tee_get_key(uint8_t key[32]);
 /* Yielding calls: OPTEE_SMC_CALL_WITH_ARG, RETURN_FROM_RPC (tee/thread.c). */
 void tee_handle_yield(struct tee_call_args *c);
 void tee_thread_init(uint64_t ns_size);
+/* Raise a bottom-half notification to the normal world (main.c): 0, or -1 if not enabled. */
+int tee_notif_raise(void);
 
 /* Callee-saved state of a context (tee/entry.S: tee_ctx_switch). */
 struct tee_ctx {

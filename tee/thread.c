@@ -84,6 +84,7 @@ void tee_thread_init(uint64_t ns_size)
 	msg.num_tas = sizeof(tas) / sizeof(tas[0]);
 	msg.rpc = thread_rpc;
 	msg.rpc_priv = NULL;
+	msg.notify = tee_notif_raise;
 	msg_ctx_init(&msg);
 }
 

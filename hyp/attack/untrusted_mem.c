@@ -116,6 +116,8 @@ static long serve(struct vm *tee, unsigned int vcpu, long r, struct ciee_mmio *m
 		if (r == CIEE_EXIT_TEE_MMIO) {
 			if ((m->ipa & ~0xfffUL) == PLAT_UART1_BASE)
 				tee_mmio_seen.secure_uart++;
+			if (m->ipa >= PLAT_GICD_BASE && m->ipa < PLAT_GICR_BASE + 0x1000000UL)
+				tee_mmio_seen.gic++; /* never: the CIEE answers those */
 			if ((m->ipa & ~0xfffUL) == TEE_UART_IPA) {
 				tee_mmio_seen.test_uart++;
 				m->value = vuart_access(&tee->vcpus[vcpu].uart, m->ipa & 0xfff,
@@ -764,6 +766,109 @@ static void attack_tee_console_name(struct vm *vm)
 		r[1]);
 }
 
+/* ---- interrupts a TEE raises (issue 10) ------------------------------ */
+
+#define UM_IRQ_NS 100	  /* an SPI tee4 raises non-secure: for vm4 only */
+#define UM_IRQ_SECURE 101 /* one it keeps secure: for no normal world */
+
+/*
+ * tee4 raises intid (secure or not) in a fast call from vm4's vCPU 1; at
+ * each CIEE_EXIT_TEE_RAISED we, the hypervisor, ask TEE_IRQ_TAKE for
+ * other (another VM, whose TEE did not raise it) first, then for vm4.
+ * Counts what each take gave; returns the call's end.
+ */
+static long um_raise(uint64_t intid, bool secure, struct vm *other, unsigned int *raised,
+		     long *to_other, long *to_own)
+{
+	unsigned int guard;
+	long r, t;
+
+	*raised = 0;
+	*to_other = *to_own = 0;
+	if (!to_smc(um_vm, 1, VTZ_SMC_TEE_TEST_RAISE, intid, secure))
+		return CIEE_ERR_NO_CALL;
+	r = ciee_call(CIEE_CALL_TEE_CALL, um_vm->id, 1, (unsigned long)&um_mmio, 0, 0);
+	for (guard = 0; guard < 1000 && r == CIEE_EXIT_TEE_RAISED; guard++) {
+		(*raised)++;
+		t = ciee_call(CIEE_CALL_TEE_IRQ_TAKE, other->id, 0, 0, 0, 0);
+		if (t > 0 || !*to_other)
+			*to_other = t;
+		t = ciee_call(CIEE_CALL_TEE_IRQ_TAKE, um_vm->id, 0, 0, 0, 0);
+		if (t > 0 || !*to_own)
+			*to_own = t;
+		r = ciee_call(CIEE_CALL_TEE_RESUME, um_tee->id, (unsigned long)&um_mmio, 1, 0, 0);
+		r = serve(um_tee, 1, r, &um_mmio, NULL, NULL);
+	}
+	/* The secure one may still sit in tee4's view: ask for vm4 once more. */
+	t = ciee_call(CIEE_CALL_TEE_IRQ_TAKE, um_vm->id, 0, 0, 0, 0);
+	if (t > 0)
+		*to_own = t;
+	if (r == CIEE_EXIT_TEE_DONE) {
+		uint64_t x0, x1;
+
+		take_reply(um_vm, 1, &x0, &x1);
+	}
+	return r;
+}
+
+/*
+ * A TEE's interrupts reach only its own VM, and only those it keeps
+ * non-secure. vm0 (the attack's first VM, with its own tee0) tries to get
+ * the SPI tee4 raised for vm4; and the SPI tee4 keeps secure is asked
+ * for as vm4's. The hypervisor could inject anything into any VM anyway:
+ * what it must not get is a TEE's say-so for another VM, nor any sight of
+ * a TEE's secure interrupts.
+ */
+static void attack_tee_irqs(struct vm *vm0)
+{
+	unsigned long gic_stops;
+	unsigned int raised;
+	long r, other, own, tee_id;
+
+	gic_stops = tee_mmio_seen.gic;
+	r = um_raise(UM_IRQ_NS, false, vm0, &raised, &other, &own);
+	tee_id = ciee_call(CIEE_CALL_TEE_IRQ_TAKE, um_tee->id, 0, 0, 0, 0);
+	verdict("tee-irq-into-other-vm", r == CIEE_EXIT_TEE_DONE && raised == 1 &&
+		other == 0 && own == UM_IRQ_NS && tee_id == CIEE_ERR_BAD_KIND,
+		"tee4 raised SPI %u: the call %s, %u raise stop(s); TEE_IRQ_TAKE for vm0 gave "
+		"%ld, for vm4 %ld, for tee4 itself %s", UM_IRQ_NS, ciee_strerror(r), raised,
+		other, own, ciee_strerror(tee_id));
+	r = um_raise(UM_IRQ_SECURE, true, vm0, &raised, &other, &own);
+	verdict("take-tee-secure-irq", r == CIEE_EXIT_TEE_DONE && raised == 0 && other == 0 &&
+		own == 0 && tee_mmio_seen.gic == gic_stops,
+		"tee4 raised SPI %u, secure: the call %s, %u raise stop(s); TEE_IRQ_TAKE for vm4 "
+		"gave %ld, for vm0 %ld; GIC accesses the CIEE left to us: %lu", UM_IRQ_SECURE,
+		ciee_strerror(r), raised, own, other, tee_mmio_seen.gic - gic_stops);
+}
+
+/*
+ * Around the CIEE's view: the real distributor mapped into tee4 where its
+ * GIC is (its writes would reach the real GIC, its reads of which
+ * interrupts are secure would be ours), or another device there. Then
+ * whether a raise still goes through the CIEE.
+ */
+static void attack_map_gic_into_tee(struct vm *vm0)
+{
+	long real, other, r, own, dummy;
+	unsigned int raised;
+
+	real = ciee_call(CIEE_CALL_S2_MAP, um_tee->id, PLAT_GICD_BASE, PLAT_GICD_BASE, UM_PAGE,
+			 CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE);
+	other = ciee_call(CIEE_CALL_S2_MAP, um_tee->id, PLAT_GICD_BASE + UM_PAGE, PLAT_UART0_BASE,
+			  UM_PAGE, CIEE_MAP_R | CIEE_MAP_W | CIEE_MAP_DEVICE);
+	r = um_raise(UM_IRQ_NS, false, vm0, &raised, &dummy, &own);
+	if (real == CIEE_OK)
+		(void)ciee_call(CIEE_CALL_S2_UNMAP, um_tee->id, PLAT_GICD_BASE, UM_PAGE, 0, 0);
+	if (other == CIEE_OK)
+		(void)ciee_call(CIEE_CALL_S2_UNMAP, um_tee->id, PLAT_GICD_BASE + UM_PAGE, UM_PAGE, 0,
+				0);
+	verdict("map-gic-into-tee", real == CIEE_ERR_TEE_GIC && other == CIEE_ERR_TEE_GIC &&
+		r == CIEE_EXIT_TEE_DONE && raised == 1 && own == UM_IRQ_NS,
+		"S2_MAP into tee4 at its GIC of the real distributor: %ld, of UART0: %ld; then "
+		"tee4 raised SPI %u through the CIEE %u time(s) (taken: %ld)", real, other,
+		UM_IRQ_NS, raised, own);
+}
+
 /* ---- the sequence --------------------------------------------------- */
 
 void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
@@ -771,7 +876,6 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 	struct vm *vm5, *tee5;
 	uint64_t chunk;
 
-	(void)vm0;
 	con_printf("attack suite: the CIEE's trust in hypervisor memory and event order\n");
 	um_vm = vm_create("vm4", GUEST_RAM_SIZE, 4, 0, 0);
 	/* tee4's RAM full of our words, not zeros, when we donate it. */
@@ -788,6 +892,9 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		not_run("rewrite-vcpu-ctx-during-run", "could not create vm4/tee4");
 		not_run("tee-page-in-own-ns-window", "could not create vm4/tee4");
 		not_run("tee-own-ram-abort-as-mmio", "could not create vm4/tee4");
+		not_run("tee-irq-into-other-vm", "could not create vm4/tee4");
+		not_run("take-tee-secure-irq", "could not create vm4/tee4");
+		not_run("map-gic-into-tee", "could not create vm4/tee4");
 	} else {
 		attack_tee_ram_garbage();
 		attack_alias_after_reclaim(chunk);
@@ -797,6 +904,8 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		attack_gate_spsel0();
 		attack_replace_tee_page();
 		attack_race_vcpu_ctx(info);
+		attack_tee_irqs(vm0);
+		attack_map_gic_into_tee(vm0);
 		/* Last on tee4: a defence may stop the TEE. */
 		attack_tee_ram_as_mmio();
 	}

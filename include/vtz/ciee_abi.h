@@ -78,7 +78,15 @@
  * hypervisor, and both ids are free for VM_CREATE.
  */
 #define CIEE_CALL_VM_DESTROY 13
-#define CIEE_CALL_MAX 13
+/*
+ * TEE_IRQ_TAKE: x1 = guest VM id. Returns the lowest INTID (an SPI, 32..)
+ * that this VM's own TEE raised for it (an ISPENDR write to an SPI the TEE
+ * keeps in non-secure group 1) and that was not taken yet, now taken; 0
+ * when there is none. Call after CIEE_EXIT_TEE_RAISED until it says 0,
+ * and inject each into the VM. A TEE's raises reach only its own VM's id.
+ */
+#define CIEE_CALL_TEE_IRQ_TAKE 14
+#define CIEE_CALL_MAX 14
 
 /*
  * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,
@@ -142,6 +150,12 @@
  * TEE_RESUME continues the TEE exactly where it stopped.
  */
 #define CIEE_EXIT_TEE_PREEMPTED 5
+/*
+ * The TEE raised an interrupt for its VM's normal world (TEE_IRQ_TAKE says
+ * which) and stopped right after the write that did it; nothing of its
+ * state is returned. TEE_RESUME continues it, as after TEE_PREEMPTED.
+ */
+#define CIEE_EXIT_TEE_RAISED 6
 
 /* Errors: distinct for every refusal. */
 #define CIEE_ERR_BAD_CALL (-1)    /* unknown call number */
@@ -223,6 +237,13 @@
 #define CIEE_ERR_BAD_IDENTITY (-42)
 /* VM_CREATE: a live VM already has that identity. */
 #define CIEE_ERR_IDENTITY_IN_USE (-43)
+/* TEE_IRQ_TAKE: the VM has no TEE. */
+#define CIEE_ERR_NO_TEE (-44)
+/*
+ * S2_MAP of device memory into a TEE at its GIC's addresses, or of the
+ * real GIC anywhere in a TEE: the CIEE answers a TEE's GIC itself.
+ */
+#define CIEE_ERR_TEE_GIC (-45)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

@@ -47,12 +47,27 @@
 #define OPTEE_SMC_DISABLE_SHM_CACHE OPTEE_SMC_FAST_CALL_VAL(10)
 #define OPTEE_SMC_ENABLE_SHM_CACHE OPTEE_SMC_FAST_CALL_VAL(11)
 #define OPTEE_SMC_GET_THREAD_COUNT OPTEE_SMC_FAST_CALL_VAL(15)
+/*
+ * Asynchronous notification (the secure world's interrupt to the normal
+ * world's driver): ENABLE_ASYNC_NOTIF once the driver took the interrupt
+ * of the optee node; at each interrupt, GET_ASYNC_NOTIF_VALUE until no
+ * value is pending (a1 = value, a2 = VALID | PENDING); the value
+ * DO_BOTTOM_HALF asks for a yielding call with OPTEE_MSG_CMD_DO_BOTTOM_HALF.
+ */
+#define OPTEE_SMC_ENABLE_ASYNC_NOTIF OPTEE_SMC_FAST_CALL_VAL(16)
+#define OPTEE_SMC_GET_ASYNC_NOTIF_VALUE OPTEE_SMC_FAST_CALL_VAL(17)
+#define OPTEE_SMC_ASYNC_NOTIF_VALID (1U << 0)
+#define OPTEE_SMC_ASYNC_NOTIF_PENDING (1U << 1)
+#define OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF 0
+/* The largest notification value we tell the driver of (OP-TEE's NOTIF_ASYNC_VALUE_MAX). */
+#define VTZ_TEE_NOTIF_VALUE_MAX 63
 
 /* EXCHANGE_CAPABILITIES: a1 in (normal world), a1 out (secure world). */
 #define OPTEE_SMC_NSEC_CAP_UNIPROCESSOR (1U << 0)
 #define OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM (1U << 0)
 #define OPTEE_SMC_SEC_CAP_UNREGISTERED_SHM (1U << 1)
 #define OPTEE_SMC_SEC_CAP_DYNAMIC_SHM (1U << 2)
+#define OPTEE_SMC_SEC_CAP_ASYNC_NOTIF (1U << 5)
 
 /*
  * RPC: a yielding call may come back with a0 = OPTEE_SMC_RETURN_RPC_*
@@ -141,6 +156,14 @@
  */
 #define VTZ_SMC_TEE_TEST_SPIN OPTEE_SMC_FAST_CALL_VAL(0xf0fb)
 #define VTZ_TEE_TEST_SPIN_MAX (1UL << 26)
+/*
+ * Test builds only: x1 = an SPI (32..287), x2 = 1 to make it secure
+ * (group 0) first, 0 to make it non-secure group 1; then the TEE writes
+ * its GICD_ISPENDR bit, as OP-TEE raises its notification. Returns x0 =
+ * OK, or EBADCMD for another INTID. The attack suite's way to make a TEE
+ * raise interrupts (tee-irq-into-other-vm, take-tee-secure-irq).
+ */
+#define VTZ_SMC_TEE_TEST_RAISE OPTEE_SMC_FAST_CALL_VAL(0xf0fa)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs

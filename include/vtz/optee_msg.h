@@ -181,6 +181,12 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
  *             resume, p2 = p1 (SHORT_BUFFER, with the size needed, if p2
  *             is smaller): a TA that keeps memref copies across its RPCs,
  *             so a test can run other calls meanwhile and check them
+ *   NOTIFY    p0 value out: raises an asynchronous notification to the
+ *             normal world asking for a bottom half (OP-TEE's
+ *             notif_send_async(DO_BOTTOM_HALF), PLAT_TEE_NOTIF_INTID);
+ *             a = the bottom halves the normal world ran before this
+ *             call. TEEC_ERROR_BAD_STATE if the normal world has not
+ *             enabled notifications (OPTEE_SMC_ENABLE_ASYNC_NOTIF)
  */
 #define VTZ_TA_ECHO_UUID                                                                 \
 	{ 0x7e, 0xe0, 0xec, 0x40, 0x00, 0x00, 0x40, 0x00,                                \
@@ -190,6 +196,7 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
 #define VTZ_TA_ECHO_CMD_ECHO_MEM 2
 #define VTZ_TA_ECHO_CMD_YIELD 3
 #define VTZ_TA_ECHO_CMD_YIELD_MEM 4
+#define VTZ_TA_ECHO_CMD_NOTIFY 5
 #define VTZ_TA_ECHO_MAX_YIELDS 16
 
 /*

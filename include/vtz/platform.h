@@ -12,6 +12,12 @@
 #define PLAT_UART1_BASE 0x09040000UL /* PL011, secure-only */
 #define PLAT_SECURE_GPIO 0x090b0000UL /* PL061: pin 0 power-off, pin 1 reset */
 #define PLAT_GICD_BASE 0x08000000UL
+/*
+ * The SPI a TEE raises for its normal world's optee driver (asynchronous
+ * notification): OP-TEE's CFG_CORE_ASYNC_NOTIF_GIC_INTID for QEMU's virt
+ * machine; our TEE raises the same, so one optee node fits both.
+ */
+#define PLAT_TEE_NOTIF_INTID 219
 #define PLAT_GICR_BASE 0x080a0000UL
 #define PLAT_DEVICE_BASE 0x08000000UL /* first 1 GiB holds all MMIO */
 #define PLAT_DEVICE_SIZE 0x38000000UL

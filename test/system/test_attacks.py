@@ -112,6 +112,14 @@ EXPECTED_MECHANISM = {
     "forge-tee-console-name": r"named \"mon\": TEE boot configuration refused.*\(-39\); named "
                               r"with a newline: .*\(-39\)\)$",
     "read-tee-console": r"logged [1-9]\d* characters .* of their secure-UART accesses we saw 0\)$",
+    "tee-irq-into-other-vm": r"raised SPI 100: the call TEE call done, 1 raise stop\(s\); "
+                             r"TEE_IRQ_TAKE for vm0 gave 0, for vm4 100, for tee4 itself wrong "
+                             r"VM kind",
+    "take-tee-secure-irq": r"raised SPI 101, secure: the call TEE call done, 0 raise stop\(s\); "
+                           r"TEE_IRQ_TAKE for vm4 gave 0, for vm0 0; GIC accesses the CIEE left "
+                           r"to us: 0\)$",
+    "map-gic-into-tee": r"at its GIC of the real distributor: -45, of UART0: -45; then tee4 "
+                        r"raised SPI 100 through the CIEE 1 time\(s\) \(taken: 100\)\)$",
     # Two CPUs (hyp/attack/races.c): every ordered pair of TEE vCPU
     # operations at once, and the MMIO record rewritten / watched by cpu4.
     "tee-vcpu-op-races": r"8 rounds x 16 pairs \+ 512 \(0 skipped, \d+ ms\): 0 outcomes no order "

@@ -58,10 +58,12 @@ SIZES = ("vtz-client:alloc-mem:65536,vtz-client:echo-mem:65536,"
 # secret under the same key, after vm0 stored it: vm0 stores first thing,
 # vm1 looks only after its load, FP check and client-sized buffers, so even
 # on a loaded host (vm1 booting well ahead of vm0) it looks after the store.
+# vm0 also has its TEE raise two asynchronous notifications (issue 10).
+NOTIFY = "vtz-client:notify,vtz-client:notify,grep:optee_notification:/proc/interrupts"
 VM0 = ("vtz-client:put:secret:vm0-only,vtz-client:get:secret,/etc/vtz/load.sh:2000,"
        "/etc/vtz/fpcheck.sh:500,"
        "vtz-client:get:secret,vtz-client:get:secret:4,"
-       "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef")
+       "vtz-client:uuid:01234567-89ab-cdef-0123-456789abcdef," + NOTIFY)
 VM1 = ("/etc/vtz/load.sh:2000,/etc/vtz/fpcheck.sh:500," + SIZES +
        ",vtz-client:get:secret,vtz-client:put:secret:vm1-own,vtz-client:get:secret")
 
@@ -98,6 +100,7 @@ def test_the_stock_optee_driver_probes(demo):
         find(lines, r"^\[vm%d\] \[linux\] insmod tee\.ko: ok$" % i)
         find(lines, r"^\[vm%d\] \[linux\] insmod optee\.ko: ok$" % i)
         find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: revision 0\.4$" % i)
+        find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: Asynchronous notifications enabled$" % i)
         find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: dynamic shared memory is enabled$" % i)
         find(lines, r"^\[vm%d\] \[ +[\d.]+\] optee: initialized driver$" % i)
         find(lines, r"^\[vm%d\] \[linux\] /dev/tee0: present$" % i)
@@ -161,6 +164,22 @@ def test_fpsimd_registers_survive_vcpu_switches(workload):
         for seed in (1, 2):
             find(out, r"vtz-fpcheck %d: 500 rounds, 0 registers changed$" % seed)
         find(out, r"fpcheck: ok$")
+
+
+def test_tee_notification_reaches_its_own_vm_only(workload):
+    """Our TEE raises OP-TEE's asynchronous notification (SPI 219, an
+    ISPENDR write the CIEE answers in its GIC view): the hypervisor injects
+    it into vm0's vGIC, Linux's driver takes it and runs the bottom half in
+    the TEE; vm1, whose TEE raised nothing, gets none."""
+    _, lines = workload
+    out = vm(lines, 0)
+    find(out, r"vtz-client: notify: ok \(0 bottom halves before\)$")
+    # The first one's bottom half ran before the second call.
+    find(out, r"vtz-client: notify: ok \([1-9]\d* bottom halves before\)$")
+    irq = out[find(out, r"^\[vm0\] +\d+: .* GICv3 219 Edge +optee_notification$")]
+    assert sum(int(n) for n in irq.split()[2:-4]) >= 2, irq
+    find(lines, r"^\[hyp\] vm0: 2 interrupts raised by tee0 injected, 0 dropped$")
+    assert not any(re.match(r"^\[hyp\] vm1: .* interrupts raised by", l) for l in lines)
 
 
 def test_client_errors_are_clear(workload):

@@ -262,6 +262,7 @@ static void test_uart_clock(void **state)
 {
 	static const uint64_t reg[2] = {0x09000000, 0x1000};
 	static const uint32_t irq[3] = {0, 1, 4};
+	static const uint32_t notif[3] = {0, 187, 1};
 	static const uint32_t clks[2] = {2, 2};
 
 	(void)state;
@@ -281,6 +282,7 @@ static void test_uart_clock(void **state)
 
 	expect_str("/firmware/optee", "compatible", "linaro,optee-tz");
 	expect_str("/firmware/optee", "method", "smc");
+	expect_cells("/firmware/optee", "interrupts", notif, 3); /* SPI 187 = INTID 219, edge */
 }
 
 static void test_config_errors(void **state)

@@ -1472,6 +1472,35 @@ static void test_s2_map_tee_device_ipa(void **state)
 	map(VM0, win, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
 }
 
+/*
+ * A TEE's GIC is the CIEE's (ciee/tee_gic.c): no device at its
+ * distributor's or its redistributors' IPAs, and the real GIC nowhere in
+ * a TEE. A VM may have either.
+ */
+static void test_s2_map_tee_gic(void **state)
+{
+	const uint64_t gicr_end = PLAT_GICR_BASE + CIEE_MAX_VCPUS * PLAT_GICR_FRAME;
+
+	(void)state;
+	assert_int_equal(ciee_s2_map(TEE0, PLAT_GICD_BASE, PLAT_UART0_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_GIC);
+	assert_int_equal(ciee_s2_map(TEE0, PLAT_GICD_BASE - SZ_4K, PLAT_GICD_BASE - SZ_4K,
+				     2 * SZ_4K, R | DEV),
+			 CIEE_ERR_NOT_DEVICE); /* nothing there: the device check first */
+	assert_int_equal(ciee_s2_map(TEE0, gicr_end - SZ_4K, PLAT_UART0_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_GIC);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_UART, PLAT_GICD_BASE, SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_GIC);
+	assert_int_equal(ciee_s2_map(TEE0, IPA_UART, PLAT_GICR_BASE + PLAT_GICR_FRAME + 0x10000,
+				     SZ_4K, R | W | DEV),
+			 CIEE_ERR_TEE_GIC);
+	assert_int_equal(s2_pa(TEE0, PLAT_GICD_BASE, NULL), 0);
+	assert_int_equal(s2_pa(TEE0, IPA_UART, NULL), 0);
+	/* Just past its last redistributor frame: another device may be there. */
+	map(TEE0, gicr_end, PLAT_UART0_BASE, SZ_4K, R | W | DEV);
+	map(VM0, PLAT_GICD_BASE, PLAT_GICD_BASE, SZ_4K, R | W | DEV);
+}
+
 static void test_s2_map_tee_ipa(void **state)
 {
 	const uint64_t win = VTZ_TEE_RAM_IPA_BASE, win_end = win + VTZ_TEE_RAM_IPA_SIZE;
@@ -2269,6 +2298,7 @@ int main(void)
 		TP(test_s2_map_tee_ipa),
 		TP(test_s2_map_tee_frozen_after_measure),
 		TP(test_s2_map_tee_device_ipa),
+		TP(test_s2_map_tee_gic),
 		TP(test_reclaim_in_block),
 		TP(test_reclaim_order_batches),
 		TP(test_reclaim_vm_batches),

@@ -102,7 +102,8 @@ static void test_redistributor_state(void **state)
 	wr(R(0, 0x10080), 4, 0xffff00ff);          /* IGROUPR0: SGIs 8..15 secure */
 	wr(R(0, 0x10d00), 4, 0x0000ff00);          /* IGRPMODR0 */
 	assert_int_equal(rd(R(0, 0x10080), 4), 0xffff00ff);
-	assert_int_equal(rd(R(1, 0x10080), 4), 0); /* the other CPU's is apart */
+	wr(R(1, 0x10080), 4, 0);
+	assert_int_equal(rd(R(0, 0x10080), 4), 0xffff00ff); /* the other CPU's is apart */
 	wr(R(1, 0x10100), 4, 1U << 9);             /* ISENABLER0 */
 	wr(R(1, 0x10100), 4, 1U << 27);
 	wr(R(1, 0x10180), 4, 1U << 9);             /* ICENABLER0 */
@@ -165,6 +166,82 @@ static void test_odd_accesses(void **state)
 	assert_int_equal(rd(D(0x4), 4) & 0x1f, 8);
 }
 
+/* At reset, as TF-A leaves the GIC: SPIs and PPIs non-secure group 1, SGIs 8..15 secure. */
+static void test_reset_groups_as_tfa(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(D(0x80 + 4 * 6), 4), 0xffffffff); /* IGROUPR6: INTIDs 192..223 */
+	assert_int_equal(rd(D(0xd00 + 4 * 6), 4), 0);
+	assert_int_equal(rd(R(1, 0x10080), 4), 0xffff00ff);
+	assert_int_equal(rd(R(1, 0x10d00), 4), 0x0000ff00);
+}
+
+#define BIT219 (1U << (219 % 32))
+
+/* OP-TEE's notif_send_async(): ISPENDR for INTID 219, non-secure group 1. */
+static void test_ns_spi_raised_for_the_vm(void **state)
+{
+	(void)state;
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_true(tee_gic_raised_new(&gic));
+	assert_false(tee_gic_raised_new(&gic)); /* reported once */
+	assert_int_equal(rd(D(0x200 + 4 * 6), 4), BIT219);
+	wr(D(0x200 + 4 * 6), 4, BIT219); /* again before it was taken: nothing new */
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 219);
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	assert_int_equal(rd(D(0x200 + 4 * 6), 4), 0);
+	/* Several at once come out lowest first. */
+	wr(D(0x200 + 4 * 1), 4, 0x3);
+	wr(D(0x200 + 4 * 8), 4, 1U << 31);
+	assert_true(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 32);
+	assert_int_equal(tee_gic_take_raised(&gic), 33);
+	assert_int_equal(tee_gic_take_raised(&gic), 287);
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+}
+
+/* A secure SPI (group 0, or secure group 1 as OP-TEE makes its own) never leaves the view. */
+static void test_secure_spi_not_raised(void **state)
+{
+	(void)state;
+	wr(D(0x80 + 4 * 6), 4, ~BIT219); /* group 0 */
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	assert_int_equal(rd(D(0x200 + 4 * 6), 4), BIT219); /* pending for the TEE */
+	wr(D(0x280 + 4 * 6), 4, BIT219);
+	assert_int_equal(rd(D(0x200 + 4 * 6), 4), 0);
+	wr(D(0xd00 + 4 * 6), 4, BIT219); /* secure group 1 */
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	/* Group 1 with the modifier set is secure too, whatever IGROUPR says. */
+	wr(D(0x80 + 4 * 6), 4, 0xffffffff);
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	/* SGIs and PPIs are each CPU's: never raised for the VM. */
+	wr(R(0, 0x10200), 4, 0xffffffff);
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+}
+
+/* ICPENDR withdraws a raise not yet taken; a reset of the VM drops them all. */
+static void test_raise_withdrawn_and_dropped(void **state)
+{
+	(void)state;
+	wr(D(0x200 + 4 * 6), 4, BIT219 | 1);
+	wr(D(0x280 + 4 * 6), 4, BIT219);
+	assert_int_equal(tee_gic_take_raised(&gic), 192);
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	tee_gic_drop_raised(&gic);
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +251,10 @@ int main(void)
 		cmocka_unit_test_setup(test_redistributor_state, setup),
 		cmocka_unit_test_setup(test_spi_configuration, setup),
 		cmocka_unit_test_setup(test_odd_accesses, setup),
+		cmocka_unit_test_setup(test_reset_groups_as_tfa, setup),
+		cmocka_unit_test_setup(test_ns_spi_raised_for_the_vm, setup),
+		cmocka_unit_test_setup(test_secure_spi_not_raised, setup),
+		cmocka_unit_test_setup(test_raise_withdrawn_and_dropped, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,7 +179,7 @@ static void test_gicd_id_regs(void **state)
 
 	(void)state;
 	typer = dread(0x4, 4);
-	assert_int_equal(typer & 0x1f, 1);		 /* ITLinesNumber: 64 INTIDs */
+	assert_int_equal(typer & 0x1f, 8);		 /* ITLinesNumber: 288 INTIDs */
 	assert_int_equal((typer >> 5) & 7, 1);		 /* CPUNumber: 2 - 1 */
 	assert_int_equal((typer >> 19) & 0x1f, 9);	 /* IDbits: 10 */
 	assert_int_equal(typer & (3U << 16), 0);	 /* no MBIS, no LPIS */
@@ -207,7 +207,8 @@ static void test_gicd_bitregs(void **state)
 	assert_int_equal(dread(rao[1], 4), 0xffffffff);
 	dwrite(0x84, 4, 0);
 	assert_int_equal(dread(0x84, 4), 0xffffffff);
-	assert_int_equal(dread(0x88, 4), 0);  /* unimplemented INTIDs */
+	assert_int_equal(dread(0x98, 4), 0xffffffff); /* INTIDs 192..223 */
+	assert_int_equal(dread(0xa4, 4), 0);  /* unimplemented INTIDs (288..) */
 	assert_int_equal(dread(0xd04, 4), 0); /* IGRPMODR RAZ/WI */
 	dwrite(0xd04, 4, 0xffffffff);
 	assert_int_equal(dread(0xd04, 4), 0);
@@ -255,8 +256,10 @@ static void test_gicd_priority_cfg(void **state)
 	assert_int_equal(dread(0x43c, 4), 0x55000000);
 	dwrite(0x400, 4, 0xffffffff);
 	assert_int_equal(dread(0x400, 4), 0);
-	dwrite(0x440, 1, 0xff); /* INTID 64: none */
-	assert_int_equal(dread(0x440, 1), 0);
+	dwrite(0x440 + 219 - 64, 1, 0x30); /* INTID 219, OP-TEE's notification */
+	assert_int_equal(dread(0x400 + 219, 1), 0x30);
+	dwrite(0x520, 1, 0xff); /* INTID 288: none */
+	assert_int_equal(dread(0x520, 1), 0);
 	assert_int_equal(dread(0x800, 4), 0); /* ITARGETSR RAZ/WI with ARE */
 	dwrite(0x820, 1, 0xff);
 	assert_int_equal(dread(0x820, 1), 0);
@@ -290,11 +293,13 @@ static void test_gicd_irouter(void **state)
 	assert_int_equal(dread(0x6100, 8), 0x100000001ULL);
 	dwrite(0x61f8, 8, 0x1); /* INTID 63 */
 	assert_int_equal(dread(0x61f8, 8), 1);
-	/* private INTIDs reserved, > 63 unimplemented: RAZ/WI */
+	/* private INTIDs reserved, > 287 unimplemented: RAZ/WI */
 	dwrite(0x6000, 8, 1);
 	assert_int_equal(dread(0x6000, 8), 0);
-	dwrite(0x6200, 8, 1);
-	assert_int_equal(dread(0x6200, 8), 0);
+	dwrite(0x6000 + 8 * 219, 8, 1);
+	assert_int_equal(dread(0x6000 + 8 * 219, 8), 1);
+	dwrite(0x6000 + 8 * 288, 8, 1);
+	assert_int_equal(dread(0x6000 + 8 * 288, 8), 0);
 	assert_int_equal(dread(0x7fd8, 8), 0);
 }
 
@@ -386,11 +391,11 @@ static void test_input_rejects(void **state)
 	uint64_t lrs[4];
 
 	(void)state;
-	assert_int_equal(vgic_inject(&vg, 0, 64), VGIC_ERR_INTID);
+	assert_int_equal(vgic_inject(&vg, 0, 288), VGIC_ERR_INTID);
 	assert_int_equal(vgic_inject(&vg, 0, 0xffffffff), VGIC_ERR_INTID);
 	assert_int_equal(vgic_inject(&vg, 2, 33), VGIC_ERR_VCPU);
 	assert_int_equal(vgic_inject(NULL, 0, 33), VGIC_ERR_ARG);
-	assert_int_equal(vgic_set_line(&vg, 0, 64, true), VGIC_ERR_INTID);
+	assert_int_equal(vgic_set_line(&vg, 0, 288, true), VGIC_ERR_INTID);
 	assert_int_equal(vgic_set_line(&vg, 0, 3, true), VGIC_ERR_INTID); /* SGI */
 	assert_int_equal(vgic_set_line(&vg, 7, 27, true), VGIC_ERR_VCPU);
 	assert_int_equal(vgic_sgi1r_write(&vg, 2, 1), 0);
@@ -925,7 +930,7 @@ static void test_linux_probe_sequence(void **state)
 	/* gic_init_bases */
 	typer = dread(0x4, 4);
 	gic_irqs = 32 * ((typer & 0x1f) + 1);
-	assert_int_equal(gic_irqs, 64);
+	assert_int_equal(gic_irqs, 288);
 	assert_int_equal((typer >> 8) & 1, 0);	/* no ESPI */
 	assert_int_equal((typer >> 17) & 1, 0); /* no LPIs: no ITS probing */
 	(void)dread(0x8, 4);			/* gic_enable_quirks(IIDR) */

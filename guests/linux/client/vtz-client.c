@@ -16,6 +16,10 @@
  *                        calls each, then closes them; the TEE holds 64
  *   yield N              echo TA YIELD: the TA returns to Linux N times
  *                        (N <= 16) before finishing
+ *   notify               echo TA NOTIFY: the TEE raises an asynchronous
+ *                        notification (its interrupt to Linux's driver,
+ *                        which then runs a bottom half in the TEE); prints
+ *                        how many bottom halves had run before it
  *   put KEY VALUE        store TA PUT
  *   get KEY [MAX]        store TA GET into a MAX-byte buffer (default 512):
  *                        prints the value
@@ -340,6 +344,22 @@ static int cmd_yield(struct tee *t, unsigned long n)
 	return VTZ_EXIT_OK;
 }
 
+static int cmd_notify(struct tee *t)
+{
+	TEEC_Operation op;
+	uint32_t origin;
+	TEEC_Result res;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	res = invoke(t, VTZ_ECHO_NOTIFY, &op, &origin);
+	if (res != TEEC_SUCCESS)
+		return invoke_failed("notify", res, origin, 0);
+	printf("vtz-client: notify: ok (%" PRIu32 " bottom halves before)\n",
+	       op.params[0].value.a);
+	return VTZ_EXIT_OK;
+}
+
 /*
  * ECHO_MEM through both kinds of shared memory. registered: the input is
  * our own buffer registered with TEEC_RegisterSharedMemory (deliberately
@@ -618,7 +638,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: vtz-client COMMAND [ARGS]\n"
-		"  ping | echo-mem [SIZE] | alloc-mem SIZE | sessions N | yield N | loop N\n"
+		"  ping | echo-mem [SIZE] | alloc-mem SIZE | sessions N | yield N | loop N | notify\n"
 		"  put KEY VALUE | get KEY [MAX] | delete KEY\n"
 		"  mac INDEX MESSAGE | uuid UUID\n");
 	return VTZ_EXIT_USAGE;
@@ -670,6 +690,10 @@ int main(int argc, char **argv)
 		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
 		if (!ret)
 			ret = cmd_yield(&t, n);
+	} else if (!strcmp(cmd, "notify") && argc == 0) {
+		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
+		if (!ret)
+			ret = cmd_notify(&t);
 	} else if (!strcmp(cmd, "echo-mem") && argc <= 1) {
 		n = ECHO_MEM_DEFAULT;
 		if (argc == 1 && (!parse_ulong(argv[0], ECHO_MEM_MAX, &n) || n == 0))

@@ -17,6 +17,7 @@ _Static_assert(VTZ_ECHO_ECHO == VTZ_TA_ECHO_CMD_ECHO, "echo ECHO");
 _Static_assert(VTZ_ECHO_ADD == VTZ_TA_ECHO_CMD_ADD, "echo ADD");
 _Static_assert(VTZ_ECHO_ECHO_MEM == VTZ_TA_ECHO_CMD_ECHO_MEM, "echo ECHO_MEM");
 _Static_assert(VTZ_ECHO_YIELD == VTZ_TA_ECHO_CMD_YIELD, "echo YIELD");
+_Static_assert(VTZ_ECHO_NOTIFY == VTZ_TA_ECHO_CMD_NOTIFY, "echo NOTIFY");
 _Static_assert(VTZ_ECHO_MAX_YIELDS == VTZ_TA_ECHO_MAX_YIELDS, "echo max yields");
 _Static_assert(VTZ_STORE_PUT == VTZ_TA_STORE_CMD_PUT, "store PUT");
 _Static_assert(VTZ_STORE_GET == VTZ_TA_STORE_CMD_GET, "store GET");

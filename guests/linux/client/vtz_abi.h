@@ -25,6 +25,7 @@ enum vtz_echo_cmd {
 	VTZ_ECHO_ADD = 1,
 	VTZ_ECHO_ECHO_MEM = 2,
 	VTZ_ECHO_YIELD = 3,
+	VTZ_ECHO_NOTIFY = 5,
 };
 
 enum vtz_store_cmd {

@@ -8,10 +8,20 @@
  * it on), 288 interrupt IDs, the security extension present.
  *
  * It is register state a TrustZone OS configures and reads back (groups,
- * enables, priorities, routing), kept per TEE by the hypervisor, which
- * serves the TEE's MMIO: a TEE's interrupt configuration is no secret, and
- * a hypervisor that lies about it only denies the TEE service, as it can
- * anyway. Hardware-free: linked into the hypervisor and the host tests.
+ * enables, priorities, routing), kept per TEE by the CIEE, which answers
+ * the TEE's accesses itself (ciee/tee_gic.c): the groups decide which of
+ * the TEE's interrupts are secure, so the hypervisor must not write them.
+ * At reset it is as TF-A leaves the GIC for a secure OS on this machine
+ * (gicv3_spis_config_defaults(), gicv3_ppi_sgi_config_defaults() and
+ * QEMU's secure SGIs 8..15): every SPI and PPI non-secure group 1, SGIs
+ * 8..15 secure group 1.
+ *
+ * An ISPENDR write to an SPI the TEE has in non-secure group 1 makes it
+ * pending for the normal world, as on the real GIC: here it is recorded
+ * as raised (ns_raised) for the TEE's own VM, and taken from there one
+ * INTID at a time (tee_gic_take_raised()). An ISPENDR write to a secure
+ * SPI stays in the TEE's own view and never leaves it. Hardware-free:
+ * linked into the CIEE and the host tests.
  */
 #ifndef POLICY_TEE_GIC_H
 #define POLICY_TEE_GIC_H
@@ -41,6 +51,10 @@ struct tee_gic {
 	uint8_t prio[TEE_GIC_NIRQ];
 	uint64_t irouter[TEE_GIC_NIRQ];
 	struct tee_gic_cpu cpu[TEE_GIC_MAX_CPUS];
+	/* SPIs raised for the normal world (non-secure group 1), not yet taken. */
+	uint32_t ns_raised[TEE_GIC_NREG];
+	/* An access since the last tee_gic_raised_new() raised one anew. */
+	bool raised_new;
 };
 
 /* A distributor at reset with n_cpus redistributors (1..TEE_GIC_MAX_CPUS). */
@@ -57,5 +71,17 @@ bool tee_gic_claims(const struct tee_gic *g, uint64_t ipa);
  */
 uint64_t tee_gic_access(struct tee_gic *g, uint64_t ipa, unsigned int size, bool is_write,
 			uint64_t value);
+
+/* Whether accesses since the last call raised an SPI for the normal world anew; clears it. */
+bool tee_gic_raised_new(struct tee_gic *g);
+
+/*
+ * The lowest SPI raised for the normal world and not yet taken, now taken
+ * (no longer raised); 0 when there is none (0 is never an SPI).
+ */
+unsigned int tee_gic_take_raised(struct tee_gic *g);
+
+/* Forget every raise not yet taken (its normal world is being reset). */
+void tee_gic_drop_raised(struct tee_gic *g);
 
 #endif
