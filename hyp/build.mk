@@ -7,6 +7,9 @@ hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp
 	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c policy/tee_gic.c policy/vm_config.c
 hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
 hyp_LDS := hyp/hyp.lds
+# Every hypervisor image is signed with the owner's key (mk/keys.mk): the
+# monitor verifies the signature before anything else of it.
+hyp_SIGNED := $(SIGN_SIZE_OFFSET)
 
 # Attack suite: hypervisor images that each contain one instruction only
 # the CIEE may execute (hyp/attack/forbidden.S); the monitor must refuse to
@@ -25,6 +28,7 @@ IMAGE_NAMES += hyp-bad-$(1)
 hyp-bad-$(1)_SRCS := $$(hyp_SRCS)
 hyp-bad-$(1)_EXTRA_OBJS := $$(hyp_EXTRA_OBJS) $(OUT)/fs/hyp/attack/forbidden-$(1).o
 hyp-bad-$(1)_LDS := $$(hyp_LDS)
+hyp-bad-$(1)_SIGNED := $(SIGN_SIZE_OFFSET)
 endef
 $(foreach b,$(HYP_BAD),$(eval $(call hyp_bad_image,$(b))))
 
@@ -36,6 +40,7 @@ hyp-attack_SRCS := $(hyp_SRCS) hyp/attack/attacks.c hyp/attack/lifecycle.c hyp/a
 	hyp/attack/races.c
 hyp-attack_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-attack_LDS := hyp/hyp.lds
+hyp-attack_SIGNED := $(SIGN_SIZE_OFFSET)
 
 # The hypervisor with a fast tick (scenario preempt): the normal sources
 # plus hyp/preempt/, which overrides the weak tick period of hyp/irq.c.
@@ -43,6 +48,7 @@ IMAGE_NAMES += hyp-preempt
 hyp-preempt_SRCS := $(hyp_SRCS) hyp/preempt/tick.c
 hyp-preempt_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-preempt_LDS := hyp/hyp.lds
+hyp-preempt_SIGNED := $(SIGN_SIZE_OFFSET)
 
 # The hypervisor with the stage-2 mapping benchmark (make bench): the
 # normal sources plus hyp/bench/, which defines the weak hook hyp/main.c
@@ -52,3 +58,4 @@ IMAGE_NAMES += hyp-bench
 hyp-bench_SRCS := $(hyp_SRCS) hyp/bench/bench.c policy/pgtable.c
 hyp-bench_EXTRA_OBJS := $(hyp_EXTRA_OBJS)
 hyp-bench_LDS := hyp/hyp.lds
+hyp-bench_SIGNED := $(SIGN_SIZE_OFFSET)

@@ -113,6 +113,21 @@ int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
 int keys_tee_key(const uint8_t measurement[32], const uint8_t identity[16], uint8_t key[32]);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
+
+/* Signed boot images (verify.c): what a verified image was signed as. */
+struct boot_measurement {
+	uint8_t digest[32];        /* SHA-256 of the image and its protected TLVs */
+	uint32_t security_counter; /* its SEC_CNT */
+};
+/* The owner key's hash from secure flash; refuses to boot without one. */
+void verify_init(const char *flash_image);
+/*
+ * Verify the signed image at base (its region: region bytes; its load
+ * size at base + size_offset) and fill *out; on any failure print why,
+ * naming the image `name`, and power off.
+ */
+void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
+		       struct boot_measurement *out);
 /* tee_console.c: VTZ_SMC_MON_TEE_CONSOLE, a guest TEE's console line on the secure UART */
 void tee_console_smc(struct smc_frame *f);
 

@@ -33,6 +33,17 @@
 #define ROOT_KEY_LEN 32
 
 /*
+ * The hash of the owner's image-signing public key, in secure flash
+ * (monitor/mkflash.py): the magic, then SHA-256 of the key's DER
+ * SubjectPublicKeyInfo (make keys, scripts/vtz_sign.py). The monitor runs
+ * only a CIEE and a hypervisor signed by that key (docs/security.md,
+ * "Signed images").
+ */
+#define OWNER_KEY_HASH_FLASH_OFFSET 0x000fe040UL
+#define OWNER_KEY_HASH_MAGIC 0x31304e574f5a5476UL /* "vTZOWN01" little-endian */
+#define OWNER_KEY_HASH_LEN 32
+
+/*
  * Monitor services for the CIEE only (SiP, fast, SMC64; outside the
  * GATE=el3 memory-mapping range VTZ_SMC_SMM_BASE | 0..0xff). The monitor
  * serves them only to a caller at EL2 in CIEE mode (SCTLR_EL2 ==
