@@ -7,6 +7,9 @@ monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/ram.c m
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)
 # The signed CIEE and hypervisor images (verify.c, over the TLV parser).
 monitor_SRCS += monitor/verify.c policy/signed_image.c
+# Measured boot (measured_boot.c): the TCG event log, and the ownership
+# check of the buffer the hypervisor reads it into.
+monitor_SRCS += monitor/measured_boot.c policy/event_log.c policy/ownership.c
 # policy/fdt_info.c over libfdt: the RAM size from QEMU's device tree (ram.c).
 monitor_SRCS += policy/fdt_info.c
 monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS) $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
@@ -15,7 +18,7 @@ monitor_LDS := monitor/monitor.lds
 # GATE=el3: the monitor also serves secure memory mapping (the CIEE's SMM
 # code, see monitor/smm_el3.c); the CIEE keeps world switching.
 ifeq ($(GATE),el3)
-monitor_SRCS += monitor/smm_el3.c policy/pgtable.c policy/ownership.c
+monitor_SRCS += monitor/smm_el3.c policy/pgtable.c
 monitor_EXTRA_OBJS += $(OUT)/fs/el3/smm/mmu.o $(OUT)/fs/el3/smm/vm.o
 endif
 

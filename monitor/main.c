@@ -158,6 +158,7 @@ void monitor_main(void)
 #endif
 	);
 	keys_init("flash-vtz.bin");
+	mboot_init();
 	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
 		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
 			      "-device loader,file=ciee.bin,addr=0x40100000)");
@@ -169,6 +170,12 @@ void monitor_main(void)
 	verify_boot_image("CIEE", PLAT_CIEE_BASE, PLAT_CIEE_SIZE, CIEE_LOAD_SIZE_OFFSET, &ciee_meas);
 	verify_boot_image("hypervisor", PLAT_HYP_BASE, PLAT_HYP_SIZE, HYP_HDR_LOAD_SIZE_OFFSET,
 			  &hyp_meas);
+	/* Logged as verified: the digests their signatures cover, security version included. */
+	mboot_image("vTZ CIEE", ciee_meas.digest);
+	mboot_image("vTZ hypervisor", hyp_meas.digest);
+	/* As the loader staged it, before the hypervisor (which reads it) has run. */
+	mboot_vm_config();
+	mboot_separators();
 	record_ciee_smc_site();
 	check_hyp_text();
 	ram_init();
@@ -240,6 +247,13 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 			return;
 		}
 	}
+	/* The measured-boot log, for the hypervisor at EL2 (into a buffer of its own). */
+	if (fid == VTZ_SMC_MON_EVENT_LOG && ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
+		mboot_smc(f);
+		return;
+	}
+	if (fid == PSCI_SYSTEM_OFF)
+		mboot_report();
 #ifdef GATE_el3
 	/* Memory-mapping calls, from the hypervisor at EL2 only. */
 	if ((fid & VTZ_SMC_SMM_MASK) == VTZ_SMC_SMM_BASE && smm_is_call(fid & 0xff) &&

@@ -119,6 +119,21 @@ struct boot_measurement {
 	uint8_t digest[32];        /* SHA-256 of the image and its protected TLVs */
 	uint32_t security_counter; /* its SEC_CNT */
 };
+/*
+ * Measured boot (measured_boot.c): the TCG event log and PCRs 0..2 in
+ * secure RAM. mboot_init() first (it measures the monitor), then the
+ * images, the VM configuration and the separators before the CIEE runs;
+ * mboot_tee() at each TEE_BOOT; mboot_smc() serves the hypervisor's reads;
+ * mboot_report() prints the PCRs at SYSTEM_OFF.
+ */
+void mboot_init(void);
+void mboot_image(const char *what, const uint8_t digest[32]);
+void mboot_vm_config(void);
+void mboot_separators(void);
+void mboot_tee(const uint8_t digest[32], const uint8_t identity[16]);
+void mboot_report(void);
+void mboot_smc(struct smc_frame *f);
+
 /* The owner key's hash from secure flash; refuses to boot without one. */
 void verify_init(const char *flash_image);
 /*
