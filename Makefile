@@ -78,17 +78,22 @@ $(OUT)/fs/libfdt/%.o: $(LIBFDT)/%.c
 	$(Q)$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
 
 include mk/mbedtls.mk
+include mk/keys.mk
 
 # image NAME: $(NAME_SRCS) (paths) [+ $(NAME_EXTRA_OBJS)] linked with NAME's
 # linker script $(NAME_LDS) [and $(NAME_LDFLAGS)] into $(OUT)/NAME.elf and .bin.
+# With $(NAME_SIGNED) set (the offset of the image's load size in its
+# header), NAME.bin is signed with the owner's key (mk/keys.mk) and the
+# plain bytes are NAME.unsigned.bin.
 define image
 $(1)_OBJS := $$(patsubst %,$(OUT)/fs/%.o,$$(basename $$($(1)_SRCS))) $$($(1)_EXTRA_OBJS)
 $(OUT)/$(1).elf: $$($(1)_OBJS) $$($(1)_LDS)
 	@echo "  LD      $$@"
 	$$(Q)$$(LD) $$(FS_LDFLAGS) $$($(1)_LDFLAGS) -T $$($(1)_LDS) -Wl,-Map=$(OUT)/$(1).map $$($(1)_OBJS) -lgcc -o $$@
-$(OUT)/$(1).bin: $(OUT)/$(1).elf
+$(OUT)/$(1)$(if $($(1)_SIGNED),.unsigned).bin: $(OUT)/$(1).elf
 	@echo "  OBJCOPY $$@"
 	$$(Q)$$(OBJCOPY) -O binary $$< $$@
+$(if $($(1)_SIGNED),$(call signed_image,$(1)))
 IMAGES += $(OUT)/$(1).bin
 -include $$($(1)_OBJS:.o=.d)
 endef
@@ -145,7 +150,7 @@ test: all
 
 system-test: images
 	@echo "[test] system tests and the attack suite, GATE=$(GATE) (pytest, boots QEMU)"
-	$(Q)VTZ_BUILD=$(OUT) $(PYTHON) -m pytest -q test/system
+	$(Q)VTZ_BUILD=$(OUT) VTZ_OWNER_KEY=$(OWNER_KEY) $(PYTHON) -m pytest -q test/system
 
 .PHONY: print-layout clean help
 clean:

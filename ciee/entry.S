@@ -25,6 +25,7 @@ ENTRY(ciee_header)
 	.quad	CIEE_IMAGE_MAGIC	/* +0x10 */
 	.quad	__ciee_text_end - ciee_header /* +0x18 */
 	.quad	ciee_monitor_smc_site - ciee_header /* +0x20: the monitor's call site */
+	.quad	__ciee_load_end - ciee_header /* +0x28: loaded bytes; the signature trailer follows */
 END(ciee_header)
 
 /* Boot CPU from the monitor: x0 = DTB address, x1 = RAM size. CIEE mode (MMU off). */

@@ -54,7 +54,7 @@
  * PA range. Nothing has run in the TEE yet.
  */
 static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint64_t pa0,
-			uint64_t size)
+			uint64_t size, const uint64_t identity[2])
 {
 	const volatile uint64_t *hdr = phys_to_virt(pa0);
 	uint64_t off, pa, desc, r[CIEE_MONITOR_ARGS] = { 0 };
@@ -80,6 +80,9 @@ static long tee_measure(struct ciee_tee *t, struct pt *s2, uint64_t entry, uint6
 	}
 	r[0] = pa0;
 	r[1] = size;
+	/* Its VM's identity, for the event log's record of this measurement. */
+	r[4] = identity[0];
+	r[5] = identity[1];
 	if (ciee_monitor_smc(VTZ_SMC_MON_TEE_MEASURE, r))
 		return CIEE_ERR_BAD_ENTRY;
 	memcpy(t->measurement, r, sizeof(t->measurement));
@@ -565,7 +568,8 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 	spin_lock(&smm->lock);
 	ret = CIEE_ERR_BAD_ENTRY;
 	if (!pt_lookup(&s2, entry, &pa, &desc) && !(desc & PTE_XN))
-		ret = tee_measure(t, &s2, entry, pa, cfg.image_size);
+		ret = tee_measure(t, &s2, entry, pa, cfg.image_size,
+				  smm->vms[tee_vm->partner].identity);
 	/* What it runs and keeps is fixed now: no page of its own is mapped again. */
 	if (ret == CIEE_OK) {
 		tee_vm->measured = true;

@@ -204,6 +204,8 @@ void config_run(void)
 		con_printf("FATAL: a VM could not be created or was stopped by a fault\n");
 	else
 		con_printf("all VMs powered off: system off\n");
+	/* The measured-boot log (hyp/evlog.c); the vms: line still closes the run. */
+	hyp_evlog_dump();
 	lifecycle_report();
 	hyp_system_off();
 }

@@ -16,6 +16,8 @@ ENTRY(hyp_header)
 	.quad	__hyp_text_end - hyp_header	/* +0x10 */
 	.quad	__hyp_end - hyp_header		/* +0x18 */
 	b	hyp_fault_entry			/* +0x20 */
+	.word	0				/* +0x24 */
+	.quad	__hyp_load_end - hyp_header	/* +0x28: loaded bytes; the signature trailer follows */
 END(hyp_header)
 
 .macro hyp_stack

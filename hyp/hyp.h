@@ -326,6 +326,14 @@ void hyp_bench_run(void) __attribute__((weak));
 
 void hyp_panic(const char *why) __attribute__((noreturn));
 void hyp_system_off(void) __attribute__((noreturn));
+/* Print the monitor's measured-boot event log in hex (hyp/evlog.c). */
+void hyp_evlog_dump(void);
+/* VTZ_SMC_MON_EVENT_LOG: up to size bytes of the log from off into buf (a PA). */
+struct evlog_read {
+	int64_t ret;                          /* x0: 0 or VTZ_MON_ERR_EVLOG_* */
+	uint64_t copied, len, events, dropped; /* x1..x4 (x1: -OWN_ERR_* on a buffer refusal) */
+};
+struct evlog_read hyp_evlog_read(uint64_t buf, uint64_t size, uint64_t off);
 uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
 #endif

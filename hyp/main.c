@@ -232,6 +232,8 @@ void hyp_main(uint64_t dtb)
 	if (hyp_bench_run)
 		hyp_bench_run();
 	con_printf("all VMs powered off: system off\n");
+	/* The measured-boot log, for whoever reads the console (hyp/evlog.c). */
+	hyp_evlog_dump();
 	lifecycle_report();
 	hyp_system_off();
 }

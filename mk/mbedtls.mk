@@ -1,6 +1,7 @@
 # mbedTLS, from Debian's source package (scripts/setup.sh fetches it into
 # $(MBEDTLS)): the SHA-256 and HKDF-SHA256 the monitor measures images and
-# derives keys with, and the TEE derives its tags with. Only the files
+# derives keys with, and the TEE derives its tags with; the ECDSA-P256 the
+# monitor verifies the signed boot images with. Only the files
 # those need, configured by lib/crypto/mbedtls_config.h (no entropy, no file
 # IO, no heap), in two object sets:
 #   MBEDTLS_FS_OBJS    freestanding, for the images ($(OUT)/fs/mbedtls/)
@@ -8,7 +9,8 @@
 # Code that includes mbedTLS headers adds $(MBEDTLS_INC) to its flags.
 
 MBEDTLS := $(BUILD)/src/mbedtls
-MBEDTLS_SRCS := sha256.c md.c hkdf.c platform_util.c
+MBEDTLS_SRCS := sha256.c md.c hkdf.c platform_util.c \
+	bignum.c constant_time.c ecp.c ecp_curves.c ecdsa.c asn1parse.c asn1write.c
 MBEDTLS_INC := -I$(MBEDTLS)/include -Ilib/crypto -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
 
 # Third-party code: built as it is, without our warning set (like libfdt).

@@ -5,6 +5,11 @@ MONITOR_KEYS_SRCS := monitor/keys.c lib/crypto/crypto.c
 monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/ram.c monitor/psci.c \
 	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c lib/exc_report.c policy/insn_scan.c \
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)
+# The signed CIEE and hypervisor images (verify.c, over the TLV parser).
+monitor_SRCS += monitor/verify.c policy/signed_image.c
+# Measured boot (measured_boot.c): the TCG event log, and the ownership
+# check of the buffer the hypervisor reads it into.
+monitor_SRCS += monitor/measured_boot.c policy/event_log.c policy/ownership.c
 # policy/fdt_info.c over libfdt: the RAM size from QEMU's device tree (ram.c).
 monitor_SRCS += policy/fdt_info.c
 monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS) $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
@@ -13,7 +18,7 @@ monitor_LDS := monitor/monitor.lds
 # GATE=el3: the monitor also serves secure memory mapping (the CIEE's SMM
 # code, see monitor/smm_el3.c); the CIEE keeps world switching.
 ifeq ($(GATE),el3)
-monitor_SRCS += monitor/smm_el3.c policy/pgtable.c policy/ownership.c
+monitor_SRCS += monitor/smm_el3.c policy/pgtable.c
 monitor_EXTRA_OBJS += $(OUT)/fs/el3/smm/mmu.o $(OUT)/fs/el3/smm/vm.o
 endif
 
@@ -50,14 +55,15 @@ monitor-native_EXTRA_OBJS := $(OUT)/fs/native/monitor/vectors.o $(OUT)/fs/native
 monitor-native_LDS := monitor/monitor.lds
 
 # The flash images (-bios), each with this build's device root key at
-# 0xfe000 (ROOT_KEY, mk/mbedtls.mk). flash-vtz.bin: the vTZ monitor and
-# the key. flash-native.bin: the native monitor, the key, then the TEE at
+# 0xfe000 (ROOT_KEY, mk/mbedtls.mk). flash-vtz.bin: the vTZ monitor, the
+# key and the hash of the owner's public key (mk/keys.mk) at 0xfe040. flash-native.bin: the native monitor, the key, then the TEE at
 # 1 MiB (QEMU can only preload non-secure RAM, so the TEE travels in
 # secure flash). flash-native-tee-fault.bin carries tee-test.bin, the TEE
 # with test hooks.
-$(OUT)/flash-vtz.bin: $(OUT)/monitor.bin $(ROOT_KEY) monitor/mkflash.py
+$(OUT)/flash-vtz.bin: $(OUT)/monitor.bin $(ROOT_KEY) $(OWNER_KEY_HASH) monitor/mkflash.py
 	@echo "  FLASH   $@"
-	$(Q)$(PYTHON) monitor/mkflash.py --key $(ROOT_KEY) $@ $(OUT)/monitor.bin
+	$(Q)$(PYTHON) monitor/mkflash.py --key $(ROOT_KEY) --owner-key-hash $(OWNER_KEY_HASH) $@ \
+		$(OUT)/monitor.bin
 
 $(OUT)/flash-native.bin: $(OUT)/monitor-native.bin $(OUT)/tee.bin $(ROOT_KEY) monitor/mkflash.py
 	@echo "  FLASH   $@"

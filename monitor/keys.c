@@ -123,6 +123,10 @@ void keys_ciee_smc(struct smc_frame *f)
 
 	if ((uint32_t)f->x[0] == VTZ_SMC_MON_TEE_MEASURE) {
 		ret = measure_for_ciee(f->x[1], f->x[2], buf);
+		/* Logged with its VM's identity, as the CIEE recorded it at VM_CREATE. */
+		memcpy(ident, &f->x[5], sizeof(ident));
+		if (!ret)
+			mboot_tee(buf, ident);
 	} else {
 		memcpy(meas, &f->x[1], sizeof(meas));
 		/* The TEE's VM's identity, as the CIEE recorded it at VM_CREATE. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL3 monitor: sets up the secure side of every CPU, checks that the CIEE
- * and hypervisor images are present and that the hypervisor's text holds
- * no instruction reserved to the CIEE, and enters the CIEE at EL2. After
+ * and hypervisor images are present and signed by the owner (verify.c)
+ * and that the hypervisor's text holds no instruction reserved to the
+ * CIEE, and enters the CIEE at EL2. After
  * boot it serves SMCs from non-secure EL2: SMCCC, PSCI; nothing else.
  */
 #include <stdbool.h>
@@ -131,6 +132,9 @@ static void check_hyp_text(void)
 		   PLAT_HYP_BASE, PLAT_HYP_BASE + text - 1);
 }
 
+/* What the signed CIEE and hypervisor images were signed as (verify.c). */
+static struct boot_measurement ciee_meas, hyp_meas;
+
 void monitor_main(void)
 {
 	uint64_t generation;
@@ -154,12 +158,24 @@ void monitor_main(void)
 #endif
 	);
 	keys_init("flash-vtz.bin");
+	mboot_init();
 	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
 		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
 			      "-device loader,file=ciee.bin,addr=0x40100000)");
 	if (!image_present(PLAT_HYP_BASE, HYP_HDR_MAGIC_OFFSET, HYP_IMAGE_MAGIC))
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
+	/* Signatures first: nothing else of an image is trusted before. */
+	verify_init("flash-vtz.bin");
+	verify_boot_image("CIEE", PLAT_CIEE_BASE, PLAT_CIEE_SIZE, CIEE_LOAD_SIZE_OFFSET, &ciee_meas);
+	verify_boot_image("hypervisor", PLAT_HYP_BASE, PLAT_HYP_SIZE, HYP_HDR_LOAD_SIZE_OFFSET,
+			  &hyp_meas);
+	/* Logged as verified: the digests their signatures cover, security version included. */
+	mboot_image("vTZ CIEE", ciee_meas.digest);
+	mboot_image("vTZ hypervisor", hyp_meas.digest);
+	/* As the loader staged it, before the hypervisor (which reads it) has run. */
+	mboot_vm_config();
+	mboot_separators();
 	record_ciee_smc_site();
 	check_hyp_text();
 	ram_init();
@@ -231,6 +247,13 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 			return;
 		}
 	}
+	/* The measured-boot log, for the hypervisor at EL2 (into a buffer of its own). */
+	if (fid == VTZ_SMC_MON_EVENT_LOG && ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
+		mboot_smc(f);
+		return;
+	}
+	if (fid == PSCI_SYSTEM_OFF)
+		mboot_report();
 #ifdef GATE_el3
 	/* Memory-mapping calls, from the hypervisor at EL2 only. */
 	if ((fid & VTZ_SMC_SMM_MASK) == VTZ_SMC_SMM_BASE && smm_is_call(fid & 0xff) &&

@@ -113,6 +113,36 @@ int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
 int keys_tee_key(const uint8_t measurement[32], const uint8_t identity[16], uint8_t key[32]);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
+
+/* Signed boot images (verify.c): what a verified image was signed as. */
+struct boot_measurement {
+	uint8_t digest[32];        /* SHA-256 of the image and its protected TLVs */
+	uint32_t security_counter; /* its SEC_CNT */
+};
+/*
+ * Measured boot (measured_boot.c): the TCG event log and PCRs 0..2 in
+ * secure RAM. mboot_init() first (it measures the monitor), then the
+ * images, the VM configuration and the separators before the CIEE runs;
+ * mboot_tee() at each TEE_BOOT; mboot_smc() serves the hypervisor's reads;
+ * mboot_report() prints the PCRs at SYSTEM_OFF.
+ */
+void mboot_init(void);
+void mboot_image(const char *what, const uint8_t digest[32]);
+void mboot_vm_config(void);
+void mboot_separators(void);
+void mboot_tee(const uint8_t digest[32], const uint8_t identity[16]);
+void mboot_report(void);
+void mboot_smc(struct smc_frame *f);
+
+/* The owner key's hash from secure flash; refuses to boot without one. */
+void verify_init(const char *flash_image);
+/*
+ * Verify the signed image at base (its region: region bytes; its load
+ * size at base + size_offset) and fill *out; on any failure print why,
+ * naming the image `name`, and power off.
+ */
+void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
+		       struct boot_measurement *out);
 /* tee_console.c: VTZ_SMC_MON_TEE_CONSOLE, a guest TEE's console line on the secure UART */
 void tee_console_smc(struct smc_frame *f);
 

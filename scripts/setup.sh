@@ -24,6 +24,8 @@ MBEDTLS_SRC_VERSION=2.28.3-1
 # only recommends the runtime, which -fsanitize=fuzzer links against.
 # libc6-dev-arm64-cross: glibc headers and crt files for the Linux guest's
 # vtz-client (gcc-aarch64-linux-gnu only recommends them).
+# python3-cryptography: the owner's key and the signed CIEE and hypervisor
+# images (scripts/vtz_sign.py, make keys; every build signs).
 # python3-cryptography, python3-pyelftools: OP-TEE OS's own build scripts
 # (signing its TAs, sizing its image) when TEE=optee (mk/optee.mk), and
 # signing xtest's TAs (mk/xtest.mk).

@@ -62,6 +62,7 @@ HYP_ATTACKS = [
     "stage2-alias-outlives-reclaim",
     "vcpu-ctx-over-hyp-text",
     "pointer-into-donated-tee-page",
+    "event-log-into-tee-page",
     "tee-page-in-own-ns-window",
     "gate-with-spsel0",
     "replace-tee-page-after-measure",

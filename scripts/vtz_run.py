@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtz_evlog  # noqa: E402  (scripts/: the measured-boot log's reader)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Where each image goes (include/vtz/platform.h).
 CIEE_ADDR = 0x40100000
@@ -675,7 +678,8 @@ def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None):
 
     def say(msg):
         lines.append(msg)
-        if echo:
+        # The measured-boot log in hex: kept for --event-log, not shown.
+        if echo and not vtz_evlog.CONSOLE_LINE.match(msg):
             print(msg + eol, flush=True)
 
     def take(fd, chunk, final=False):
@@ -787,6 +791,10 @@ def main():
     ap.add_argument("--file", action="append", default=None, metavar="NAME=OTHER",
                     help="run OTHER wherever the configuration names the file NAME (e.g. "
                          "guest.bin=guest-keys.bin); repeatable")
+    ap.add_argument("--event-log", default=None, metavar="FILE",
+                    help="save the monitor's measured-boot event log, which the hypervisor "
+                         "prints at the end of a run (TCG format; scripts/vtz_evlog.py FILE "
+                         "prints it)")
     ap.add_argument("--mem", default=None, metavar="SIZE",
                     help="the machine's RAM, 1G (default) or 2G: vTZ uses up to 2 GiB, the "
                          "second for more VMs")
@@ -819,9 +827,18 @@ def main():
             print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
                   flush=True)
         return subprocess.call(cmd)
-    status, _ = run(cmd, 0 if args.shell else args.timeout,
-                    interactive=args.shell or args.console,
-                    ns_prefix=scenario_ns_prefix(args.scenario))
+    status, lines = run(cmd, 0 if args.shell else args.timeout,
+                        interactive=args.shell or args.console,
+                        ns_prefix=scenario_ns_prefix(args.scenario))
+    if args.event_log:
+        try:
+            data = vtz_evlog.from_console(lines)
+        except ValueError as e:
+            print("[run] no event log saved: %s" % e, flush=True)
+            return status or 1
+        with open(args.event_log, "wb") as f:
+            f.write(data)
+        print("[run] event log: %d bytes in %s" % (len(data), args.event_log), flush=True)
     return status
 
 

@@ -19,8 +19,10 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <policy/fdt_info.h>
+#include <policy/ownership.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/image.h>
+#include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
@@ -410,6 +412,51 @@ static void attack_ptr_into_tee_page(void)
 		(unsigned long long)(esr_kept ? 0 : seen_esr), rc,
 		(unsigned long long)(MMIO_IN_TEE_OFF / 8), mmio_kept ? "intact:" : "now",
 		(unsigned long long)(mmio_kept ? 0 : seen_mmio));
+}
+
+/*
+ * The measured-boot log (VTZ_SMC_MON_EVENT_LOG) is copied by the monitor
+ * wherever the hypervisor says: into the TEE's page of the attack above
+ * (still the TEE's), across the end of a page of its own into it, over
+ * its own verified text, into CIEE data. Each must be refused with the
+ * owner check's error and nothing written; a buffer of its own works.
+ */
+static uint64_t evlog_own[64] __attribute__((aligned(8)));
+
+static void attack_evlog_into_tee_page(void)
+{
+	uint64_t page = (((uint64_t)__hyp_end + UM_PAGE - 1) & ~(UM_PAGE - 1)) + UM_PAGE;
+	const struct {
+		uint64_t buf;
+		int64_t want;
+	} tries[] = {
+		{ page, -OWN_ERR_TEE_PAGE },
+		{ page - 8, -OWN_ERR_TEE_PAGE },
+		{ PLAT_HYP_BASE, -OWN_ERR_TEXT_PAGE },
+		{ PLAT_CIEE_DATA_BASE, -OWN_ERR_CIEE_PAGE },
+	};
+	uint64_t text0 = *(volatile uint64_t *)PLAT_HYP_BASE, tee0;
+	struct evlog_read r, own;
+	unsigned int i, refused = 0;
+
+	if (tee_peek(UM_TEE_IPA_DONATED) != UM_PATTERN) {
+		not_run("event-log-into-tee-page", "the TEE page of pointer-into-donated-tee-page "
+			"is gone");
+		return;
+	}
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		r = hyp_evlog_read(tries[i].buf, 16, 0);
+		refused += r.ret == VTZ_MON_ERR_EVLOG_BUFFER && (int64_t)r.copied == tries[i].want;
+	}
+	tee0 = tee_peek(UM_TEE_IPA_DONATED);
+	own = hyp_evlog_read((uint64_t)evlog_own, sizeof(evlog_own), 0);
+	verdict("event-log-into-tee-page",
+		refused == 4 && tee0 == UM_PATTERN && text0 == *(volatile uint64_t *)PLAT_HYP_BASE &&
+			own.ret == 0 && own.copied == sizeof(evlog_own),
+		"monitor ownership check: %u of 4 buffers refused with their owner's error (TEE "
+		"page, across into it, own text, CIEE data); TEE's word %s; own buffer: %ld, %lu "
+		"bytes", refused, tee0 == UM_PATTERN ? "intact" : "CHANGED", (long)own.ret,
+		(unsigned long)own.copied);
 }
 
 /* ---- 4. a vCPU context rewritten while the CIEE runs it ------------ */
@@ -889,6 +936,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		not_run("stage2-alias-outlives-reclaim", "could not create vm4/tee4");
 		not_run("vcpu-ctx-over-hyp-text", "could not create vm4/tee4");
 		not_run("pointer-into-donated-tee-page", "could not create vm4/tee4");
+		not_run("event-log-into-tee-page", "could not create vm4/tee4");
 		not_run("rewrite-vcpu-ctx-during-run", "could not create vm4/tee4");
 		not_run("tee-page-in-own-ns-window", "could not create vm4/tee4");
 		not_run("tee-own-ram-abort-as-mmio", "could not create vm4/tee4");
@@ -900,6 +948,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		attack_alias_after_reclaim(chunk);
 		attack_ctx_over_text();
 		attack_ptr_into_tee_page();
+		attack_evlog_into_tee_page();
 		attack_tee_page_in_ns_window();
 		attack_gate_spsel0();
 		attack_replace_tee_page();

@@ -21,6 +21,12 @@
  * The monitor reads it at boot and accepts those services only from there.
  */
 #define CIEE_MONITOR_SMC_OFFSET 0x20
+/*
+ * Bytes of the image the loader writes (text, rodata, data; not bss): its
+ * signature trailer follows at once (policy/signed_image.h, the monitor
+ * verifies it before the CIEE runs).
+ */
+#define CIEE_LOAD_SIZE_OFFSET 0x28
 
 /* Calls (x0). */
 /*

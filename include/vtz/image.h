@@ -17,6 +17,12 @@
  * index, the hypervisor's x0 and x1 pushed on its stack.
  */
 #define HYP_ENTRY_FAULT_OFFSET 0x20
+/*
+ * Bytes of the image the loader writes (text, rodata, data; not bss): its
+ * signature trailer follows at once (policy/signed_image.h, checked by the
+ * monitor before anything runs).
+ */
+#define HYP_HDR_LOAD_SIZE_OFFSET 0x28
 #define HYP_IMAGE_MAGIC 0x31305059485a5476UL /* "vTZHYP01" little-endian */
 
 #endif

@@ -33,6 +33,17 @@
 #define ROOT_KEY_LEN 32
 
 /*
+ * The hash of the owner's image-signing public key, in secure flash
+ * (monitor/mkflash.py): the magic, then SHA-256 of the key's DER
+ * SubjectPublicKeyInfo (make keys, scripts/vtz_sign.py). The monitor runs
+ * only a CIEE and a hypervisor signed by that key (docs/security.md,
+ * "Signed images").
+ */
+#define OWNER_KEY_HASH_FLASH_OFFSET 0x000fe040UL
+#define OWNER_KEY_HASH_MAGIC 0x31304e574f5a5476UL /* "vTZOWN01" little-endian */
+#define OWNER_KEY_HASH_LEN 32
+
+/*
  * Monitor services for the CIEE only (SiP, fast, SMC64; outside the
  * GATE=el3 memory-mapping range VTZ_SMC_SMM_BASE | 0..0xff). The monitor
  * serves them only to a caller at EL2 in CIEE mode (SCTLR_EL2 ==
@@ -46,6 +57,8 @@
  * Returns x0 = 0 and x1..x4 = SHA-256 of the image (bytes 0..7 in x1,
  * little-endian, and so on), or x0 = SMCCC_INVALID_PARAMETER.
  *
+ * (TEE_MEASURE also takes x5..x6 = the identity of the TEE's VM, for the
+ * event log's record of it.)
  * TEE_KEY: x1..x4 = a TEE's measurement as TEE_MEASURE returned it,
  * x5..x6 = the identity of its VM (16 bytes, as VM_CREATE recorded it).
  * Returns x0 = 0 and x1..x4 = that TEE's 32-byte key (same packing):
@@ -75,6 +88,25 @@
 #define VTZ_MON_CONSOLE_CHUNK 16U
 #define VTZ_MON_CONSOLE_END (1ULL << 8)
 #define VTZ_MON_CONSOLE_LINE 192U
+
+/*
+ * VTZ_SMC_MON_EVENT_LOG (from non-secure EL2: the hypervisor): copy part
+ * of the measured-boot event log (docs/security.md, "Measured boot") into
+ * a buffer the hypervisor owns. x1 = buffer PA (8-aligned), x2 = its size,
+ * x3 = offset into the log. The buffer must lie wholly in pages the
+ * hypervisor owns as writable data, checked in the ownership table under
+ * the SMM lock, which is held for the copy. Returns x0 = 0, x1 = bytes
+ * copied (min(size, log length - offset); 0 at the end), x2 = the log's
+ * length, x3 = events in it, x4 = events dropped for want of room; or
+ * x0 = VTZ_MON_ERR_EVLOG_OFFSET (offset past the end) or
+ * VTZ_MON_ERR_EVLOG_BUFFER with x1 = the ownership check's error
+ * (-OWN_ERR_*: alignment, not RAM, text, table, another VM's, a TEE's,
+ * CIEE memory, free), nothing copied.
+ */
+#define VTZ_SMC_MON_EVENT_LOG 0xc2000104U
+#define VTZ_MON_ERR_EVLOG_OFFSET (-5)
+#define VTZ_MON_ERR_EVLOG_BUFFER (-6)
+#define VTZ_EVLOG_SIZE 0x8000UL /* the log's capacity: 32 KiB of secure RAM */
 
 #define VTZ_TEE_KEY_INFO "vTZ TEE key"
 /* Bytes of a VM's identity in a TEE's key derivation (VM_CREATE's x4..x5). */

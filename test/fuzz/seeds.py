@@ -139,11 +139,28 @@ def optee_msg():
         yield name, bytes(ram)
 
 
+def signed_image():
+    """A well-formed trailer (layout: policy/signed_image.h), and cut short."""
+    def tlv(kind, value):
+        return struct.pack("<HH", kind, len(value)) + value
+
+    def area(magic, body):
+        return struct.pack("<HH", magic, 4 + len(body)) + body
+    spki = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200") + b"\4" + \
+        b"\x11" * 64
+    img = b"\xaa" * 48
+    blob = img + area(0x6908, tlv(0x50, u32s(1))) + area(
+        0x6907, tlv(0x10, b"\x22" * 32) + tlv(0x02, spki) + tlv(0x22, b"\x30" * 70))
+    yield "good", struct.pack("<H", len(img)) + blob
+    yield "truncated", struct.pack("<H", len(img)) + blob[:-10]
+    yield "unsigned", struct.pack("<H", len(img)) + img + b"\0" * 64
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
            "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
-           "fuzz_optee_msg": optee_msg}.get(name)
+           "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():

@@ -12,6 +12,11 @@ BUILD = os.environ.get("VTZ_BUILD", os.path.join(ROOT, "build", "ciee"))
 if not os.path.isabs(BUILD):
     BUILD = os.path.join(ROOT, BUILD)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+# The owner's image-signing key the build signed with (mk/keys.mk: make
+# system-test passes OWNER_KEY; by default the one the first build made).
+OWNER_KEY = os.environ.get("VTZ_OWNER_KEY", os.path.join(os.path.dirname(BUILD), "owner-key.pem"))
+if not os.path.isabs(OWNER_KEY):
+    OWNER_KEY = os.path.join(ROOT, OWNER_KEY)
 
 
 def run_to_end(scenario, timeout=60):

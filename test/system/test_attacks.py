@@ -82,6 +82,9 @@ EXPECTED_MECHANISM = {
     "pointer-into-donated-tee-page": r"VCPU_RUN, context ending in it: -31, guest read 0 of 3 "
                                      r"TEE words as EL1 regs, TEE's word 28 intact.*TEE_CALL, "
                                      r"ciee_mmio in it: -31, TEE's word 128 intact",
+    "event-log-into-tee-page": r"monitor ownership check: 4 of 4 buffers refused with their "
+                               r"owner's error \(TEE page, across into it, own text, CIEE "
+                               r"data\); TEE's word intact; own buffer: 0, 512 bytes",
     "tee-page-in-own-ns-window": r"S2_MAP of its own page 0x[0-9a-f]+ there: page at the wrong "
                                  r"place in the TEE's IPA space \(-37\); VM pages back: ok",
     "gate-with-spsel0": r"VCPU_RUN called with SPSel=0: 1 \(guest exit EC=0x17\), the CPU came "

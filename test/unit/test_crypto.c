@@ -4,7 +4,8 @@
  * monitor (measurement, per-TEE keys) and the TEE (tags) use: published
  * test vectors only, so a wrong wrapper or a misbuilt mbedTLS shows.
  * SHA-256: FIPS 180-2 / NIST CSRC examples. HKDF: RFC 5869 appendix A,
- * test cases 1-3 (the SHA-256 ones).
+ * test cases 1-3 (the SHA-256 ones). ECDSA-P256: RFC 6979 A.2.5 (SHA-256,
+ * message "sample"), the signature DER-encoded as the signed images carry it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,8 @@
 #include <cmocka.h>
 
 #include <lib/crypto.h>
+
+#define ARENA_SLOTS 40 /* lib/crypto/crypto.c */
 
 static size_t unhex(const char *hex, uint8_t *out, size_t max)
 {
@@ -144,7 +147,7 @@ static void test_hkdf_bad_lengths(void **state)
 static void test_arena_does_not_leak(void **state)
 {
 	uint8_t ikm[32] = { 1 }, a[32], b[32];
-	void *slots[5];
+	void *slots[ARENA_SLOTS + 1];
 	unsigned int i;
 
 	(void)state;
@@ -152,22 +155,93 @@ static void test_arena_does_not_leak(void **state)
 	for (i = 0; i < 1000; i++)
 		assert_int_equal(crypto_hkdf_sha256(NULL, 0, ikm, 32, NULL, 0, b, 32), 0);
 	assert_memory_equal(a, b, 32);
-	/* Exactly four slots, each at most 256 bytes; then NULL, not a heap. */
+	/* Exactly ARENA_SLOTS slots, each at most 256 bytes; then NULL, not a heap. */
 	assert_null(crypto_arena_calloc(257, 1));
 	assert_null(crypto_arena_calloc(SIZE_MAX, 2));
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < ARENA_SLOTS; i++) {
 		slots[i] = crypto_arena_calloc(1, 200);
 		assert_non_null(slots[i]);
 	}
-	slots[4] = crypto_arena_calloc(1, 1);
-	assert_null(slots[4]);
+	slots[ARENA_SLOTS] = crypto_arena_calloc(1, 1);
+	assert_null(slots[ARENA_SLOTS]);
 	/* With no slot free, HKDF fails cleanly instead of writing anywhere. */
 	assert_int_equal(crypto_hkdf_sha256(NULL, 0, ikm, 32, NULL, 0, b, 32), -1);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < ARENA_SLOTS; i++)
 		crypto_arena_free(slots[i]);
 	crypto_arena_free(NULL);
 	assert_int_equal(crypto_hkdf_sha256(NULL, 0, ikm, 32, NULL, 0, b, 32), 0);
 	assert_memory_equal(a, b, 32);
+}
+
+/* RFC 6979 A.2.5: P-256, SHA-256, "sample". */
+#define P256_UX "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6"
+#define P256_UY "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299"
+#define P256_R "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
+#define P256_S "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8"
+
+struct ecdsa_vec {
+	uint8_t point[CRYPTO_P256_POINT_LEN];
+	uint8_t hash[CRYPTO_SHA256_LEN];
+	uint8_t sig[80];
+	size_t sig_len;
+};
+
+static void ecdsa_vec(struct ecdsa_vec *v)
+{
+	v->point[0] = 0x04;
+	assert_int_equal(unhex(P256_UX P256_UY, v->point + 1, 64), 64);
+	assert_int_equal(crypto_sha256("sample", 6, v->hash), 0);
+	/* SEQUENCE { INTEGER 00||r, INTEGER 00||s }: both have their top bit set. */
+	v->sig_len = unhex("3046022100" P256_R "022100" P256_S, v->sig, sizeof(v->sig));
+	assert_int_equal(v->sig_len, 72);
+}
+
+static void test_ecdsa_p256_rfc6979(void **state)
+{
+	struct ecdsa_vec v;
+
+	(void)state;
+	ecdsa_vec(&v);
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len), 0);
+}
+
+/* Every way a verification fails, and none leaves an arena slot taken. */
+static void test_ecdsa_p256_refusals(void **state)
+{
+	struct ecdsa_vec v;
+	void *slots[ARENA_SLOTS];
+	unsigned int i;
+
+	(void)state;
+	ecdsa_vec(&v);
+	v.hash[31] ^= 1; /* another message */
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len),
+			 CRYPTO_ERR_BAD_SIGNATURE);
+	v.hash[31] ^= 1;
+	v.sig[40] ^= 0x80; /* another r */
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len),
+			 CRYPTO_ERR_BAD_SIGNATURE);
+	v.sig[40] ^= 0x80;
+	v.sig[v.sig_len] = 0; /* a trailing byte */
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len + 1),
+			 CRYPTO_ERR_BAD_SIGNATURE);
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len - 1),
+			 CRYPTO_ERR_BAD_SIGNATURE); /* truncated DER */
+	v.point[64] ^= 1; /* not on the curve */
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len),
+			 CRYPTO_ERR_BAD_KEY);
+	v.point[64] ^= 1;
+	v.point[0] = 0x02; /* compressed: not accepted */
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len),
+			 CRYPTO_ERR_BAD_KEY);
+	v.point[0] = 0x04;
+	assert_int_equal(crypto_ecdsa_p256_verify(v.point, v.hash, v.sig, v.sig_len), 0);
+	for (i = 0; i < ARENA_SLOTS; i++) {
+		slots[i] = crypto_arena_calloc(1, 256);
+		assert_non_null(slots[i]);
+	}
+	for (i = 0; i < ARENA_SLOTS; i++)
+		crypto_arena_free(slots[i]);
 }
 
 int main(void)
@@ -179,6 +253,8 @@ int main(void)
 		cmocka_unit_test(test_hkdf_rfc5869_case3),
 		cmocka_unit_test(test_hkdf_bad_lengths),
 		cmocka_unit_test(test_arena_does_not_leak),
+		cmocka_unit_test(test_ecdsa_p256_rfc6979),
+		cmocka_unit_test(test_ecdsa_p256_refusals),
 	};
 
 	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);

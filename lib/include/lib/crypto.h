@@ -28,8 +28,23 @@ int crypto_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
 int crypto_hkdf_expand_sha256(const uint8_t *prk, size_t prk_len, const uint8_t *info,
 			      size_t info_len, uint8_t *out, size_t out_len);
 
+#define CRYPTO_P256_POINT_LEN 65 /* 0x04, X, Y */
+#define CRYPTO_ERR_BAD_KEY -2
+#define CRYPTO_ERR_BAD_SIGNATURE -3
+
 /*
- * The fixed arena mbedTLS allocates from (lib/crypto/mbedtls_config.h): four
+ * Verify the DER ECDSA signature sig[0..sig_len) of the SHA-256 digest
+ * hash with the P-256 public key point (uncompressed). Returns 0 if it
+ * verifies, CRYPTO_ERR_BAD_KEY if point is not a point of the curve,
+ * CRYPTO_ERR_BAD_SIGNATURE for any other failure (malformed DER, trailing
+ * bytes, a signature that does not verify, no arena slot left).
+ */
+int crypto_ecdsa_p256_verify(const uint8_t point[CRYPTO_P256_POINT_LEN],
+			     const uint8_t hash[CRYPTO_SHA256_LEN], const uint8_t *sig,
+			     size_t sig_len);
+
+/*
+ * The fixed arena mbedTLS allocates from (lib/crypto/mbedtls_config.h): 40
  * slots of 256 bytes, NULL when none fits; slots are zeroed on free.
  */
 void *crypto_arena_calloc(size_t n, size_t size);

@@ -1,0 +1,1 @@
+fuzz_signed_image_SRCS := policy/signed_image.c

@@ -1,0 +1,1 @@
+test_event_log_SRCS := policy/event_log.c

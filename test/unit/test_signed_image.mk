@@ -1,0 +1,1 @@
+test_signed_image_SRCS := policy/signed_image.c
