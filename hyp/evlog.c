@@ -9,6 +9,7 @@
  * prints itself at power-off.
  */
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <vtz/monitor_abi.h>
 
 #include "hyp.h"
@@ -51,11 +52,8 @@ void hyp_evlog_dump(void)
 			return;
 		}
 		for (i = 0; i < r.copied; i += LINE) {
-			for (j = 0; j < LINE && i + j < r.copied; j++) {
-				hex[2 * j] = "0123456789abcdef"[evlog_buf[i + j] >> 4];
-				hex[2 * j + 1] = "0123456789abcdef"[evlog_buf[i + j] & 0xf];
-			}
-			hex[2 * j] = 0;
+			j = r.copied - i < LINE ? r.copied - i : LINE;
+			fmt_hex(&evlog_buf[i], j, hex);
 			con_printf("event log %05lx: %s\n", (unsigned long)(off + i), hex);
 		}
 		off += r.copied;

@@ -318,3 +318,15 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void fmt_hex(const void *bytes, size_t n, char *out)
+{
+	const unsigned char *b = bytes;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = "0123456789abcdef"[b[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[b[i] & 0xf];
+	}
+	out[2 * n] = 0;
+}

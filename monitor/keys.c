@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
@@ -59,16 +60,11 @@ int64_t keys_tee_image_size(uint64_t base)
 
 int keys_measure(uint64_t base, uint64_t size, uint8_t out[CRYPTO_SHA256_LEN])
 {
-	unsigned int i;
 	char hex[2 * CRYPTO_SHA256_LEN + 1];
 
 	if (crypto_sha256((const void *)base, size, out))
 		return -1;
-	for (i = 0; i < CRYPTO_SHA256_LEN; i++) {
-		hex[2 * i] = "0123456789abcdef"[out[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[out[i] & 0xf];
-	}
-	hex[2 * CRYPTO_SHA256_LEN] = 0;
+	fmt_hex(out, CRYPTO_SHA256_LEN, hex);
 	con_printf("TEE measured: sha256 %s (%lu bytes at 0x%lx)\n", hex, size, base);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <lib/crypto.h>
 #include <lib/spinlock.h>
 #include <policy/event_log.h>
@@ -39,17 +40,6 @@ static struct evlog evlog;
 static uint8_t pcr[MBOOT_PCRS][CRYPTO_SHA256_LEN];
 /* Appends (any CPU: TEE_BOOT) and reads; taken after the SMM lock, never before it. */
 static struct spinlock mboot_lock = SPINLOCK_INIT;
-
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = "0123456789abcdef"[b[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[b[i] & 0xf];
-	}
-	out[2 * n] = 0;
-}
 
 /* One event: logged if there is room, always extended into its PCR. */
 static void record(uint32_t index, uint32_t type, const uint8_t digest[CRYPTO_SHA256_LEN],
@@ -90,7 +80,7 @@ void mboot_init(void)
 	if (crypto_sha256((const void *)0, size, d))
 		monitor_panic("measured boot: SHA-256 failed");
 	record_str(0, EV_S_CRTM_CONTENTS, d, "vTZ monitor");
-	hex(d, sizeof(d), h);
+	fmt_hex(d, sizeof(d), h);
 	con_printf("measured boot: monitor sha256 %s (%lu bytes of flash); TCG event log "
 		   "in secure RAM\n", h, size);
 }
@@ -156,7 +146,7 @@ void mboot_report(void)
 	con_printf("measured boot: %u events logged (%lu bytes), %u dropped\n", evlog.events,
 		   evlog.len, evlog.dropped);
 	for (i = 0; i < MBOOT_PCRS; i++) {
-		hex(pcr[i], CRYPTO_SHA256_LEN, h);
+		fmt_hex(pcr[i], CRYPTO_SHA256_LEN, h);
 		con_printf("measured boot: PCR%u sha256 %s\n", i, h);
 	}
 }

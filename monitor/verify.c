@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <lib/console.h>
+#include <lib/fmt.h>
 #include <lib/crypto.h>
 #include <policy/signed_image.h>
 #include <vtz/monitor_abi.h>
@@ -23,17 +24,6 @@
 #include "monitor.h"
 
 static uint8_t owner_key_hash[OWNER_KEY_HASH_LEN] __attribute__((aligned(8)));
-
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = "0123456789abcdef"[b[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[b[i] & 0xf];
-	}
-	out[2 * n] = 0;
-}
 
 void verify_init(const char *flash_image)
 {
@@ -51,7 +41,7 @@ void verify_init(const char *flash_image)
 	for (i = 0; i < OWNER_KEY_HASH_LEN / 8; i++)
 		w[i] = rec[1 + i];
 	memcpy(owner_key_hash, w, sizeof(owner_key_hash));
-	hex(owner_key_hash, sizeof(owner_key_hash), h);
+	fmt_hex(owner_key_hash, sizeof(owner_key_hash), h);
 	con_printf("owner key: sha256 %s (from secure flash)\n", h);
 }
 
@@ -100,8 +90,8 @@ void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_
 	if (crypto_sha256(img + s.pubkey_off, SIMG_PUBKEY_LEN, khash))
 		refuse(name, "SHA-256 failed");
 	if (!same(khash, owner_key_hash, sizeof(khash))) {
-		hex(khash, sizeof(khash), h);
-		hex(owner_key_hash, sizeof(owner_key_hash), h2);
+		fmt_hex(khash, sizeof(khash), h);
+		fmt_hex(owner_key_hash, sizeof(owner_key_hash), h2);
 		con_printf("FATAL: %s image refused: signed by another key (public key sha256 %s; "
 			   "the owner's is %s)\n", name, h, h2);
 		power_off();
@@ -114,7 +104,7 @@ void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_
 		refuse(name, "its public key is not a point of P-256");
 	if (ret)
 		refuse(name, "its ECDSA-P256 signature does not verify");
-	hex(digest, sizeof(digest), h);
+	fmt_hex(digest, sizeof(digest), h);
 	con_printf("%s image verified: signed by the owner's key, security version %u, "
 		   "sha256 %s\n", name, s.security_counter, h);
 	memcpy(out->digest, digest, sizeof(out->digest));

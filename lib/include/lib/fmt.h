@@ -21,4 +21,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* n bytes as 2n lower-case hex digits and a NUL: out holds 2n + 1 bytes. */
+void fmt_hex(const void *bytes, size_t n, char *out);
+
 #endif
