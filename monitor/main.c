@@ -213,6 +213,19 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 		f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
 	}
+#ifdef GATE_el3
+	/*
+	 * Memory-mapping calls, from the hypervisor at EL2 only; first, as
+	 * the hypervisor's most frequent SMCs (none of the services below
+	 * shares their function IDs).
+	 */
+	if ((fid & VTZ_SMC_SMM_MASK) == VTZ_SMC_SMM_BASE && smm_is_call(fid & 0xff) &&
+	    ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
+		f->x[0] = (uint64_t)smm_dispatch(fid & 0xff, f->x[1], f->x[2], f->x[3], f->x[4],
+						 f->x[5]);
+		return;
+	}
+#endif
 	if (fid == SMCCC_VERSION) {
 		f->x[0] = SMCCC_VERSION_1_1;
 		return;
@@ -254,15 +267,6 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	}
 	if (fid == PSCI_SYSTEM_OFF)
 		mboot_report();
-#ifdef GATE_el3
-	/* Memory-mapping calls, from the hypervisor at EL2 only. */
-	if ((fid & VTZ_SMC_SMM_MASK) == VTZ_SMC_SMM_BASE && smm_is_call(fid & 0xff) &&
-	    ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
-		f->x[0] = (uint64_t)smm_dispatch(fid & 0xff, f->x[1], f->x[2], f->x[3], f->x[4],
-						 f->x[5]);
-		return;
-	}
-#endif
 	ret = psci_handle(fid, f->x[1], f->x[2], f->x[3], &handled);
 	if (!handled)
 		con_printf("refused SMC 0x%08x from non-secure EL2: not a monitor service\n", fid);

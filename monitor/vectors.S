@@ -48,7 +48,13 @@ ENTRY(monitor_vectors)
 	unexpected 15
 END(monitor_vectors)
 
-/* Save x0..x30 of the caller into a frame; SMCCC 1.1 preserves x4..x30. */
+/*
+ * Save the caller's registers into a frame; SMCCC 1.1 preserves x4..x30.
+ * Natively the TEE's exit needs them all (tee_world_exit). Under vTZ
+ * every handler is C, which preserves x19..x29 itself (AAPCS64), so only
+ * x0..x18 and x30 are saved and restored: the stage-2 calls with
+ * GATE=el3 are the hot path here (docs/performance.md, s2-map).
+ */
 ENTRY(monitor_lower_sync)
 	sub	sp, sp, #FRAME
 	stp	x0, x1, [sp, #0]
@@ -60,6 +66,7 @@ ENTRY(monitor_lower_sync)
 	stp	x12, x13, [sp, #96]
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
+#ifdef VTZ_NATIVE
 	stp	x18, x19, [sp, #144]
 	stp	x20, x21, [sp, #160]
 	stp	x22, x23, [sp, #176]
@@ -67,7 +74,6 @@ ENTRY(monitor_lower_sync)
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
 	str	x30, [sp, #240]
-#ifdef VTZ_NATIVE
 	/*
 	 * Native TrustZone: SCR_EL3.NS is 0 only while the TEE runs, so
 	 * this exception is the TEE's (an opteed return, or its death):
@@ -75,6 +81,9 @@ ENTRY(monitor_lower_sync)
 	 */
 	mrs	x0, scr_el3
 	tbz	x0, #0, tee_world_exit
+#else
+	str	x18, [sp, #144]
+	str	x30, [sp, #240]
 #endif
 	mov	x0, sp
 	bl	monitor_handle_lower_sync
@@ -91,12 +100,16 @@ ENTRY(monitor_lower_sync)
 	ldp	x12, x13, [sp, #96]
 	ldp	x14, x15, [sp, #112]
 	ldp	x16, x17, [sp, #128]
+#ifdef VTZ_NATIVE
 	ldp	x18, x19, [sp, #144]
 	ldp	x20, x21, [sp, #160]
 	ldp	x22, x23, [sp, #176]
 	ldp	x24, x25, [sp, #192]
 	ldp	x26, x27, [sp, #208]
 	ldp	x28, x29, [sp, #224]
+#else
+	ldr	x18, [sp, #144]
+#endif
 	ldr	x30, [sp, #240]
 	add	sp, sp, #FRAME
 	eret
