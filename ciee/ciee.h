@@ -110,8 +110,6 @@ long ciee_vm_destroy(uint64_t id);
 long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint64_t vcpu,
 		   uint64_t ucfg);
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
-long ciee_tee_call_fast(const struct ciee_vm *vm, uint64_t vcpu, struct vcpu_ctx *ctx,
-			struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
 /* tee_console.c: a TEE's access to the secure UART, answered here (true) */

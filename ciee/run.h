@@ -35,23 +35,35 @@ static inline __attribute__((always_inline)) uint64_t ciee_enter_once(struct vcp
 	return kind;
 }
 
+/* The VTTBR_EL2 value of vm's stage 2. */
+static inline uint64_t ciee_vm_vttbr(const struct ciee_vm *vm)
+{
+	return vm->s2.root_pa | ((uint64_t)vm->vmid << 48);
+}
+
 /*
- * A guest VM's run: its FP/SIMD registers are simply the physical ones.
- * Its stage 2 stays loaded after the exit: the caller clears VTTBR_EL2
- * before the hypervisor runs, or loads its TEE's over it (the fast TEE
- * call: the CIEE itself runs untranslated by any stage 2).
+ * A guest VM's run, its stage 2 already loaded: its FP/SIMD registers are
+ * simply the physical ones. The stage 2 stays loaded after the exit: the
+ * caller clears VTTBR_EL2 before the hypervisor runs, or loads its TEE's
+ * over it (the fast TEE call: the CIEE itself runs untranslated by any
+ * stage 2).
  */
-static inline __attribute__((always_inline)) uint64_t ciee_run_vm_keep_s2(struct ciee_vm *vm,
-									  struct vcpu_ctx *ctx)
+static inline __attribute__((always_inline)) uint64_t ciee_run_vm_loaded(struct vcpu_ctx *ctx)
 {
 	uint64_t kind;
 
 	el1_load(&ctx->el1);
-	write_sysreg_checked(vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
 	kind = ciee_enter_once(ctx);
 	el1_save(&ctx->el1);
 	return kind;
+}
+
+static inline __attribute__((always_inline)) uint64_t ciee_run_vm_keep_s2(struct ciee_vm *vm,
+									  struct vcpu_ctx *ctx)
+{
+	write_sysreg_checked(vttbr_el2, ciee_vm_vttbr(vm));
+	return ciee_run_vm_loaded(ctx);
 }
 
 static inline __attribute__((always_inline)) uint64_t ciee_run_vm(struct ciee_vm *vm,
@@ -75,9 +87,9 @@ static inline __attribute__((always_inline)) uint64_t ciee_run_vm(struct ciee_vm
  * VM's are restored before the hypervisor runs. A TEE that does not use FP
  * costs two msr (next to VTTBR_EL2's, under the same check), nothing more.
  */
-static inline __attribute__((always_inline)) uint64_t ciee_run_tee(struct ciee_vm *vm,
-								   struct vcpu_ctx *ctx,
-								   struct ciee_fpsimd *tee_fp)
+static inline __attribute__((always_inline)) uint64_t
+ciee_run_tee_then(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *tee_fp,
+		  uint64_t vttbr_after)
 {
 	/*
 	 * The VM's virtual GIC interface (ICH_HCR_EL2, set by the hypervisor
@@ -89,18 +101,28 @@ static inline __attribute__((always_inline)) uint64_t ciee_run_tee(struct ciee_v
 
 	write_sysreg(S3_4_C12_C11_0, 0);
 	el1_load(&ctx->el1);
-	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP,
-				  vttbr_el2, vm->s2.root_pa | ((uint64_t)vm->vmid << 48));
+	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP, vttbr_el2, ciee_vm_vttbr(vm));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
 	kind = ciee_enter_once(ctx);
 	/* ESR_EL2 is stale after an interrupt: only a synchronous exit counts. */
 	if (((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_FP_ASIMD && kind == 0)
 		kind = ciee_run_tee_with_fpsimd(tee_fp, ctx);
 	el1_save(&ctx->el1);
-	/* The hypervisor never runs with a guest's stage 2 loaded, nor with TFP set. */
-	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, 0);
+	/*
+	 * The TEE's stage 2 and TFP go; the next is 0 (the hypervisor never
+	 * runs with a guest's stage 2 loaded) or, for the fast TEE call, the
+	 * calling VM's, entered next.
+	 */
+	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1, vttbr_el2, vttbr_after);
 	write_sysreg(S3_4_C12_C11_0, ich_hcr);
 	return kind;
+}
+
+static inline __attribute__((always_inline)) uint64_t ciee_run_tee(struct ciee_vm *vm,
+								   struct vcpu_ctx *ctx,
+								   struct ciee_fpsimd *tee_fp)
+{
+	return ciee_run_tee_then(vm, ctx, tee_fp, 0);
 }
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "ciee.h"
 #include "run.h"
+#include "tee_fast.h"
 
 /* Clear the EL1 registers a TEE left, so the hypervisor reads nothing of it. */
 void ciee_scrub_el1(void)
@@ -75,7 +76,7 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 {
 	struct ciee_vm *vm = ciee_vm_get(id);
 	struct ciee_vcpu *v;
-	uint64_t kind;
+	uint64_t kind, vttbr;
 	unsigned int i;
 
 	if (!vm)
@@ -97,6 +98,8 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 		return CIEE_ERR_BAD_STATE;
 	}
 	v = &ciee_vcpus[id][vcpu];
+	vttbr = ciee_vm_vttbr(vm);
+	write_sysreg_checked(vttbr_el2, vttbr);
 again:
 	if (v->reply_ready) {
 		/* The TEE's answer goes to the vCPU that asked, and only to it. */
@@ -105,8 +108,8 @@ again:
 		v->reply_ready = false;
 	}
 	v->smc_pending = false;
-	/* A guest VM: ciee_run() without asking again. */
-	kind = ciee_run_vm_keep_s2(vm, ctx);
+	/* A guest VM: ciee_run() without asking again; its stage 2 is loaded. */
+	kind = ciee_run_vm_loaded(ctx);
 	if (kind == 0 && ((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
 	    is_trusted_os_call(ctx->x[0])) {
 		/*
@@ -119,8 +122,8 @@ again:
 			long r;
 
 			ctx->pc += 4;
-			r = ciee_tee_call_fast(vm, vcpu, ctx, mmio);
-			/* Answered: straight back into the guest, reply in x0..x3. */
+			r = ciee_tee_call_fast(vm, vcpu, ctx, mmio, vttbr);
+			/* Answered: straight back into the guest (its stage 2 loaded), reply in x0..x3. */
 			if (r == CIEE_EXIT_TEE_DONE)
 				goto again;
 			/* A stop for the hypervisor: TEE_RESUME as after TEE_CALL. */

@@ -37,6 +37,7 @@
 #include <vtz/platform.h>
 
 #include "ciee.h"
+#include "tee_fast.h"
 #include "monitor_call.h"
 #include "run.h"
 
@@ -165,40 +166,15 @@ static struct ciee_tee *tee_of_vm(const struct ciee_vm *tee_vm)
 	return &ciee_tees[tee_index(tee_vm)];
 }
 
-/* One transition: from exactly `from`, or not at all. */
-static bool tee_claim(struct ciee_tee_vcpu *tv, enum tee_state from, enum tee_state to)
-{
-	enum tee_state expected = from;
-
-	return __atomic_compare_exchange_n(&tv->state, &expected, to, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
-}
-
-/* Publish the next state of a vCPU this CPU holds (RUNNING or HELD). */
-static void tee_set(struct ciee_tee_vcpu *tv, enum tee_state to)
-{
-	__atomic_store_n(&tv->state, to, __ATOMIC_RELEASE);
-}
-
-static enum tee_state tee_get(const struct ciee_tee_vcpu *tv)
-{
-	return __atomic_load_n(&tv->state, __ATOMIC_ACQUIRE);
-}
-
-static bool tee_is_dead(const struct ciee_tee *t)
-{
-	return __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE);
-}
-
 /* The error for a refused claim: a dead TEE says so, anything else is a state error. */
-static long tee_state_err(const struct ciee_tee *t, const struct ciee_tee_vcpu *tv)
+long tee_state_err(const struct ciee_tee *t, const struct ciee_tee_vcpu *tv)
 {
 	return tee_is_dead(t) || tee_get(tv) == TEE_VCPU_DEAD ? CIEE_ERR_TEE_DEAD
 							      : CIEE_ERR_TEE_STATE;
 }
 
 /* Forget a held vCPU's state: nothing of a dead TEE stays in its registers' copy. */
-static void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
+void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
@@ -312,15 +288,6 @@ static long tee_reset_done(struct ciee_tee *t)
 
 /* The EL2 exit registers hold a TEE's PC, flags and syndrome (all saved in
  * its context): cleared on every exit, before the hypervisor runs. */
-static inline void tee_clear_exit_regs(void)
-{
-	write_sysreg(elr_el2, 0);
-	write_sysreg(spsr_el2, 0);
-	write_sysreg(esr_el2, 0);
-	write_sysreg(far_el2, 0);
-	write_sysreg(hpfar_el2, 0);
-}
-
 /*
  * What one exit of a TEE vCPU this CPU holds (RUNNING) means; every exit
  * publishes its next state. Returns true if the vCPU is to be entered
@@ -646,72 +613,23 @@ long ciee_tee_boot(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t entry, uint
 
 
 
-/*
- * The fast way a VM's trusted-OS SMC reaches its TEE, from VCPU_RUN
- * (switch.c) right after the SMC trapped, with TEE_CALL's checks: vm is a
- * live guest VM with a TEE (the pair is held for the whole VCPU_RUN, so
- * its partner is too), vcpu < CIEE_MAX_VCPUS, and ctx is the CIEE's copy
- * of the caller's registers with the SMC taken. The call goes to the TEE
- * vCPU of the caller's index, claimed atomically. When the TEE answers
- * (CALL_DONE), its x1..x4 go straight into the caller's x0..x3 and the
- * TEE's EL1 registers are left for the VM's, which VCPU_RUN loads next,
- * to overwrite. Any other exit is handled as in TEE_CALL; a refused claim
- * returns its error with nothing run.
- */
-/* The fast call's every other exit, as in TEE_CALL: out of the hot path. */
-static __attribute__((noinline)) long tee_call_fast_slow(struct ciee_vm *tee_vm,
-							 struct ciee_tee_vcpu *tv, uint64_t kind,
-							 struct ciee_mmio *mmio)
+/* The fast TEE call's every exit but CALL_DONE, as in TEE_CALL (tee_fast.h). */
+__attribute__((noinline, cold)) long tee_call_fast_slow(struct ciee_vm *tee_vm,
+							struct ciee_tee_vcpu *tv, uint64_t kind,
+							struct ciee_mmio *mmio, uint64_t vm_vttbr)
 {
 	long r;
 
+	/* The TEE left with its VM's stage 2 loaded (for the VM), and may run again. */
+	write_sysreg_checked(vttbr_el2, 0);
 	while (tee_exit(tee_vm, tv, kind, mmio, &r))
 		kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
-	if (r != CIEE_EXIT_TEE_DONE)
+	/* Answered: the VM runs next, on its stage 2; else the hypervisor, on none. */
+	if (r == CIEE_EXIT_TEE_DONE)
+		write_sysreg_checked(vttbr_el2, vm_vttbr);
+	else
 		ciee_scrub_el1();
 	return r;
-}
-
-long ciee_tee_call_fast(const struct ciee_vm *vm, uint64_t vcpu, struct vcpu_ctx *ctx,
-			struct ciee_mmio *mmio)
-{
-	struct ciee_vm *tee_vm = &smm->vms[vm->partner];
-	struct ciee_tee *t = &ciee_tees[vm->partner];
-	struct ciee_tee_vcpu *tv = &t->vcpu[vcpu];
-	uint64_t kind, a0, a1, a2, a3, a4, a5, a6, a7;
-
-	if (!tee_claim(tv, TEE_VCPU_READY, TEE_VCPU_RUNNING))
-		return tee_state_err(t, tv);
-	if (tee_is_dead(t)) {
-		tee_vcpu_clear(tv);
-		return CIEE_ERR_TEE_DEAD;
-	}
-	/*
-	 * The arguments, loaded before any is stored (no aliasing to fear:
-	 * the compiler pairs them), not memcpy(): this is the hot path.
-	 */
-	a0 = ctx->x[0], a1 = ctx->x[1], a2 = ctx->x[2], a3 = ctx->x[3];
-	a4 = ctx->x[4], a5 = ctx->x[5], a6 = ctx->x[6], a7 = ctx->x[7];
-	tv->ctx.x[0] = a0, tv->ctx.x[1] = a1, tv->ctx.x[2] = a2, tv->ctx.x[3] = a3;
-	tv->ctx.x[4] = a4, tv->ctx.x[5] = a5, tv->ctx.x[6] = a6, tv->ctx.x[7] = a7;
-	/* As in ciee_tee_call(): only the PC changes. */
-	tv->ctx.pc = t->vectors +
-		     (((uint32_t)a0 & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
-	tv->ctx.pstate = tv->smc_pstate;
-	tv->job = TEE_JOB_CALL;
-	kind = ciee_run_tee(tee_vm, &tv->ctx, &tv->fp);
-	/* The answer, tee_exit()'s CALL_DONE case without the round trip through reply[]. */
-	if (kind == 0 && ((tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
-	    (uint32_t)tv->ctx.x[0] == TEESMC_OPTEED_RETURN_CALL_DONE && !tee_is_dead(t)) {
-		tee_clear_exit_regs();
-		tv->ctx.pc += 4;
-		tv->smc_pstate = tv->ctx.pstate;
-		a1 = tv->ctx.x[1], a2 = tv->ctx.x[2], a3 = tv->ctx.x[3], a4 = tv->ctx.x[4];
-		ctx->x[0] = a1, ctx->x[1] = a2, ctx->x[2] = a3, ctx->x[3] = a4;
-		tee_set(tv, TEE_VCPU_READY);
-		return CIEE_EXIT_TEE_DONE;
-	}
-	return tee_call_fast_slow(tee_vm, tv, kind, mmio);
 }
 
 long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
