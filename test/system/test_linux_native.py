@@ -16,10 +16,12 @@ import struct
 
 import pytest
 
-from conftest import BUILD, find
+from conftest import BUILD, NATIVE_ONCE, find
 
 import test_keys as keys
 import vtz_run
+
+pytestmark = NATIVE_ONCE
 
 TIMEOUT = 200
 OPTEE_OS_BIN = os.path.join(os.path.dirname(BUILD), "optee", "out", "core", "tee-raw.bin")

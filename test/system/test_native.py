@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, find, run_to_end
+from conftest import BUILD, NATIVE_ONCE, find, run_to_end
 
 PREFIXES = ("[mon] ", "[tee] ", "[ns] ", "[run] ")
 FLASH_TEE_OFFSET = 0x100000
@@ -35,6 +35,7 @@ def symbol(elf, name):
     pytest.fail("no symbol %s in %s" % (name, elf))
 
 
+@NATIVE_ONCE
 def test_native_scenario_exits_zero(native_run):
     status, lines = native_run
     assert status == 0, "\n".join(lines)
@@ -42,6 +43,7 @@ def test_native_scenario_exits_zero(native_run):
     assert not [l for l in lines if "FATAL" in l]
 
 
+@NATIVE_ONCE
 def test_flash_carries_the_very_same_tee_image():
     flash = open(os.path.join(BUILD, "flash-native.bin"), "rb").read()
     mon = open(os.path.join(BUILD, "monitor-native.bin"), "rb").read()
@@ -51,6 +53,7 @@ def test_flash_carries_the_very_same_tee_image():
     assert flash[FLASH_TEE_OFFSET:] == tee
 
 
+@NATIVE_ONCE
 def test_no_ciee_no_hypervisor_on_the_command_line():
     import vtz_run
     cmd = vtz_run.qemu_command(BUILD, "native")
@@ -63,6 +66,7 @@ def test_no_ciee_no_hypervisor_on_the_command_line():
     assert cmd.count("-serial") == 2
 
 
+@NATIVE_ONCE
 def test_monitor_boots_the_tee_at_sel1_then_the_normal_world(native_run):
     _, lines = native_run
     mon = stream(lines, "[mon] ", "[ns] ")
@@ -83,6 +87,7 @@ def test_monitor_boots_the_tee_at_sel1_then_the_normal_world(native_run):
     assert not stream(lines, "[ciee] ", "[hyp] ", "[vm0] ", "[tee0] ")
 
 
+@NATIVE_ONCE
 def test_entry_done_registers_the_tees_own_vector_table(native_run):
     _, lines = native_run
     m = re.search(r"vector table at (0x[0-9a-f]+)$",
@@ -90,6 +95,7 @@ def test_entry_done_registers_the_tees_own_vector_table(native_run):
     assert int(m.group(1), 16) == symbol("tee.elf", "tee_vector_table")
 
 
+@NATIVE_ONCE
 def test_normal_world_cannot_read_the_tee(native_run):
     """Natively, the hardware stops a non-secure read of secure RAM with an
     external abort: the same ESR the hypervisor injects under vTZ."""
@@ -98,6 +104,7 @@ def test_normal_world_cannot_read_the_tee(native_run):
                 r"\(external abort, ESR 0x96000010\)$")
 
 
+@NATIVE_ONCE
 def test_round_trip_reply_computed_by_the_tee(native_run):
     _, lines = native_run
     tee = stream(lines, "[tee] ")
@@ -116,6 +123,7 @@ def test_round_trip_reply_computed_by_the_tee(native_run):
     assert order == sorted(order)
 
 
+@NATIVE_ONCE
 def test_every_line_is_prefixed(native_run):
     _, lines = native_run
     body = [l for l in lines if not l.startswith("[run] booting")]
@@ -123,6 +131,7 @@ def test_every_line_is_prefixed(native_run):
     assert not bad, "unprefixed console lines: %r" % bad
 
 
+@NATIVE_ONCE
 def test_monitor_refuses_a_flash_without_a_tee():
     import vtz_run
     cmd = vtz_run.qemu_command(BUILD, "native")
@@ -134,6 +143,7 @@ def test_monitor_refuses_a_flash_without_a_tee():
     assert not stream(lines, "[tee] ", "[ns] ")
 
 
+@NATIVE_ONCE
 def test_call_after_the_tee_died_fails_instead_of_hanging():
     status, lines = run_to_end("native-tee-fault", timeout=30)
     # The TEE's own FATAL report fails the run; a hang would be 124.
