@@ -15,19 +15,19 @@
 #define REL_DIR64 10
 
 static const char *const names[EBC_PE_STATUS_COUNT] = {
-	[EBC_PE_OK] = "ok",
-	[EBC_PE_TRUNCATED] = "file too short for its headers",
-	[EBC_PE_NO_MZ] = "no DOS (MZ) header: not a PE image",
-	[EBC_PE_BAD_LFANEW] = "PE header offset outside the file",
-	[EBC_PE_NO_PE] = "no PE signature",
-	[EBC_PE_NOT_EBC] = "machine type is not EBC (0x0EBC)",
-	[EBC_PE_NOT_PE32PLUS] = "not a PE32+ image (optional header magic is not 0x20B)",
-	[EBC_PE_BAD_OPTHDR] = "optional header too small or inconsistent",
-	[EBC_PE_TOO_BIG] = "SizeOfImage too large for the loader",
-	[EBC_PE_BAD_SECTION] = "a section lies outside the file or the image",
-	[EBC_PE_BAD_ENTRY] = "entry point outside the image (or odd)",
-	[EBC_PE_NO_RELOC] = "no relocation table: the image cannot be loaded elsewhere",
-	[EBC_PE_BAD_RELOC] = "malformed or unsupported base relocation",
+    [EBC_PE_OK] = "ok",
+    [EBC_PE_TRUNCATED] = "file too short for its headers",
+    [EBC_PE_NO_MZ] = "no DOS (MZ) header: not a PE image",
+    [EBC_PE_BAD_LFANEW] = "PE header offset outside the file",
+    [EBC_PE_NO_PE] = "no PE signature",
+    [EBC_PE_NOT_EBC] = "machine type is not EBC (0x0EBC)",
+    [EBC_PE_NOT_PE32PLUS] = "not a PE32+ image (optional header magic is not 0x20B)",
+    [EBC_PE_BAD_OPTHDR] = "optional header too small or inconsistent",
+    [EBC_PE_TOO_BIG] = "SizeOfImage too large for the loader",
+    [EBC_PE_BAD_SECTION] = "a section lies outside the file or the image",
+    [EBC_PE_BAD_ENTRY] = "entry point outside the image (or odd)",
+    [EBC_PE_NO_RELOC] = "no relocation table: the image cannot be loaded elsewhere",
+    [EBC_PE_BAD_RELOC] = "malformed or unsupported base relocation",
 };
 
 const char *ebc_pe_status_str(enum ebc_pe_status st)
@@ -96,7 +96,7 @@ enum ebc_pe_status ebc_pe_load(const uint8_t *f, size_t len, uint8_t *dst, size_
 	uint32_t pe, opt, nsec, optsize, hdrs, ndirs, sect;
 	uint64_t delta;
 
-	*info = (struct ebc_pe_info){ 0 };
+	*info = (struct ebc_pe_info){0};
 	if (len < 0x40)
 		return EBC_PE_TRUNCATED;
 	if (f[0] != 'M' || f[1] != 'Z')

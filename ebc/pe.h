@@ -17,23 +17,23 @@
 
 enum ebc_pe_status {
 	EBC_PE_OK = 0,
-	EBC_PE_TRUNCATED,	/* the file ends inside a header */
-	EBC_PE_NO_MZ,		/* no DOS header */
-	EBC_PE_BAD_LFANEW,	/* the PE header offset is outside the file */
-	EBC_PE_NO_PE,		/* no "PE\0\0" signature */
-	EBC_PE_NOT_EBC,		/* machine type is not 0x0EBC */
-	EBC_PE_NOT_PE32PLUS,	/* optional header magic is not 0x20B */
-	EBC_PE_BAD_OPTHDR,	/* optional header too small for what it claims */
-	EBC_PE_TOO_BIG,		/* SizeOfImage larger than the buffer */
-	EBC_PE_BAD_SECTION,	/* a section outside the file or the image */
-	EBC_PE_BAD_ENTRY,	/* entry point outside the image or odd */
-	EBC_PE_NO_RELOC,	/* no relocation table (the image cannot be moved) */
-	EBC_PE_BAD_RELOC,	/* a malformed block or an unsupported relocation type */
+	EBC_PE_TRUNCATED,    /* the file ends inside a header */
+	EBC_PE_NO_MZ,	     /* no DOS header */
+	EBC_PE_BAD_LFANEW,   /* the PE header offset is outside the file */
+	EBC_PE_NO_PE,	     /* no "PE\0\0" signature */
+	EBC_PE_NOT_EBC,	     /* machine type is not 0x0EBC */
+	EBC_PE_NOT_PE32PLUS, /* optional header magic is not 0x20B */
+	EBC_PE_BAD_OPTHDR,   /* optional header too small for what it claims */
+	EBC_PE_TOO_BIG,	     /* SizeOfImage larger than the buffer */
+	EBC_PE_BAD_SECTION,  /* a section outside the file or the image */
+	EBC_PE_BAD_ENTRY,    /* entry point outside the image or odd */
+	EBC_PE_NO_RELOC,     /* no relocation table (the image cannot be moved) */
+	EBC_PE_BAD_RELOC,    /* a malformed block or an unsupported relocation type */
 	EBC_PE_STATUS_COUNT
 };
 
 struct ebc_pe_info {
-	uint64_t image_base;  /* the address the image was linked for */
+	uint64_t image_base; /* the address the image was linked for */
 	uint32_t size_of_image;
 	uint32_t entry_rva;
 	uint16_t subsystem;

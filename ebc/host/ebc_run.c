@@ -26,13 +26,13 @@
 #define BASE 0x40000000ULL
 #define MEM_SIZE (8ULL << 20)
 #define IMAGE_MAX (2ULL << 20)
-#define TABLES (BASE + IMAGE_MAX)	 /* system table, ConOut, boot services */
-#define POOL (BASE + (4ULL << 20))	 /* AllocatePool's arena: 2 MiB */
+#define TABLES (BASE + IMAGE_MAX)  /* system table, ConOut, boot services */
+#define POOL (BASE + (4ULL << 20)) /* AllocatePool's arena: 2 MiB */
 #define POOL_END (BASE + (6ULL << 20))
 #define STACK (BASE + (7ULL << 20)) /* the VM stack: 1 MiB */
 #define STACK_SIZE (1ULL << 20)
-#define NATIVE (0xfff00000ULL)	 /* fake native function addresses: NATIVE + 16 * n */
-#define THUNKS (0xffe00000ULL)	 /* thunks made by BREAK 5: THUNKS + 16 * n */
+#define NATIVE (0xfff00000ULL) /* fake native function addresses: NATIVE + 16 * n */
+#define THUNKS (0xffe00000ULL) /* thunks made by BREAK 5: THUNKS + 16 * n */
 #define MAX_THUNKS 64
 
 #define EFI_ERR(n) (0x8000000000000000ULL | (n))
@@ -105,7 +105,7 @@ static uint64_t allocate_pool(uint64_t size, uint64_t out)
 	/* 8 bytes of header keep the size; blocks 16-byte aligned. */
 	if (!out || size > POOL_END - pool_next - 16)
 		return size > POOL_END - pool_next - 16 ? EFI_OUT_OF_RESOURCES
-							 : EFI_INVALID_PARAMETER;
+							: EFI_INVALID_PARAMETER;
 	put64(p, size);
 	pool_next += (size + 16 + 15) & ~15ULL;
 	if (!ebc_sandbox_write(&sb, out, 8, p + 16))
@@ -191,11 +191,11 @@ static void trace_break(void *ctx, uint64_t ip)
 }
 
 static const struct ebc_host_ops ops = {
-	.read = ebc_sandbox_read,
-	.write = ebc_sandbox_write,
-	.call_native = fake_native,
-	.make_thunk = fake_thunk,
-	.debug_break = trace_break,
+    .read = ebc_sandbox_read,
+    .write = ebc_sandbox_write,
+    .call_native = fake_native,
+    .make_thunk = fake_thunk,
+    .debug_break = trace_break,
 };
 
 /*
@@ -212,9 +212,9 @@ static uint64_t build_tables(void)
 	for (unsigned i = 0; i < sizeof(vendor_name); i++)
 		ebc_sandbox_write(&sb, vendor + 2 * i, 2, (uint8_t)vendor_name[i]);
 	put64(st + 24, vendor);
-	put64(st + 64, conout);	 /* ConOut */
-	put64(st + 56, 0x1000);	 /* ConsoleOutHandle: any non-NULL value */
-	put64(st + 96, bs);	 /* BootServices */
+	put64(st + 64, conout); /* ConOut */
+	put64(st + 56, 0x1000); /* ConsoleOutHandle: any non-NULL value */
+	put64(st + 96, bs);	/* BootServices */
 	/* ConOut: Reset, OutputString, TestString, QueryMode, SetMode, SetAttribute, ClearScreen */
 	for (unsigned i = 0; i < 9; i++)
 		put64(conout + 8 * i, fn_addr(FN_UNSUPPORTED));
@@ -284,7 +284,7 @@ int main(int argc, char **argv)
 	mem = calloc(1, MEM_SIZE);
 	if (!file || !mem)
 		return 1;
-	sb = (struct ebc_sandbox){ mem, BASE, MEM_SIZE };
+	sb = (struct ebc_sandbox){mem, BASE, MEM_SIZE};
 	pst = ebc_pe_load(file, len, mem, IMAGE_MAX, BASE, &info);
 	free(file);
 	if (pst) {
@@ -295,20 +295,21 @@ int main(int argc, char **argv)
 	image_base = BASE;
 	args[0] = 0x2000; /* ImageHandle: any non-NULL value */
 	args[1] = build_tables();
-	cfg = (struct ebc_vm_config){ BASE, info.size_of_image, STACK, STACK_SIZE, max_steps };
+	cfg = (struct ebc_vm_config){BASE, info.size_of_image, STACK, STACK_SIZE, max_steps};
 	if (ebc_vm_init(&vm, &ops, &sb, &cfg) != EBC_OK)
 		return 1;
 	st = ebc_vm_call(&vm, BASE + info.entry_rva, args, 2, &ret);
 	fflush(stdout);
 	if (st != EBC_OK) {
-		fprintf(stderr,
-			"ebc-run: %s stopped: %s at image offset %#" PRIx64 " (opcode %#x, "
-			"address %#" PRIx64 ")\n",
-			path, ebc_status_str(st), (uint64_t)(vm.fault_ip - BASE), vm.fault_opcode,
-			vm.fault_addr);
+		fprintf(stderr, "ebc-run: %s stopped: %s at image offset %#" PRIx64 " (opcode %#x",
+			path, ebc_status_str(st), (uint64_t)(vm.fault_ip - BASE), vm.fault_opcode);
+		if (st >= EBC_ERR_ALIGNMENT && st <= EBC_ERR_THUNK)
+			fprintf(stderr, ", address %#" PRIx64, vm.fault_addr);
+		fprintf(stderr, ")\n");
 		return 2;
 	}
-	fprintf(stderr, "ebc-run: %s returned EFI_STATUS %#" PRIx64 " after %" PRIu64
-		" instructions\n", path, ret, vm.steps);
+	fprintf(stderr,
+		"ebc-run: %s returned EFI_STATUS %#" PRIx64 " after %" PRIu64 " instructions\n",
+		path, ret, vm.steps);
 	return 0;
 }

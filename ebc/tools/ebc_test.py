@@ -53,7 +53,7 @@ def main():
     ap.add_argument("--corpus", required=True)
     args = ap.parse_args()
 
-    bad_dir = os.path.join(args.images, "bad")
+    bad_dir = os.path.join(args.images, "malformed-pe")
     mkbad.make_all(os.path.join(args.images, "hello.efi"), bad_dir)
     images = sorted(os.path.join(args.images, f) for f in os.listdir(args.images)
                     if f.endswith(".efi"))
@@ -61,8 +61,8 @@ def main():
     match = differ = 0
     for image in images:
         name = os.path.splitext(os.path.basename(image))[0]
-        if image.startswith(bad_dir):
-            name = "bad-" + name
+        if os.path.dirname(image) == bad_dir:
+            name = "pe-" + name
         exp_path = os.path.join(args.corpus, name + ".expected")
         got = transcript(args.run, image)
         try:

@@ -26,6 +26,7 @@ MOVREL) get the offset from the next instruction; MOVIqq and .quad get
 the absolute address, fixed up by a DIR64 relocation.
 
 Directives: .entry LABEL, .align N, .byte/.word/.long/.quad V,...,
+.rel32 LABEL (LABEL's offset from the end of the field, for BREAK 5),
 .utf16 "text" (UCS-2, NUL-terminated; \\n becomes \\r\\n), .include "file".
 Comments start with ';' or '#'.
 """
@@ -222,6 +223,13 @@ class Assembler:
                     fix.append(len(out))
                 out += le(v, size)
             return out, fix
+        if M == ".REL32":
+            # BREAK 5's operand: LABEL's offset from the end of this field.
+            want(1)
+            v, is_label = self.value(ops[0], pc)
+            if not is_label:
+                raise AsmError(".rel32 wants a label")
+            return le(v - (pc + 4), 4), []
         if M == ".UTF16":
             m = re.match(r'^"(.*)"$', ops_text.strip())
             if not m:
