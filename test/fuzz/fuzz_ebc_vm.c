@@ -28,10 +28,9 @@
 #define MAX_STEPS 4096
 
 static uint8_t mem[MEM_SIZE];
-static struct ebc_sandbox sb = { mem, BASE, MEM_SIZE };
+static struct ebc_sandbox sb = {mem, BASE, MEM_SIZE};
 
-static bool native(void *ctx, uint64_t addr, const uint64_t *args, unsigned nargs,
-		   uint64_t *ret)
+static bool native(void *ctx, uint64_t addr, const uint64_t *args, unsigned nargs, uint64_t *ret)
 {
 	(void)ctx;
 	FUZZ_CHECK(nargs <= EBC_NATIVE_ARGS, "%u native arguments", nargs);
@@ -51,18 +50,18 @@ static bool thunk(void *ctx, uint64_t entry, uint64_t *out)
 }
 
 static const struct ebc_host_ops ops = {
-	.read = ebc_sandbox_read,
-	.write = ebc_sandbox_write,
-	.call_native = native,
-	.make_thunk = thunk,
+    .read = ebc_sandbox_read,
+    .write = ebc_sandbox_write,
+    .call_native = native,
+    .make_thunk = thunk,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_in in = { data, size, 0 };
+	struct fuzz_in in = {data, size, 0};
 	struct ebc_vm vm;
 	struct ebc_vm_config cfg;
-	uint64_t regs[7], seed, args[2] = { DATA, 3 }, ret = 0;
+	uint64_t regs[7], seed, args[2] = {DATA, 3}, ret = 0;
 	size_t code_len;
 	enum ebc_status st;
 
@@ -77,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < 0x1000; i += 8)
 		memcpy(mem + CODE_MAX + i, &seed, 8);
 	/* Registers that point into the sandbox half the time, anywhere otherwise. */
-	cfg = (struct ebc_vm_config){ BASE, code_len, STACK, STACK_SIZE, MAX_STEPS };
+	cfg = (struct ebc_vm_config){BASE, code_len, STACK, STACK_SIZE, MAX_STEPS};
 	FUZZ_CHECK(ebc_vm_init(&vm, &ops, &sb, &cfg) == EBC_OK, "init");
 	for (int i = 0; i < 7; i++)
 		vm.r[i + 1] = regs[i] & 1 ? DATA + (regs[i] >> 1) % 0x1000 : regs[i];
@@ -90,8 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   (unsigned long long)vm.r[0]);
 		FUZZ_CHECK(ret == vm.r[7], "returned value");
 	} else {
-		FUZZ_CHECK(vm.fault_ip >= BASE && vm.fault_ip <= BASE + code_len,
-			   "fault at %#llx", (unsigned long long)vm.fault_ip);
+		FUZZ_CHECK(vm.fault_ip >= BASE && vm.fault_ip <= BASE + code_len, "fault at %#llx",
+			   (unsigned long long)vm.fault_ip);
 		FUZZ_CHECK(ebc_status_str(st) != NULL, "no message");
 	}
 	return 0;

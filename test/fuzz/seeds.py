@@ -173,12 +173,25 @@ def ebc_vm():
         + bytes([0x65, 0x23, 0xf0, 0xff, 0x79, 0x07, 0x10, 0x00, 0xf8, 0x0a]) + u64s(0x20) + ret
 
 
+def ebc_pe():
+    """Small EBC images from the assembler (ebc/tools/ebcas.py)."""
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "ebc", "tools"))
+    import ebcas
+    ret = bytes([0x04, 0x00])
+    movi_abs = bytes([0xf7, 0x31]) + struct.pack("<Q", 0)
+    yield "ret", ebcas.pe_image(ret, [], 0, 10)
+    yield "reloc", ebcas.pe_image(movi_abs + ret + bytes(6) + struct.pack("<Q", 0), [2, 18], 0,
+                                  10)
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
            "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
            "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image,
-           "fuzz_ebc_vm": ebc_vm}.get(name)
+           "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():
