@@ -5,7 +5,8 @@
 #   make ebc-run     the host runner, $(BUILD)/ebc/ebc-run IMAGE.efi
 #   make ebc-corpus  the corpus images (ebc/corpus/*.s -> $(BUILD)/ebc/corpus/*.efi)
 #   make ebc-test    every corpus image through the VM, output checked
-#                    against ebc/corpus/*.expected (part of make test)
+#                    against ebc/corpus/*.expected, then the differential
+#                    against Debian's OVMF (part of make test)
 
 EBC_DIR := $(BUILD)/ebc
 EBC_VM_SRCS := ebc/vm.c ebc/alu.c ebc/index.c ebc/status.c
@@ -26,11 +27,15 @@ $(EBC_DIR)/corpus/%.efi: ebc/corpus/%.s ebc/tools/ebcas.py $(wildcard ebc/corpus
 	@echo "  EBCAS   $<"
 	$(Q)$(EBC_AS) $< -o $@
 
-.PHONY: ebc-run ebc-corpus ebc-test
+.PHONY: ebc-run ebc-corpus ebc-test ebc-test-run
 ebc-run: $(EBC_DIR)/ebc-run
 ebc-corpus: $(EBC_CORPUS)
 
-ebc-test: $(EBC_DIR)/ebc-run $(EBC_CORPUS)
+# The set-up first (OVMF, QEMU for x86-64), as fuzz-smoke does.
+ebc-test: setup
+	$(Q)$(MAKE) --no-print-directory ebc-test-run
+
+ebc-test-run: $(EBC_DIR)/ebc-run $(EBC_CORPUS)
 	@echo "[test] EBC corpus through the VM (ebc-run)"
 	$(Q)$(PYTHON) ebc/tools/ebc_test.py --run $(EBC_DIR)/ebc-run --images $(EBC_DIR)/corpus \
 		--corpus ebc/corpus
