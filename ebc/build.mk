@@ -39,3 +39,47 @@ ebc-test-run: $(EBC_DIR)/ebc-run $(EBC_CORPUS)
 	@echo "[test] EBC corpus through the VM (ebc-run)"
 	$(Q)$(PYTHON) ebc/tools/ebc_test.py --run $(EBC_DIR)/ebc-run --images $(EBC_DIR)/corpus \
 		--corpus ebc/corpus
+
+# ------------------------------------------------ the UEFI driver (AArch64)
+# ebcvm.efi: the VM as a boot-service driver for Debian's AAVMF, built with
+# Debian's gnu-efi for arm64 (scripts/fetch_gnu_efi.sh fetches it into
+# $(BUILD)/gnu-efi; never committed). `make ebc-driver`.
+GNUEFI := $(BUILD)/gnu-efi/root/usr
+EBC_EFI_DIR := $(EBC_DIR)/efi
+EBC_EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -fpic -fshort-wchar -ffreestanding \
+	-fno-stack-protector -fno-strict-aliasing -mgeneral-regs-only -mstrict-align \
+	-I$(GNUEFI)/include/efi -I$(GNUEFI)/include/efi/aarch64 -Iebc -Iebc/efi
+EBC_EFI_SRCS := $(EBC_VM_SRCS) ebc/efi/driver.c ebc/efi/thunk.S
+EBC_EFI_OBJS := $(patsubst %,$(EBC_EFI_DIR)/%.o,$(basename $(EBC_EFI_SRCS)))
+
+$(GNUEFI)/lib/libefi.a:
+	$(Q)sh scripts/fetch_gnu_efi.sh $(BUILD)
+
+$(EBC_EFI_DIR)/%.o: %.c $(GNUEFI)/lib/libefi.a $(wildcard ebc/*.h ebc/efi/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  EFICC   $<"
+	$(Q)$(CC) $(EBC_EFI_CFLAGS) -c $< -o $@
+
+$(EBC_EFI_DIR)/%.o: %.S ebc/efi/thunk.h
+	@mkdir -p $(dir $@)
+	@echo "  EFIAS   $<"
+	$(Q)$(CC) -Iebc/efi -c $< -o $@
+
+# A boot-service driver (subsystem 11): it stays resident after `load`.
+$(EBC_EFI_DIR)/ebcvm.so: $(EBC_EFI_OBJS)
+	@echo "  EFILD   $@"
+	$(Q)$(CROSS)ld -nostdlib --no-undefined -shared -Bsymbolic --defsym=EFI_SUBSYSTEM=0xb \
+		-T $(GNUEFI)/lib/elf_aarch64_efi.lds $(GNUEFI)/lib/crt0-efi-aarch64.o \
+		$(EBC_EFI_OBJS) $(GNUEFI)/lib/libefi.a $(GNUEFI)/lib/libgnuefi.a \
+		$$($(CC) -print-libgcc-file-name) -o $@
+
+$(EBC_DIR)/ebcvm.efi: $(EBC_EFI_DIR)/ebcvm.so
+	@echo "  OBJCOPY $@"
+	$(Q)$(CROSS)objcopy -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc -O binary $< $@.tmp
+	@# crt0's header gives .data raw bytes up to a 512-byte boundary (_edata):
+	@# the file must have them, or the firmware's loader refuses it.
+	$(Q)truncate -s %512 $@.tmp && mv $@.tmp $@
+
+.PHONY: ebc-driver
+ebc-driver: $(EBC_DIR)/ebcvm.efi
