@@ -5,8 +5,11 @@
 #   make ebc-run     the host runner, $(BUILD)/ebc/ebc-run IMAGE.efi
 #   make ebc-corpus  the corpus images (ebc/corpus/*.s -> $(BUILD)/ebc/corpus/*.efi)
 #   make ebc-test    every corpus image through the VM, output checked
-#                    against ebc/corpus/*.expected, then the differential
-#                    against Debian's OVMF (part of make test)
+#                    against ebc/corpus/*.expected, then the differential:
+#                    OVMF (EDK2's interpreter) against AAVMF with our
+#                    driver (part of make test)
+#   make ebc-driver  the UEFI driver for AArch64, $(BUILD)/ebc/ebcvm.efi
+#   make ebc-aavmf EBC=image.efi   your image under AAVMF with our driver
 
 EBC_DIR := $(BUILD)/ebc
 EBC_VM_SRCS := ebc/vm.c ebc/alu.c ebc/index.c ebc/status.c
@@ -35,10 +38,10 @@ ebc-corpus: $(EBC_CORPUS)
 ebc-test: setup
 	$(Q)$(MAKE) --no-print-directory ebc-test-run
 
-ebc-test-run: $(EBC_DIR)/ebc-run $(EBC_CORPUS)
+ebc-test-run: $(EBC_DIR)/ebc-run $(EBC_CORPUS) $(EBC_DIR)/ebcvm.efi
 	@echo "[test] EBC corpus through the VM (ebc-run)"
 	$(Q)$(PYTHON) ebc/tools/ebc_test.py --run $(EBC_DIR)/ebc-run --images $(EBC_DIR)/corpus \
-		--corpus ebc/corpus
+		--corpus ebc/corpus --driver $(EBC_DIR)/ebcvm.efi
 
 # ------------------------------------------------ the UEFI driver (AArch64)
 # ebcvm.efi: the VM as a boot-service driver for Debian's AAVMF, built with
@@ -81,5 +84,12 @@ $(EBC_DIR)/ebcvm.efi: $(EBC_EFI_DIR)/ebcvm.so
 	@# the file must have them, or the firmware's loader refuses it.
 	$(Q)truncate -s %512 $@.tmp && mv $@.tmp $@
 
-.PHONY: ebc-driver
+.PHONY: ebc-driver ebc-aavmf
 ebc-driver: $(EBC_DIR)/ebcvm.efi
+
+# make ebc-aavmf EBC=image.efi: boots Debian's AAVMF with our driver loaded
+# and runs your EBC image from the UEFI Shell; prints its console and status.
+EBC ?=
+ebc-aavmf: $(EBC_DIR)/ebcvm.efi
+	$(Q)test -n "$(EBC)" || { echo "usage: make ebc-aavmf EBC=image.efi" >&2; exit 1; }
+	$(Q)$(PYTHON) ebc/tools/ebc_fw.py aavmf --driver $(EBC_DIR)/ebcvm.efi $(EBC)

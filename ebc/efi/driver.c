@@ -33,16 +33,20 @@
 #define MACHINE_EBC 0x0ebc
 
 /* EDK2's EDKII_PECOFF_IMAGE_EMULATOR_PROTOCOL (MdeModulePkg), version 1. */
-#define PECOFF_EMU_GUID                                                                     \
-	{                                                                                  \
-		0x96f46153, 0x97a7, 0x4793, { 0xac, 0xc1, 0xfa, 0x19, 0xbf, 0x78, 0xea, 0x97 } \
+#define PECOFF_EMU_GUID                                                                            \
+	{                                                                                          \
+		0x96f46153, 0x97a7, 0x4793,                                                        \
+		{                                                                                  \
+			0xac, 0xc1, 0xfa, 0x19, 0xbf, 0x78, 0xea, 0x97                             \
+		}                                                                                  \
 	}
 
 struct pecoff_emu {
-	BOOLEAN(EFIAPI *is_image_supported)(struct pecoff_emu *self, UINT16 image_type,
-					   EFI_DEVICE_PATH *path);
-	EFI_STATUS(EFIAPI *register_image)(struct pecoff_emu *self, EFI_PHYSICAL_ADDRESS base,
-					   UINT64 size, EFI_IMAGE_ENTRY_POINT *entry);
+	BOOLEAN(EFIAPI *is_image_supported)
+	(struct pecoff_emu *self, UINT16 image_type, EFI_DEVICE_PATH *path);
+	EFI_STATUS(EFIAPI *register_image)
+	(struct pecoff_emu *self, EFI_PHYSICAL_ADDRESS base, UINT64 size,
+	 EFI_IMAGE_ENTRY_POINT *entry);
 	EFI_STATUS(EFIAPI *unregister_image)(struct pecoff_emu *self, EFI_PHYSICAL_ADDRESS base);
 	UINT32 version;
 	UINT16 machine;
@@ -92,8 +96,8 @@ static bool host_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
 	return true;
 }
 
-typedef UINT64 (*native_fn)(UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64,
-			    UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64);
+typedef UINT64 (*native_fn)(UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64,
+			    UINT64, UINT64, UINT64, UINT64, UINT64, UINT64, UINT64);
 
 /*
  * CALLEX: the callee gets the first eight values in x0..x7 and the rest
@@ -145,11 +149,11 @@ static void host_debug(void *ctx, uint64_t ip)
 }
 
 static const struct ebc_host_ops host_ops = {
-	.read = host_read,
-	.write = host_write,
-	.call_native = host_call,
-	.make_thunk = host_thunk,
-	.debug_break = host_debug,
+    .read = host_read,
+    .write = host_write,
+    .call_native = host_call,
+    .make_thunk = host_thunk,
+    .debug_break = host_debug,
 };
 
 /* --------------------------------------- native code calling EBC code */
@@ -218,11 +222,11 @@ static EFI_STATUS EFIAPI emu_register_image(struct pecoff_emu *self, EFI_PHYSICA
 			      &stack) != EFI_SUCCESS)
 		return EFI_OUT_OF_RESOURCES;
 	cfg = (struct ebc_vm_config){
-		.code_base = base,
-		.code_size = size,
-		.stack_base = ((UINT64)(UINTN)stack + 15) & ~15ULL,
-		.stack_size = EBC_STACK_SIZE,
-		.max_steps = EBC_MAX_STEPS,
+	    .code_base = base,
+	    .code_size = size,
+	    .stack_base = ((UINT64)(UINTN)stack + 15) & ~15ULL,
+	    .stack_size = EBC_STACK_SIZE,
+	    .max_steps = EBC_MAX_STEPS,
 	};
 	if (ebc_vm_init(&img->vm, &host_ops, img, &cfg) != EBC_OK) {
 		uefi_call_wrapper(BS->FreePool, 1, stack);
@@ -281,8 +285,7 @@ static EFI_STATUS EFIAPI ebc_unload_image(EFI_EBC_PROTOCOL *self, EFI_HANDLE han
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI ebc_register_icache_flush(EFI_EBC_PROTOCOL *self,
-						   EBC_ICACHE_FLUSH flush)
+static EFI_STATUS EFIAPI ebc_register_icache_flush(EFI_EBC_PROTOCOL *self, EBC_ICACHE_FLUSH flush)
 {
 	(void)self;
 	/* Kept, never needed: we write no code (thunk.S). */
@@ -300,18 +303,18 @@ static EFI_STATUS EFIAPI ebc_get_version(EFI_EBC_PROTOCOL *self, UINT64 *version
 }
 
 static EFI_EBC_PROTOCOL ebc_protocol = {
-	.CreateThunk = ebc_create_thunk,
-	.UnloadImage = ebc_unload_image,
-	.RegisterICacheFlush = ebc_register_icache_flush,
-	.GetVersion = ebc_get_version,
+    .CreateThunk = ebc_create_thunk,
+    .UnloadImage = ebc_unload_image,
+    .RegisterICacheFlush = ebc_register_icache_flush,
+    .GetVersion = ebc_get_version,
 };
 
 static struct pecoff_emu emu_protocol = {
-	.is_image_supported = emu_is_image_supported,
-	.register_image = emu_register_image,
-	.unregister_image = emu_unregister_image,
-	.version = 1,
-	.machine = MACHINE_EBC,
+    .is_image_supported = emu_is_image_supported,
+    .register_image = emu_register_image,
+    .unregister_image = emu_unregister_image,
+    .version = 1,
+    .machine = MACHINE_EBC,
 };
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)

@@ -4,12 +4,15 @@
 compares what it printed, line by line, with ebc/corpus/NAME.expected;
 then the differential: every well-formed image (one that returns an
 EFI_STATUS) under Debian's OVMF in qemu-system-x86_64, whose EBC
-interpreter is EDK2's, against our VM, line by line. (Malformed bytecode
-is not sent to OVMF: EDK2's interpreter halts the whole firmware on it,
-e.g. on a divide by zero, where ours stops only the image.)
+interpreter is EDK2's, and under Debian's AAVMF in qemu-system-aarch64
+with our driver loaded, line by line; and every malformed one under
+AAVMF, where our driver must stop it with its reason and let the firmware
+go on. (Malformed bytecode is not sent to OVMF: EDK2's interpreter halts
+the whole firmware on it, e.g. on a divide by zero.) One boot per
+firmware, each bounded (ebc/tools/ebc_fw.py).
 
 usage: ebc/tools/ebc_test.py --run EBC_RUN --images DIR --corpus ebc/corpus
-                             [--no-firmware]
+                             --driver ebcvm.efi [--no-firmware]
 
 The transcript of one run is the image's console output, then one line:
   status: 0x...           the image returned this EFI_STATUS
@@ -20,6 +23,7 @@ Prints: ebc corpus: N images, M match, K differ; then ends with
 ebc differential: N images, M match, K differ.
 """
 import argparse
+import concurrent.futures
 import difflib
 import os
 import re
@@ -67,32 +71,71 @@ def show_diff(a_name, a, b_name, b):
         print("          " + line)
 
 
-def differential(run, images, kind):
-    """Our VM against the firmware's, on every image that returns."""
-    host = {}
-    for image in images:
-        t = transcript(run, image)
-        if t.splitlines()[-1].startswith("status:"):
-            host[os.path.splitext(os.path.basename(image))[0]] = t
-    print("[test] EBC differential: %s (EDK2's EBC interpreter, qemu-system-x86_64) "
-          "against our VM (ebc-run), %d images in one boot" % (kind.upper(), len(host)))
-    fw, out = ebc_fw.run(kind, [os.path.join(os.path.dirname(images[0]), n + ".efi")
-                                for n in sorted(host)])
+STOPPED = re.compile(r"^EBC VM: image at 0x[0-9A-Fa-f]+ stopped: (.*) at image offset "
+                     r"0x([0-9A-Fa-f]+) \(.*\)$", re.M)
+
+
+def driver_form(t):
+    """Our driver's message for a stopped image, in ebc-run's transcript form."""
+    m = STOPPED.search(t)
+    if not m:
+        return t
+    return t[:m.start()] + "stopped: %s at offset 0x%x" % (m.group(1), int(m.group(2), 16)) + \
+        t[m.end():]
+
+
+def differential(run, images, driver, corpus):
+    """
+    Every image that returns: OVMF (EDK2's interpreter) against AAVMF with
+    our driver, line by line. Every image our VM stops: AAVMF with our
+    driver against its expected transcript (OVMF would hang on it).
+    """
+    host = {os.path.splitext(os.path.basename(i))[0]: transcript(run, i) for i in images}
+    good = sorted(n for n, t in host.items() if t.splitlines()[-1].startswith("status:"))
+    bad = sorted(n for n in host if n not in good)
+    folder = os.path.dirname(images[0])
+    print("[test] EBC differential: OVMF (x86-64, EDK2's EBC interpreter) against AAVMF "
+          "(arm64) with our driver, %d images; then %d malformed ones on AAVMF" %
+          (len(good), len(bad)))
+    # The two boots at once: each is one QEMU process, mostly one core.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        f_ovmf = pool.submit(ebc_fw.run, "ovmf",
+                             [os.path.join(folder, n + ".efi") for n in good])
+        f_aavmf = pool.submit(ebc_fw.run, "aavmf",
+                              [os.path.join(folder, n + ".efi") for n in good + bad],
+                              driver=driver)
+        ovmf, ovmf_out = f_ovmf.result()
+        aavmf, aavmf_out = f_aavmf.result()
     match = differ = 0
-    for n in sorted(host):
-        ours, theirs = shell_status(host[n]), fw[n]
-        if ours == theirs:
+    for n in good:
+        if ovmf[n] == aavmf[n] and not ovmf[n].startswith("no result"):
             match += 1
-            print("  ebc     %-24s same under %s" % (n, kind.upper()))
+            print("  ebc     %-24s same under OVMF and AAVMF: %s" % (n, ovmf[n].splitlines()[-1]))
         else:
             differ += 1
             print("  ebc     %-24s DIFFERS:" % n)
-            show_diff("ebc-run", ours, kind, theirs)
+            show_diff("OVMF", ovmf[n], "AAVMF", aavmf[n])
+    bad_ok = 0
+    for n in bad:
+        want = open(os.path.join(corpus, n + ".expected"), encoding="utf-8").read()
+        # The shell's status after our driver stopped the image: EFI_ABORTED.
+        want += "status: 0x15\n"
+        got = driver_form(aavmf[n])
+        if got == want:
+            bad_ok += 1
+            print("  ebc     %-24s stopped on AAVMF, firmware went on: %s" % (
+                n, want.splitlines()[0]))
+        else:
+            differ += 1
+            print("  ebc     %-24s DIFFERS on AAVMF:" % n)
+            show_diff("expected", want, "AAVMF", got)
     if differ:
-        print("          (the firmware's console: %d bytes, last lines below)" % len(out))
-        for line in out.replace("\r", "").splitlines()[-15:]:
-            print("          | " + line)
-    print("ebc differential: %d images, %d match, %d differ" % (len(host), match, differ))
+        for name, out in (("OVMF", ovmf_out), ("AAVMF", aavmf_out)):
+            print("          (%s console, last lines)" % name)
+            for line in out.replace("\r", "").splitlines()[-12:]:
+                print("          | " + line)
+    print("ebc differential: %d images, %d match, %d differ" % (
+        len(good) + len(bad), match + bad_ok, differ))
     return differ == 0
 
 
@@ -101,6 +144,7 @@ def main():
     ap.add_argument("--run", required=True)
     ap.add_argument("--images", required=True)
     ap.add_argument("--corpus", required=True)
+    ap.add_argument("--driver", help="the EBC driver for AAVMF (ebcvm.efi)")
     ap.add_argument("--no-firmware", action="store_true")
     args = ap.parse_args()
 
@@ -132,12 +176,13 @@ def main():
     ok = differ == 0
     if args.no_firmware:
         return 0 if ok else 1
-    if not ebc_fw.available("ovmf"):
-        print("ebc_test: OVMF is not installed (Debian: %s; scripts/setup.sh installs it)"
-              % ebc_fw.FIRMWARE["ovmf"]["package"])
-        return 1
+    for kind in ("ovmf", "aavmf"):
+        if not ebc_fw.available(kind):
+            print("ebc_test: %s is not installed (Debian: %s; scripts/setup.sh installs it)"
+                  % (kind.upper(), ebc_fw.FIRMWARE[kind]["package"]))
+            return 1
     corpus_images = [i for i in images if os.path.dirname(i) != bad_dir]
-    ok = differential(args.run, corpus_images, "ovmf") and ok
+    ok = differential(args.run, corpus_images, args.driver, args.corpus) and ok
     return 0 if ok else 1
 
 
