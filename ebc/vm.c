@@ -853,14 +853,14 @@ enum ebc_status ebc_vm_call(struct ebc_vm *vm, uint64_t entry, const uint64_t *a
 	    (nargs && !args))
 		return EBC_ERR_BAD_CONFIG;
 	nested = vm->status == EBC_RUNNING;
+	if (!nested)
+		/* A fresh call starts from the top of the stack, whatever a fault left in R0. */
+		vm->r[0] = stack_top(vm);
 	saved.ip = vm->ip;
 	saved.flags = vm->flags;
 	saved.frame_sp = vm->frame_sp;
 	for (unsigned i = 0; i < 8; i++)
 		saved.r[i] = vm->r[i];
-	if (!nested)
-		/* A fresh call starts from the top of the stack, whatever a fault left in R0. */
-		vm->r[0] = stack_top(vm);
 	st = run_call(vm, entry, args, nargs, ret);
 	if (nested) {
 		/*

@@ -803,6 +803,21 @@ static void test_stack_errors(void **state)
 	assert_int_equal(run(&p), EBC_ERR_BAD_SP);
 }
 
+static void test_fresh_call_after_fault(void **state)
+{
+	struct prog p = {0};
+
+	(void)state;
+	reset_mem();
+	movi(&p, 0, DATA); /* 0: R0 moved out of the stack, then RET: faults */
+	ret(&p);	   /* 10 */
+	ret(&p);	   /* 12: a function that just returns */
+	assert_int_equal(run(&p), EBC_ERR_BAD_SP);
+	/* The next call from native code starts again from the top of the stack. */
+	assert_int_equal(ebc_vm_call(&vm, CODE + 12, NULL, 0, NULL), EBC_OK);
+	assert_int_equal(vm.r[0], STACK + STACK_SIZE);
+}
+
 static void test_loadsp_storesp(void **state)
 {
 	struct prog p = {0};
@@ -1123,6 +1138,7 @@ int main(void)
 	    cmocka_unit_test(test_ret_errors),
 	    cmocka_unit_test(test_push_pop),
 	    cmocka_unit_test(test_stack_errors),
+	    cmocka_unit_test(test_fresh_call_after_fault),
 	    cmocka_unit_test(test_loadsp_storesp),
 	    cmocka_unit_test(test_mov_sizes),
 	    cmocka_unit_test(test_mov_qq_n_sn),
