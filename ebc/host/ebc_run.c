@@ -102,14 +102,15 @@ static uint64_t allocate_pool(uint64_t size, uint64_t out)
 {
 	uint64_t p = pool_next;
 
-	/* 8 bytes of header keep the size; blocks 16-byte aligned. */
-	if (!out || size > POOL_END - pool_next - 16)
-		return size > POOL_END - pool_next - 16 ? EFI_OUT_OF_RESOURCES
-							: EFI_INVALID_PARAMETER;
-	put64(p, size);
-	pool_next += (size + 16 + 15) & ~15ULL;
+	if (!out)
+		return EFI_INVALID_PARAMETER;
+	/* 16 bytes of header keep the size; blocks stay 16-byte aligned. */
+	if (size > POOL_END - pool_next - 16)
+		return EFI_OUT_OF_RESOURCES;
 	if (!ebc_sandbox_write(&sb, out, 8, p + 16))
 		return EFI_INVALID_PARAMETER;
+	put64(p, size);
+	pool_next += (size + 16 + 15) & ~15ULL;
 	return 0;
 }
 
@@ -143,18 +144,19 @@ static bool fake_native(void *ctx, uint64_t addr, const uint64_t *a, unsigned n,
 		*ret = a[0] >= POOL + 16 && a[0] < pool_next ? 0 : EFI_INVALID_PARAMETER;
 		break;
 	case FN_SET_MEM:
+		/* Outside the sandbox: refused as a bad parameter (real firmware would fault). */
 		d = ebc_sandbox_ptr(&sb, a[0], a[1]);
 		if (d)
 			memset(d, (int)(a[2] & 0xff), a[1]);
-		*ret = 0;
-		return d != NULL;
+		*ret = d ? 0 : EFI_INVALID_PARAMETER;
+		break;
 	case FN_COPY_MEM:
 		d = ebc_sandbox_ptr(&sb, a[0], a[2]);
 		s = ebc_sandbox_ptr(&sb, a[1], a[2]);
 		if (d && s)
 			memmove(d, s, a[2]);
-		*ret = 0;
-		return d && s;
+		*ret = d && s ? 0 : EFI_INVALID_PARAMETER;
+		break;
 	case FN_LOCATE_PROTOCOL:
 		if (a[2])
 			put64(a[2], 0);
