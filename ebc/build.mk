@@ -12,7 +12,7 @@
 #   make ebc-aavmf EBC=image.efi   your image under AAVMF with our driver
 
 EBC_DIR := $(BUILD)/ebc
-EBC_VM_SRCS := ebc/vm.c ebc/alu.c ebc/index.c ebc/status.c
+EBC_VM_SRCS := ebc/vm.c ebc/exec_flow.c ebc/exec_data.c ebc/alu.c ebc/index.c ebc/status.c
 EBC_RUN_SRCS := $(EBC_VM_SRCS) ebc/sandbox.c ebc/pe.c ebc/host/ebc_run.c
 EBC_RUN_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_DEFAULT_SOURCE \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iebc
