@@ -189,9 +189,15 @@ enum ebc_status ebc_vm_call(struct ebc_vm *vm, uint64_t entry, const uint64_t *a
 	    (nargs && !args))
 		return EBC_ERR_BAD_CONFIG;
 	nested = vm->status == EBC_RUNNING;
-	if (!nested)
-		/* A fresh call starts from the top of the stack, whatever a fault left in R0. */
+	if (!nested) {
+		/*
+		 * A fresh call starts from the top of the stack, whatever a
+		 * fault left in R0, with the whole instruction budget (a
+		 * resident driver is called many times).
+		 */
 		vm->r[0] = stack_top(vm);
+		vm->steps = 0;
+	}
 	saved.ip = vm->ip;
 	saved.flags = vm->flags;
 	saved.frame_sp = vm->frame_sp;

@@ -80,7 +80,8 @@ struct ebc_host_ops {
 
 /*
  * Where the image's code and the VM stack are, and how many instructions
- * the VM may run in all (never 0: every run is bounded).
+ * one call from native code may run, nested calls included (never 0:
+ * every run is bounded).
  */
 struct ebc_vm_config {
 	uint64_t code_base;

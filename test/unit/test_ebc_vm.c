@@ -1075,6 +1075,12 @@ static void test_step_limit(void **state)
 	E(&p, 0x02, 0xff); /* JMP8 -1 word: itself */
 	assert_int_equal(run(&p), EBC_ERR_STEP_LIMIT);
 	assert_int_equal(vm.steps, 10000);
+	/* The budget is per call from native code: the next call has it all again. */
+	memset(&p, 0, sizeof(p));
+	ret(&p);
+	memcpy(mem, p.b, p.n);
+	assert_int_equal(ebc_vm_call(&vm, CODE, NULL, 0, NULL), EBC_OK);
+	assert_int_equal(vm.steps, 1);
 }
 
 static void test_bad_config(void **state)
