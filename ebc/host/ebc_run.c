@@ -3,8 +3,9 @@
  * ebc-run: runs an EBC UEFI application on the host, in the sandbox, with
  * a small fake of the UEFI services it may call: ConOut->OutputString
  * (to stdout), ConOut->SetAttribute and ClearScreen, and the boot
- * services AllocatePool, FreePool, SetMem, CopyMem, Stall and
- * LocateProtocol (which finds nothing). Other services return
+ * services AllocatePool, FreePool, SetMem, CopyMem, Stall, and
+ * InstallProtocolInterface, UninstallProtocolInterface and LocateProtocol
+ * over a small protocol database of its own. Other services return
  * EFI_UNSUPPORTED. A quick way to try an image, and the reference run of
  * the corpus tests (make ebc-test) before any firmware is involved.
  *
@@ -52,6 +53,8 @@ enum native_fn {
 	FN_COPY_MEM,
 	FN_STALL,
 	FN_LOCATE_PROTOCOL,
+	FN_INSTALL_PROTOCOL,
+	FN_UNINSTALL_PROTOCOL,
 	FN_COUNT
 };
 
@@ -61,6 +64,15 @@ static struct ebc_vm vm;
 static uint64_t pool_next = POOL, thunk_entry[MAX_THUNKS];
 static unsigned nthunks;
 static uint64_t image_base;
+
+/* The protocol database: a few (GUID, interface) pairs on one handle. */
+#define MAX_PROTOCOLS 8
+#define PROTOCOL_HANDLE 0x3000ULL
+static struct {
+	bool used;
+	uint8_t guid[16];
+	uint64_t iface;
+} protocols[MAX_PROTOCOLS];
 
 static uint64_t fn_addr(enum native_fn fn)
 {
@@ -114,6 +126,58 @@ static uint64_t allocate_pool(uint64_t size, uint64_t out)
 	return 0;
 }
 
+static int find_protocol(const uint8_t *guid)
+{
+	for (int i = 0; i < MAX_PROTOCOLS; i++)
+		if (protocols[i].used && !memcmp(protocols[i].guid, guid, 16))
+			return i;
+	return -1;
+}
+
+/* InstallProtocolInterface(Handle *, Guid *, InterfaceType, Interface) */
+static uint64_t install_protocol(uint64_t handle, uint64_t guid, uint64_t iface)
+{
+	const uint8_t *g = ebc_sandbox_ptr(&sb, guid, 16);
+	uint64_t h;
+
+	if (!g || !ebc_sandbox_read(&sb, handle, 8, &h) || (h && h != PROTOCOL_HANDLE))
+		return EFI_INVALID_PARAMETER;
+	if (find_protocol(g) >= 0)
+		return EFI_INVALID_PARAMETER; /* already on the handle */
+	for (int i = 0; i < MAX_PROTOCOLS; i++) {
+		if (!protocols[i].used) {
+			protocols[i].used = true;
+			memcpy(protocols[i].guid, g, 16);
+			protocols[i].iface = iface;
+			put64(handle, PROTOCOL_HANDLE);
+			return 0;
+		}
+	}
+	return EFI_OUT_OF_RESOURCES;
+}
+
+static uint64_t uninstall_protocol(uint64_t handle, uint64_t guid, uint64_t iface)
+{
+	const uint8_t *g = ebc_sandbox_ptr(&sb, guid, 16);
+	int i = g ? find_protocol(g) : -1;
+
+	if (handle != PROTOCOL_HANDLE || i < 0 || protocols[i].iface != iface)
+		return EFI_NOT_FOUND;
+	protocols[i].used = false;
+	return 0;
+}
+
+static uint64_t locate_protocol(uint64_t guid, uint64_t out)
+{
+	const uint8_t *g = ebc_sandbox_ptr(&sb, guid, 16);
+	int i = g ? find_protocol(g) : -1;
+
+	if (!out)
+		return EFI_INVALID_PARAMETER;
+	put64(out, i >= 0 ? protocols[i].iface : 0);
+	return i >= 0 ? 0 : EFI_NOT_FOUND;
+}
+
 static bool fake_native(void *ctx, uint64_t addr, const uint64_t *a, unsigned n, uint64_t *ret)
 {
 	uint8_t *d, *s;
@@ -158,9 +222,13 @@ static bool fake_native(void *ctx, uint64_t addr, const uint64_t *a, unsigned n,
 		*ret = d && s ? 0 : EFI_INVALID_PARAMETER;
 		break;
 	case FN_LOCATE_PROTOCOL:
-		if (a[2])
-			put64(a[2], 0);
-		*ret = EFI_NOT_FOUND;
+		*ret = locate_protocol(a[0], a[2]);
+		break;
+	case FN_INSTALL_PROTOCOL:
+		*ret = install_protocol(a[0], a[1], a[3]);
+		break;
+	case FN_UNINSTALL_PROTOCOL:
+		*ret = uninstall_protocol(a[0], a[1], a[2]);
 		break;
 	default:
 		*ret = EFI_UNSUPPORTED;
@@ -229,6 +297,8 @@ static uint64_t build_tables(void)
 	put64(bs + 24 + 8 * 5, fn_addr(FN_ALLOCATE_POOL));
 	put64(bs + 24 + 8 * 6, fn_addr(FN_FREE_POOL));
 	put64(bs + 24 + 8 * 28, fn_addr(FN_STALL));
+	put64(bs + 24 + 8 * 13, fn_addr(FN_INSTALL_PROTOCOL));
+	put64(bs + 24 + 8 * 15, fn_addr(FN_UNINSTALL_PROTOCOL));
 	put64(bs + 24 + 8 * 37, fn_addr(FN_LOCATE_PROTOCOL));
 	put64(bs + 24 + 8 * 41, fn_addr(FN_COPY_MEM));
 	put64(bs + 24 + 8 * 42, fn_addr(FN_SET_MEM));
