@@ -618,6 +618,66 @@ static void test_call64_and_frame(void **state)
 	assert_int_equal(vm.r[0], STACK + STACK_SIZE - 16);
 }
 
+static void test_call_forms(void **state)
+{
+	struct prog p = {0};
+	struct ebc_host_ops no_thunks = ops;
+	struct ebc_vm_config cfg;
+
+	(void)state;
+	reset_mem();
+	wr(DATA + 8, 8, CODE + 40);
+	movi(&p, 2, DATA);     /* 0 */
+	E(&p, 0x83, 0x08 | 2); /* 10: CALL32a @R2(+1,+0): the target read from memory */
+	le(&p, 0x10000001, 4);
+	movi(&p, 1, CODE + 30);		/* 16 */
+	E(&p, 0x83, 0x01, 10, 0, 0, 0); /* 26: CALL32a R1(+10): to 40 */
+	ret(&p);			/* 32 */
+	while (p.n < 40)
+		E(&p, 0);
+	op2i(&p, EBC_OP_ADD, true, 7, false, 3, false, 1); /* 40: R7 += 1 (R3 is 0) */
+	ret(&p);
+	assert_int_equal(run(&p), EBC_OK);
+	assert_int_equal(vm.r[7], 2);
+	/* an odd EBC target, the stack untouched */
+	memset(&p, 0, sizeof(p));
+	E(&p, 0x83, 0x10, 1, 0, 0, 0);
+	ret(&p);
+	assert_int_equal(run(&p), EBC_ERR_ALIGNMENT);
+	assert_int_equal(vm.r[0], STACK + STACK_SIZE - 16);
+	/* a host that makes no thunks */
+	memset(&p, 0, sizeof(p));
+	movi(&p, 7, DATA);
+	E(&p, 0x00, 0x05);
+	ret(&p);
+	wr(DATA, 8, (uint32_t)(CODE - (DATA + 4)));
+	no_thunks.make_thunk = NULL;
+	memcpy(mem, p.b, p.n);
+	cfg = (struct ebc_vm_config){CODE, p.n, STACK, STACK_SIZE, 100};
+	assert_int_equal(ebc_vm_init(&vm, &no_thunks, &sb, &cfg), EBC_OK);
+	assert_int_equal(ebc_vm_call(&vm, CODE, NULL, 0, NULL), EBC_ERR_THUNK);
+}
+
+static void test_pop_errors(void **state)
+{
+	struct prog p = {0};
+
+	(void)state;
+	reset_mem();
+	/* POP64 @R2 to an address the host refuses: R0 is as before the pop */
+	movi(&p, 2, 0x10);
+	E(&p, 0x6b, 0x01);
+	E(&p, 0x6c, 0x08 | 2);
+	ret(&p);
+	assert_int_equal(run(&p), EBC_ERR_MEM_WRITE);
+	assert_int_equal(vm.r[0], STACK + STACK_SIZE - 16 - 8);
+	/* reserved bits of POP */
+	memset(&p, 0, sizeof(p));
+	E(&p, 0x2c, 0x21);
+	ret(&p);
+	assert_int_equal(run(&p), EBC_ERR_BAD_ENCODING);
+}
+
 static void test_entry_args(void **state)
 {
 	struct prog p = {0};
@@ -1138,6 +1198,8 @@ int main(void)
 	    cmocka_unit_test(test_jump_errors),
 	    cmocka_unit_test(test_call_ret),
 	    cmocka_unit_test(test_call64_and_frame),
+	    cmocka_unit_test(test_call_forms),
+	    cmocka_unit_test(test_pop_errors),
 	    cmocka_unit_test(test_entry_args),
 	    cmocka_unit_test(test_callex),
 	    cmocka_unit_test(test_native_reenters_ebc),
