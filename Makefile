@@ -115,6 +115,7 @@ include mk/fuzz.mk
 include mk/linux.mk
 include mk/optee.mk
 include mk/xtest.mk
+include ebc/build.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
@@ -143,6 +144,7 @@ debug: all
 test: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
+	$(Q)$(MAKE) --no-print-directory ebc-test
 	$(Q)$(MAKE) --no-print-directory linux-smoke XTEST=1
 	$(Q)$(MAKE) --no-print-directory optee-os
 	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test

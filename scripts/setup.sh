@@ -31,10 +31,13 @@ MBEDTLS_SRC_VERSION=2.28.3-1
 # signing xtest's TAs (mk/xtest.mk).
 # xz-utils: tar's xz, for the OP-TEE release tarballs (optee_os, optee_test
 # .tar.xz); Debian's priority "standard", so a minimal system lacks it.
+# ovmf, qemu-system-x86, qemu-efi-aarch64: the EBC differential tests (make
+# ebc-test): Debian's x86-64 UEFI firmware, whose EBC interpreter is the
+# reference, and the arm64 one (AAVMF) that has none.
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libcmocka-dev python3-pytest \
 python3-pexpect dpkg-dev gdb-multiarch clang libclang-rt-14-dev libc6-dev-arm64-cross \
-python3-cryptography python3-pyelftools xz-utils"
+python3-cryptography python3-pyelftools xz-utils ovmf qemu-system-x86 qemu-efi-aarch64"
 
 say() { echo "[setup] $*"; }
 

@@ -156,11 +156,42 @@ def signed_image():
     yield "unsigned", struct.pack("<H", len(img)) + img + b"\0" * 64
 
 
+def ebc_vm():
+    """Header: R1..R7 and a data seed (8 bytes each), then EBC code."""
+    head = u64s(*range(1, 8), 0x1122334455667788)
+    movi = lambda r, v: bytes([0xf7, 0x30 | r]) + struct.pack("<Q", v)
+    ret = bytes([0x04, 0x00])
+    yield "arith", head + movi(1, 7) + movi(2, 5) + bytes([0x4c, 0x21, 0x4e, 0x21, 0x52, 0x21]) \
+        + bytes([0x20, 0x17]) + ret
+    # R1 = 3; loop: CMPI64weq R1, 0; JMP8cs out; SUB64 R1, R2 + 1; JMP8 back
+    yield "loop", head + movi(1, 3) + movi(2, 0) + bytes(
+        [0x6d, 0x01, 0, 0, 0xc2, 0x04, 0xcd, 0x21, 1, 0, 0x02, 0xfa, 0x82, 0x01]) + ret
+    # PUSHn R1; CALLEX64 0x1000; POPn R1; MOVnw R2, @R0(+0,+16); BREAK 1; RET
+    yield "callex", head + bytes([0x35, 0x01, 0xc3, 0x20]) + u64s(0x1000) + bytes(
+        [0x36, 0x01, 0x72, 0x82, 0x10, 0x00, 0x00, 0x01]) + ret
+    yield "movs", head + bytes([0x5d, 0x9a, 0x08, 0x00, 0x68, 0xa1]) + u64s(0x1000000000000802) \
+        + bytes([0x65, 0x23, 0xf0, 0xff, 0x79, 0x07, 0x10, 0x00, 0xf8, 0x0a]) + u64s(0x20) + ret
+
+
+def ebc_pe():
+    """Small EBC images from the assembler (ebc/tools/ebcas.py)."""
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "ebc", "tools"))
+    import ebcas
+    ret = bytes([0x04, 0x00])
+    movi_abs = bytes([0xf7, 0x31]) + struct.pack("<Q", 0)
+    yield "ret", ebcas.pe_image(ret, [], 0, 10)
+    yield "reloc", ebcas.pe_image(movi_abs + ret + bytes(6) + struct.pack("<Q", 0), [2, 18], 0,
+                                  10)
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
            "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
-           "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image}.get(name)
+           "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image,
+           "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():

@@ -1,0 +1,3 @@
+; Malformed: endless recursion exhausts the VM stack.
+main:
+	CALL32 main
