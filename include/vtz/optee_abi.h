@@ -164,6 +164,14 @@
  * raise interrupts (tee-irq-into-other-vm, take-tee-secure-irq).
  */
 #define VTZ_SMC_TEE_TEST_RAISE OPTEE_SMC_FAST_CALL_VAL(0xf0fa)
+/*
+ * Test builds only: x1 = an address; the TEE asks its dispatcher for an
+ * attestation report there (VTZ_SMC_TEE_ATTEST, a zero nonce) whatever the
+ * address is, and returns x0 = OK, x1 = the dispatcher's answer (0 or
+ * VTZ_ATTEST_ERR_*). The attack suite's way to make a TEE ask for a report
+ * into memory it does not own (tee-attest-into-foreign-page).
+ */
+#define VTZ_SMC_TEE_TEST_ATTEST OPTEE_SMC_FAST_CALL_VAL(0xf0f9)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
