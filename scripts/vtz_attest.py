@@ -19,8 +19,9 @@ usage:
   vtz_attest.py export ROOT_KEY.bin OUT.pem     the attestation public key (PEM)
   vtz_attest.py --key PUB.pem --nonce HEX [--expect-tee HEX] [--expect-identity NAME]
                 [--expect-home vtz-ciee|vtz-el3|native] [--min-version N] REPORT
-      REPORT: the report in hex, or a console line ending in it
-      ("vtz-client: attest report: HEX"), or - to read it from stdin.
+      REPORT: the report in hex, or console output with its line
+      ("vtz-client: attest report: HEX", split lines put back together),
+      or - to read either from stdin.
       Prints what the report proves; exits 1 (with why) if it does not verify,
       2 on bad usage.
 """
@@ -85,12 +86,37 @@ def load_public(path):
     return key
 
 
+def report_hex(text):
+    """The report's hex digits from hex alone, or from console output with a
+    "... attest report: HEX" line. A console that splits long lines (the
+    hypervisor's virtual UART: every 160 characters, each piece with the
+    VM's "[vmN] " prefix) is put back together: the lines after it with the
+    same prefix that are hex only, until the report is whole."""
+    lines = text.strip().splitlines()
+    for i, line in enumerate(lines):
+        at = line.find("attest report:")
+        if at < 0:
+            continue
+        prefix = re.match(r"(\[[^\]]*\] )?", line).group(0)
+        h = line[at + len("attest report:"):].strip()
+        for more in lines[i + 1:]:
+            if len(h) >= 2 * REPORT_LEN:
+                break
+            if prefix and not more.startswith(prefix):
+                continue
+            piece = more[len(prefix):].strip()
+            if not re.fullmatch(r"[0-9a-fA-F]+", piece):
+                break
+            h += piece
+        return h
+    return "".join(text.split())
+
+
 def report_bytes(text):
-    """The report from hex, or from the end of a console line."""
-    m = re.search(r"([0-9a-fA-F]+)\s*$", text.strip())
-    if not m:
+    """The report from hex, or from a console's "attest report:" line."""
+    h = report_hex(text)
+    if not h or not re.fullmatch(r"[0-9a-fA-F]+", h):
         raise ReportError("no hex report found in the input")
-    h = m.group(1)
     if len(h) % 2:
         raise ReportError("the report's hex has an odd number of digits (%d)" % len(h))
     return bytes.fromhex(h)
@@ -145,19 +171,19 @@ def verify(report, key, nonce):
 def describe(f):
     zero = b"\0" * 32
     lines = ["report verified: signed by the device attestation key, over our nonce",
-             "  home:             %s" % f["home"],
-             "  security version: %d%s" % (f["security_version"],
+             "  home:              %s" % f["home"],
+             "  security version:  %d%s" % (f["security_version"],
                                            " (no signed images natively)"
                                            if f["home"] == "native" else
                                            " (the lower of the CIEE's and hypervisor's)"),
-             "  monitor sha256:   %s" % f["monitor"].hex()]
+             "  monitor sha256:    %s" % f["monitor"].hex()]
     for what in ("ciee", "hyp"):
         v = f[what]
-        lines.append("  %-17s %s" % ({"ciee": "CIEE sha256:", "hyp": "hypervisor sha256:"}
+        lines.append("  %-18s %s" % ({"ciee": "CIEE sha256:", "hyp": "hypervisor sha256:"}
                                      [what], "none (native)" if v == zero else v.hex()))
     name = identity_name(f["identity"])
-    lines += ["  TEE sha256:       %s" % f["tee"].hex(),
-              "  VM identity:      %s" % (repr(name) if name else "none (native: no VM)")]
+    lines += ["  TEE sha256:        %s" % f["tee"].hex(),
+              "  VM identity:       %s" % (repr(name) if name else "none (native: no VM)")]
     return "\n".join(lines)
 
 
