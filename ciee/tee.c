@@ -175,11 +175,13 @@ static void tee_serve_attest(struct ciee_vm *tee_vm, const struct ciee_tee *t,
 	r[4] = vm->identity[0];
 	r[5] = vm->identity[1];
 	memcpy(&r[6], &tv->ctx.x[3], VTZ_ATTEST_NONCE_LEN);
-	if (!err && (ipa < VTZ_TEE_RAM_IPA_BASE || ipa - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE))
+	if (!err &&
+	    (ipa < VTZ_TEE_RAM_IPA_BASE || ipa - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE))
 		err = VTZ_ATTEST_ERR_NOT_OWN;
 	spin_lock(&smm->lock);
-	if (!err && (pt_lookup(&s2, ipa, &pa, &desc) || !(desc & PTE_S2_AP_W) ||
-		     own_get(&smm->own, pa, &o) || o != OWNER(OWN_TEE, (unsigned int)(tee_vm - smm->vms))))
+	if (!err &&
+	    (pt_lookup(&s2, ipa, &pa, &desc) || !(desc & PTE_S2_AP_W) ||
+	     own_get(&smm->own, pa, &o) || o != OWNER(OWN_TEE, (unsigned int)(tee_vm - smm->vms))))
 		err = VTZ_ATTEST_ERR_NOT_OWN;
 	if (!err) {
 		r[10] = pa;

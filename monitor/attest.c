@@ -86,9 +86,9 @@ void attest_copy_out(uint64_t pa, const struct vtz_attest_report *r)
 		dst[i] = w[i];
 }
 
-#ifndef VTZ_NATIVE
 /*
- * VTZ_SMC_MON_ATTEST from the CIEE (main.c checked the caller): the
+ * VTZ_SMC_MON_ATTEST from the CIEE (main.c checked the caller; natively
+ * nothing calls it and the linker drops it, as keys_ciee_smc()): the
  * measurement, identity and nonce in registers, the report's PA in x11.
  * The CIEE checked that PA is the TEE's own writable page and holds the
  * SMM lock; the monitor checks again that it is RAM a TEE can own (the VM
@@ -117,4 +117,3 @@ void attest_ciee_smc(struct smc_frame *f)
 	attest_copy_out(pa, &r);
 	f->x[0] = 0;
 }
-#endif

@@ -188,10 +188,11 @@ void monitor_main(void)
 	dtb = ns_dtb();
 	size = tee_load();
 	keys_init("flash-native.bin");
-	native_attest_init();
 	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
+	/* Before the TEE's first instruction: it may ask for a report at once. */
+	native_attest_init();
 	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, dtb))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
 	con_printf("entering the normal world at NS-EL1 at 0x%lx with its device tree at 0x%lx "
