@@ -1,7 +1,7 @@
 IMAGE_NAMES += ciee
 ciee_SRCS := ciee/entry.S ciee/vectors.S ciee/monitor_call.S ciee/main.c ciee/hyp_args.c \
 	smm/mmu.c smm/vm.c ciee/tee.c ciee/tee_console.c ciee/tee_gic.c ciee/lifecycle.c ciee/switch.c ciee/fpsimd.S lib/exc_report.c $(LIB_SRCS) \
-	policy/pgtable.c policy/ownership.c policy/smccc_arch.c policy/tee_gic.c
+	policy/pgtable.c policy/ownership.c policy/smccc_arch.c policy/tee_gic.c policy/attest.c
 ciee_LDS := ciee/ciee.lds
 # Signed with the owner's key (mk/keys.mk); the monitor verifies it.
 ciee_SIGNED := $(SIGN_SIZE_OFFSET)

@@ -31,6 +31,7 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/attest.h>
 #include <policy/smccc_arch.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
@@ -147,6 +148,58 @@ static long tee_serve_key(const struct ciee_vm *tee_vm, const struct ciee_tee *t
 		v[i] = 0; /* no copy of the key left on the CIEE's stack */
 	}
 	return 0;
+}
+
+/*
+ * VTZ_SMC_TEE_ATTEST inside a call (include/vtz/optee_abi.h): a signed
+ * report of this TEE, written where it asked, in a page of its own. The
+ * measurement and identity are the CIEE's records (TEE_BOOT, VM_CREATE),
+ * never the TEE's or the hypervisor's word; only the nonce is the TEE's.
+ * Checked under the SMM lock, held across the monitor's call, so the page
+ * cannot be unmapped, reclaimed or given away on another CPU between the
+ * check and the monitor's write: an IPA in the TEE's own window
+ * (its VM's pages, also in its stage 2, are not its own), mapped writable
+ * in its stage 2 to a page the ownership table gives this TEE. The TEE
+ * gets x0 = 0, x1 = the report's size, or x0 = VTZ_ATTEST_ERR_*.
+ */
+static void tee_serve_attest(struct ciee_vm *tee_vm, const struct ciee_tee *t,
+			     struct ciee_tee_vcpu *tv)
+{
+	uint64_t r[CIEE_MONITOR_ARGS] __attribute__((aligned(8))) = { 0 };
+	const struct ciee_vm *vm = &smm->vms[tee_vm->partner];
+	struct pt s2 = smm_pt(&tee_vm->s2);
+	uint64_t ipa = tv->ctx.x[1], pa, desc;
+	owner_t o;
+	long err = attest_dest_check(ipa, tv->ctx.x[2]);
+
+	memcpy(r, t->measurement, sizeof(t->measurement));
+	r[4] = vm->identity[0];
+	r[5] = vm->identity[1];
+	memcpy(&r[6], &tv->ctx.x[3], VTZ_ATTEST_NONCE_LEN);
+	if (!err &&
+	    (ipa < VTZ_TEE_RAM_IPA_BASE || ipa - VTZ_TEE_RAM_IPA_BASE >= VTZ_TEE_RAM_IPA_SIZE))
+		err = VTZ_ATTEST_ERR_NOT_OWN;
+	spin_lock(&smm->lock);
+	if (!err &&
+	    (pt_lookup(&s2, ipa, &pa, &desc) || !(desc & PTE_S2_AP_W) ||
+	     own_get(&smm->own, pa, &o) || o != OWNER(OWN_TEE, (unsigned int)(tee_vm - smm->vms))))
+		err = VTZ_ATTEST_ERR_NOT_OWN;
+	if (!err) {
+		r[10] = pa;
+		switch (ciee_monitor_smc(VTZ_SMC_MON_ATTEST, r)) {
+		case 0:
+			break;
+		case VTZ_MON_ERR_ATTEST_PA:
+			err = VTZ_ATTEST_ERR_NOT_OWN;
+			break;
+		default:
+			err = VTZ_ATTEST_ERR_SIGN;
+			break;
+		}
+	}
+	spin_unlock(&smm->lock);
+	tv->ctx.x[0] = (uint64_t)err;
+	tv->ctx.x[1] = err ? 0 : VTZ_ATTEST_REPORT_LEN;
 }
 
 /* What ciee_guest_enter() returns: the kind of vector taken (ciee/vectors.S). */
@@ -352,6 +405,11 @@ static bool tee_exit(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, uint64_t 
 			tee_set(tv, TEE_VCPU_READY);
 			*res = CIEE_EXIT_TEE_DONE;
 			return false;
+		}
+		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_ATTEST) {
+			/* Answered here too; a refusal is the TEE's to handle. */
+			tee_serve_attest(tee_vm, t, tv);
+			return true;
 		}
 		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_GET_KEY) {
 			/* Answered here, without the hypervisor: the TEE goes on. */

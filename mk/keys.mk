@@ -7,7 +7,11 @@
 #                        `make clean`), like the device root key
 #   SECURITY_VERSION=N   the security counter the images carry (default 1)
 #   make keys            makes the default key if it is absent and exports
-#                        the public key to $(BUILD)/keys/owner-pub.pem
+#                        the public key to $(BUILD)/keys/owner-pub.pem; makes
+#                        the device root key if it is absent and exports the
+#                        device attestation public key derived from it to
+#                        $(BUILD)/keys/attest-pub.pem (scripts/vtz_attest.py,
+#                        docs/security.md "Attestation")
 #
 # The CIEE's and every hypervisor image are signed; the flash (flash-vtz.bin)
 # carries the SHA-256 of the owner's public key, and the monitor runs only
@@ -47,3 +51,7 @@ keys: setup
 	$(Q)$(VTZ_SIGN) export $(OWNER_KEY) $(BUILD)/keys/owner-pub.pem
 	@echo "[keys] owner signing key: $(OWNER_KEY); public key: $(BUILD)/keys/owner-pub.pem" \
 		"(sha256 $$($(VTZ_SIGN) keyhash $(OWNER_KEY)))"
+	$(Q)$(MAKE) --no-print-directory -s $(ROOT_KEY)
+	$(Q)$(PYTHON) scripts/vtz_attest.py export $(ROOT_KEY) $(BUILD)/keys/attest-pub.pem
+	@echo "[keys] device attestation public key: $(BUILD)/keys/attest-pub.pem" \
+		"(derived from $(ROOT_KEY); verify reports with scripts/vtz_attest.py)"

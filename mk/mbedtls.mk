@@ -10,7 +10,7 @@
 
 MBEDTLS := $(BUILD)/src/mbedtls
 MBEDTLS_SRCS := sha256.c md.c hkdf.c platform_util.c \
-	bignum.c constant_time.c ecp.c ecp_curves.c ecdsa.c asn1parse.c asn1write.c
+	bignum.c constant_time.c ecp.c ecp_curves.c ecdsa.c asn1parse.c asn1write.c hmac_drbg.c
 MBEDTLS_INC := -I$(MBEDTLS)/include -Ilib/crypto -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
 
 # Third-party code: built as it is, without our warning set (like libfdt).

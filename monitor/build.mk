@@ -1,7 +1,7 @@
 IMAGE_NAMES += monitor
 # keys.c and crypto.c (over mbedTLS, mk/mbedtls.mk): boot integrity, in
-# both monitors.
-MONITOR_KEYS_SRCS := monitor/keys.c lib/crypto/crypto.c
+# both monitors; attest.c: the attestation key and signed reports.
+MONITOR_KEYS_SRCS := monitor/keys.c lib/crypto/crypto.c monitor/attest.c policy/attest.c
 monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/ram.c monitor/psci.c \
 	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c lib/exc_report.c policy/insn_scan.c \
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)

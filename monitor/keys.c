@@ -84,6 +84,12 @@ int keys_tee_key(const uint8_t measurement[CRYPTO_SHA256_LEN],
 	return ret;
 }
 
+int keys_derive(const char *info, size_t info_len, uint8_t *out, size_t out_len)
+{
+	return crypto_hkdf_sha256(NULL, 0, root_key, sizeof(root_key), (const uint8_t *)info,
+				  info_len, out, out_len);
+}
+
 /*
  * A guest TEE's image, at the PA the CIEE found its first page (the CIEE
  * checked that the pages are the TEE's, contiguous and not yet run, and

@@ -7,11 +7,13 @@
  * boot it serves SMCs from non-secure EL2: SMCCC, PSCI; nothing else.
  */
 #include <stdbool.h>
+#include <string.h>
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/exc_report.h>
 #include <lib/pl011.h>
+#include <policy/attest.h>
 #include <policy/insn_scan.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/image.h>
@@ -21,6 +23,13 @@
 
 #include "ciee_auth.h"
 #include "monitor.h"
+
+/* Which home attestation reports name (include/vtz/attest_abi.h). */
+#ifdef GATE_el3
+#define GATE_ATTEST_HOME VTZ_ATTEST_HOME_EL3
+#else
+#define GATE_ATTEST_HOME VTZ_ATTEST_HOME_CIEE
+#endif
 
 #ifdef GATE_el3
 /* The SMM entry points linked in from smm/ (monitor/build.mk, smm_el3.c). */
@@ -134,6 +143,8 @@ static void check_hyp_text(void)
 
 /* What the signed CIEE and hypervisor images were signed as (verify.c). */
 static struct boot_measurement ciee_meas, hyp_meas;
+/* What every attestation report of this boot says of it (attest.c). */
+static struct attest_boot boot_attest;
 
 void monitor_main(void)
 {
@@ -158,7 +169,7 @@ void monitor_main(void)
 #endif
 	);
 	keys_init("flash-vtz.bin");
-	mboot_init();
+	mboot_init(boot_attest.monitor);
 	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
 		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
 			      "-device loader,file=ciee.bin,addr=0x40100000)");
@@ -173,6 +184,14 @@ void monitor_main(void)
 	/* Logged as verified: the digests their signatures cover, security version included. */
 	mboot_image("vTZ CIEE", ciee_meas.digest);
 	mboot_image("vTZ hypervisor", hyp_meas.digest);
+	/* The boot's security version: the lower of the two the owner signed. */
+	boot_attest.home = GATE_ATTEST_HOME;
+	boot_attest.security_version = ciee_meas.security_counter < hyp_meas.security_counter ?
+					       ciee_meas.security_counter :
+					       hyp_meas.security_counter;
+	memcpy(boot_attest.ciee, ciee_meas.digest, sizeof(boot_attest.ciee));
+	memcpy(boot_attest.hyp, hyp_meas.digest, sizeof(boot_attest.hyp));
+	attest_init(&boot_attest);
 	/* As the loader staged it, before the hypervisor (which reads it) has run. */
 	mboot_vm_config();
 	mboot_separators();
@@ -238,12 +257,14 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	 * any other address gets an error of its own.
 	 */
 	if (fid == VTZ_SMC_MON_TEE_MEASURE || fid == VTZ_SMC_MON_TEE_KEY ||
-	    fid == VTZ_SMC_MON_TEE_CONSOLE) {
+	    fid == VTZ_SMC_MON_TEE_CONSOLE || fid == VTZ_SMC_MON_ATTEST) {
 		switch (ciee_caller_check(read_sysreg(spsr_el3), read_sysreg(sctlr_el2),
 					  read_sysreg(elr_el3), ciee_smc_site_ret)) {
 		case CIEE_CALLER_OK:
 			if (fid == VTZ_SMC_MON_TEE_CONSOLE)
 				tee_console_smc(f);
+			else if (fid == VTZ_SMC_MON_ATTEST)
+				attest_ciee_smc(f);
 			else
 				keys_ciee_smc(f);
 			return;

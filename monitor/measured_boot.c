@@ -68,9 +68,8 @@ static void record_str(uint32_t index, uint32_t type, const uint8_t *digest, con
 	record(index, type, digest, what, strlen(what) + 1);
 }
 
-void mboot_init(void)
+void mboot_init(uint8_t d[CRYPTO_SHA256_LEN])
 {
-	uint8_t d[CRYPTO_SHA256_LEN];
 	uint64_t size = (uint64_t)__monitor_image_end;
 	char h[2 * CRYPTO_SHA256_LEN + 1];
 
@@ -80,7 +79,7 @@ void mboot_init(void)
 	if (crypto_sha256((const void *)0, size, d))
 		monitor_panic("measured boot: SHA-256 failed");
 	record_str(0, EV_S_CRTM_CONTENTS, d, "vTZ monitor");
-	fmt_hex(d, sizeof(d), h);
+	fmt_hex(d, CRYPTO_SHA256_LEN, h);
 	con_printf("measured boot: monitor sha256 %s (%lu bytes of flash); TCG event log "
 		   "in secure RAM\n", h, size);
 }

@@ -4,6 +4,7 @@
 #define MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Saved caller registers of an SMC (x0..x30), as built by vectors.S. */
@@ -111,6 +112,8 @@ int64_t keys_tee_image_size(uint64_t base);
 int keys_measure(uint64_t base, uint64_t size, uint8_t out[32]);
 /* key = this device's key for a TEE with this measurement in the VM of this identity. 0 or -1. */
 int keys_tee_key(const uint8_t measurement[32], const uint8_t identity[16], uint8_t key[32]);
+/* out = HKDF-SHA256(device root key, no salt, info): keys of the device's own. 0 or -1. */
+int keys_derive(const char *info, size_t info_len, uint8_t *out, size_t out_len);
 /* VTZ_SMC_MON_TEE_MEASURE / _KEY, once main.c knows the caller is the CIEE. */
 void keys_ciee_smc(struct smc_frame *f);
 
@@ -126,13 +129,29 @@ struct boot_measurement {
  * mboot_tee() at each TEE_BOOT; mboot_smc() serves the hypervisor's reads;
  * mboot_report() prints the PCRs at SYSTEM_OFF.
  */
-void mboot_init(void);
+/* mboot_init: monitor = SHA-256 of the monitor's flash image, as logged (attestation). */
+void mboot_init(uint8_t monitor[32]);
 void mboot_image(const char *what, const uint8_t digest[32]);
 void mboot_vm_config(void);
 void mboot_separators(void);
 void mboot_tee(const uint8_t digest[32], const uint8_t identity[16]);
 void mboot_report(void);
 void mboot_smc(struct smc_frame *f);
+
+/*
+ * Remote attestation (attest.c): attest_init() once at boot, after
+ * keys_init(), with what the monitor measured; then attest_sign() builds
+ * and signs a TEE's report in *r (0, or -1: no key), attest_copy_out()
+ * copies one to a page the caller checked, and attest_ciee_smc() serves
+ * VTZ_SMC_MON_ATTEST once main.c knows the caller is the CIEE.
+ */
+struct attest_boot;
+struct vtz_attest_report;
+void attest_init(const struct attest_boot *boot);
+int attest_sign(const uint8_t tee[32], const uint8_t identity[16], const uint8_t nonce[32],
+		struct vtz_attest_report *r);
+void attest_copy_out(uint64_t pa, const struct vtz_attest_report *r);
+void attest_ciee_smc(struct smc_frame *f);
 
 /* The owner key's hash from secure flash; refuses to boot without one. */
 void verify_init(const char *flash_image);

@@ -11,8 +11,11 @@
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/crypto.h>
 #include <lib/exc_report.h>
+#include <lib/fmt.h>
 #include <lib/pl011.h>
+#include <policy/attest.h>
 #include <policy/smc_class.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
@@ -144,6 +147,27 @@ static uint64_t ns_dtb(void)
 	return NATIVE_NS_DTB;
 }
 
+/* End of monitor-native.bin in flash (monitor.lds). */
+extern char __monitor_image_end[];
+
+/*
+ * Attestation natively: the monitor's own flash image measured as the
+ * vTZ monitor measures itself (measured_boot.c); no CIEE, no hypervisor,
+ * no signed images, so their digests and the security version are zero.
+ */
+static void native_attest_init(void)
+{
+	static struct attest_boot boot = { .home = VTZ_ATTEST_HOME_NATIVE };
+	char h[2 * CRYPTO_SHA256_LEN + 1];
+
+	if (crypto_sha256((const void *)0, (uint64_t)__monitor_image_end, boot.monitor))
+		monitor_panic("SHA-256 of the monitor failed");
+	fmt_hex(boot.monitor, sizeof(boot.monitor), h);
+	con_printf("monitor measured: sha256 %s (%lu bytes of flash)\n", h,
+		   (uint64_t)__monitor_image_end);
+	attest_init(&boot);
+}
+
 void monitor_main(void)
 {
 	uint64_t generation, size, dtb;
@@ -167,6 +191,8 @@ void monitor_main(void)
 	tee_measure(size, measurement);
 	con_printf("TEE image: %lu bytes from flash 0x%lx copied to secure RAM 0x%lx; "
 		   "entering it at S-EL1\n", size, NATIVE_TEE_FLASH_BASE, NATIVE_TEE_BASE);
+	/* Before the TEE's first instruction: it may ask for a report at once. */
+	native_attest_init();
 	if (tee_dispatch_boot(NATIVE_TEE_BASE, size, measurement, dtb))
 		con_printf("the TEE did not complete its boot: continuing without it\n");
 	con_printf("entering the normal world at NS-EL1 at 0x%lx with its device tree at 0x%lx "

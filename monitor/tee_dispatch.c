@@ -35,6 +35,7 @@
 #include <arch/el1_context.h>
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <policy/attest.h>
 #include <policy/smccc_arch.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
@@ -123,6 +124,7 @@ static uint64_t tee_run(struct tee_cpu *c, uint64_t pc, uint64_t spsr)
 }
 
 static void serve_key(struct tee_cpu *c);
+static void serve_attest(struct tee_cpu *c);
 
 /*
  * Run the TEE from pc with PSTATE spsr, and serve what firmware answers
@@ -145,9 +147,12 @@ static uint64_t tee_run_served(struct tee_cpu *c, uint64_t pc, uint64_t spsr, bo
 		case SMCCC_ARCH_NO_CHANGE:
 			break;
 		case SMCCC_ARCH_NOT_ARCH:
-			if (!in_call || (uint32_t)c->x[0] != VTZ_SMC_TEE_GET_KEY)
+			if (in_call && (uint32_t)c->x[0] == VTZ_SMC_TEE_GET_KEY)
+				serve_key(c);
+			else if (in_call && (uint32_t)c->x[0] == VTZ_SMC_TEE_ATTEST)
+				serve_attest(c);
+			else
 				return esr;
-			serve_key(c);
 			break;
 		}
 		esr = tee_run(c, c->elr, c->spsr);
@@ -287,6 +292,33 @@ static void serve_key(struct tee_cpu *c)
 	c->x[0] = 0;
 	memcpy(&c->x[1], key, sizeof(key));
 	crypto_zeroize(key, sizeof(key));
+}
+
+/*
+ * VTZ_SMC_TEE_ATTEST from inside a call (include/vtz/optee_abi.h): the
+ * report goes to x1, which must lie in the TEE's own secure RAM (its MMU
+ * is its own business; the address is physical, as its dispatcher sees
+ * it). The measurement is the one taken at load; the identity is zero:
+ * one normal world, no VM. x0 = 0 and x1 = the report's size, or x0 =
+ * VTZ_ATTEST_ERR_* and nothing written; the TEE resumes after its SMC.
+ */
+static void serve_attest(struct tee_cpu *c)
+{
+	static const uint8_t no_vm[VTZ_ATTEST_IDENTITY_LEN];
+	struct vtz_attest_report r __attribute__((aligned(8)));
+	uint8_t nonce[VTZ_ATTEST_NONCE_LEN] __attribute__((aligned(8)));
+	uint64_t dst = c->x[1];
+	int64_t err = attest_dest_check(dst, c->x[2]);
+
+	memcpy(nonce, &c->x[3], sizeof(nonce));
+	if (!err && (dst < NATIVE_TEE_BASE || dst - NATIVE_TEE_BASE >= NATIVE_TEE_SIZE))
+		err = VTZ_ATTEST_ERR_NOT_OWN;
+	if (!err && attest_sign(tee.measurement, no_vm, nonce, &r))
+		err = VTZ_ATTEST_ERR_SIGN;
+	if (!err)
+		attest_copy_out(dst, &r);
+	c->x[0] = (uint64_t)err;
+	c->x[1] = err ? 0 : VTZ_ATTEST_REPORT_LEN;
 }
 
 /* A trusted-OS SMC of the normal world; f is its EL3 frame. */

@@ -53,6 +53,8 @@ HYP_ATTACKS = [
     "gic-lpi-tables-over-tee-page",
     "smc-outside-allow-list",
     "tee-key-from-hypervisor",
+    "attest-from-hypervisor",
+    "tee-attest-into-foreign-page",
     "cpu-on-arbitrary-entry",
     "two-cpu-tlb-shootdown",
     "jump-into-ciee-past-gate",

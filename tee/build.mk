@@ -1,6 +1,7 @@
 IMAGE_NAMES += tee
 tee_SRCS := tee/entry.S tee/main.c tee/thread.c tee/msg.c tee/ta_echo.c tee/ta_store.c \
-	tee/ta_key.c lib/uart_printf.c lib/fmt.c lib/pl011.c lib/string.c lib/crypto/crypto.c
+	tee/ta_key.c tee/ta_attest.c lib/uart_printf.c lib/fmt.c lib/pl011.c lib/string.c \
+	lib/crypto/crypto.c
 # mbedTLS for the TEE's own key derivations (mk/mbedtls.mk), through the
 # wrappers the monitor links too (lib/crypto/).
 tee_EXTRA_OBJS := $(MBEDTLS_FS_OBJS)

@@ -12,6 +12,7 @@
 #include <lib/fmt.h>
 #include <lib/pl011.h>
 #include <lib/uart_printf.h>
+#include <vtz/attest_abi.h>
 #include <vtz/optee_abi.h>
 #include <vtz/optee_msg.h>
 #include <vtz/platform.h>
@@ -212,6 +213,34 @@ int tee_get_key(uint8_t key[32])
 	return status == 0 ? 0 : -1;
 }
 
+/*
+ * A signed attestation report of this TEE (include/vtz/attest_abi.h),
+ * from whichever dispatcher runs us, written by it at dst: an address in
+ * our own memory (the MMU is off: an IPA, or natively a physical address,
+ * is a pointer), size bytes there. Returns the SMC's x0: 0, or a
+ * VTZ_ATTEST_ERR_* code.
+ */
+int64_t tee_attest_to(uint64_t dst, uint64_t size, const uint8_t nonce[VTZ_ATTEST_NONCE_LEN])
+{
+	uint64_t n[4];
+
+	memcpy(n, nonce, sizeof(n));
+	register uint64_t x0 __asm__("x0") = VTZ_SMC_TEE_ATTEST;
+	register uint64_t x1 __asm__("x1") = dst;
+	register uint64_t x2 __asm__("x2") = size;
+	register uint64_t x3 __asm__("x3") = n[0];
+	register uint64_t x4 __asm__("x4") = n[1];
+	register uint64_t x5 __asm__("x5") = n[2];
+	register uint64_t x6 __asm__("x6") = n[3];
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6)
+			 :
+			 : "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+			   "x17", "cc", "memory");
+	return (int64_t)x0;
+}
+
 /* HKDF-Expand(our key, info = x1 little-endian), 16 bytes, as two words. */
 static int tee_key_tag(uint64_t x1, uint64_t tag[2])
 {
@@ -322,6 +351,15 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		gicd[0xd00 / 4 + w] &= ~bit;
 		gicd[0x200 / 4 + w] = bit;
 		c->a[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	}
+	case VTZ_SMC_TEE_TEST_ATTEST: {
+		/* A report to any address the caller names: the dispatcher must refuse. */
+		static const uint8_t nonce[VTZ_ATTEST_NONCE_LEN];
+
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = (uint64_t)tee_attest_to(x1, VTZ_ATTEST_REPORT_LEN, nonce);
+		c->a[2] = c->a[3] = 0;
 		break;
 	}
 	case VTZ_SMC_TEE_TEST_PEEK:

@@ -207,6 +207,7 @@ int ta_notify(struct ta_session *s);
 extern const struct ta_ops ta_echo_ops;
 extern const struct ta_ops ta_store_ops;
 extern const struct ta_ops ta_key_ops;
+extern const struct ta_ops ta_attest_ops;
 
 /* Store TA: forget every item (host tests; a TEE's store lives as long as it). */
 void ta_store_reset(void);

@@ -50,6 +50,13 @@ void tee_system_reset(void);
 /* Our key, from the dispatcher; only inside a call (tee/main.c). 0 or -1. */
 int tee_get_key(uint8_t key[32]);
 
+/*
+ * A signed attestation report, written by our dispatcher at dst (our own
+ * memory, size bytes): VTZ_SMC_TEE_ATTEST's x0, 0 or VTZ_ATTEST_ERR_*.
+ * Only inside a call (tee/main.c).
+ */
+int64_t tee_attest_to(uint64_t dst, uint64_t size, const uint8_t nonce[32]);
+
 /* Yielding calls: OPTEE_SMC_CALL_WITH_ARG, RETURN_FROM_RPC (tee/thread.c). */
 void tee_handle_yield(struct tee_call_args *c);
 void tee_thread_init(uint64_t ns_size);

@@ -50,7 +50,8 @@ static struct thread threads[TEE_THREADS];
 static struct tee_ctx entry_ctx[TEE_MAX_CPUS];
 static struct thread *cur_thread[TEE_MAX_CPUS];
 
-static const struct ta_ops *const tas[] = { &ta_echo_ops, &ta_store_ops, &ta_key_ops };
+static const struct ta_ops *const tas[] = { &ta_echo_ops, &ta_store_ops, &ta_key_ops,
+					     &ta_attest_ops };
 static struct msg_ctx msg;
 
 _Static_assert(TEE_THREADS <= TEE_MAX_CPUS, "one thread per CPU at most");

@@ -17,6 +17,7 @@
 #include <lib/console.h>
 #include <lib/fmt.h>
 #include <policy/fdt_info.h>
+#include <vtz/attest_abi.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
@@ -88,7 +89,9 @@ long hyp_gate_capture(uint64_t regs[31], uint64_t call, uint64_t a1, uint64_t a2
 int hyp_probe_eret(uint64_t pc);
 void hyp_fp_fill(uint64_t pattern, uint64_t fpsr, uint64_t fpcr);
 void hyp_fp_dump(uint64_t out[66]);
-int64_t hyp_branch_to_smc(uint64_t site, uint64_t fid, uint64_t r[4]);
+/* r[0..10] go in x1..x11, as ciee_monitor_smc (ciee/monitor_call.S) loads them. */
+#define MONITOR_CALL_ARGS 11
+int64_t hyp_branch_to_smc(uint64_t site, uint64_t fid, uint64_t r[MONITOR_CALL_ARGS]);
 
 void verdict(const char *name, bool was_blocked, const char *fmt, ...)
 {
@@ -281,20 +284,30 @@ static void attack_smc_outside_list(void)
  * (EL2 MMU on): the monitor must refuse both as "not the CIEE". Blocked
  * only if neither returned a key (x0 = 0).
  */
-static void attack_tee_key_from_hypervisor(void)
+/* The CIEE's monitor call site, found through its image header; 0 if not. */
+static uint64_t ciee_call_site(void)
 {
-	uint64_t off, site, word, r[4] = { PATTERN, PATTERN, PATTERN, PATTERN };
-	int64_t direct, via_site;
+	uint64_t off, word;
 
-	direct = (int64_t)hyp_smc(VTZ_SMC_MON_TEE_KEY, PATTERN, PATTERN, PATTERN);
 	if (hyp_probe_read(PLAT_CIEE_BASE + CIEE_MONITOR_SMC_OFFSET, &off) ||
 	    off % 4 || off >= PLAT_CIEE_SIZE ||
 	    hyp_probe_read(PLAT_CIEE_BASE + (off & ~7UL), &word) ||
-	    (uint32_t)(word >> (off & 4 ? 32 : 0)) != 0xd4000003U) {
+	    (uint32_t)(word >> (off & 4 ? 32 : 0)) != 0xd4000003U)
+		return 0;
+	return PLAT_CIEE_BASE + off;
+}
+
+static void attack_tee_key_from_hypervisor(void)
+{
+	uint64_t site, r[MONITOR_CALL_ARGS] = { PATTERN, PATTERN, PATTERN, PATTERN };
+	int64_t direct, via_site;
+
+	direct = (int64_t)hyp_smc(VTZ_SMC_MON_TEE_KEY, PATTERN, PATTERN, PATTERN);
+	site = ciee_call_site();
+	if (!site) {
 		not_run("tee-key-from-hypervisor", "CIEE call site not found through its header");
 		return;
 	}
-	site = PLAT_CIEE_BASE + off;
 	via_site = hyp_branch_to_smc(site, VTZ_SMC_MON_TEE_KEY, r);
 	verdict("tee-key-from-hypervisor", direct != 0 && via_site != 0,
 		"own SMC: monitor answered %lld%s; the CIEE's smc at 0x%llx run in hypervisor "
@@ -302,6 +315,79 @@ static void attack_tee_key_from_hypervisor(void)
 		direct == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED)" : "",
 		(unsigned long long)site, (long long)via_site,
 		via_site == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED: not the CIEE)" : "");
+}
+
+/* An SMC with x11 set too: where VTZ_SMC_MON_ATTEST writes its report. */
+static int64_t smc_x11(uint64_t fid, uint64_t a1, uint64_t a11)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x11 __asm__("x11") = a11;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x11)
+			 :
+			 : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x12", "x13",
+			   "x14", "x15", "x16", "x17", "memory");
+	return (int64_t)x0;
+}
+
+/*
+ * A page of the hypervisor's own data in the VM pool (where a TEE's pages
+ * come from, so the monitor's own range check alone would not refuse it),
+ * for reports it should never get.
+ */
+static uint64_t *attest_bait;
+
+static bool bait_intact(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		if (attest_bait[i] != PATTERN)
+			return false;
+	return true;
+}
+
+/*
+ * A signed report on the hypervisor's say-so: a measurement, identity and
+ * nonce of its choosing, into its own page, asked of the monitor's CIEE
+ * service straight with its own SMC and by branching to the CIEE's own
+ * call site. Both run in hypervisor mode: the monitor must refuse both as
+ * "not the CIEE". Blocked only if neither answered 0 and no report
+ * reached the page.
+ */
+static void attack_attest_from_hypervisor(void)
+{
+	uint64_t site, r[MONITOR_CALL_ARGS];
+	int64_t direct, via_site;
+	unsigned int i;
+
+	attest_bait = (uint64_t *)mem_alloc(PAGE_SIZE_4K);
+	if (!attest_bait) {
+		not_run("attest-from-hypervisor", "no page for the report");
+		return;
+	}
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		attest_bait[i] = PATTERN;
+	for (i = 0; i < MONITOR_CALL_ARGS; i++)
+		r[i] = PATTERN;
+	r[MONITOR_CALL_ARGS - 1] = (uint64_t)attest_bait;
+	dsb(ish);
+	direct = smc_x11(VTZ_SMC_MON_ATTEST, PATTERN, (uint64_t)attest_bait);
+	site = ciee_call_site();
+	if (!site) {
+		not_run("attest-from-hypervisor", "CIEE call site not found through its header");
+		return;
+	}
+	via_site = hyp_branch_to_smc(site, VTZ_SMC_MON_ATTEST, r);
+	verdict("attest-from-hypervisor", direct != 0 && via_site != 0 && bait_intact(),
+		"own SMC: monitor answered %lld%s; the CIEE's smc at 0x%llx run in hypervisor "
+		"mode: %lld%s; its page %s", (long long)direct,
+		direct == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED)" : "",
+		(unsigned long long)site, (long long)via_site,
+		via_site == SMCCC_NOT_SUPPORTED ? " (NOT_SUPPORTED: not the CIEE)" : "",
+		bait_intact() ? "untouched" : "HOLDS A REPORT");
 }
 
 static bool wait_for(volatile uint64_t *flag)
@@ -1013,6 +1099,49 @@ static void attack_dma_into_tee_page(struct vm *vm, struct vm *tee)
 			(unsigned long long)pa);
 }
 
+/*
+ * A TEE asks for its report into memory that is not its own (test hook
+ * TEST_ATTEST: the TEE names any address): a page of its VM, which its
+ * stage 2 maps writable (the secure world's view of the normal world), so
+ * a report there would be the dispatcher writing where the VM, and the
+ * hypervisor, can rewrite or replay it at will; and an IPA in its own
+ * window that maps nothing. First into a page of its own, which shows the
+ * service works. Blocked only if that one was served and both others
+ * refused as not its own, with the VM's page untouched.
+ */
+static void attack_tee_attest_into_foreign_page(struct vm *vm, struct vm *tee)
+{
+	uint64_t own_ipa = scratch_ipas(1), own_pa = give_tee_secret_page(tee, own_ipa);
+	uint64_t vm_off = vm->ram_size - 2 * PAGE_SIZE_4K, x0, own = ~0UL, vm_r = ~0UL;
+	uint64_t none = ~0UL, *vm_page = (uint64_t *)(vm->ram_pa + vm_off);
+	unsigned int i;
+	bool intact = true;
+
+	if (!own_pa) {
+		not_run("tee-attest-into-foreign-page", "could not give the TEE a page");
+		return;
+	}
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		vm_page[i] = PATTERN;
+	dsb(ish);
+	if (tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_ATTEST, own_ipa + 0x100, &x0, &own) ||
+	    tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_ATTEST, vm->ram_ipa + vm_off, &x0, &vm_r) ||
+	    tee_fast_call(vm, tee, 2, VTZ_SMC_TEE_TEST_ATTEST, scratch_ipas(1), &x0, &none)) {
+		not_run("tee-attest-into-foreign-page", "the TEE did not answer TEST_ATTEST");
+		return;
+	}
+	for (i = 0; i < PAGE_SIZE_4K / 8; i++)
+		intact &= vm_page[i] == PATTERN;
+	verdict("tee-attest-into-foreign-page",
+		own == 0 && (int64_t)vm_r == VTZ_ATTEST_ERR_NOT_OWN &&
+			(int64_t)none == VTZ_ATTEST_ERR_NOT_OWN && intact,
+		"into its own page: %lld; into its VM's page: %lld%s, page %s; into an unmapped "
+		"IPA: %lld%s", (long long)own, (long long)vm_r,
+		(int64_t)vm_r == VTZ_ATTEST_ERR_NOT_OWN ? " (not its own)" : "",
+		intact ? "untouched" : "HOLDS A REPORT", (long long)none,
+		(int64_t)none == VTZ_ATTEST_ERR_NOT_OWN ? " (not its own)" : "");
+}
+
 /* Bus masters of QEMU virt that must never be mapped (one page of each). */
 static const struct {
 	const char *name;
@@ -1278,6 +1407,7 @@ static void sws_attacks(struct vm *vm0, struct vm *tee0)
 	attack_read_tee_fpsimd(vm_a, tee_a);
 	attack_resume_preempted(vm_a, tee_a);
 	attack_dma_into_tee_page(vm_a, tee_a);
+	attack_tee_attest_into_foreign_page(vm_a, tee_a);
 	attack_gic_lpi_tables(tee_a);
 	attack_resume_after_reset(vm_a, tee_a);
 }
@@ -1547,6 +1677,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	sws_attacks(vm0, tee0);
 	attack_smc_outside_list();
 	attack_tee_key_from_hypervisor();
+	attack_attest_from_hypervisor();
 	attack_cpu_on(info);
 	smm_two_cpu_check(tee0);
 	um_attacks_run(vm0, info);

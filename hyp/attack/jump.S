@@ -126,10 +126,10 @@ ENTRY(hyp_fp_dump)
 END(hyp_fp_dump)
 
 /*
- * hyp_branch_to_smc(site, fid, r[4]): run the CIEE's own monitor call
+ * hyp_branch_to_smc(site, fid, r[11]): run the CIEE's own monitor call
  * site from hypervisor mode, set up the way ciee_monitor_smc (ciee/
- * monitor_call.S) sets it up: x0 = fid, x1..x4 = r, x9 = r, then branch
- * to its `smc`. What follows the smc there stores x1..x4 to [x9] and
+ * monitor_call.S) sets it up: x0 = fid, x1..x11 = r, x12 = r, then branch
+ * to its `smc`. What follows the smc there stores x1..x4 to [x12] and
  * returns through x30 to us. Returns the monitor's x0.
  */
 ENTRY(hyp_branch_to_smc)
@@ -137,9 +137,13 @@ ENTRY(hyp_branch_to_smc)
 	mov	x29, sp
 	mov	x16, x0
 	mov	x0, x1
-	mov	x9, x2
-	ldp	x1, x2, [x9]
-	ldp	x3, x4, [x9, #16]
+	mov	x12, x2
+	ldp	x1, x2, [x12]
+	ldp	x3, x4, [x12, #16]
+	ldp	x5, x6, [x12, #32]
+	ldp	x7, x8, [x12, #48]
+	ldp	x9, x10, [x12, #64]
+	ldr	x11, [x12, #80]
 	blr	x16
 	mov	sp, x29
 	ldp	x29, x30, [sp], #16

@@ -108,6 +108,22 @@
 #define VTZ_MON_ERR_EVLOG_BUFFER (-6)
 #define VTZ_EVLOG_SIZE 0x8000UL /* the log's capacity: 32 KiB of secure RAM */
 
+/*
+ * VTZ_SMC_MON_ATTEST (CIEE only, from its call site, like TEE_KEY): sign
+ * an attestation report (include/vtz/attest_abi.h) for a guest TEE.
+ * x1..x4 = its measurement as TEE_MEASURE returned it, x5..x6 = its VM's
+ * identity (as TEE_KEY), x7..x10 = the TEE's nonce, x11 = the PA the
+ * report goes to: 8-byte aligned, the whole report in one page of the VM
+ * pool, a page the CIEE checked is the TEE's own and writable, with the
+ * SMM lock held across this call. The monitor builds and signs the report
+ * in its own memory, then copies it there. Returns x0 = 0, or
+ * VTZ_MON_ERR_ATTEST_PA (x11 not such a page: nothing written) or
+ * VTZ_MON_ERR_ATTEST_SIGN (signing failed: nothing written).
+ */
+#define VTZ_SMC_MON_ATTEST 0xc2000105U
+#define VTZ_MON_ERR_ATTEST_PA (-7)
+#define VTZ_MON_ERR_ATTEST_SIGN (-8)
+
 #define VTZ_TEE_KEY_INFO "vTZ TEE key"
 /* Bytes of a VM's identity in a TEE's key derivation (VM_CREATE's x4..x5). */
 #define VTZ_VM_IDENTITY_LEN 16

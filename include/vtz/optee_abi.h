@@ -164,6 +164,14 @@
  * raise interrupts (tee-irq-into-other-vm, take-tee-secure-irq).
  */
 #define VTZ_SMC_TEE_TEST_RAISE OPTEE_SMC_FAST_CALL_VAL(0xf0fa)
+/*
+ * Test builds only: x1 = an address; the TEE asks its dispatcher for an
+ * attestation report there (VTZ_SMC_TEE_ATTEST, a zero nonce) whatever the
+ * address is, and returns x0 = OK, x1 = the dispatcher's answer (0 or
+ * VTZ_ATTEST_ERR_*). The attack suite's way to make a TEE ask for a report
+ * into memory it does not own (tee-attest-into-foreign-page).
+ */
+#define VTZ_SMC_TEE_TEST_ATTEST OPTEE_SMC_FAST_CALL_VAL(0xf0f9)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
@@ -198,12 +206,30 @@
  * it is an unexpected SMC like any other: the TEE is stopped.
  */
 #define VTZ_SMC_TEE_GET_KEY 0xbe00f000
+/*
+ * vTZ: from inside a call, the TEE asks its dispatcher for a signed
+ * attestation report (include/vtz/attest_abi.h; owner 62, fast, function
+ * 0xf001). Any TEE may make it, OP-TEE OS as well as ours:
+ *   x1 = where the report goes: an address in the TEE's own memory,
+ *        8-byte aligned, the whole report inside one page (a guest TEE:
+ *        an IPA of a page it owns, mapped writable in its stage 2; natively
+ *        a physical address inside its secure RAM)
+ *   x2 = the size of the buffer there (at least VTZ_ATTEST_REPORT_LEN)
+ *   x3..x6 = the caller's 32-byte nonce (bytes 0..7 in x3, little-endian)
+ * Returns x0 = 0 and x1 = VTZ_ATTEST_REPORT_LEN with the report written,
+ * or x0 = VTZ_ATTEST_ERR_* with nothing written; the TEE resumes after
+ * its SMC either way. The measurement and identity in the report are the
+ * dispatcher's own records, never the caller's. Outside a call, as
+ * GET_KEY, an unexpected SMC: the TEE is stopped.
+ */
+#define VTZ_SMC_TEE_ATTEST 0xbe00f001
 #ifndef __ASSEMBLY__
 #define TEESMC_OPTEED_RV(func) SMCCC_CALL_VAL(1, 0, OPTEE_SMC_OWNER_TRUSTED_OS_OPTEED, func)
 _Static_assert(TEESMC_OPTEED_RV(0) == TEESMC_OPTEED_RETURN_ENTRY_DONE, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(5) == TEESMC_OPTEED_RETURN_CALL_DONE, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(0xdead) == TEESMC_VTZ_TEE_DEAD, "opteed encoding");
 _Static_assert(TEESMC_OPTEED_RV(0xf000) == VTZ_SMC_TEE_GET_KEY, "opteed encoding");
+_Static_assert(TEESMC_OPTEED_RV(0xf001) == VTZ_SMC_TEE_ATTEST, "opteed encoding");
 #endif
 
 /*

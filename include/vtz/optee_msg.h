@@ -233,4 +233,17 @@ _Static_assert(sizeof(struct optee_msg_arg) == 32, "optee_msg_arg layout");
 #define VTZ_TA_KEY_INFO "vTZ key TA"
 #define VTZ_TA_KEY_TAG_SIZE 32
 
+/*
+ * Attestation TA, 7ee0ec40-0000-4000-8000-000000000004:
+ *   ATTEST  p0 memref in: the caller's nonce, exactly 32 bytes
+ *           (BAD_PARAMETERS otherwise); p1 memref out: the signed report
+ *           (include/vtz/attest_abi.h, 256 bytes; SHORT_BUFFER with size
+ *           256 if smaller), as this TEE's dispatcher made it
+ *           (VTZ_SMC_TEE_ATTEST). GENERIC if the dispatcher refused.
+ */
+#define VTZ_TA_ATTEST_UUID                                                               \
+	{ 0x7e, 0xe0, 0xec, 0x40, 0x00, 0x00, 0x40, 0x00,                                \
+	  0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04 }
+#define VTZ_TA_ATTEST_CMD_ATTEST 0
+
 #endif

@@ -20,6 +20,7 @@
 
 #include "mbedtls/ecdsa.h"
 #include "mbedtls/hkdf.h"
+#include "mbedtls/hmac_drbg.h"
 #include "mbedtls/md.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
@@ -126,4 +127,134 @@ int crypto_ecdsa_p256_verify(const uint8_t point[CRYPTO_P256_POINT_LEN],
 	mbedtls_ecdsa_free(&ctx);
 	spin_unlock(&crypto_lock);
 	return ret;
+}
+
+/*
+ * FIPS 186-4 B.4.1 ("key pair generation using extra random bits"), with
+ * mbedTLS's bignums: d = (c mod (n - 1)) + 1, c the seed as a big-endian
+ * integer of at least 64 bits more than n, so d is in [1, n - 1] with a
+ * negligible bias. The seed comes from HKDF over the device root key
+ * (monitor/attest.c), so the same device always has the same key.
+ */
+int crypto_p256_key_from_seed(const uint8_t *seed, size_t seed_len,
+			      uint8_t scalar[CRYPTO_P256_SCALAR_LEN])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_mpi c, n1;
+	int ret;
+
+	if (seed_len < CRYPTO_P256_SCALAR_LEN + 8)
+		return -1;
+	spin_lock(&crypto_lock);
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_mpi_init(&c);
+	mbedtls_mpi_init(&n1);
+	ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&c, seed, seed_len);
+	if (!ret)
+		ret = mbedtls_mpi_sub_int(&n1, &grp.N, 1);
+	if (!ret)
+		ret = mbedtls_mpi_mod_mpi(&c, &c, &n1);
+	if (!ret)
+		ret = mbedtls_mpi_add_int(&c, &c, 1);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&c, scalar, CRYPTO_P256_SCALAR_LEN);
+	/* mbedtls_mpi_free zeroes the limbs: nothing of d stays in the arena. */
+	mbedtls_mpi_free(&c);
+	mbedtls_mpi_free(&n1);
+	mbedtls_ecp_group_free(&grp);
+	spin_unlock(&crypto_lock);
+	return ret ? -1 : 0;
+}
+
+int crypto_p256_public(const uint8_t scalar[CRYPTO_P256_SCALAR_LEN],
+		       uint8_t point[CRYPTO_P256_POINT_LEN])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi d;
+	size_t olen = 0;
+	int ret;
+
+	spin_lock(&crypto_lock);
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&d);
+	ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&d, scalar, CRYPTO_P256_SCALAR_LEN);
+	if (!ret)
+		ret = mbedtls_ecp_check_privkey(&grp, &d);
+	if (!ret)
+		ret = mbedtls_ecp_mul(&grp, &q, &d, &grp.G, NULL, NULL);
+	if (!ret)
+		ret = mbedtls_ecp_point_write_binary(&grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED, &olen,
+						     point, CRYPTO_P256_POINT_LEN);
+	if (!ret && olen != CRYPTO_P256_POINT_LEN)
+		ret = -1;
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	spin_unlock(&crypto_lock);
+	return ret ? -1 : 0;
+}
+
+/*
+ * The blinding values mbedTLS's scalar multiplication asks for: an
+ * HMAC-DRBG (mbedTLS's) seeded from the key and the digest under a label of
+ * its own, as mbedtls_ecdsa_sign_det() does when given none. There is no
+ * entropy source here; side channels are outside our threat model.
+ */
+static int sign_blinding(void *ctx, unsigned char *out, size_t len)
+{
+	return mbedtls_hmac_drbg_random(ctx, out, len);
+}
+
+int crypto_ecdsa_p256_sign(const uint8_t scalar[CRYPTO_P256_SCALAR_LEN],
+			   const uint8_t hash[CRYPTO_SHA256_LEN], uint8_t sig[CRYPTO_P256_SIG_LEN])
+{
+	static const char label[] = "vTZ ECDSA blinding";
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	uint8_t seed[CRYPTO_P256_SCALAR_LEN + CRYPTO_SHA256_LEN + sizeof(label) - 1];
+	mbedtls_hmac_drbg_context blind;
+	mbedtls_ecp_group grp;
+	mbedtls_mpi d, r, s;
+	int ret;
+
+	memcpy(seed, scalar, CRYPTO_P256_SCALAR_LEN);
+	memcpy(seed + CRYPTO_P256_SCALAR_LEN, hash, CRYPTO_SHA256_LEN);
+	memcpy(seed + CRYPTO_P256_SCALAR_LEN + CRYPTO_SHA256_LEN, label, sizeof(label) - 1);
+	spin_lock(&crypto_lock);
+	mbedtls_hmac_drbg_init(&blind);
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_mpi_init(&d);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = md ? mbedtls_hmac_drbg_seed_buf(&blind, md, seed, sizeof(seed)) : -1;
+	if (!ret)
+		ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&d, scalar, CRYPTO_P256_SCALAR_LEN);
+	if (!ret)
+		ret = mbedtls_ecp_check_privkey(&grp, &d);
+	/* RFC 6979: k from the key and the digest, so a signature never needs entropy. */
+	if (!ret)
+		ret = mbedtls_ecdsa_sign_det_ext(&grp, &r, &s, &d, hash, CRYPTO_SHA256_LEN,
+						 MBEDTLS_MD_SHA256, sign_blinding, &blind);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&r, sig, CRYPTO_P256_SCALAR_LEN);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&s, sig + CRYPTO_P256_SCALAR_LEN,
+					       CRYPTO_P256_SCALAR_LEN);
+	mbedtls_mpi_free(&d);
+	mbedtls_mpi_free(&r);
+	mbedtls_mpi_free(&s);
+	mbedtls_ecp_group_free(&grp);
+	mbedtls_hmac_drbg_free(&blind);
+	spin_unlock(&crypto_lock);
+	crypto_zeroize(seed, sizeof(seed));
+	if (ret)
+		memset(sig, 0, CRYPTO_P256_SIG_LEN);
+	return ret ? -1 : 0;
 }

@@ -34,6 +34,12 @@
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
 #define MBEDTLS_ECDSA_C
+/*
+ * Attestation reports (monitor/attest.c) are signed with deterministic
+ * ECDSA (RFC 6979), which needs HMAC-DRBG: no entropy source required.
+ */
+#define MBEDTLS_ECDSA_DETERMINISTIC
+#define MBEDTLS_HMAC_DRBG_C
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C
 #define MBEDTLS_ECP_MAX_BITS 256

@@ -65,6 +65,13 @@ EXPECTED_MECHANISM = {
     "tee-key-from-hypervisor": r"own SMC: monitor answered -1 \(NOT_SUPPORTED\); the CIEE's "
                                r"smc at 0x[0-9a-f]+ run in hypervisor mode: -1 "
                                r"\(NOT_SUPPORTED: not the CIEE\)",
+    # Attestation (docs/security.md, "Attestation").
+    "attest-from-hypervisor": r"own SMC: monitor answered -1 \(NOT_SUPPORTED\); the CIEE's "
+                              r"smc at 0x[0-9a-f]+ run in hypervisor mode: -1 "
+                              r"\(NOT_SUPPORTED: not the CIEE\); its page untouched",
+    "tee-attest-into-foreign-page": r"into its own page: 0; into its VM's page: -4 \(not its "
+                                    r"own\), page untouched; into an unmapped IPA: -4 "
+                                    r"\(not its own\)",
     "cpu-on-arbitrary-entry": r"started at the trusted entry with MMU and WXN on .*was "
                               r"never jumped to",
     "two-cpu-tlb-shootdown": r"64 rounds: 0 stale reads by cpu0 of pages cpu1 gave a TEE "

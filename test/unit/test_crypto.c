@@ -244,6 +244,65 @@ static void test_ecdsa_p256_refusals(void **state)
 		crypto_arena_free(slots[i]);
 }
 
+/* RFC 6979 A.2.5's key: the public point, and the same r || s as its "sample". */
+#define P256_X "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"
+
+static void test_ecdsa_p256_sign_rfc6979(void **state)
+{
+	uint8_t d[32], point[CRYPTO_P256_POINT_LEN], want[CRYPTO_P256_POINT_LEN];
+	uint8_t hash[32], sig[CRYPTO_P256_SIG_LEN], rs[64];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(unhex(P256_X, d, sizeof(d)), 32);
+	want[0] = 0x04;
+	assert_int_equal(unhex(P256_UX P256_UY, want + 1, 64), 64);
+	assert_int_equal(crypto_p256_public(d, point), 0);
+	assert_memory_equal(point, want, sizeof(want));
+	assert_int_equal(crypto_sha256("sample", 6, hash), 0);
+	assert_int_equal(unhex(P256_R P256_S, rs, sizeof(rs)), 64);
+	/* Deterministic: the same bytes every time, and no arena slot kept. */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(crypto_ecdsa_p256_sign(d, hash, sig), 0);
+		assert_memory_equal(sig, rs, sizeof(rs));
+	}
+	/* A scalar outside [1, n-1] is refused, with nothing signed. */
+	memset(d, 0, sizeof(d));
+	assert_int_equal(crypto_ecdsa_p256_sign(d, hash, sig), -1);
+	assert_memory_equal(sig, (uint8_t[64]){ 0 }, 64);
+	assert_int_equal(crypto_p256_public(d, point), -1);
+	memset(d, 0xff, sizeof(d));
+	assert_int_equal(crypto_ecdsa_p256_sign(d, hash, sig), -1);
+}
+
+/* FIPS 186-4 B.4.1: (c mod (n-1)) + 1, always in [1, n-1]. */
+static void test_p256_key_from_seed(void **state)
+{
+	/* n - 1 of P-256, big-endian. */
+	static const char n1[] =
+		"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550";
+	uint8_t seed[48] = { 0 }, d[32], want[32], point[CRYPTO_P256_POINT_LEN];
+
+	(void)state;
+	assert_int_equal(crypto_p256_key_from_seed(seed, 39, d), -1); /* too short */
+	assert_int_equal(crypto_p256_key_from_seed(seed, sizeof(seed), d), 0);
+	memset(want, 0, sizeof(want));
+	want[31] = 1; /* 0 -> 1 */
+	assert_memory_equal(d, want, 32);
+	/* c = n - 1 -> 0 + 1 = 1 as well; c = n - 2 -> n - 1, the largest scalar. */
+	assert_int_equal(unhex(n1, seed + 16, 32), 32);
+	assert_int_equal(crypto_p256_key_from_seed(seed, sizeof(seed), d), 0);
+	assert_memory_equal(d, want, 32);
+	seed[47] = 0x4f;
+	assert_int_equal(crypto_p256_key_from_seed(seed, sizeof(seed), d), 0);
+	assert_int_equal(unhex(n1, want, 32), 32);
+	assert_memory_equal(d, want, 32);
+	seed[47] = 0x50;
+	memset(seed, 0xff, 16);
+	assert_int_equal(crypto_p256_key_from_seed(seed, sizeof(seed), d), 0);
+	assert_int_equal(crypto_p256_public(d, point), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +314,8 @@ int main(void)
 		cmocka_unit_test(test_arena_does_not_leak),
 		cmocka_unit_test(test_ecdsa_p256_rfc6979),
 		cmocka_unit_test(test_ecdsa_p256_refusals),
+		cmocka_unit_test(test_ecdsa_p256_sign_rfc6979),
+		cmocka_unit_test(test_p256_key_from_seed),
 	};
 
 	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * vtz-client: a Linux program that talks to this VM's own TEE through
  * the stock optee driver and Debian's libteec (the GlobalPlatform TEE
- * Client API), exercising vTZ's three built-in trusted applications.
+ * Client API), exercising vTZ's built-in trusted applications.
  *
  * usage: vtz-client COMMAND [ARGS]
  *   ping                 echo TA ADD: 0x1234 + 0x5678 must be 0x68ac
@@ -25,6 +25,10 @@
  *                        prints the value
  *   delete KEY           store TA DELETE
  *   mac INDEX MESSAGE    key TA MAC: prints the 32-byte tag in hex
+ *   attest NONCE         attestation TA: the report this TEE's dispatcher
+ *                        signed over NONCE (64 hex digits, 32 bytes), as one
+ *                        line "vtz-client: attest report: HEX" (check it on
+ *                        the host with scripts/vtz_attest.py)
  *   loop N               N echo TA ADD calls, each checked; prints a summary
  *   optee-loop N         the same with OP-TEE OS's test pseudo TA (a + b)
  *   uuid UUID [N]        opens (and closes) a session to any UUID, e.g. to
@@ -37,6 +41,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -634,13 +639,58 @@ static int cmd_mac(struct tee *t, unsigned long index, const char *msg)
 	return VTZ_EXIT_OK;
 }
 
+/* 64 hex digits -> 32 bytes; false on anything else. */
+static bool parse_nonce(const char *s, uint8_t nonce[VTZ_NONCE_SIZE])
+{
+	size_t i;
+
+	if (strlen(s) != 2 * VTZ_NONCE_SIZE)
+		return false;
+	for (i = 0; i < VTZ_NONCE_SIZE; i++) {
+		unsigned int v;
+
+		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &v) != 1)
+			return false;
+		nonce[i] = (uint8_t)v;
+	}
+	return true;
+}
+
+static int cmd_attest(struct tee *t, const uint8_t nonce[VTZ_NONCE_SIZE])
+{
+	uint8_t report[VTZ_REPORT_SIZE];
+	TEEC_Operation op;
+	uint32_t origin;
+	TEEC_Result res;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
+					 TEEC_NONE, TEEC_NONE);
+	set_tmpref(&op.params[0], nonce, VTZ_NONCE_SIZE);
+	set_tmpref(&op.params[1], report, sizeof(report));
+	res = invoke(t, VTZ_ATTEST_ATTEST, &op, &origin);
+	if (res != TEEC_SUCCESS)
+		return invoke_failed("attest", res, origin, op.params[1].tmpref.size);
+	if (op.params[1].tmpref.size != sizeof(report)) {
+		fail("attest: report of %zu bytes, expected %zu", op.params[1].tmpref.size,
+		     sizeof(report));
+		return VTZ_EXIT_MISMATCH;
+	}
+	printf("vtz-client: attest report: ");
+	for (size_t i = 0; i < sizeof(report); i++)
+		printf("%02x", report[i]);
+	putchar('\n');
+	return VTZ_EXIT_OK;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: vtz-client COMMAND [ARGS]\n"
 		"  ping | echo-mem [SIZE] | alloc-mem SIZE | sessions N | yield N | loop N | notify\n"
 		"  put KEY VALUE | get KEY [MAX] | delete KEY\n"
-		"  mac INDEX MESSAGE | uuid UUID\n");
+		"  mac INDEX MESSAGE | attest NONCE (64 hex digits) | uuid UUID\n");
 	return VTZ_EXIT_USAGE;
 }
 
@@ -738,6 +788,14 @@ int main(int argc, char **argv)
 		ret = tee_open_ta(&t, vtz_ta_key_uuid, "key TA");
 		if (!ret)
 			ret = cmd_mac(&t, n, argv[1]);
+	} else if (!strcmp(cmd, "attest") && argc == 1) {
+		uint8_t nonce[VTZ_NONCE_SIZE];
+
+		if (!parse_nonce(argv[0], nonce))
+			return bad_arg(cmd, argv[0]);
+		ret = tee_open_ta(&t, vtz_ta_attest_uuid, "attestation TA");
+		if (!ret)
+			ret = cmd_attest(&t, nonce);
 	} else if (!strcmp(cmd, "uuid") && (argc == 1 || argc == 2)) {
 		uint8_t octets[VTZ_UUID_LEN];
 		char what[64];

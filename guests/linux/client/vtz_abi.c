@@ -5,6 +5,7 @@
  * against it at compile time, so a change to the TEE's ABI breaks this
  * build instead of the client silently talking to the wrong command.
  */
+#include <vtz/attest_abi.h>
 #include <vtz/optee_msg.h>
 
 #include "vtz_abi.h"
@@ -12,6 +13,7 @@
 const uint8_t vtz_ta_echo_uuid[VTZ_UUID_LEN] = VTZ_TA_ECHO_UUID;
 const uint8_t vtz_ta_store_uuid[VTZ_UUID_LEN] = VTZ_TA_STORE_UUID;
 const uint8_t vtz_ta_key_uuid[VTZ_UUID_LEN] = VTZ_TA_KEY_UUID;
+const uint8_t vtz_ta_attest_uuid[VTZ_UUID_LEN] = VTZ_TA_ATTEST_UUID;
 
 _Static_assert(VTZ_ECHO_ECHO == VTZ_TA_ECHO_CMD_ECHO, "echo ECHO");
 _Static_assert(VTZ_ECHO_ADD == VTZ_TA_ECHO_CMD_ADD, "echo ADD");
@@ -26,4 +28,7 @@ _Static_assert(VTZ_STORE_KEY_MAX == VTZ_TA_STORE_KEY_MAX, "store key size");
 _Static_assert(VTZ_STORE_VALUE_MAX == VTZ_TA_STORE_VALUE_MAX, "store value size");
 _Static_assert(VTZ_KEY_MAC == VTZ_TA_KEY_CMD_MAC, "key MAC");
 _Static_assert(VTZ_KEY_TAG_SIZE == VTZ_TA_KEY_TAG_SIZE, "key tag size");
+_Static_assert(VTZ_ATTEST_ATTEST == VTZ_TA_ATTEST_CMD_ATTEST, "attest ATTEST");
+_Static_assert(VTZ_NONCE_SIZE == VTZ_ATTEST_NONCE_LEN, "attest nonce size");
+_Static_assert(VTZ_REPORT_SIZE == VTZ_ATTEST_REPORT_LEN, "attest report size");
 _Static_assert(VTZ_BOUNCE_SIZE == VTZ_MSG_BOUNCE_SIZE, "bounce size");

@@ -19,6 +19,7 @@
 extern const uint8_t vtz_ta_echo_uuid[VTZ_UUID_LEN];
 extern const uint8_t vtz_ta_store_uuid[VTZ_UUID_LEN];
 extern const uint8_t vtz_ta_key_uuid[VTZ_UUID_LEN];
+extern const uint8_t vtz_ta_attest_uuid[VTZ_UUID_LEN];
 
 enum vtz_echo_cmd {
 	VTZ_ECHO_ECHO = 0,
@@ -38,11 +39,18 @@ enum vtz_key_cmd {
 	VTZ_KEY_MAC = 0,
 };
 
+enum vtz_attest_cmd {
+	VTZ_ATTEST_ATTEST = 0,
+};
+
 enum vtz_limits {
 	VTZ_ECHO_MAX_YIELDS = 16,
 	VTZ_STORE_KEY_MAX = 64,
 	VTZ_STORE_VALUE_MAX = 512,
 	VTZ_KEY_TAG_SIZE = 32,
+	/* include/vtz/attest_abi.h: the nonce and the whole signed report. */
+	VTZ_NONCE_SIZE = 32,
+	VTZ_REPORT_SIZE = 256,
 	/* Bytes of memref contents one call may carry through the TEE. */
 	VTZ_BOUNCE_SIZE = 32 * 1024,
 };

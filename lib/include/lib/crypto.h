@@ -43,6 +43,27 @@ int crypto_ecdsa_p256_verify(const uint8_t point[CRYPTO_P256_POINT_LEN],
 			     const uint8_t hash[CRYPTO_SHA256_LEN], const uint8_t *sig,
 			     size_t sig_len);
 
+#define CRYPTO_P256_SCALAR_LEN 32
+#define CRYPTO_P256_SIG_LEN 64 /* r || s, each 32 bytes big-endian */
+
+/*
+ * A P-256 private scalar from seed_len (at least 40) bytes of key material,
+ * FIPS 186-4 B.4.1: (seed mod (n - 1)) + 1, big-endian. 0 or -1.
+ */
+int crypto_p256_key_from_seed(const uint8_t *seed, size_t seed_len,
+			      uint8_t scalar[CRYPTO_P256_SCALAR_LEN]);
+
+/* The public point (uncompressed) of a private scalar. 0, or -1 (not in [1, n-1]). */
+int crypto_p256_public(const uint8_t scalar[CRYPTO_P256_SCALAR_LEN],
+		       uint8_t point[CRYPTO_P256_POINT_LEN]);
+
+/*
+ * Deterministic ECDSA (RFC 6979) with P-256 over the SHA-256 digest hash:
+ * sig = r || s. 0, or -1 (bad scalar, no arena slot left) with sig zeroed.
+ */
+int crypto_ecdsa_p256_sign(const uint8_t scalar[CRYPTO_P256_SCALAR_LEN],
+			   const uint8_t hash[CRYPTO_SHA256_LEN], uint8_t sig[CRYPTO_P256_SIG_LEN]);
+
 /*
  * The fixed arena mbedTLS allocates from (lib/crypto/mbedtls_config.h): 40
  * slots of 256 bytes, NULL when none fits; slots are zeroed on free.

@@ -1,0 +1,1 @@
+test_attest_SRCS := policy/attest.c
