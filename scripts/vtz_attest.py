@@ -91,7 +91,8 @@ def report_hex(text):
     "... attest report: HEX" line. A console that splits long lines (the
     hypervisor's virtual UART: every 160 characters, each piece with the
     VM's "[vmN] " prefix) is put back together: the lines after it with the
-    same prefix that are hex only, until the report is whole."""
+    same prefix that are hex only, until the report is whole (other lines
+    of that console, the kernel's log for one, may come between them)."""
     lines = text.strip().splitlines()
     for i, line in enumerate(lines):
         at = line.find("attest report:")
@@ -99,15 +100,18 @@ def report_hex(text):
             continue
         prefix = re.match(r"(\[[^\]]*\] )?", line).group(0)
         h = line[at + len("attest report:"):].strip()
+        seen = 0
         for more in lines[i + 1:]:
-            if len(h) >= 2 * REPORT_LEN:
+            if len(h) >= 2 * REPORT_LEN or seen == 32:
                 break
             if prefix and not more.startswith(prefix):
                 continue
+            seen += 1
             piece = more[len(prefix):].strip()
-            if not re.fullmatch(r"[0-9a-fA-F]+", piece):
-                break
-            h += piece
+            # Other lines of the same console (the kernel's log, a daemon's)
+            # may come between the pieces: only hex-only lines are pieces.
+            if re.fullmatch(r"[0-9a-fA-F]+", piece):
+                h += piece
         return h
     return "".join(text.split())
 
