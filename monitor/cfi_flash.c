@@ -32,8 +32,8 @@ static volatile uint32_t *word_at(uint64_t off)
 	return (volatile uint32_t *)(uintptr_t)off;
 }
 
-/* Wait for both devices to be ready; false on an error bit or a timeout. */
-static bool wait_ready(volatile uint32_t *w)
+/* Poll until both devices are ready: false on an error bit or a timeout. */
+static bool poll_ready(volatile uint32_t *w)
 {
 	uint32_t st = 0, n;
 
@@ -42,9 +42,22 @@ static bool wait_ready(volatile uint32_t *w)
 		if ((st & ST_READY) == ST_READY)
 			break;
 	}
+	return (st & ST_READY) == ST_READY && !(st & ST_ERRORS);
+}
+
+/* Back to reading data; status cleared for the next command. */
+static void read_array(volatile uint32_t *w)
+{
 	*w = CFI_CLEAR_STATUS;
 	*w = CFI_READ_ARRAY;
-	return (st & ST_READY) == ST_READY && !(st & ST_ERRORS);
+}
+
+static bool wait_ready(volatile uint32_t *w)
+{
+	bool ok = poll_ready(w);
+
+	read_array(w);
+	return ok;
 }
 
 int cfi_erase(uint64_t off, uint64_t *bad)
@@ -69,39 +82,60 @@ int cfi_erase(uint64_t off, uint64_t *bad)
 	return 0;
 }
 
-/* Program one aligned word; mask: the bytes of it that are ours. */
-static bool program_word(uint64_t off, uint32_t val, uint32_t mask)
+/*
+ * The word to program at word address at: our bytes of src where they
+ * fall in it, elsewhere what the word held before we started (old).
+ */
+static uint32_t word_value(uint64_t at, uint64_t off, const uint8_t *src, uint64_t len,
+			   uint32_t old)
 {
-	volatile uint32_t *w = word_at(off);
-	/*
-	 * Flash programming only clears bits; QEMU's model overwrites the
-	 * word instead. Writing what is there with our bytes cleared in gives
-	 * the same result on both.
-	 */
-	uint32_t want = (*w & ~mask) | (val & mask);
+	uint32_t want = old;
+	uint64_t b;
 
-	*w = CFI_CLEAR_STATUS;
-	*w = CFI_PROGRAM;
-	*w = want;
-	if (!wait_ready(w))
-		return false;
-	return *w == want;
+	for (b = 0; b < 4; b++) {
+		if (at + b < off || at + b >= off + len)
+			continue;
+		want &= ~(0xffu << (8 * b));
+		want |= (uint32_t)src[at + b - off] << (8 * b);
+	}
+	return want;
 }
 
 int cfi_program(uint64_t off, const uint8_t *src, uint64_t len, uint64_t *bad)
 {
-	uint64_t i = 0, at, b;
-	uint32_t val, mask;
+	uint64_t first = off & ~3ull, last = (off + len - 1) & ~3ull, at;
+	/*
+	 * Only the first and last words can hold bytes that are not ours (an
+	 * earlier chunk's); the rest is erased. Read them now, in read-array
+	 * mode: the words are programmed in one command-mode run (each switch
+	 * back to read-array mode remaps the device, which QEMU pays for
+	 * dearly), then read back.
+	 */
+	uint32_t old_first, old_last, old;
 
-	while (i < len) {
-		at = (off + i) & ~3ull;
-		val = 0;
-		mask = 0;
-		for (b = (off + i) & 3; b < 4 && i < len; b++, i++) {
-			val |= (uint32_t)src[i] << (8 * b);
-			mask |= 0xffu << (8 * b);
+	if (!len)
+		return 0;
+	old_first = *word_at(first);
+	old_last = *word_at(last);
+	for (at = first; at <= last; at += 4) {
+		old = at == first ? old_first : at == last ? old_last : 0xffffffffu;
+		/*
+		 * Flash programming only clears bits; QEMU's model overwrites
+		 * the word instead: writing the old bytes with ours in gives
+		 * the same result on both.
+		 */
+		*word_at(at) = CFI_PROGRAM;
+		*word_at(at) = word_value(at, off, src, len, old);
+		if (!poll_ready(word_at(at))) {
+			read_array(word_at(at));
+			*bad = at;
+			return -1;
 		}
-		if (!program_word(at, val, mask)) {
+	}
+	read_array(word_at(first));
+	for (at = first; at <= last; at += 4) {
+		old = at == first ? old_first : at == last ? old_last : 0xffffffffu;
+		if (*word_at(at) != word_value(at, off, src, len, old)) {
 			*bad = at;
 			return -1;
 		}
