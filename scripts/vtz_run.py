@@ -55,6 +55,8 @@ MONITOR_PREFIX = "[mon] "
 # world's image, `linux` the native Linux's shape.
 SCENARIOS = {
     "default": dict(vms="default.dts"),
+    # One small VM, for firmware updates (--flash-file, --fw-bundle).
+    "firmware": dict(vms="firmware.dts"),
     "guest-fault": dict(vms="guest-fault.dts"),
     "guest-hang": dict(vms="guest-hang.dts"),
     # VMs created and destroyed at run time (vms/lifecycle.dts): one
