@@ -2,6 +2,7 @@
 #
 #   make run     install missing Debian packages, build, boot the default scenario
 #   make test    the same set-up, then every test (unit, fuzz smoke, system, attacks)
+#   make firmware-update   rebuild, sign and deliver a firmware update; reboot into it
 #
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
@@ -118,6 +119,8 @@ include mk/xtest.mk
 
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
+
+include mk/firmware.mk
 
 .PHONY: run debug test unit system-test
 # The linux scenarios (linux, linux-native), and a VMS= configuration

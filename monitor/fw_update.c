@@ -155,8 +155,8 @@ bool fw_boot(struct boot_measurement *cm, struct boot_measurement *hm)
 			con_printf("firmware: metadata copy %u ignored: %s\n", i,
 				   fw_meta_strerror(err[i]));
 	if (pick < 0)
-		monitor_panic("firmware: no valid metadata copy in flash0 (rebuild the flash file: "
-			      "make firmware-flash)");
+		monitor_panic("firmware: no valid metadata copy in flash0 (remove the flash file: "
+			      "the next run with --flash-file makes a new one)");
 	cur = m[pick];
 	cur_copy = pick;
 	flash_mode = true;

@@ -13,6 +13,8 @@ usage:
   vtz_fwbundle.py bundle CIEE_BIN HYP_BIN OUT        pack a bundle
   vtz_fwbundle.py flash BIOS_BIN BUNDLE OUT          a 64 MiB flash file, slot A active
   vtz_fwbundle.py show FLASH                         the metadata and each slot
+  vtz_fwbundle.py next-version FLASH HYP_BIN         one above FLASH's anti-rollback
+                                                     counter (HYP_BIN's version if no FLASH)
 """
 import argparse
 import os
@@ -98,6 +100,12 @@ def flash(bios, bndl):
     return bytes(img)
 
 
+def counter(img):
+    """The anti-rollback counter of a flash image's deciding metadata copy (None: none)."""
+    ms = [m for m in (parse_meta(img[o:o + 32]) for o in META) if m]
+    return max(ms)[2] if ms else None
+
+
 def show(img):
     for i, off in enumerate(META):
         m = parse_meta(img[off:off + 32])
@@ -123,6 +131,9 @@ def main():
     p.add_argument("out")
     p = sub.add_parser("show")
     p.add_argument("flash")
+    p = sub.add_parser("next-version")
+    p.add_argument("flash")
+    p.add_argument("hyp")
     args = ap.parse_args()
     try:
         if args.cmd == "bundle":
@@ -130,6 +141,13 @@ def main():
             version(out)
         elif args.cmd == "flash":
             out = flash(open(args.bios, "rb").read(), open(args.bundle, "rb").read())
+        elif args.cmd == "next-version":
+            c = counter(open(args.flash, "rb").read()) if os.path.exists(args.flash) else None
+            if c is None:
+                _, _, prot, _ = vtz_sign.parse(open(args.hyp, "rb").read(), SIZE_OFFSET)
+                c = struct.unpack("<I", prot[vtz_sign.TLV_SEC_CNT])[0]
+            print(c + 1)
+            return
         else:
             show(open(args.flash, "rb").read())
             return
