@@ -9,10 +9,12 @@
  * prints the answer. The descriptor's test knobs: stop part-way (a power
  * cut mid-write) and scribble over each buffer after the monitor took it.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <arch/sysreg.h>
 #include <lib/console.h>
+#include <lib/spinlock.h>
 #include <vtz/fw_update.h>
 
 #include "hyp.h"
@@ -80,4 +82,53 @@ void hyp_fw_deliver(void)
 	else
 		con_printf("firmware update: committed: security version %lu in slot %c; it runs "
 			   "from the next boot\n", (unsigned long)r.x1, r.x2 ? 'B' : 'A');
+}
+
+/*
+ * A Linux VM's firmware mailbox (include/vtz/fw_update.h, GUEST_FWBOX_*):
+ * the guest's words collect in fw_buf, and CMD makes the monitor call.
+ * One mailbox for the machine (one buffer the monitor reads): guests that
+ * use it at once spoil each other's updates, which the monitor then
+ * refuses, like any other bundle that is not the owner's.
+ */
+static struct spinlock fwbox_lock = SPINLOCK_INIT;
+static uint32_t fwbox_arg, fwbox_off;
+static struct fw_ret fwbox_last = { FWBOX_IDLE, 0, 0 };
+
+void fwbox_access(uint64_t off, unsigned int size, bool is_write, uint64_t *val)
+{
+	uint32_t v = (uint32_t)*val;
+
+	if (size != 4 || off % 4) {
+		if (!is_write)
+			*val = 0;
+		return;
+	}
+	spin_lock(&fwbox_lock);
+	if (is_write && off >= FWBOX_DATA && off < FWBOX_DATA + FW_CHUNK_MAX) {
+		memcpy(&fw_buf[off - FWBOX_DATA], &v, 4);
+	} else if (is_write && off == FWBOX_ARG) {
+		fwbox_arg = v;
+	} else if (is_write && off == FWBOX_OFF) {
+		fwbox_off = v;
+	} else if (is_write && off == FWBOX_CMD) {
+		if (v == FWBOX_BEGIN)
+			fwbox_last = fw_call(VTZ_SMC_MON_FW_BEGIN, fwbox_arg, 0, 0);
+		else if (v == FWBOX_CHUNK)
+			fwbox_last = fw_call(VTZ_SMC_MON_FW_CHUNK, (uint64_t)fw_buf, fwbox_off,
+					     fwbox_arg);
+		else if (v == FWBOX_COMMIT)
+			fwbox_last = fw_call(VTZ_SMC_MON_FW_COMMIT, 0, 0, 0);
+		else
+			fwbox_last = (struct fw_ret){ FWBOX_ERR_CMD, 0, 0 };
+		if (v == FWBOX_BEGIN || v == FWBOX_COMMIT)
+			con_printf("firmware update from a VM: %s: monitor says %ld\n",
+				   v == FWBOX_BEGIN ? "BEGIN" : "COMMIT", (long)fwbox_last.x0);
+	} else if (!is_write) {
+		*val = off == FWBOX_RESULT ? (uint32_t)fwbox_last.x0 :
+		       off == FWBOX_X1	   ? (uint32_t)fwbox_last.x1 :
+		       off == FWBOX_X2	   ? (uint32_t)fwbox_last.x2 :
+					     0;
+	}
+	spin_unlock(&fwbox_lock);
 }

@@ -29,7 +29,8 @@ int fw_meta_check(const struct fw_meta *m)
 	const uint8_t *p = (const uint8_t *)m;
 	size_t i;
 
-	for (i = 0; i < sizeof(*m) && p[i] == 0xff; i++)
+	/* All ones: erased flash; all zeros: QEMU's padding after a -bios image. */
+	for (i = 0; i < sizeof(*m) && (p[i] == 0xff || p[i] == 0) && p[i] == p[0]; i++)
 		;
 	if (i == sizeof(*m))
 		return -FW_META_ERR_ERASED;
@@ -71,7 +72,7 @@ const char *fw_meta_strerror(int err)
 	case 0:
 		return "valid";
 	case FW_META_ERR_ERASED:
-		return "erased (never written)";
+		return "empty (erased, or never written)";
 	case FW_META_ERR_MAGIC:
 		return "no metadata magic";
 	case FW_META_ERR_CRC:

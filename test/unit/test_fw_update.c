@@ -38,6 +38,12 @@ static void test_meta_valid_and_erased(void **state)
 	assert_int_equal(fw_meta_check(&m), 0);
 	memset(&e, 0xff, sizeof(e));
 	assert_int_equal(fw_meta_check(&e), -FW_META_ERR_ERASED);
+	/* A -bios image is padded with zeros: no firmware slots either. */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(fw_meta_check(&e), -FW_META_ERR_ERASED);
+	/* Half erased, half zero: written by someone, and not a record. */
+	memset(&e, 0xff, sizeof(e) / 2);
+	assert_int_equal(fw_meta_check(&e), -FW_META_ERR_MAGIC);
 }
 
 static void test_meta_refusals(void **state)
@@ -79,7 +85,7 @@ static void test_meta_pick(void **state)
 	assert_int_equal(fw_meta_pick(m, err), 0);
 	memset(&m[0], 0xff, sizeof(m[0]));
 	assert_int_equal(fw_meta_pick(m, err), 1);
-	memset(&m[1], 0, sizeof(m[1]));
+	memset(&m[1], 0x5a, sizeof(m[1]));
 	assert_int_equal(fw_meta_pick(m, err), -1);
 	assert_int_equal(err[0], -FW_META_ERR_ERASED);
 	assert_int_equal(err[1], -FW_META_ERR_MAGIC);

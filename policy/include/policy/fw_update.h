@@ -18,7 +18,7 @@ uint32_t fw_crc32(const void *buf, size_t n);
 
 /* Why a metadata copy is not valid (negated by fw_meta_check). */
 enum fw_meta_err {
-	FW_META_ERR_ERASED = 1, /* all 0xff: never written */
+	FW_META_ERR_ERASED = 1, /* all 0xff or all 0: never written */
 	FW_META_ERR_MAGIC,
 	FW_META_ERR_CRC, /* torn write (or damage) */
 	FW_META_ERR_SLOT,
