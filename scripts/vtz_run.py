@@ -57,6 +57,8 @@ SCENARIOS = {
     "default": dict(vms="default.dts"),
     # One small VM, for firmware updates (--flash-file, --fw-bundle).
     "firmware": dict(vms="firmware.dts"),
+    # One Linux VM that delivers an update itself (vtz-client fw-update).
+    "firmware-linux": dict(vms="firmware-linux.dts"),
     "guest-fault": dict(vms="guest-fault.dts"),
     "guest-hang": dict(vms="guest-hang.dts"),
     # VMs created and destroyed at run time (vms/lifecycle.dts): one
