@@ -191,3 +191,34 @@ def test_bad_active_slot_falls_back():
     lines = assert_boots(flash, "A", 1)
     find(lines, r"\[mon\] firmware: slot B refused: an image was altered after signing; "
                 r"booting slot A")
+
+
+LINUX = os.path.join(os.path.dirname(BUILD), "linux")
+
+
+def test_linux_guest_delivers_update(tmp_path):
+    """A Linux VM's program hands the bundle over (vtz-client fw-update
+    through the VM's firmware mailbox); the next boot runs the new
+    version. The bundle travels in a second archive appended to the
+    guest's initramfs."""
+    base = os.path.join(LINUX, "initramfs.cpio.gz")
+    if not os.path.exists(base):
+        pytest.skip("Linux guest not built: run `make linux-guest`")
+    root = tmp_path / "root"
+    (root / "fw").mkdir(parents=True)
+    (root / "fw" / "bundle.bin").write_bytes(make_bundle(2))
+    extra = tmp_path / "fw.cpio.gz"
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "mkinitramfs.py"),
+                    "--root", str(root), "-o", str(extra)], check=True, capture_output=True)
+    variant = write("initramfs-fw.cpio.gz", open(base, "rb").read() + extra.read_bytes())
+    flash = fresh_flash("linux.img")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "vtz_run.py"),
+                        "--build", BUILD, "--scenario", "firmware-linux", "--flash-file", flash,
+                        "--timeout", "120", "--file", "../linux/initramfs.cpio.gz=" + variant,
+                        "--vm-run", "vtz-client:fw-update:/fw/bundle.bin"],
+                       cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=240)
+    lines = [l for l in (p.stdout + p.stderr).split("\n") if l.strip()]
+    find(lines, r"\[vm0\] vtz-client: fw-update: ok: security version 2 committed to slot B")
+    find(lines, r"\[mon\] firmware update: slot B committed: security version 2")
+    assert p.returncode == 0, "\n".join(lines)
+    assert_boots(flash, "B", 2)
