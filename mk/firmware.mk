@@ -40,7 +40,7 @@ firmware-update: all linux-guest
 	$(RUN) --scenario firmware-linux --flash-file $(FW_FLASH) --timeout 180 \
 		--file ../linux/initramfs.cpio.gz=$(abspath $(FW_DIR))/initramfs-fw.cpio.gz \
 		--vm-run vtz-client:fw-update:/fw/bundle.bin && \
-	{ [ "$$($(FW_BUNDLE) next-version $(FW_FLASH) $(OUT)/hyp.bin)" -gt "$$v" ] || \
+	{ [ "$$($(FW_BUNDLE) next-version $(FW_FLASH) $(OUT)/hyp.bin)" -eq "$$((v + 1))" ] || \
 		{ echo "[fw] error: the monitor did not commit version $$v (its reason is above)"; \
 		  exit 1; }; } && \
 	echo "[fw] restarting the machine on $(FW_FLASH)" && \
