@@ -2,7 +2,7 @@
 /*
  * Carrying a firmware update to the monitor (docs/security.md, "Firmware
  * update"). The loader (scripts/vtz_run.py --fw-bundle) may stage a bundle
- * with a descriptor (include/vtz/fw_update.h); at boot the hypervisor
+ * with a descriptor (include/vtz/fw_mailbox.h); at boot the hypervisor
  * hands it over: BEGIN, one page at a time through a buffer of its own
  * (the only kind the monitor reads), COMMIT. It only carries: the monitor
  * verifies what it wrote into flash0 and decides, and the hypervisor
@@ -15,7 +15,7 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <lib/spinlock.h>
-#include <vtz/fw_update.h>
+#include <vtz/fw_mailbox.h>
 
 #include "hyp.h"
 
@@ -85,7 +85,7 @@ void hyp_fw_deliver(void)
 }
 
 /*
- * A Linux VM's firmware mailbox (include/vtz/fw_update.h, GUEST_FWBOX_*):
+ * A Linux VM's firmware mailbox (include/vtz/fw_mailbox.h, GUEST_FWBOX_*):
  * the guest's words collect in fw_buf, and CMD makes the monitor call.
  * One mailbox for the machine (one buffer the monitor reads): guests that
  * use it at once spoil each other's updates, which the monitor then

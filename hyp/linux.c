@@ -19,7 +19,7 @@
 #include <lib/console.h>
 #include <lib/fmt.h>
 #include <policy/vm_config.h>
-#include <vtz/fw_update.h>
+#include <vtz/fw_mailbox.h>
 #include <vtz/platform.h>
 
 #include "entropy.h"

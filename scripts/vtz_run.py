@@ -35,7 +35,7 @@ SECURE_UART_PREFIX = "[tee] "
 VTZ_FLASH = "flash-vtz.bin"
 # Flash mode (docs/security.md, "Firmware update"): a bundle staged for the
 # hypervisor to carry to the monitor, and its descriptor
-# (include/vtz/fw_update.h: PLAT_FW_STAGE_BASE, PLAT_FW_DESC, struct fw_desc).
+# (include/vtz/fw_mailbox.h: PLAT_FW_STAGE_BASE, PLAT_FW_DESC, struct fw_desc).
 FW_STAGE_ADDR = 0x7e000000
 FW_DESC_ADDR = FW_STAGE_ADDR + vtz_fwbundle.SLOT_SIZE
 FW_DESC_MAGIC = b"vTZFWD01"

@@ -2,7 +2,7 @@
 /*
  * vtz-client fw-update FILE: hand a firmware bundle (make firmware-update)
  * to the monitor through this VM's firmware mailbox, emulated by the
- * hypervisor (include/vtz/fw_update.h, GUEST_FWBOX_*; docs/security.md,
+ * hypervisor (include/vtz/fw_mailbox.h, GUEST_FWBOX_*; docs/security.md,
  * "Firmware update"). BEGIN, then 4 KiB chunks, then COMMIT; the
  * monitor's answer to each is printed with its name. The hypervisor only
  * carries the bytes: the monitor checks the owner's signature and the
@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <vtz/fw_update.h>
+#include <vtz/fw_mailbox.h>
 
 #include "fw_update.h"
 #include "result.h"
