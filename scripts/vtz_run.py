@@ -694,7 +694,9 @@ def fw_stage(build, images, bundle, stop_at=0, scribble=False):
         if os.path.exists(path) and addr < end and FW_STAGE_ADDR < addr + os.path.getsize(path):
             raise ValueError("--fw-bundle is staged at 0x%x-0x%x, where %s is: use it with a "
                              "configuration without a Linux VM" % (FW_STAGE_ADDR, end, name))
-    desc = os.path.join(build, "fw-desc.bin")
+    # One descriptor per bundle: runs side by side (the tests) must not share one.
+    desc = os.path.join(build, "fw-desc-%s.bin"
+                        % hashlib.sha256(os.path.abspath(bundle).encode()).hexdigest()[:12])
     with open(desc, "wb") as f:
         f.write(FW_DESC_MAGIC + struct.pack("<QQQ", size, stop_at,
                                             FW_DESC_SCRIBBLE if scribble else 0))
