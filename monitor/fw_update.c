@@ -64,15 +64,18 @@ static void flash_read(uint64_t off, void *dst, uint64_t len)
 		d[i] = src[i];
 }
 
-/* Copy len bytes from flash0 at off (8-aligned) to RAM at pa, rounded up to 8. */
+/* Copy exactly len bytes from flash0 at off to RAM at pa (both 8-aligned). */
 static void flash_copy_out(uint64_t off, uint64_t pa, uint64_t len)
 {
 	const volatile uint64_t *src = (const volatile uint64_t *)(uintptr_t)off;
 	volatile uint64_t *dst = (volatile uint64_t *)(uintptr_t)pa;
 	uint64_t i;
 
-	for (i = 0; i < (len + 7) / 8; i++)
+	for (i = 0; i < len / 8; i++)
 		dst[i] = src[i];
+	/* The tail byte by byte: nothing past the image's region is written. */
+	for (i = len & ~7ull; i < len; i++)
+		((volatile uint8_t *)dst)[i] = ((const volatile uint8_t *)src)[i];
 }
 
 static int read_bundle_hdr(unsigned int slot, struct fw_bundle_hdr *h)
