@@ -2,6 +2,7 @@
 #
 #   make run     install missing Debian packages, build, boot the default scenario
 #   make test    the same set-up, then every test (unit, fuzz smoke, system, attacks)
+#   make firmware-update   rebuild, sign and deliver a firmware update; reboot into it
 #
 # Options: GATE=ciee|el3 (where the secure-memory-mapping policy runs: in
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
@@ -120,6 +121,8 @@ include ebc/build.mk
 # ------------------------------------------------------------- QEMU runs
 RUN := $(PYTHON) scripts/vtz_run.py --build $(OUT)
 
+include mk/firmware.mk
+
 .PHONY: run debug test unit system-test
 # The linux scenarios (linux, linux-native), and a VMS= configuration
 # with a Linux VM, need the Linux guest (Debian packages, fetched once).
@@ -165,8 +168,9 @@ help:
 # The TCB is the monitor plus the CIEE, and the shared code linked into
 # them. Counted in non-blank, non-comment-only lines (see docs/security.md).
 # (include/vtz/optee_msg.h is the TEE's and the guests': not in the TCB.
-# gicv3_regs.h is: the CIEE answers a guest TEE's GIC, policy/tee_gic.c.)
-TCB_FILES = $(filter-out %.lds include/vtz/optee_msg.h,$(sort $(monitor_SRCS) $(ciee_SRCS) \
+# gicv3_regs.h is: the CIEE answers a guest TEE's GIC, policy/tee_gic.c.
+# include/vtz/fw_mailbox.h is the hypervisor's, the guests' and the runner's.)
+TCB_FILES = $(filter-out %.lds include/vtz/optee_msg.h include/vtz/fw_mailbox.h,$(sort $(monitor_SRCS) $(ciee_SRCS) \
 	$(wildcard monitor/*.h ciee/*.h smm/*.h include/vtz/*.h lib/include/lib/*.h lib/crypto/*.h)))
 .PHONY: tcb
 tcb:

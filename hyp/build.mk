@@ -1,5 +1,5 @@
 IMAGE_NAMES += hyp
-hyp_SRCS := hyp/entry.S hyp/main.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
+hyp_SRCS := hyp/entry.S hyp/main.c hyp/fw_deliver.c hyp/vm.c hyp/vcpu.c hyp/vuart.c hyp/mem.c hyp/fault.c \
 	hyp/inject.c hyp/sched.c hyp/irq.c hyp/vgic.c hyp/vpl011.c hyp/guest_dtb.c hyp/gicv.c hyp/linux.c hyp/fpsimd.S \
 	hyp/console_in.c hyp/lifecycle.c hyp/mgmt.c hyp/evlog.c \
 	lib/exc_report.c \

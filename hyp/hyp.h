@@ -334,6 +334,10 @@ struct evlog_read {
 	uint64_t copied, len, events, dropped; /* x1..x4 (x1: -OWN_ERR_* on a buffer refusal) */
 };
 struct evlog_read hyp_evlog_read(uint64_t buf, uint64_t size, uint64_t off);
+/* The loader's staged firmware bundle, if any, to the monitor (fw_deliver.c). */
+void hyp_fw_deliver(void);
+/* A Linux VM's access to its firmware mailbox (GUEST_FWBOX_IPA + off). */
+void fwbox_access(uint64_t off, unsigned int size, bool is_write, uint64_t *val);
 uint64_t hyp_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
 #endif

@@ -19,6 +19,7 @@
 #include <lib/console.h>
 #include <lib/fmt.h>
 #include <policy/vm_config.h>
+#include <vtz/fw_mailbox.h>
 #include <vtz/platform.h>
 
 #include "entropy.h"
@@ -268,6 +269,14 @@ bool linux_mmio(struct vcpu *v, uint64_t ipa)
 		return false;
 	if (is_write && size < 8)
 		val &= (1UL << (size * 8)) - 1;
+	/* Not under the VM's lock: a COMMIT keeps the monitor busy for a while. */
+	if (ipa >= GUEST_FWBOX_IPA && ipa < GUEST_FWBOX_IPA + GUEST_FWBOX_SIZE) {
+		fwbox_access(ipa - GUEST_FWBOX_IPA, size, is_write, &val);
+		if (!is_write)
+			set_read_value(v, srt, size, val);
+		v->ctx.pc += 4;
+		return true;
+	}
 	spin_lock(&vm->lock);
 	if (ipa >= PLAT_GICD_BASE && ipa < PLAT_GICD_BASE + VGIC_DIST_SIZE) {
 		err = vgic_dist_access(vm->vgic, v->index, ipa - PLAT_GICD_BASE, size, is_write,

@@ -191,6 +191,8 @@ void hyp_main(uint64_t dtb)
 	irq_cpu_init();
 	/* Which VMs to run: refused here, with the reader's message, if it is bad. */
 	config_load(mem_free_bytes());
+	/* A firmware update the loader staged: carried to the monitor (fw_deliver.c). */
+	hyp_fw_deliver();
 
 	/* The attack suite starts the other CPUs itself, as part of its attacks. */
 	if (!hyp_attacks_run)

@@ -10,6 +10,8 @@ monitor_SRCS += monitor/verify.c policy/signed_image.c
 # Measured boot (measured_boot.c): the TCG event log, and the ownership
 # check of the buffer the hypervisor reads it into.
 monitor_SRCS += monitor/measured_boot.c policy/event_log.c policy/ownership.c
+# Firmware in flash0 and its signed update: slots, metadata, the CFI driver.
+monitor_SRCS += monitor/fw_update.c monitor/cfi_flash.c policy/fw_update.c
 # policy/fdt_info.c over libfdt: the RAM size from QEMU's device tree (ram.c).
 monitor_SRCS += policy/fdt_info.c
 monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS) $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))

@@ -16,6 +16,7 @@
 #include <policy/attest.h>
 #include <policy/insn_scan.h>
 #include <vtz/ciee_abi.h>
+#include <vtz/fw_update.h>
 #include <vtz/image.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/platform.h>
@@ -150,6 +151,7 @@ void monitor_main(void)
 {
 	uint64_t generation;
 	enum boot_kind kind;
+	bool flash_booted;
 
 	/*
 	 * First, before anything could release a secondary: a new boot
@@ -170,6 +172,9 @@ void monitor_main(void)
 	);
 	keys_init("flash-vtz.bin");
 	mboot_init(boot_attest.monitor);
+	verify_init("flash-vtz.bin");
+	/* Flash mode: the active slot's images, copied and verified (fw_update.c). */
+	flash_booted = fw_boot(&ciee_meas, &hyp_meas);
 	if (!image_present(PLAT_CIEE_BASE, CIEE_MAGIC_OFFSET, CIEE_IMAGE_MAGIC))
 		monitor_panic("no CIEE image at 0x40100000 (load ciee.bin there with "
 			      "-device loader,file=ciee.bin,addr=0x40100000)");
@@ -177,10 +182,12 @@ void monitor_main(void)
 		monitor_panic("no hypervisor image at 0x40400000 (load hyp.bin there with "
 			      "-device loader,file=hyp.bin,addr=0x40400000)");
 	/* Signatures first: nothing else of an image is trusted before. */
-	verify_init("flash-vtz.bin");
-	verify_boot_image("CIEE", PLAT_CIEE_BASE, PLAT_CIEE_SIZE, CIEE_LOAD_SIZE_OFFSET, &ciee_meas);
-	verify_boot_image("hypervisor", PLAT_HYP_BASE, PLAT_HYP_SIZE, HYP_HDR_LOAD_SIZE_OFFSET,
-			  &hyp_meas);
+	if (!flash_booted) {
+		verify_boot_image("CIEE", PLAT_CIEE_BASE, PLAT_CIEE_SIZE, CIEE_LOAD_SIZE_OFFSET,
+				  &ciee_meas);
+		verify_boot_image("hypervisor", PLAT_HYP_BASE, PLAT_HYP_SIZE,
+				  HYP_HDR_LOAD_SIZE_OFFSET, &hyp_meas);
+	}
 	/* Logged as verified: the digests their signatures cover, security version included. */
 	mboot_image("vTZ CIEE", ciee_meas.digest);
 	mboot_image("vTZ hypervisor", hyp_meas.digest);
@@ -284,6 +291,12 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 	/* The measured-boot log, for the hypervisor at EL2 (into a buffer of its own). */
 	if (fid == VTZ_SMC_MON_EVENT_LOG && ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
 		mboot_smc(f);
+		return;
+	}
+	/* Firmware update, from the hypervisor at EL2: it carries, the monitor decides. */
+	if ((fid == VTZ_SMC_MON_FW_BEGIN || fid == VTZ_SMC_MON_FW_CHUNK ||
+	     fid == VTZ_SMC_MON_FW_COMMIT) && ((read_sysreg(spsr_el3) >> 2) & 3) == 2) {
+		fw_smc(f);
 		return;
 	}
 	if (fid == PSCI_SYSTEM_OFF)

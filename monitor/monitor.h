@@ -162,6 +162,23 @@ void verify_init(const char *flash_image);
  */
 void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
 		       struct boot_measurement *out);
+/*
+ * The same check; with fatal false it prints why (without "FATAL") and
+ * returns VTZ_FW_ERR_FORMAT, _DIGEST, _KEY or _SIGNATURE instead of
+ * powering off; 0 when the image verified. (The firmware update checks
+ * bundles in flash with it, fw_update.c.)
+ */
+int verify_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
+		 struct boot_measurement *out, bool fatal);
+/*
+ * Firmware in flash0 (fw_update.c). fw_boot: at cold boot, after
+ * verify_init(): false if flash0 has no firmware slots (the images come
+ * from QEMU's loader); else the active slot's (or the other one's) images
+ * are in their RAM regions, verified, *cm and *hm filled. fw_smc: the
+ * hypervisor's VTZ_SMC_MON_FW_* calls (main.c checked the caller).
+ */
+bool fw_boot(struct boot_measurement *cm, struct boot_measurement *hm);
+void fw_smc(struct smc_frame *f);
 /* tee_console.c: VTZ_SMC_MON_TEE_CONSOLE, a guest TEE's console line on the secure UART */
 void tee_console_smc(struct smc_frame *f);
 

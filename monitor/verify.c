@@ -19,6 +19,7 @@
 #include <lib/fmt.h>
 #include <lib/crypto.h>
 #include <policy/signed_image.h>
+#include <vtz/fw_update.h>
 #include <vtz/monitor_abi.h>
 
 #include "monitor.h"
@@ -45,13 +46,6 @@ void verify_init(const char *flash_image)
 	con_printf("owner key: sha256 %s (from secure flash)\n", h);
 }
 
-static void refuse(const char *name, const char *why) __attribute__((noreturn));
-static void refuse(const char *name, const char *why)
-{
-	con_printf("FATAL: %s image refused: %s\n", name, why);
-	power_off();
-}
-
 /* Not a secret, but no reason to stop early either. */
 static bool same(const uint8_t *a, const uint8_t *b, size_t n)
 {
@@ -63,50 +57,84 @@ static bool same(const uint8_t *a, const uint8_t *b, size_t n)
 	return !d;
 }
 
-void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
-		       struct boot_measurement *out)
+/* "FATAL: " when a refusal stops the boot, nothing when the caller goes on. */
+static const char *prefix(bool fatal)
+{
+	return fatal ? "FATAL: " : "";
+}
+
+int verify_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
+		 struct boot_measurement *out, bool fatal)
 {
 	const uint8_t *img = (const uint8_t *)base;
 	uint64_t size = *(const volatile uint64_t *)(base + size_offset);
 	uint8_t point[CRYPTO_P256_POINT_LEN], sig[SIMG_SIG_MAX];
 	uint8_t digest[CRYPTO_SHA256_LEN], khash[CRYPTO_SHA256_LEN];
 	char h[2 * CRYPTO_SHA256_LEN + 1], h2[2 * CRYPTO_SHA256_LEN + 1];
+	const char *why = NULL;
 	struct simg s;
-	int ret;
+	int ret, err = 0;
 
 	ret = simg_parse(img, size, region, &s);
 	if (ret) {
-		con_printf("FATAL: %s image refused: its signature trailer after 0x%lx bytes: %s "
-			   "(error %d)\n", name, size, simg_strerror(ret), ret);
-		power_off();
+		con_printf("%s%s image refused: its signature trailer after 0x%lx bytes: %s "
+			   "(error %d)\n", prefix(fatal), name, size, simg_strerror(ret), ret);
+		err = VTZ_FW_ERR_FORMAT;
+		goto out;
 	}
 	/* 1. The bytes: image and protected TLVs, against the signed digest. */
-	if (crypto_sha256(img, s.signed_size, digest))
-		refuse(name, "SHA-256 failed");
-	if (!same(digest, img + s.hash_off, sizeof(digest)))
-		refuse(name, "its SHA-256 does not match the digest in its trailer (an image byte "
-			     "or its security counter was altered after signing)");
+	if (crypto_sha256(img, s.signed_size, digest)) {
+		why = "SHA-256 failed";
+		err = VTZ_FW_ERR_DIGEST;
+	} else if (!same(digest, img + s.hash_off, sizeof(digest))) {
+		why = "its SHA-256 does not match the digest in its trailer (an image byte or its "
+		      "security counter was altered after signing)";
+		err = VTZ_FW_ERR_DIGEST;
+	}
+	if (err)
+		goto refused;
 	/* 2. The signer: the carried key must be the owner's. */
-	if (crypto_sha256(img + s.pubkey_off, SIMG_PUBKEY_LEN, khash))
-		refuse(name, "SHA-256 failed");
+	if (crypto_sha256(img + s.pubkey_off, SIMG_PUBKEY_LEN, khash)) {
+		why = "SHA-256 failed";
+		err = VTZ_FW_ERR_DIGEST;
+		goto refused;
+	}
 	if (!same(khash, owner_key_hash, sizeof(khash))) {
 		fmt_hex(khash, sizeof(khash), h);
 		fmt_hex(owner_key_hash, sizeof(owner_key_hash), h2);
-		con_printf("FATAL: %s image refused: signed by another key (public key sha256 %s; "
-			   "the owner's is %s)\n", name, h, h2);
-		power_off();
+		con_printf("%s%s image refused: signed by another key (public key sha256 %s; "
+			   "the owner's is %s)\n", prefix(fatal), name, h, h2);
+		err = VTZ_FW_ERR_KEY;
+		goto out;
 	}
 	/* 3. The signature, over the digest computed here, not the one carried. */
 	memcpy(point, img + s.pubkey_off + SIMG_PUBKEY_PREFIX_LEN, sizeof(point));
 	memcpy(sig, img + s.sig_off, s.sig_len);
 	ret = crypto_ecdsa_p256_verify(point, digest, sig, s.sig_len);
 	if (ret == CRYPTO_ERR_BAD_KEY)
-		refuse(name, "its public key is not a point of P-256");
-	if (ret)
-		refuse(name, "its ECDSA-P256 signature does not verify");
+		why = "its public key is not a point of P-256";
+	else if (ret)
+		why = "its ECDSA-P256 signature does not verify";
+	if (ret) {
+		err = VTZ_FW_ERR_SIGNATURE;
+		goto refused;
+	}
 	fmt_hex(digest, sizeof(digest), h);
 	con_printf("%s image verified: signed by the owner's key, security version %u, "
 		   "sha256 %s\n", name, s.security_counter, h);
 	memcpy(out->digest, digest, sizeof(out->digest));
 	out->security_counter = s.security_counter;
+	return 0;
+refused:
+	con_printf("%s%s image refused: %s\n", prefix(fatal), name, why);
+out:
+	if (fatal)
+		power_off();
+	return err;
+}
+
+void verify_boot_image(const char *name, uint64_t base, uint64_t region, uint64_t size_offset,
+		       struct boot_measurement *out)
+{
+	verify_image(name, base, region, size_offset, out, true);
 }

@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vtz_evlog  # noqa: E402  (scripts/: the measured-boot log's reader)
+import vtz_fwbundle  # noqa: E402  (scripts/: firmware bundles and flash files)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Where each image goes (include/vtz/platform.h).
@@ -32,6 +33,13 @@ NATIVE_GUEST_ADDR = 0x48000000
 # under vTZ the monitor prefixes each guest TEE's lines with its name.
 SECURE_UART_PREFIX = "[tee] "
 VTZ_FLASH = "flash-vtz.bin"
+# Flash mode (docs/security.md, "Firmware update"): a bundle staged for the
+# hypervisor to carry to the monitor, and its descriptor
+# (include/vtz/fw_mailbox.h: PLAT_FW_STAGE_BASE, PLAT_FW_DESC, struct fw_desc).
+FW_STAGE_ADDR = 0x7e000000
+FW_DESC_ADDR = FW_STAGE_ADDR + vtz_fwbundle.SLOT_SIZE
+FW_DESC_MAGIC = b"vTZFWD01"
+FW_DESC_SCRIBBLE = 1
 # OP-TEE's own pseudo TA for its self tests (CFG_TEE_CORE_EMBED_INTERNAL_TESTS,
 # on by default): a session from a Linux client needs no TA to load.
 OPTEE_PTA_INVOKE_TESTS = "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
@@ -47,6 +55,10 @@ MONITOR_PREFIX = "[mon] "
 # world's image, `linux` the native Linux's shape.
 SCENARIOS = {
     "default": dict(vms="default.dts"),
+    # One small VM, for firmware updates (--flash-file, --fw-bundle).
+    "firmware": dict(vms="firmware.dts"),
+    # One Linux VM that delivers an update itself (vtz-client fw-update).
+    "firmware-linux": dict(vms="firmware-linux.dts"),
     "guest-fault": dict(vms="guest-fault.dts"),
     "guest-hang": dict(vms="guest-hang.dts"),
     # VMs created and destroyed at run time (vms/lifecycle.dts): one
@@ -562,7 +574,8 @@ def scenario_config(scenario, vms=None):
 
 def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
                  linux_cmdlines=None, tee=None, vms=None, vm_runs=None, shell=False,
-                 files=None, mem=None):
+                 files=None, mem=None, flash_file=None, fw_bundle=None, fw_stop_at=0,
+                 fw_scribble=False):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
     hyp-bad-*.bin in its place); by default the scenario's own. `vms`: a
@@ -573,7 +586,12 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
 
     Native scenarios give the secure UART (UART1, the TEE's console) its
     own serial port, written to the file `secure_uart` (default
-    BUILD/uart1.log); run() streams it instead, each line prefixed [tee]."""
+    BUILD/uart1.log); run() streams it instead, each line prefixed [tee].
+
+    flash_file: flash mode, flash0 backed by that file (fw_flash_file()
+    makes it if absent): the CIEE and hypervisor come from its active slot,
+    not from the loader. fw_bundle: a bundle the hypervisor carries to the
+    monitor at boot (fw_stage(); fw_stop_at, fw_scribble: its test knobs)."""
     if scenario not in SCENARIOS:
         raise ValueError("unknown scenario %r (known: %s)" % (scenario, ", ".join(SCENARIOS)))
     sc = SCENARIOS[scenario]
@@ -611,7 +629,13 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     path = os.path.join(build, bios)
     if not os.path.exists(path):
         raise FileNotFoundError("%s is missing: run `make` first" % path)
-    cmd += ["-bios", path]
+    if flash_file:
+        if native:
+            raise ValueError("--flash-file is for vTZ: native TrustZone has no firmware slots")
+        cmd += ["-drive", "if=pflash,unit=0,format=raw,file=%s" % fw_flash_file(build, flash_file)]
+        images = {n: a for n, a in images.items() if a not in (CIEE_ADDR, HYP_ADDR)}
+    else:
+        cmd += ["-bios", path]
     if native and linux:
         line = (linux_cmdlines or [linux_cmdline(sc, 0, (vm_runs or [None])[0], shell)])[0]
         images = native_linux_images(build, sc, line, tee or os.path.join(build, "tee.bin"),
@@ -624,6 +648,10 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         images.update(vm_config(build, scenario_config(scenario, vms), sc, tee=tee, files=files,
                                 linux_cmdlines=linux_cmdlines, vm_runs=vm_runs, shell=shell,
                                 mem=mem))
+    if fw_bundle:
+        if not flash_file:
+            raise ValueError("--fw-bundle needs --flash-file: the monitor writes updates there")
+        fw_stage(build, images, fw_bundle, fw_stop_at, fw_scribble)
     for name, addr in images.items():
         path = os.path.join(build, name)
         if not os.path.exists(path):
@@ -634,6 +662,46 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     if gdb:
         cmd += ["-s", "-S"]
     return cmd
+
+
+def fw_flash_file(build, path):
+    """path, a flash0 file for flash mode; made if absent: the build's
+    flash-vtz.bin with its ciee.bin and hyp.bin in slot A (never
+    overwritten: it is the machine's flash, updates and counter included)."""
+    if not os.path.exists(path):
+        bios = open(os.path.join(build, VTZ_FLASH), "rb").read()
+        bundle = vtz_fwbundle.bundle(open(os.path.join(build, "ciee.bin"), "rb").read(),
+                                     open(os.path.join(build, "hyp.bin"), "rb").read())
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path + ".tmp", "wb") as f:
+            f.write(vtz_fwbundle.flash(bios, bundle))
+        os.rename(path + ".tmp", path)
+        print("[run] new flash file %s: the build's CIEE and hypervisor in slot A"
+              % shown_path(path), flush=True)
+    return path
+
+
+def fw_stage(build, images, bundle, stop_at=0, scribble=False):
+    """Stage bundle (a path) and its descriptor for the hypervisor to carry
+    to the monitor: adds them to images ({path: address})."""
+    size = os.path.getsize(bundle)
+    if not 0 < size <= vtz_fwbundle.SLOT_SIZE:
+        raise ValueError("%s is %d bytes: a bundle is 1..%d" % (bundle, size,
+                                                               vtz_fwbundle.SLOT_SIZE))
+    end = FW_DESC_ADDR + 0x1000
+    for name, addr in images.items():
+        path = os.path.join(build, name)
+        if os.path.exists(path) and addr < end and FW_STAGE_ADDR < addr + os.path.getsize(path):
+            raise ValueError("--fw-bundle is staged at 0x%x-0x%x, where %s is: use it with a "
+                             "configuration without a Linux VM" % (FW_STAGE_ADDR, end, name))
+    # One descriptor per bundle: runs side by side (the tests) must not share one.
+    desc = os.path.join(build, "fw-desc-%s.bin"
+                        % hashlib.sha256(os.path.abspath(bundle).encode()).hexdigest()[:12])
+    with open(desc, "wb") as f:
+        f.write(FW_DESC_MAGIC + struct.pack("<QQQ", size, stop_at,
+                                            FW_DESC_SCRIBBLE if scribble else 0))
+    images[os.path.abspath(bundle)] = FW_STAGE_ADDR
+    images[os.path.abspath(desc)] = FW_DESC_ADDR
 
 
 def secure_uart_file(cmd):
@@ -798,11 +866,23 @@ def main():
     ap.add_argument("--mem", default=None, metavar="SIZE",
                     help="the machine's RAM, 1G (default) or 2G: vTZ uses up to 2 GiB, the "
                          "second for more VMs")
+    ap.add_argument("--flash-file", default=None, metavar="FILE",
+                    help="flash mode: flash0 backed by FILE (64 MiB, made from this build if "
+                         "absent), the CIEE and hypervisor booted from its active slot; it "
+                         "keeps updates and the anti-rollback counter across runs")
+    ap.add_argument("--fw-bundle", default=None, metavar="BUNDLE",
+                    help="with --flash-file: a firmware bundle (make firmware-update) the "
+                         "hypervisor carries to the monitor at boot")
+    ap.add_argument("--fw-stop-at", type=lambda v: int(v, 0), default=0, metavar="BYTES",
+                    help="tests: the hypervisor stops delivering after BYTES (a power cut)")
+    ap.add_argument("--fw-scribble", action="store_true",
+                    help="attack: the hypervisor rewrites each chunk after the monitor took it")
     args = ap.parse_args()
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            tee=args.tee, vms=args.vms, vm_runs=args.vm_run, shell=args.shell,
-                           mem=args.mem,
+                           mem=args.mem, flash_file=args.flash_file, fw_bundle=args.fw_bundle,
+                           fw_stop_at=args.fw_stop_at, fw_scribble=args.fw_scribble,
                            files=dict(f.split("=", 1) for f in args.file or []) or None)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)

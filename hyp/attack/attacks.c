@@ -21,6 +21,7 @@
 #include <vtz/ciee_abi.h>
 #include <vtz/monitor_abi.h>
 #include <vtz/optee_abi.h>
+#include <vtz/fw_update.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
 
@@ -175,6 +176,29 @@ static void attack_write_protected(const char *name, uint64_t addr, const char *
 	else
 		verdict(name, true, "data abort at EL2, %s: %s not mapped for the hypervisor",
 			fault_text(f, sizeof(f)), what);
+}
+
+/*
+ * flash0 holds the firmware slots, their metadata and the anti-rollback
+ * counter (include/vtz/fw_update.h): ask for it in the hypervisor's stage
+ * 1, then write the metadata copy and read the counter's flash anyway.
+ * The CIEE maps only devices that cannot master the bus, and QEMU's
+ * flash0 answers secure accesses only, so a mapping would not help either.
+ */
+static void attack_write_flash0(void)
+{
+	long r = ciee_call(CIEE_CALL_HYP_MAP, FW_META0_OFFSET, FW_FLASH_SECTOR,
+			   CIEE_MAP_R | CIEE_MAP_W, 0, 0);
+	int wfault = hyp_probe_write(FW_META0_OFFSET, 0);
+	uint64_t v = 0;
+	int rfault = hyp_probe_read(FW_META0_OFFSET, &v);
+	char f[64];
+
+	verdict("write-flash0-firmware-metadata", r < 0 && wfault && rfault,
+		SMM_BY " %s mapping flash0: %s; a write %s, a read %s (%s)",
+		r < 0 ? "refused" : "ACCEPTED", ciee_strerror(r),
+		wfault ? "faulted" : "WENT THROUGH", rfault ? "faulted" : "WORKED",
+		fault_text(f, sizeof(f)));
 }
 
 /* Make code at run time and run it: DC ISW after a real CIEE update. */
@@ -1672,6 +1696,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 			       "ownership table");
 	attack_write_protected("write-ciee-data", PLAT_CIEE_BASE + PLAT_CIEE_SIZE - 0x1000,
 			       "CIEE data");
+	attack_write_flash0();
 	attack_dc_isw(vm1);
 	attack_reclaim_and_read(tee0);
 	sws_attacks(vm0, tee0);

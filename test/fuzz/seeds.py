@@ -186,12 +186,31 @@ def ebc_pe():
                                   10)
 
 
+def fw_update():
+    """Two metadata copies, a bundle header, then staging calls (layout:
+    fuzz_fw_update.c): a whole update, and one torn in every part."""
+    import zlib
+
+    def meta(seq, slot, counter):
+        body = struct.pack("<QIIII", 0x31304D57465A5476, seq, slot, counter, 0)
+        return body + struct.pack("<II", zlib.crc32(body), 0)
+    hdr = struct.pack("<QIIIIII", 0x31304257465A5476, 0x20000, 0x1000, 0xc000, 0xd000,
+                      0x13000, 0)
+    calls = struct.pack("<BQQ", 0, 0x1800, 0) + struct.pack("<BQQ", 1, 0, 0x1000) + \
+        struct.pack("<BQQ", 1, 0x1000, 0x800) + struct.pack("<BQQ", 2, 0, 0) + \
+        struct.pack("<BQQ", 3, 0, 0)
+    yield "update", meta(1, 0, 1) + meta(2, 1, 2) + hdr + calls
+    yield "torn", meta(1, 0, 1) + meta(2, 1, 2)[:20] + b"\xff" * 12 + hdr[:24] + b"\xff" * 8 + \
+        calls[:40]
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
            "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
            "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image,
-           "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe}.get(name)
+           "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe,
+           "fuzz_fw_update": fw_update}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():

@@ -34,6 +34,9 @@ EXPECTED_MECHANISM = {
     "write-stage2-table": r"data abort at EL2, EC=0x25 .*not mapped for the hypervisor",
     "write-ownership-table": r"data abort at EL2, EC=0x25 .*ownership table not mapped",
     "write-ciee-data": r"data abort at EL2, EC=0x25 .*CIEE data not mapped",
+    # flash0: firmware slots, their metadata, the anti-rollback counter.
+    "write-flash0-firmware-metadata": SMM + r" refused mapping flash0: .*; a write faulted, a "
+                                      r"read faulted \(EC=0x25 FAR=0x1000000\)",
     "dc-isw-after-ciee-update": r"instruction abort at EL2, EC=0x21",
     "reclaim-tee-page-and-read": r"first word 0x0, zeroed by " + SMM,
     "enter-tee-at-arbitrary-pc": r"first entry elsewhere: bad TEE entry or vector table; a booted "

@@ -19,6 +19,8 @@ enum vtz_exit {
 	VTZ_EXIT_SHORT_BUFFER = 6, /* the output buffer was too small */
 	VTZ_EXIT_MISMATCH = 7,     /* the TEE answered, but wrongly */
 	VTZ_EXIT_SHM = 8,          /* shared memory could not be had */
+	VTZ_EXIT_FW_IO = 9,        /* fw-update: the bundle or the mailbox unreachable */
+	VTZ_EXIT_FW_REFUSED = 10,  /* fw-update: the monitor refused the update */
 };
 
 const char *teec_result_name(uint32_t res);

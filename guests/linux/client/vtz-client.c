@@ -33,11 +33,15 @@
  *   optee-loop N         the same with OP-TEE OS's test pseudo TA (a + b)
  *   uuid UUID [N]        opens (and closes) a session to any UUID, e.g. to
  *                        see the bad-UUID error; N times in a row if given
+ *   fw-update FILE       hands a firmware bundle (make firmware-update) to
+ *                        the monitor through the VM's firmware mailbox
+ *                        (fw_update.c); needs root (/dev/mem)
  *
  * Every outcome is one line on stdout, "vtz-client: COMMAND ...: ok ..."
  * or, on stderr, "vtz-client: error: ...". Exit codes: see result.h
  * (0 ok, 1 key not found, 2 usage, 3 no TEE, 4 session, 5 invoke,
- * 6 short buffer, 7 wrong answer, 8 shared memory).
+ * 6 short buffer, 7 wrong answer, 8 shared memory, 9 fw-update file or
+ * mailbox, 10 update refused).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -53,6 +57,7 @@
 
 #include <tee_client_api.h>
 
+#include "fw_update.h"
 #include "result.h"
 #include "vtz_abi.h"
 
@@ -690,7 +695,8 @@ static int usage(void)
 		"usage: vtz-client COMMAND [ARGS]\n"
 		"  ping | echo-mem [SIZE] | alloc-mem SIZE | sessions N | yield N | loop N | notify\n"
 		"  put KEY VALUE | get KEY [MAX] | delete KEY\n"
-		"  mac INDEX MESSAGE | attest NONCE (64 hex digits) | uuid UUID\n");
+		"  mac INDEX MESSAGE | attest NONCE (64 hex digits) | uuid UUID\n"
+		"  fw-update FILE\n");
 	return VTZ_EXIT_USAGE;
 }
 
@@ -714,6 +720,9 @@ int main(int argc, char **argv)
 	argc -= 2;
 	argv += 2;
 
+	/* No TEE involved: the bundle goes to the monitor (fw_update.c). */
+	if (!strcmp(cmd, "fw-update") && argc == 1)
+		return cmd_fw_update(argv[0]);
 	if (!strcmp(cmd, "ping") && argc == 0) {
 		ret = tee_open_ta(&t, vtz_ta_echo_uuid, "echo TA");
 		if (!ret)

@@ -1,0 +1,1 @@
+test_fw_update_SRCS := policy/fw_update.c
