@@ -95,7 +95,7 @@ static void ciee_el2_setup(void)
 	ciee_mmu_setup();
 }
 
-uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size)
+uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size, uint64_t rsdp)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
@@ -109,6 +109,10 @@ uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size)
 		   "the hypervisor's translation tables\n");
 	ciee_mmu_build(ram_size);
 #endif
+	if (rsdp)
+		con_printf("ACPI tables from the monitor: RSDP at 0x%llx, in 0x%lx-0x%lx (read-only "
+			   "for the hypervisor)\n", (unsigned long long)rsdp, PLAT_ACPI_BASE,
+			   PLAT_ACPI_BASE + PLAT_ACPI_SIZE - 1);
 	ciee_el2_setup();
 	con_printf("EL2 locked (VBAR, HCR, VTCR, TTBR0/TCR/MAIR, SCTLR with WXN); entering "
 		   "the hypervisor\n");

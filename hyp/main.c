@@ -148,7 +148,7 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		wfi();
 }
 
-void hyp_main(uint64_t dtb)
+void hyp_main(uint64_t dtb, uint64_t rsdp)
 {
 	static struct fdt_info info;
 	struct vm *vm0, *tee0;
@@ -157,8 +157,8 @@ void hyp_main(uint64_t dtb)
 
 	console_init("hyp", uart_write);
 	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
-	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx\n",
-		   (unsigned long long)dtb);
+	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx, ACPI RSDP "
+		   "at 0x%llx\n", (unsigned long long)dtb, (unsigned long long)rsdp);
 	err = fdt_info_read((const void *)dtb, PLAT_DTB_MAX_SIZE, &info);
 	if (err) {
 		con_printf("FATAL: cannot read the device tree: %s\n", fdt_info_strerror(err));
@@ -173,6 +173,10 @@ void hyp_main(uint64_t dtb)
 		   (unsigned long long)info.uart_base);
 	entropy_init((const void *)dtb);
 
+	/* One node's RAM after the other (-numa): the RAM is where they run on without a gap. */
+	for (i = 1; i < info.n_mem; i++)
+		if (info.mem[i].base == info.mem[0].base + info.mem[0].size)
+			info.mem[0].size += info.mem[i].size;
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G or -m 2G");
 	/*

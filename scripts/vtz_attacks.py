@@ -37,6 +37,7 @@ HYP_ATTACKS = [
     "write-stage2-table",
     "write-ownership-table",
     "write-ciee-data",
+    "tamper-acpi-tables",
     "dc-isw-after-ciee-update",
     "reclaim-tee-page-and-read",
     "enter-tee-at-arbitrary-pc",
