@@ -53,6 +53,7 @@ ENTRY(ciee_cold_entry)
 	bl	ciee_cold_main		/* returns the hypervisor entry in x0 */
 	mov	x1, x19			/* the hypervisor's x0: DTB */
 	mov	x2, x21			/* its x1: RSDP or 0 */
+	mov	x3, x20			/* its x2: RAM size */
 	mov	x21, xzr
 	b	ciee_enter_hyp
 END(ciee_cold_entry)
@@ -67,11 +68,12 @@ ENTRY(ciee_warm_entry)
 	bl	ciee_warm_main		/* returns the hypervisor secondary entry */
 	mov	x1, x19
 	mov	x2, x20
+	mov	x3, xzr
 	b	ciee_enter_hyp
 END(ciee_warm_entry)
 
 /*
- * Leave CIEE mode for the hypervisor: x0 = entry, x1, x2 = its arguments.
+ * Leave CIEE mode for the hypervisor: x0 = entry, x1..x3 = its arguments.
  * Interrupts stay masked; the hypervisor chooses its own stack.
  */
 ENTRY(ciee_enter_hyp)
@@ -85,7 +87,7 @@ ENTRY(ciee_enter_hyp)
 	b.ne	ciee_halt_bad_entry
 	mov	x0, x1
 	mov	x1, x2
-	mov	x2, xzr
+	mov	x2, x3
 	mov	x3, xzr
 	mov	x10, xzr
 	mov	x11, xzr

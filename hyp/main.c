@@ -16,6 +16,7 @@
 
 #include "entropy.h"
 #include "hyp.h"
+#include "platform.h"
 
 extern char __hyp_end[];
 static volatile unsigned int cpus_online;
@@ -148,9 +149,26 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		wfi();
 }
 
-void hyp_main(uint64_t dtb, uint64_t rsdp)
+/*
+ * The devices this hypervisor drives are at fixed addresses (platform.h):
+ * whatever described the machine must agree, or it says where it differs.
+ */
+static void check_platform(const struct platform *p)
+{
+	if (p->gicd != PLAT_GICD_BASE || p->gicr != PLAT_GICR_BASE)
+		hyp_panic("platform: the GIC is not at 0x8000000/0x80a0000, where this hypervisor "
+			  "drives it");
+	if (p->timer[TIMER_VIRT] != 27 || p->timer[TIMER_NS_EL2] != 26)
+		hyp_panic("platform: the virtual and EL2 timers are not PPIs 27 and 26, which this "
+			  "hypervisor routes");
+	if (p->uart != PLAT_UART0_BASE)
+		hyp_panic("platform: the console UART is not the PL011 at 0x9000000");
+}
+
+void hyp_main(uint64_t dtb, uint64_t rsdp, uint64_t ram_size)
 {
 	static struct fdt_info info;
+	static struct platform plat;
 	struct vm *vm0, *tee0;
 	int err;
 	unsigned int i;
@@ -159,11 +177,19 @@ void hyp_main(uint64_t dtb, uint64_t rsdp)
 	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
 	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx, ACPI RSDP "
 		   "at 0x%llx\n", (unsigned long long)dtb, (unsigned long long)rsdp);
-	err = fdt_info_read((const void *)dtb, PLAT_DTB_MAX_SIZE, &info);
+	/* The VM configuration says where to learn the machine (README "Platform discovery"). */
+	if (vmcfg_firmware_tables((const void *)PLAT_VM_CONFIG_BASE, PLAT_VM_CONFIG_MAX) ==
+	    VMCFG_FIRMWARE_ACPI)
+		err = platform_from_acpi(rsdp, ram_size, &plat);
+	else
+		err = platform_from_dt((const void *)dtb, &plat);
 	if (err) {
-		con_printf("FATAL: cannot read the device tree: %s\n", fdt_info_strerror(err));
+		con_printf("FATAL: cannot learn the machine from %s (above)\n", plat.source);
 		hyp_system_off();
 	}
+	platform_print(&plat);
+	check_platform(&plat);
+	platform_to_info(&plat, &info);
 	for (i = 0; i < info.n_mem; i++)
 		con_printf("memory: 0x%llx-0x%llx (%llu MiB)\n",
 			   (unsigned long long)info.mem[i].base,

@@ -831,11 +831,15 @@ def main():
     ap.add_argument("--numa", default=None, type=int, metavar="N",
                     help="N NUMA nodes: RAM and CPUs split evenly, distance 20 between nodes "
                          "(ACPI SRAT and SLIT)")
+    ap.add_argument("--firmware-tables", default=None, choices=("dt", "acpi"),
+                    help="where the hypervisor learns the machine: QEMU's device tree (dt, "
+                         "default) or the ACPI tables the monitor installs (acpi)")
     args = ap.parse_args()
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            tee=args.tee, vms=args.vms, vm_runs=args.vm_run, shell=args.shell,
                            mem=args.mem, smp=args.smp, numa=args.numa,
+                           firmware_tables=args.firmware_tables,
                            files=dict(f.split("=", 1) for f in args.file or []) or None)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)

@@ -50,3 +50,39 @@ def test_tables_it_cannot_read_are_refused_by_name():
     assert find(lines, r"^\[mon\] ACPI: no tables for the CIEE and the hypervisor") == i + 1
     find(lines, r"^\[hyp\] vTZ hypervisor .* ACPI RSDP at 0x0$")
     assert not any("ACPI tables from the monitor" in l for l in lines)
+
+
+def platform(lines):
+    """The hypervisor's description of the machine, without the source."""
+    desc = [l for l in lines if l.startswith("[hyp] platform: ")]
+    assert desc, "\n".join(lines)
+    return [l.replace("source=acpi", "source=?").replace("source=dt", "source=?") for l in desc]
+
+
+@pytest.mark.parametrize("shape", [("1",), ("2",), ("4",), ("4", "2")],
+                         ids=["smp1", "smp2", "smp4", "smp4-numa2"])
+def test_acpi_and_device_tree_describe_the_same_machine(shape):
+    """FIRMWARE_TABLES=acpi against the DTB: the same CPUs and MPIDRs, GIC,
+    timer INTIDs, UART, memory, nodes and distances."""
+    args = ["--smp", shape[0]] + (["--numa", shape[1]] if len(shape) > 1 else [])
+    runs = {}
+    for source in ("dt", "acpi"):
+        status, lines = boot(*args, "--firmware-tables", source)
+        assert status == 0, "\n".join(lines)
+        find(lines, r"^\[hyp\] platform: source=%s cpus=%s nodes=%s$"
+             % (source, shape[0], shape[1] if len(shape) > 1 else 1))
+        runs[source] = platform(lines)
+    assert runs["acpi"] == runs["dt"]
+    cpus = [l for l in runs["acpi"] if " mpidr=" in l]
+    assert len(cpus) == int(shape[0])
+    assert ("[hyp] platform: gicd=0x8000000 gicr=0x80a0000 timer-intids=29,30,27,26 "
+            "uart=0x9000000") in runs["acpi"]
+
+
+def test_acpi_requested_without_tables_is_a_clear_error():
+    status, lines = boot("--numa", "5", "--mem", "1280M", "--firmware-tables", "acpi")
+    assert status != 0
+    i = find(lines, r"^\[hyp\] platform: FIRMWARE_TABLES=acpi, but the monitor installed no "
+                    r"ACPI tables \(its console says why\)$")
+    assert find(lines, r"^\[hyp\] FATAL: cannot learn the machine from acpi") == i + 1
+    find(lines, r"^\[mon\] ACPI: tables refused: SRAT: proximity domain")
