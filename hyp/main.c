@@ -16,6 +16,7 @@
 
 #include "entropy.h"
 #include "hyp.h"
+#include "numa.h"
 #include "platform.h"
 
 extern char __hyp_end[];
@@ -105,6 +106,7 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_IDENTITY_IN_USE: return "a live VM has that identity";
 	case CIEE_ERR_NO_TEE: return "the VM has no TEE";
 	case CIEE_ERR_TEE_GIC: return "a TEE's GIC is the CIEE's: no device there, nor the real GIC";
+	case CIEE_ERR_NO_SRAT: return "the firmware's ACPI tables have no SRAT";
 	default: return "unknown error";
 	}
 }
@@ -189,6 +191,7 @@ void hyp_main(uint64_t dtb, uint64_t rsdp, uint64_t ram_size)
 	}
 	platform_print(&plat);
 	check_platform(&plat);
+	numa_init(&plat);
 	platform_to_info(&plat, &info);
 	for (i = 0; i < info.n_mem; i++)
 		con_printf("memory: 0x%llx-0x%llx (%llu MiB)\n",
