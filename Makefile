@@ -8,6 +8,8 @@
 # the CIEE at EL2, or in the monitor at EL3 with every operation an SMC),
 # SCENARIO=default|native|optee|optee-native|preempt|linux|attacks|attacks-linux|... (README),
 # VMS=file.dts (make run: a VM configuration of yours; README),
+# SMP=N, NUMA=N, FIRMWARE_TABLES=dt|acpi (make run: CPUs, NUMA nodes, where
+# the hypervisor learns the machine; README "Platform discovery"),
 # BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
@@ -132,7 +134,13 @@ include mk/firmware.mk
 VMS ?=
 # MEM=2G: a 2 GiB machine (vTZ uses the second GiB for more VMs).
 MEM ?=
-RUN_VMS := $(if $(VMS),--vms $(VMS)) $(if $(MEM),--mem $(MEM))
+# SMP=N: N CPUs. NUMA=N: N NUMA nodes (2 GiB unless MEM says), for ACPI's SRAT/SLIT.
+# FIRMWARE_TABLES=acpi: the hypervisor learns the machine from ACPI, not the DTB.
+SMP ?=
+NUMA ?=
+FIRMWARE_TABLES ?=
+RUN_VMS := $(if $(VMS),--vms $(VMS)) $(if $(MEM),--mem $(MEM)) $(if $(SMP),--smp $(SMP)) \
+	$(if $(NUMA),--numa $(NUMA)) $(if $(FIRMWARE_TABLES),--firmware-tables $(FIRMWARE_TABLES))
 VMS_LINUX := $(if $(VMS),$(if $(shell grep -ls '"linux"' $(VMS)),linux-guest))
 run: all $(if $(filter linux linux-native,$(SCENARIO)),linux-guest) $(VMS_LINUX)
 	$(Q)$(RUN) --scenario $(SCENARIO) $(RUN_VMS) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)

@@ -143,6 +143,10 @@ struct hyp_arg {
 	bool copy_in;
 	long align_err;
 };
+/* placement.c: VM_PLACEMENT, and what it learns at boot and at every run. */
+void ciee_placement_init(uint64_t rsdp);
+void ciee_placement_ran(uint64_t id);
+long ciee_vm_placement(uint64_t id);
 long ciee_args_in(const struct hyp_arg *args, unsigned int n);
 long ciee_args_out(const struct hyp_arg *args, unsigned int n);
 

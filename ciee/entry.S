@@ -28,10 +28,14 @@ ENTRY(ciee_header)
 	.quad	__ciee_load_end - ciee_header /* +0x28: loaded bytes; the signature trailer follows */
 END(ciee_header)
 
-/* Boot CPU from the monitor: x0 = DTB address, x1 = RAM size. CIEE mode (MMU off). */
+/*
+ * Boot CPU from the monitor: x0 = DTB address, x1 = RAM size, x2 = the
+ * ACPI RSDP's address or 0. CIEE mode (MMU off).
+ */
 ENTRY(ciee_cold_entry)
 	mov	x19, x0
 	mov	x20, x1			/* RAM size, from the monitor */
+	mov	x21, x2			/* RSDP, from the monitor */
 	msr	daifset, #0xf
 	assert_ciee_mode x9, x10
 	ciee_stack x9, x10
@@ -45,9 +49,12 @@ ENTRY(ciee_cold_entry)
 	b	1b
 2:	mov	x0, x19
 	mov	x1, x20
+	mov	x2, x21
 	bl	ciee_cold_main		/* returns the hypervisor entry in x0 */
-	mov	x1, x19
-	mov	x2, xzr
+	mov	x1, x19			/* the hypervisor's x0: DTB */
+	mov	x2, x21			/* its x1: RSDP or 0 */
+	mov	x3, x20			/* its x2: RAM size */
+	mov	x21, xzr
 	b	ciee_enter_hyp
 END(ciee_cold_entry)
 
@@ -61,11 +68,12 @@ ENTRY(ciee_warm_entry)
 	bl	ciee_warm_main		/* returns the hypervisor secondary entry */
 	mov	x1, x19
 	mov	x2, x20
+	mov	x3, xzr
 	b	ciee_enter_hyp
 END(ciee_warm_entry)
 
 /*
- * Leave CIEE mode for the hypervisor: x0 = entry, x1, x2 = its arguments.
+ * Leave CIEE mode for the hypervisor: x0 = entry, x1..x3 = its arguments.
  * Interrupts stay masked; the hypervisor chooses its own stack.
  */
 ENTRY(ciee_enter_hyp)
@@ -79,7 +87,7 @@ ENTRY(ciee_enter_hyp)
 	b.ne	ciee_halt_bad_entry
 	mov	x0, x1
 	mov	x1, x2
-	mov	x2, xzr
+	mov	x2, x3
 	mov	x3, xzr
 	mov	x10, xzr
 	mov	x11, xzr

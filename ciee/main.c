@@ -95,7 +95,7 @@ static void ciee_el2_setup(void)
 	ciee_mmu_setup();
 }
 
-uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size)
+uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size, uint64_t rsdp)
 {
 	(void)dtb;
 	console_init("ciee", uart_write);
@@ -109,6 +109,11 @@ uint64_t ciee_cold_main(uint64_t dtb, uint64_t ram_size)
 		   "the hypervisor's translation tables\n");
 	ciee_mmu_build(ram_size);
 #endif
+	ciee_placement_init(rsdp);
+	if (rsdp)
+		con_printf("ACPI tables from the monitor: RSDP at 0x%llx, in 0x%lx-0x%lx (read-only "
+			   "for the hypervisor)\n", (unsigned long long)rsdp, PLAT_ACPI_BASE,
+			   PLAT_ACPI_BASE + PLAT_ACPI_SIZE - 1);
 	ciee_el2_setup();
 	con_printf("EL2 locked (VBAR, HCR, VTCR, TTBR0/TCR/MAIR, SCTLR with WXN); entering "
 		   "the hypervisor\n");
@@ -182,6 +187,7 @@ static long vcpu_run(uint64_t id, uint64_t uctx, uint64_t vcpu, uint64_t ummio)
 	pair = ciee_pair_enter(id);
 	if (pair < 0)
 		return pair;
+	ciee_placement_ran(id);
 	r = ciee_vcpu_run(id, &ctx_copy[cpu], vcpu, ummio ? &mmio_copy[cpu] : NULL);
 	ciee_pair_exit(pair);
 	if (r < 0)
@@ -207,6 +213,9 @@ static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint
 		return r;
 	/* The VM (TEE_CALL) or TEE (the others) and its partner stay while it runs. */
 	pair = ciee_pair_enter(a1);
+	/* Calls and resumes run where the VM's vCPU runs; a boot where the VM is created. */
+	if (pair >= 0 && (call == CIEE_CALL_TEE_CALL || call == CIEE_CALL_TEE_RESUME))
+		ciee_placement_ran(a1);
 	if (pair < 0)
 		return pair;
 	switch (call) {
@@ -263,6 +272,8 @@ static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uin
 		return ciee_vm_destroy(a1);
 	case CIEE_CALL_TEE_IRQ_TAKE:
 		return tee_irq_take(a1);
+	case CIEE_CALL_VM_PLACEMENT:
+		return ciee_vm_placement(a1);
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}

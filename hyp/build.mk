@@ -4,7 +4,8 @@ hyp_SRCS := hyp/entry.S hyp/main.c hyp/fw_deliver.c hyp/vm.c hyp/vcpu.c hyp/vuar
 	hyp/console_in.c hyp/lifecycle.c hyp/mgmt.c hyp/evlog.c \
 	lib/exc_report.c \
 	hyp/config.c hyp/entropy.c lib/crypto/crypto.c \
-	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c policy/tee_gic.c policy/vm_config.c
+	$(LIB_SRCS) policy/smc_class.c policy/fdt_info.c policy/tee_gic.c policy/vm_config.c \
+	hyp/platform.c hyp/numa.c policy/acpi.c policy/acpi_madt.c policy/acpi_timer_uart.c policy/acpi_numa.c
 # mbedTLS (mk/mbedtls.mk) for the VMs' boot seeds (hyp/entropy.c).
 hyp_EXTRA_OBJS := $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS)) $(MBEDTLS_FS_OBJS)
 $(OUT)/fs/hyp/entropy.o: FS_CFLAGS += $(MBEDTLS_INC)

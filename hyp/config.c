@@ -12,6 +12,7 @@
 #include <policy/vm_config.h>
 
 #include "hyp.h"
+#include "numa.h"
 
 #define MIB_SHIFT 20
 
@@ -64,7 +65,7 @@ static void print_vm(const struct vmcfg_vm *c)
 		   c->name, vmcfg_kind_name(c->kind), c->vcpus, c->vcpus == 1 ? "" : "s",
 		   c->memory_mib, c->kernel.path, (unsigned long long)c->kernel.size,
 		   (unsigned long long)c->kernel.addr, c->has_tee ? "" : ", no TEE",
-		   c->numa_node >= 0 ? ", numa-node given (not used yet)" : "");
+		   c->numa_node >= 0 ? ", numa-node given" : "");
 	if (c->initramfs.path)
 		con_printf("config: %s: initramfs %.64s (%llu bytes at 0x%llx), bootargs \"%.96s\"\n",
 			   c->name, c->initramfs.path, (unsigned long long)c->initramfs.size,
@@ -117,13 +118,10 @@ bool config_has_linux(void)
  * VM i of the configuration and its TEE, booted; nothing of it runs
  * before the scheduler takes it. NULL if it could not be made (said why).
  */
-struct vm *config_vm_create(unsigned int i)
+static struct vm *create(unsigned int i, const struct vmcfg_vm *c)
 {
-	const struct vmcfg_vm *c = config_vm(i);
 	struct vm *vm, *tee = NULL;
 
-	if (!c)
-		return NULL;
 	if (c->kind == VMCFG_KIND_LINUX)
 		vm = vm_create_linux(c);
 	else
@@ -147,6 +145,21 @@ struct vm *config_vm_create(unsigned int i)
 		vm->vcpus[0].ctx.x[0] = i;
 		vm->vcpus[0].ctx.x[1] = tee ? tee->ram_pa : 0;
 	}
+	return vm;
+}
+
+/* Placed on one NUMA node with its TEE (numa.c). */
+struct vm *config_vm_create(unsigned int i)
+{
+	const struct vmcfg_vm *c = config_vm(i);
+	struct vm *vm;
+
+	if (!c)
+		return NULL;
+	numa_place_begin(c->name, c->numa_node);
+	vm = create(i, c);
+	numa_place_end();
+	numa_report_created(c->name, vm);
 	return vm;
 }
 
@@ -199,6 +212,7 @@ void config_run(void)
 		sched_start();
 		sched_loop();
 		sched_report();
+		numa_report_ran();
 	}
 	if (lifecycle_failed())
 		con_printf("FATAL: a VM could not be created or was stopped by a fault\n");

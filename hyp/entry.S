@@ -30,7 +30,7 @@ END(hyp_header)
 	add	sp, x10, x9
 .endm
 
-/* x0 = DTB address */
+/* x0 = DTB address, x1 = ACPI RSDP address or 0, x2 = RAM size (the monitor's, via the CIEE) */
 ENTRY(hyp_primary_entry)
 	hyp_stack
 	adrp	x9, __bss_start

@@ -106,6 +106,7 @@ struct vm {
 	uint64_t ram_pa, ram_ipa, ram_size;
 	unsigned int n_vcpus;
 	struct vcpu vcpus[HYP_MAX_VCPUS];
+	uint32_t cpu_mask; /* CPUs its vCPUs may run on (NUMA placement, numa.c); 0: any */
 	bool running;
 	bool faulted;
 	/* Linux VMs (linux.c): an emulated GICv3 and PL011, under lock */
@@ -175,6 +176,9 @@ const char *ciee_strerror(long err);
 void mem_init(uint64_t base, uint64_t end);
 void mem_reserve(uint64_t from, uint64_t to);
 uint64_t mem_alloc(uint64_t size);
+/* First fit inside [from, to) only (a NUMA node's RAM); 0 if it does not fit there. */
+uint64_t mem_alloc_in(uint64_t size, uint64_t from, uint64_t to);
+uint64_t mem_free_in(uint64_t from, uint64_t to);
 void mem_free(uint64_t pa, uint64_t size);
 uint64_t mem_free_bytes(void);
 

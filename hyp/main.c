@@ -16,6 +16,8 @@
 
 #include "entropy.h"
 #include "hyp.h"
+#include "numa.h"
+#include "platform.h"
 
 extern char __hyp_end[];
 static volatile unsigned int cpus_online;
@@ -104,6 +106,7 @@ const char *ciee_strerror(long err)
 	case CIEE_ERR_IDENTITY_IN_USE: return "a live VM has that identity";
 	case CIEE_ERR_NO_TEE: return "the VM has no TEE";
 	case CIEE_ERR_TEE_GIC: return "a TEE's GIC is the CIEE's: no device there, nor the real GIC";
+	case CIEE_ERR_NO_SRAT: return "the firmware's ACPI tables have no SRAT";
 	default: return "unknown error";
 	}
 }
@@ -148,22 +151,48 @@ void hyp_secondary_main(uint64_t context, uint64_t requested_entry)
 		wfi();
 }
 
-void hyp_main(uint64_t dtb)
+/*
+ * The devices this hypervisor drives are at fixed addresses (platform.h):
+ * whatever described the machine must agree, or it says where it differs.
+ */
+static void check_platform(const struct platform *p)
+{
+	if (p->gicd != PLAT_GICD_BASE || p->gicr != PLAT_GICR_BASE)
+		hyp_panic("platform: the GIC is not at 0x8000000/0x80a0000, where this hypervisor "
+			  "drives it");
+	if (p->timer[TIMER_VIRT] != 27 || p->timer[TIMER_NS_EL2] != 26)
+		hyp_panic("platform: the virtual and EL2 timers are not PPIs 27 and 26, which this "
+			  "hypervisor routes");
+	if (p->uart != PLAT_UART0_BASE)
+		hyp_panic("platform: the console UART is not the PL011 at 0x9000000");
+}
+
+void hyp_main(uint64_t dtb, uint64_t rsdp, uint64_t ram_size)
 {
 	static struct fdt_info info;
+	static struct platform plat;
 	struct vm *vm0, *tee0;
 	int err;
 	unsigned int i;
 
 	console_init("hyp", uart_write);
 	console_share_uart((volatile uint32_t *)PLAT_CONSOLE_LOCK);
-	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx\n",
-		   (unsigned long long)dtb);
-	err = fdt_info_read((const void *)dtb, PLAT_DTB_MAX_SIZE, &info);
+	con_printf("vTZ hypervisor (untrusted) at EL2, MMU on; device tree at 0x%llx, ACPI RSDP "
+		   "at 0x%llx\n", (unsigned long long)dtb, (unsigned long long)rsdp);
+	/* The VM configuration says where to learn the machine (README "Platform discovery"). */
+	if (vmcfg_firmware_tables((const void *)PLAT_VM_CONFIG_BASE, PLAT_VM_CONFIG_MAX) ==
+	    VMCFG_FIRMWARE_ACPI)
+		err = platform_from_acpi(rsdp, ram_size, &plat);
+	else
+		err = platform_from_dt((const void *)dtb, &plat);
 	if (err) {
-		con_printf("FATAL: cannot read the device tree: %s\n", fdt_info_strerror(err));
+		con_printf("FATAL: cannot learn the machine from %s (above)\n", plat.source);
 		hyp_system_off();
 	}
+	platform_print(&plat);
+	check_platform(&plat);
+	numa_init(&plat);
+	platform_to_info(&plat, &info);
 	for (i = 0; i < info.n_mem; i++)
 		con_printf("memory: 0x%llx-0x%llx (%llu MiB)\n",
 			   (unsigned long long)info.mem[i].base,
@@ -173,6 +202,10 @@ void hyp_main(uint64_t dtb)
 		   (unsigned long long)info.uart_base);
 	entropy_init((const void *)dtb);
 
+	/* One node's RAM after the other (-numa): the RAM is where they run on without a gap. */
+	for (i = 1; i < info.n_mem; i++)
+		if (info.mem[i].base == info.mem[0].base + info.mem[0].size)
+			info.mem[0].size += info.mem[i].size;
 	if (info.mem[0].base != PLAT_NS_RAM_BASE || info.mem[0].size < PLAT_NS_RAM_SIZE)
 		hyp_panic("RAM does not start at 0x40000000 with 1 GiB: run with -m 1G or -m 2G");
 	/*

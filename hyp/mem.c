@@ -60,9 +60,26 @@ void mem_reserve(uint64_t from, uint64_t to)
 	}
 }
 
+/* The pool's chunks [*lo, *hi) that lie wholly inside [from, to). */
+static void chunk_span(uint64_t from, uint64_t to, unsigned int *lo, unsigned int *hi)
+{
+	uint64_t a = from > pool_base ? from - pool_base : 0;
+	uint64_t b = to > pool_base ? to - pool_base : 0;
+
+	a = (a + CHUNK - 1) / CHUNK;
+	b /= CHUNK;
+	*lo = a < n_chunks ? (unsigned int)a : n_chunks;
+	*hi = b < n_chunks ? (unsigned int)b : n_chunks;
+}
+
 uint64_t mem_alloc(uint64_t size)
 {
-	unsigned int need, c, run = 0;
+	return mem_alloc_in(size, 0, ~0ULL);
+}
+
+uint64_t mem_alloc_in(uint64_t size, uint64_t from, uint64_t to)
+{
+	unsigned int need, c, run = 0, lo, hi;
 	uint64_t p = 0;
 
 	size = (size + CHUNK - 1) & ~(CHUNK - 1);
@@ -70,7 +87,8 @@ uint64_t mem_alloc(uint64_t size)
 		return 0;
 	need = (unsigned int)(size / CHUNK);
 	spin_lock(&mem_lock);
-	for (c = 0; c < n_chunks; c++) {
+	chunk_span(from, to, &lo, &hi);
+	for (c = lo; c < hi; c++) {
 		run = chunk_used(c) ? 0 : run + 1;
 		if (run == need) {
 			unsigned int first = c + 1 - need, i;
@@ -110,4 +128,16 @@ void mem_free(uint64_t pa, uint64_t size)
 uint64_t mem_free_bytes(void)
 {
 	return (uint64_t)n_free * CHUNK;
+}
+
+uint64_t mem_free_in(uint64_t from, uint64_t to)
+{
+	unsigned int c, lo, hi, n = 0;
+
+	spin_lock(&mem_lock);
+	chunk_span(from, to, &lo, &hi);
+	for (c = lo; c < hi; c++)
+		n += !chunk_used(c);
+	spin_unlock(&mem_lock);
+	return (uint64_t)n * CHUNK;
 }

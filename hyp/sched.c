@@ -119,6 +119,9 @@ static struct vcpu *pick(void)
 			}
 			continue;
 		}
+		/* NUMA placement: only on its node's CPUs. */
+		if (c->vm->cpu_mask && !(c->vm->cpu_mask & (1U << this_cpu_index())))
+			continue;
 		if (c->vm->running && __atomic_load_n(&c->on, __ATOMIC_ACQUIRE) && !c->busy) {
 			/* In WFI: only once it has something to take. */
 			if (__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE)) {

@@ -10,6 +10,7 @@
 #include <lib/spinlock.h>
 
 #include "hyp.h"
+#include "numa.h"
 
 static struct vm vms[HYP_MAX_VMS];
 static struct spinlock slots_lock = SPINLOCK_INIT;
@@ -54,7 +55,8 @@ static struct vm *vm_alloc(const char *name, bool is_tee, uint64_t ram_ipa, uint
 	vm->is_tee = is_tee;
 	vm->ram_ipa = ram_ipa;
 	vm->ram_size = ram_size;
-	vm->ram_pa = mem_alloc(ram_size);
+	vm->ram_pa = numa_alloc(name, ram_size);
+	vm->cpu_mask = numa_cpu_mask();
 	if (!vm->ram_pa) {
 		con_printf("error: cannot create %s: out of memory for %llu MiB (%llu MiB free)\n",
 			   name, (unsigned long long)(ram_size >> 20),

@@ -47,6 +47,10 @@ $(FUZZ_DIR)/seeds/%/.done: test/fuzz/seeds.py
 	$(Q)$(PYTHON) test/fuzz/seeds.py $* $(dir $@)
 	@touch $@
 
+# The ACPI seeds are QEMU's fw_cfg files committed in test/data/acpi.
+$(FUZZ_DIR)/seeds/fuzz_acpi/.done $(FUZZ_DIR)/seeds/fuzz_acpi_loader/.done: \
+	$(wildcard test/data/acpi/*/*)
+
 $(FUZZ_DIR)/seeds/fuzz_fdt_info/.done: $(TEST_DTBS)
 	@rm -rf $(dir $@) && mkdir -p $(dir $@)
 	$(Q)for f in $(TEST_DTBS); do \

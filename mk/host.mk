@@ -33,8 +33,12 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test,$(t))))
 
 # Real device trees for the FDT tests, dumped from the QEMU we run on.
-TEST_DTBS := $(BUILD)/test-data/virt-smp2-1g.dtb $(BUILD)/test-data/virt-smp4-2g.dtb \
+TEST_DTBS := $(BUILD)/test-data/virt-smp1-1g.dtb $(BUILD)/test-data/virt-smp2-1g.dtb $(BUILD)/test-data/virt-smp4-2g.dtb \
 	$(BUILD)/test-data/overlap.dtb $(BUILD)/test-data/no-memory.dtb
+$(BUILD)/test-data/virt-smp1-1g.dtb:
+	@mkdir -p $(dir $@)
+	$(Q)qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3,dumpdtb=$@ \
+		-cpu cortex-a57 -smp 1 -m 1G -nographic -nic none >/dev/null 2>&1
 $(BUILD)/test-data/virt-smp2-1g.dtb:
 	@mkdir -p $(dir $@)
 	$(Q)qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3,dumpdtb=$@ \

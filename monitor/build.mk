@@ -14,6 +14,10 @@ monitor_SRCS += monitor/measured_boot.c policy/event_log.c policy/ownership.c
 monitor_SRCS += monitor/fw_update.c monitor/cfi_flash.c policy/fw_update.c
 # policy/fdt_info.c over libfdt: the RAM size from QEMU's device tree (ram.c).
 monitor_SRCS += policy/fdt_info.c
+# The platform firmware's ACPI tables from fw_cfg (acpi.c): the linker/loader
+# and the table readers, checked before the RSDP is handed on.
+monitor_SRCS += monitor/acpi.c monitor/fw_cfg.c policy/acpi_loader.c policy/acpi.c \
+	policy/acpi_madt.c policy/acpi_timer_uart.c policy/acpi_numa.c
 monitor_EXTRA_OBJS := $(MBEDTLS_FS_OBJS) $(patsubst %.c,$(OUT)/fs/libfdt/%.o,$(LIBFDT_SRCS))
 monitor_LDS := monitor/monitor.lds
 

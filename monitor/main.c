@@ -149,7 +149,7 @@ static struct attest_boot boot_attest;
 
 void monitor_main(void)
 {
-	uint64_t generation;
+	uint64_t generation, rsdp;
 	enum boot_kind kind;
 	bool flash_booted;
 
@@ -207,6 +207,8 @@ void monitor_main(void)
 	ram_init();
 	/* RAM a TEE may have owned before a reset: zero before the CIEE runs. */
 	scrub_cold_boot(kind, generation);
+	/* After the scrub, which covers the region the tables go to. */
+	rsdp = acpi_install();
 #ifdef GATE_el3
 	/* GATE=el3: the monitor owns secure memory mapping, from the start. */
 	con_printf("GATE=el3: building the ownership table and the hypervisor's "
@@ -216,8 +218,9 @@ void monitor_main(void)
 	gic_secure_init();
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
+	/* The boot interface (ciee/entry.S): x0 = DTB, x1 = RAM size, x2 = RSDP or 0. */
 	monitor_enter_el2(PLAT_CIEE_BASE + CIEE_ENTRY_COLD_OFFSET, PLAT_DTB_BASE,
-			  monitor_ram_size(), 0);
+			  monitor_ram_size(), rsdp);
 }
 
 void monitor_handle_lower_sync(struct smc_frame *f)

@@ -50,6 +50,11 @@ void ram_init(void);
 uint64_t monitor_ram_size(void);
 bool monitor_vm_pool_page(uint64_t pa);
 void scrub_before_reset(void);
+/*
+ * acpi.c: install QEMU's ACPI tables at PLAT_ACPI_BASE (cold boot, after
+ * the scrub); the RSDP's address, or 0 if there are none or they were refused.
+ */
+uint64_t acpi_install(void);
 /* Zero [base, end); both 64-byte aligned. Plain stores, MMU off (entry.S). */
 void monitor_zero(uint64_t base, uint64_t end);
 

@@ -42,9 +42,14 @@ void ram_init(void)
 			   fdt_info_strerror(err));
 		power_off();
 	}
+	/*
+	 * The RAM from PLAT_NS_RAM_BASE on, through every region that follows
+	 * on without a gap (sorted, disjoint: fdt_info.h): with -numa, QEMU
+	 * describes each node's RAM as a memory node of its own.
+	 */
 	for (i = 0; i < info.n_mem; i++)
-		if (info.mem[i].base == PLAT_NS_RAM_BASE)
-			ram_size = info.mem[i].size;
+		if (info.mem[i].base == PLAT_NS_RAM_BASE + ram_size)
+			ram_size += info.mem[i].size;
 	if (ram_size < PLAT_NS_RAM_SIZE) {
 		con_printf("FATAL: vTZ needs at least 1 GiB of RAM at 0x%lx (run QEMU with -m 1G "
 			   "or -m 2G); the device tree says %lu MiB\n", PLAT_NS_RAM_BASE,

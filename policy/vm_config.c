@@ -468,24 +468,41 @@ static int read_vm(struct ctx *c, int node, unsigned int index, struct vmcfg_vm 
 	return VMCFG_OK;
 }
 
+static const char *const firmware_names[] = { "dt", "acpi" };
+
 static int read_root(struct ctx *c)
 {
-	static const char *const root_props[] = { "compatible" };
-	struct pval p;
+	static const char *const root_props[] = { "compatible", "firmware-tables" };
+	struct pval p[2];
 	const char *s;
+	unsigned int choice;
 	int r;
 
 	set_where(c, "/", NULL);
-	r = collect_props(c, 0, root_props, 1, &p);
+	r = collect_props(c, 0, root_props, 2, p);
 	if (r)
 		return r;
-	r = get_string(c, &p, "compatible", 64, false, &s);
+	r = get_string(c, &p[0], "compatible", 64, false, &s);
 	if (!r && strcmp(s, "vtz,vm-config"))
 		r = -1;
 	if (r)
 		return fail(c, VMCFG_ERR_ROOT, "compatible",
 			    "must be \"vtz,vm-config\" (a VM configuration)");
+	if (p[1].seen)
+		return get_choice(c, &p[1], "firmware-tables", firmware_names, 2,
+				  "\"dt\" or \"acpi\"", &choice);
 	return VMCFG_OK;
+}
+
+enum vmcfg_firmware vmcfg_firmware_tables(const void *blob, size_t max_size)
+{
+	const char *v;
+	int len;
+
+	if (max_size < 8 || fdt_check_header(blob) || fdt_totalsize(blob) > max_size)
+		return VMCFG_FIRMWARE_DT;
+	v = fdt_getprop(blob, 0, "firmware-tables", &len);
+	return v && len == 5 && !memcmp(v, "acpi", 5) ? VMCFG_FIRMWARE_ACPI : VMCFG_FIRMWARE_DT;
 }
 
 int vmcfg_read(const void *blob, size_t max_size, uint64_t mem_avail, struct vmcfg_vm *out,

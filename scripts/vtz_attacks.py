@@ -38,6 +38,7 @@ HYP_ATTACKS = [
     "write-ownership-table",
     "write-ciee-data",
     "write-flash0-firmware-metadata",
+    "tamper-acpi-tables",
     "dc-isw-after-ciee-update",
     "reclaim-tee-page-and-read",
     "enter-tee-at-arbitrary-pc",

@@ -199,12 +199,34 @@ LINUX_IMAGE_MAGIC = 0x644d5241  # "ARM\x64" at offset 56 of an arm64 Image
 LINUX_BOOTARGS_MAX = 2048       # arm64's COMMAND_LINE_SIZE
 
 
-def machine_args(sc, mem=None):
+def machine_args(sc, mem=None, smp=None, numa=None):
     """QEMU's machine, CPU, CPUs and memory for a scenario (1 GiB unless it
-    or `mem` says: vTZ uses up to 2 GiB)."""
-    return ["-M", "virt,secure=on,virtualization=on,gic-version=3",
-            "-cpu", "cortex-a57", "-smp", str(sc.get("smp", 2)), "-m",
-            mem or sc.get("mem", "1G")]
+    or `mem` says: vTZ uses up to 2 GiB; its CPUs unless `smp` says). With
+    `numa` = N, N NUMA nodes: the RAM split evenly, CPUs in contiguous
+    runs (node K takes CPUs K*smp/N ..), every distance between two nodes
+    20 (QEMU then gives the firmware's ACPI tables an SRAT and a SLIT)."""
+    cpus = int(smp or sc.get("smp", 2))
+    mem = mem or sc.get("mem", "1G")
+    args = ["-M", "virt,secure=on,virtualization=on,gic-version=3",
+            "-cpu", "cortex-a57", "-smp", str(cpus), "-m", mem]
+    if not numa:
+        return args
+    numa = int(numa)
+    size = mem_bytes(mem)
+    if numa < 1 or size % (numa << 20):
+        raise ValueError("NUMA=%d: %s of RAM does not split into %d whole MiB nodes"
+                         % (numa, mem, numa))
+    for k in range(numa):
+        args += ["-object", "memory-backend-ram,id=numa%d,size=%dM" % (k, size // numa >> 20)]
+        first, end = k * cpus // numa, (k + 1) * cpus // numa
+        node = "node,nodeid=%d,memdev=numa%d" % (k, k)
+        if end > first:
+            node += ",cpus=%d-%d" % (first, end - 1)
+        args += ["-numa", node]
+    for a in range(numa):
+        for b in range(a + 1, numa):
+            args += ["-numa", "dist,src=%d,dst=%d,val=20" % (a, b)]
+    return args
 
 
 # The hypervisor's VM pool (hyp/main.c, include/vtz/platform.h): from
@@ -346,7 +368,7 @@ def linux_cmdline(sc, i, run=None, shell=False):
 VMS_DIR = os.path.join(ROOT, "vms")
 VM_CONFIG_ADDR = 0x40a00000
 VM_CONFIG_MAX = 0x10000
-STAGE_AREAS = [(0x40800000, 0x200000), (0x40a10000, 0x5f0000), (0x7c000000, 0x3000000)]
+STAGE_AREAS = [(0x40800000, 0x200000), (0x40a10000, 0x5f0000), (0x7c000000, 0x2fc0000)]
 # The old fixed slots, which the first file of each role takes: the attack
 # suite's and the benchmark's extra VMs copy their images from there.
 STAGE_SLOTS = {"tee": (0x40800000, 0x100000), "bare": (0x40900000, 0x100000),
@@ -444,7 +466,7 @@ def dts_string(s):
 
 
 def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_runs=None,
-              shell=False, mem=None):
+              shell=False, mem=None, firmware_tables=None):
     """Compile, check and stage the VM configuration `config` (a .dts path)
     for a run: returns {path: address} for QEMU's loader, the blob
     included. `tee`: a path to a TEE image for every TEE, or, when there
@@ -453,7 +475,8 @@ def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_r
     VMs' command lines get the scenario's append and run options, which
     Linux VM each is (vtz.vm=N), what it runs (vm_runs[N], vtz.run=),
     vtz.shell=1 with `shell`; `linux_cmdlines`
-    replaces them whole."""
+    replaces them whole. `firmware_tables` ("dt" or "acpi"): where the
+    hypervisor learns the machine, as the root's firmware-tables."""
     src = os.path.abspath(config)
     shown = shown_path(config)
     mem_avail = pool_bytes(mem or sc.get("mem", "1G"))
@@ -519,7 +542,10 @@ def vm_config(build, config, sc, tee=None, files=None, linux_cmdlines=None, vm_r
         text = ["/dts-v1/;", "/include/ %s" % dts_string(src)]
         text += ["&{%s} { %s = %s; };" % (node, prop, dts_string(value))
                  for node, prop, value in edits]
-        text += ["/ {", "\tloaded {"]
+        text += ["/ {"]
+        if firmware_tables:
+            text += ["\tfirmware-tables = %s;" % dts_string(firmware_tables)]
+        text += ["\tloaded {"]
         text += ["\t\timg%d { path = %s; addr = /bits/ 64 <0x%x>; size = /bits/ 64 <0x%x>; };"
                  % (i, dts_string(path), w[5], w[1]) for i, (path, w) in enumerate(wanted.items())]
         text += ["\t};", "};"]
@@ -575,7 +601,7 @@ def scenario_config(scenario, vms=None):
 def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart=None,
                  linux_cmdlines=None, tee=None, vms=None, vm_runs=None, shell=False,
                  files=None, mem=None, flash_file=None, fw_bundle=None, fw_stop_at=0,
-                 fw_scribble=False):
+                 fw_scribble=False, smp=None, numa=None, firmware_tables=None):
     """The QEMU command line for a scenario, as a list. `hyp` names the
     hypervisor image in the build directory (the attack suite boots
     hyp-bad-*.bin in its place); by default the scenario's own. `vms`: a
@@ -612,7 +638,9 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
         # The monitor and the device root key (monitor/mkflash.py).
         bios = VTZ_FLASH
         images = {"ciee.bin": CIEE_ADDR, hyp or sc.get("hyp", "hyp.bin"): HYP_ADDR}
-    cmd = ["qemu-system-aarch64"] + machine_args(sc, mem) + [
+    if numa and not mem and "mem" not in sc:
+        mem = "2G"  # a GiB per node of two: the second GiB is vTZ's second pool
+    cmd = ["qemu-system-aarch64"] + machine_args(sc, mem, smp, numa) + [
         "-nographic",
         # No network: the default NIC needs an option ROM (ipxe-qemu) that a
         # fresh Debian machine, installing without recommends, lacks.
@@ -647,7 +675,7 @@ def qemu_command(build, scenario, gdb=False, icount=False, hyp=None, secure_uart
     if not native:
         images.update(vm_config(build, scenario_config(scenario, vms), sc, tee=tee, files=files,
                                 linux_cmdlines=linux_cmdlines, vm_runs=vm_runs, shell=shell,
-                                mem=mem))
+                                mem=mem, firmware_tables=firmware_tables))
     if fw_bundle:
         if not flash_file:
             raise ValueError("--fw-bundle needs --flash-file: the monitor writes updates there")
@@ -877,12 +905,21 @@ def main():
                     help="tests: the hypervisor stops delivering after BYTES (a power cut)")
     ap.add_argument("--fw-scribble", action="store_true",
                     help="attack: the hypervisor rewrites each chunk after the monitor took it")
+    ap.add_argument("--smp", default=None, type=int, metavar="N",
+                    help="CPUs (default: the scenario's; vTZ runs on up to 8)")
+    ap.add_argument("--numa", default=None, type=int, metavar="N",
+                    help="N NUMA nodes: RAM and CPUs split evenly, distance 20 between nodes "
+                         "(ACPI SRAT and SLIT)")
+    ap.add_argument("--firmware-tables", default=None, choices=("dt", "acpi"),
+                    help="where the hypervisor learns the machine: QEMU's device tree (dt, "
+                         "default) or the ACPI tables the monitor installs (acpi)")
     args = ap.parse_args()
     try:
         cmd = qemu_command(args.build, args.scenario, gdb=args.gdb, hyp=args.hyp,
                            tee=args.tee, vms=args.vms, vm_runs=args.vm_run, shell=args.shell,
                            mem=args.mem, flash_file=args.flash_file, fw_bundle=args.fw_bundle,
                            fw_stop_at=args.fw_stop_at, fw_scribble=args.fw_scribble,
+                           smp=args.smp, numa=args.numa, firmware_tables=args.firmware_tables,
                            files=dict(f.split("=", 1) for f in args.file or []) or None)
     except (ValueError, FileNotFoundError) as e:
         print("[run] error: %s" % e, file=sys.stderr)

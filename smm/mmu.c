@@ -144,6 +144,8 @@ void ciee_mmu_build(uint64_t ram_size)
 	own_or_die(PLAT_HYP_BASE + hyp_text, PLAT_VM_POOL_BASE - PLAT_HYP_BASE - hyp_text,
 		   OWNER(OWN_HYP, 0));
 	own_or_die(PLAT_CIEE_DATA_BASE, PLAT_CIEE_DATA_SIZE, OWNER(OWN_CIEE, 0));
+	/* The firmware's ACPI tables: never donated, never written but by the monitor. */
+	own_or_die(PLAT_ACPI_BASE, PLAT_ACPI_SIZE, OWNER(OWN_CIEE, 0));
 
 	if (ciee_table_alloc(NULL, &root) ||
 	    pt_init(&smm->hyp_s1, PT_REGIME_S1_EL2, root, 1, 39, &ciee_table_ops))
@@ -173,8 +175,9 @@ void ciee_mmu_build(uint64_t ram_size)
 	map_or_die(PLAT_CIEE_BASE, ciee_text_end - PLAT_CIEE_BASE, PT_PERM_R | PT_PERM_X,
 		   PT_MEM_NORMAL);
 	map_or_die(PLAT_HYP_BASE, hyp_text, PT_PERM_R | PT_PERM_X, PT_MEM_NORMAL);
-	map_or_die(PLAT_HYP_BASE + hyp_text, PLAT_CIEE_DATA_BASE - (PLAT_HYP_BASE + hyp_text),
+	map_or_die(PLAT_HYP_BASE + hyp_text, PLAT_ACPI_BASE - (PLAT_HYP_BASE + hyp_text),
 		   PT_PERM_R | PT_PERM_W, PT_MEM_NORMAL);
+	map_or_die(PLAT_ACPI_BASE, PLAT_ACPI_SIZE, PT_PERM_R, PT_MEM_NORMAL);
 	/* A second GiB, free for VMs like the pool below the CIEE data region. */
 	if (smm->ram_end > PLAT_HIGH_RAM_BASE)
 		map_or_die(PLAT_HIGH_RAM_BASE, smm->ram_end - PLAT_HIGH_RAM_BASE,

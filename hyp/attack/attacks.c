@@ -201,6 +201,37 @@ static void attack_write_flash0(void)
 		fault_text(f, sizeof(f)));
 }
 
+/*
+ * The firmware's ACPI tables (monitor/acpi.c): the CIEE reads the SRAT
+ * there as ground truth, so the hypervisor must not change them. Write
+ * the RSDP's page, ask the CIEE to map it writable, give it to a VM (whose
+ * stage 2 could then write it): blocked only if every write faults, both
+ * calls are refused and the page still reads as before.
+ */
+static void attack_tamper_acpi_tables(struct vm *vm1)
+{
+	uint64_t before = 0, after = 0;
+	long rmap, rdonate;
+	int w1, w2;
+
+	if (hyp_probe_read(PLAT_ACPI_BASE, &before)) {
+		verdict("tamper-acpi-tables", false, "the ACPI tables at 0x%lx are not readable: "
+			"the hypervisor cannot use them", PLAT_ACPI_BASE);
+		return;
+	}
+	w1 = hyp_probe_write(PLAT_ACPI_BASE, before ^ 0xff);
+	rmap = ciee_call(CIEE_CALL_HYP_MAP, PLAT_ACPI_BASE, PAGE_SIZE_4K, CIEE_MAP_R | CIEE_MAP_W,
+			 0, 0);
+	w2 = hyp_probe_write(PLAT_ACPI_BASE, before ^ 0xff);
+	rdonate = ciee_call(CIEE_CALL_DONATE, vm1->id, PLAT_ACPI_BASE, PAGE_SIZE_4K, 0, 0);
+	hyp_probe_read(PLAT_ACPI_BASE, &after);
+	verdict("tamper-acpi-tables", w1 && w2 && rmap < 0 && rdonate < 0 && after == before,
+		"RSDP page: write %s; HYP_MAP RW: %s; write %s; DONATE: %s; %s",
+		w1 ? "faulted" : "went through", rmap < 0 ? ciee_strerror(rmap) : "accepted",
+		w2 ? "faulted" : "went through", rdonate < 0 ? ciee_strerror(rdonate) : "accepted",
+		after == before ? "unchanged" : "CHANGED");
+}
+
 /* Make code at run time and run it: DC ISW after a real CIEE update. */
 static void attack_dc_isw(struct vm *vm1)
 {
@@ -1697,6 +1728,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_write_protected("write-ciee-data", PLAT_CIEE_BASE + PLAT_CIEE_SIZE - 0x1000,
 			       "CIEE data");
 	attack_write_flash0();
+	attack_tamper_acpi_tables(vm1);
 	attack_dc_isw(vm1);
 	attack_reclaim_and_read(tee0);
 	sws_attacks(vm0, tee0);

@@ -92,7 +92,20 @@
  * and inject each into the VM. A TEE's raises reach only its own VM's id.
  */
 #define CIEE_CALL_TEE_IRQ_TAKE 14
-#define CIEE_CALL_MAX 14
+/*
+ * VM_PLACEMENT: x1 = vm id (a VM's or a TEE's). The CIEE's own view of
+ * where it is, to check NUMA placement against: bits 0..15 = CPUs
+ * (this_cpu_index()) on which the CIEE ran one of its vCPUs since boot
+ * (VCPU_RUN, TEE_CALL, TEE_RESUME; not TEE_BOOT, which runs where the VM
+ * is created), for the id and its partner, bits 16..23 = SRAT proximity domains its
+ * pages lie in (ownership table), bit 24 = some page in no SRAT range.
+ * CIEE_ERR_BAD_VM for an id >= 64, CIEE_ERR_NO_SRAT without an SRAT.
+ * Reads only; the ownership table without the SMM lock (a snapshot).
+ */
+#define CIEE_CALL_VM_PLACEMENT 15
+#define CIEE_PLACEMENT_NODES_SHIFT 16
+#define CIEE_PLACEMENT_OUTSIDE_SHIFT 24
+#define CIEE_CALL_MAX 15
 
 /*
  * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,
@@ -250,6 +263,8 @@
  * real GIC anywhere in a TEE: the CIEE answers a TEE's GIC itself.
  */
 #define CIEE_ERR_TEE_GIC (-45)
+/* VM_PLACEMENT: the firmware gave no SRAT (no NUMA nodes to check against). */
+#define CIEE_ERR_NO_SRAT (-46)
 
 #ifndef __ASSEMBLY__
 /* An MMIO access by a guest TEE, reduced to what the hypervisor needs. */

@@ -100,7 +100,9 @@
  *   0x40a00000  the VM configuration (a device tree, 64 KiB)
  *   0x40a10000  staging (up to the pool)
  *   0x41000000  free memory handed out to VMs by the hypervisor
- *   0x7c000000  staging (48 MiB: Linux kernels and initramfs)
+ *   0x7c000000  staging (48 MiB - 256 KiB: Linux kernels and initramfs)
+ *   0x7efc0000  ACPI tables the monitor installs from fw_cfg (256 KiB, read-only
+ *               for the hypervisor, owned by the CIEE: never a VM's)
  *   0x7f000000  CIEE data: ownership table and the translation-table pool
  *               (16 MiB, never mapped for the hypervisor)
  *   0x80000000  with 2 GiB of RAM: the second GiB, more free memory for VMs
@@ -145,7 +147,7 @@
 #define PLAT_STAGE1_BASE (PLAT_VM_CONFIG_BASE + PLAT_VM_CONFIG_MAX)
 #define PLAT_STAGE1_SIZE (PLAT_VM_POOL_BASE - PLAT_STAGE1_BASE)
 #define PLAT_STAGE2_BASE PLAT_LINUX_STAGE_BASE
-#define PLAT_STAGE2_SIZE (PLAT_CIEE_DATA_BASE - PLAT_STAGE2_BASE)
+#define PLAT_STAGE2_SIZE (PLAT_ACPI_BASE - PLAT_STAGE2_BASE)
 #define PLAT_VM_POOL_BASE 0x41000000UL
 #define PLAT_VM_POOL_END PLAT_LINUX_STAGE_BASE
 #define PLAT_VM_POOL_SIZE (PLAT_VM_POOL_END - PLAT_VM_POOL_BASE)
@@ -157,6 +159,16 @@
 #define PLAT_LINUX_KERNEL_MAX 0x02000000UL
 #define PLAT_LINUX_INITRD_BASE 0x7e000000UL
 #define PLAT_LINUX_INITRD_MAX 0x00f00000UL
+/*
+ * The platform firmware's ACPI tables (monitor/acpi.c): QEMU's fw_cfg
+ * files placed and linked by the monitor at cold boot; the RSDP's address
+ * goes to the CIEE and the hypervisor with the DTB's (docs/architecture.md,
+ * "Platform discovery"). Owned by the CIEE, so never donated; mapped
+ * read-only for the hypervisor, so what the CIEE reads there (SRAT) is
+ * what the monitor installed.
+ */
+#define PLAT_ACPI_BASE 0x7efc0000UL
+#define PLAT_ACPI_SIZE 0x00040000UL
 #define PLAT_CIEE_DATA_BASE 0x7f000000UL
 #define PLAT_CIEE_DATA_SIZE 0x01000000UL
 #define PLAT_OWN_TABLE_SIZE 0x00100000UL /* 2 bytes per 4 KiB page of 2 GiB */

@@ -7,6 +7,7 @@ usage: test/fuzz/seeds.py fuzz_NAME OUT_DIR
 Seeds are a starting point only: the fuzzer finds the rest. Each layout is
 the one described at the top of test/fuzz/fuzz_NAME.c.
 """
+import os
 import struct
 import sys
 
@@ -204,13 +205,68 @@ def fw_update():
         calls[:40]
 
 
+ACPI_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "acpi")
+
+
+def acpi_shapes():
+    """QEMU's fw_cfg files per shape (test/data/acpi, scripts/acpi_dump.py), padded back."""
+    for shape in sorted(os.listdir(ACPI_DATA)):
+        d = os.path.join(ACPI_DATA, shape)
+        if not os.path.isdir(d):
+            continue
+        files = {}
+        with open(os.path.join(d, "sizes")) as f:
+            for line in f:
+                name, size = line.split()
+                data = open(os.path.join(d, name.split("/")[-1] + ".bin"), "rb").read()
+                # Padded back to their fw_cfg size, except the tables' 120 KiB zero tail.
+                files[name] = data + b"\0" * ((int(size) if "tables" not in name else 0)
+                                               - len(data))
+        yield shape, files
+
+
+def acpi_loader():
+    """Layout of fuzz_acpi_loader.c: script, RSDP file, tables file."""
+    for shape, f in acpi_shapes():
+        script = f["etc/table-loader"]
+        rsdp = f["etc/acpi/rsdp"]
+        yield shape, struct.pack("<H", len(script)) + script + struct.pack(
+            "<H", len(rsdp)) + rsdp + f["etc/acpi/tables"]
+
+
+def acpi():
+    """Layout of fuzz_acpi.c: the files linked in place, as the loader would."""
+    base = 0x48000000
+    for shape, f in acpi_shapes():
+        rsdp, tables = bytearray(f["etc/acpi/rsdp"]), bytearray(f["etc/acpi/tables"])
+        t_at = (len(rsdp) + 63) & ~63
+        files = {"etc/acpi/rsdp": (rsdp, 0), "etc/acpi/tables": (tables, t_at)}
+        script = f["etc/table-loader"]
+        for i in range(0, len(script) - 127, 128):
+            c = script[i:i + 128]
+            cmd = struct.unpack_from("<I", c)[0]
+            name = lambda o: c[o:o + 56].split(b"\0")[0].decode()
+            if cmd == 2:
+                dst, src = files[name(4)][0], files[name(60)][1]
+                off, size = struct.unpack_from("<IB", c, 116)
+                v = int.from_bytes(dst[off:off + size], "little") + base + src
+                dst[off:off + size] = v.to_bytes(size, "little")
+            elif cmd == 3:
+                data = files[name(4)][0]
+                off, start, length = struct.unpack_from("<III", c, 60)
+                data[off] = (data[off] - sum(data[start:start + length])) & 0xff
+        win = bytes(rsdp) + b"\0" * (t_at - len(rsdp)) + bytes(tables)
+        yield shape, u32s(0) + win
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
            "fuzz_pgtable": pgtable, "fuzz_ownership": ownership,
            "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image,
            "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe,
-           "fuzz_fw_update": fw_update}.get(name)
+           "fuzz_fw_update": fw_update,
+           "fuzz_acpi": acpi, "fuzz_acpi_loader": acpi_loader}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():

@@ -37,6 +37,10 @@ EXPECTED_MECHANISM = {
     # flash0: firmware slots, their metadata, the anti-rollback counter.
     "write-flash0-firmware-metadata": SMM + r" refused mapping flash0: .*; a write faulted, a "
                                       r"read faulted \(EC=0x25 FAR=0x1000000\)",
+    # The firmware's ACPI tables (monitor/acpi.c): read-only, the CIEE's, never a VM's.
+    "tamper-acpi-tables": r"RSDP page: write faulted; HYP_MAP RW: page belongs to the "
+                          r"CIEE/monitor; write faulted; DONATE: page not owned by the right "
+                          r"owner; unchanged",
     "dc-isw-after-ciee-update": r"instruction abort at EL2, EC=0x21",
     "reclaim-tee-page-and-read": r"first word 0x0, zeroed by " + SMM,
     "enter-tee-at-arbitrary-pc": r"first entry elsewhere: bad TEE entry or vector table; a booted "

@@ -288,7 +288,10 @@ static void test_boot_ownership(void **state)
 	assert_int_equal(owner(HYP_DATA), OWNER(OWN_HYP, 0));
 	assert_int_equal(owner(POOL - SZ_4K), OWNER(OWN_HYP, 0));
 	assert_int_equal(owner(POOL), OWNER(OWN_FREE, 0));
-	assert_int_equal(owner(PLAT_CIEE_DATA_BASE - SZ_4K), OWNER(OWN_FREE, 0));
+	assert_int_equal(owner(PLAT_ACPI_BASE - SZ_4K), OWNER(OWN_FREE, 0));
+	/* The firmware's ACPI tables: the CIEE's, so never donated. */
+	assert_int_equal(owner(PLAT_ACPI_BASE), OWNER(OWN_CIEE, 0));
+	assert_int_equal(owner(PLAT_CIEE_DATA_BASE - SZ_4K), OWNER(OWN_CIEE, 0));
 	assert_int_equal(owner(PLAT_CIEE_DATA_BASE), OWNER(OWN_CIEE, 0));
 	assert_int_equal(owner(RAM_END - SZ_4K), OWNER(OWN_CIEE, 0));
 	/* The table itself is where the monitor's reset scrub expects it. */
@@ -322,7 +325,14 @@ static void test_boot_hyp_stage1(void **state)
 	assert_s1_rw_xn(HYP_DATA);
 	assert_s1_rw_xn(PLAT_TEE_IMAGE_BASE);
 	assert_s1_rw_xn(POOL);
-	assert_s1_rw_xn(PLAT_CIEE_DATA_BASE - SZ_4K);
+	assert_s1_rw_xn(PLAT_ACPI_BASE - SZ_4K);
+
+	/* The firmware's ACPI tables read-only, not executable. */
+	assert_true(s1_get(PLAT_ACPI_BASE, &d));
+	assert_true(d & PTE_XN);
+	assert_true(d & PTE_S1_AP_RO);
+	assert_true(s1_get(PLAT_CIEE_DATA_BASE - SZ_4K, &d));
+	assert_true(d & PTE_S1_AP_RO);
 
 	/* The DTB read-only, not executable. */
 	assert_true(s1_get(PLAT_NS_RAM_BASE, &d));

@@ -394,6 +394,27 @@ static void test_root(void **state)
 	fdt = dflt();
 	set_str(fdt, "/", "model", "mine");
 	refused(fdt, VMCFG_ERR_UNKNOWN_PROP, "/: model: unknown property");
+	fdt = dflt();
+	set_str(fdt, "/", "firmware-tables", "uefi");
+	refused(fdt, VMCFG_ERR_VALUE, "/: firmware-tables: \"uefi\": must be \"dt\" or \"acpi\"");
+}
+
+/* firmware-tables: accepted, and read before the rest. */
+static void test_firmware_tables(void **state)
+{
+	void *fdt = dflt();
+
+	(void)state;
+	assert_int_equal(vmcfg_firmware_tables(fdt, TREE_MAX), VMCFG_FIRMWARE_DT);
+	set_str(fdt, "/", "firmware-tables", "acpi");
+	assert_int_equal(read_cfg(fdt, POOL_1G), VMCFG_OK);
+	assert_int_equal(vmcfg_firmware_tables(fdt, TREE_MAX), VMCFG_FIRMWARE_ACPI);
+	assert_int_equal(vmcfg_firmware_tables(fdt, 7), VMCFG_FIRMWARE_DT);
+	set_str(fdt, "/", "firmware-tables", "dt");
+	assert_int_equal(read_cfg(fdt, POOL_1G), VMCFG_OK);
+	assert_int_equal(vmcfg_firmware_tables(fdt, TREE_MAX), VMCFG_FIRMWARE_DT);
+	assert_int_equal(vmcfg_firmware_tables("junk", 5), VMCFG_FIRMWARE_DT);
+	test_free(fdt);
 }
 
 static void test_no_vms(void **state)
@@ -856,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_blob),
 		cmocka_unit_test(test_bad_structure),
 		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_firmware_tables),
 		cmocka_unit_test(test_no_vms),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_unknown_nodes_and_properties),

@@ -4,7 +4,7 @@
  * with its TEE or none. A device tree (compiled by dtc from a .dts such as
  * vms/default.dts; the format is in README.md, "VM configurations"):
  *
- *   / { compatible = "vtz,vm-config";
+ *   / { compatible = "vtz,vm-config"; [firmware-tables = "dt" | "acpi";]
  *       NAME { compatible = "vtz,vm"; kind = "bare" | "linux"; vcpus = <N>;
  *              memory-mib = <M>; kernel = "FILE"; [initramfs = "FILE";]
  *              [bootargs = "..."; on-poweroff = "stop"; numa-node = <K>;]
@@ -131,6 +131,16 @@ int vmcfg_read(const void *blob, size_t max_size, uint64_t mem_avail, struct vmc
  */
 int vmcfg_resolve(const void *blob, size_t max_size, struct vmcfg_vm *vms, unsigned int n,
 		  const struct vmcfg_area *areas, unsigned int n_areas, struct vmcfg_error *err);
+
+/*
+ * Where the hypervisor learns the machine: QEMU's device tree (the
+ * default) or the firmware's ACPI tables, as the root's firmware-tables
+ * says. Read before vmcfg_read() (the platform comes first); anything
+ * but a readable blob saying "acpi" is DT, and vmcfg_read() then refuses
+ * a bad value or blob with its message.
+ */
+enum vmcfg_firmware { VMCFG_FIRMWARE_DT, VMCFG_FIRMWARE_ACPI };
+enum vmcfg_firmware vmcfg_firmware_tables(const void *blob, size_t max_size);
 
 const char *vmcfg_kind_name(enum vmcfg_kind kind);
 const char *vmcfg_on_poweroff_name(enum vmcfg_on_poweroff p);
