@@ -19,6 +19,12 @@ GATE = os.path.basename(os.path.normpath(BUILD))
 NATIVE_ONCE = pytest.mark.skipif(
     GATE == "el3", reason="native TrustZone (monitor-native: no CIEE, no hypervisor) is the "
     "same whatever GATE says; it is tested in the ciee gate's run")
+# Behaviour that does not go through memory mapping (the hypervisor's own
+# devices and lifecycle, the monitor's table and flash parsing): the same
+# code under both gates, tested once.
+GATE_INDEPENDENT = pytest.mark.skipif(
+    GATE == "el3", reason="does not depend on where memory mapping is served (GATE): the same "
+    "monitor and hypervisor code runs in the ciee gate's run, where it is tested")
 # The owner's image-signing key the build signed with (mk/keys.mk: make
 # system-test passes OWNER_KEY; by default the one the first build made).
 OWNER_KEY = os.environ.get("VTZ_OWNER_KEY", os.path.join(os.path.dirname(BUILD), "owner-key.pem"))

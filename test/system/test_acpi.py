@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT, find
+from conftest import BUILD, ROOT, find, GATE_INDEPENDENT
 
 RSDP = "0x7efc0000"  # PLAT_ACPI_BASE: the RSDP is the first file placed
 
@@ -41,6 +41,7 @@ def test_monitor_installs_tables_and_hands_on_the_rsdp(numa_run):
     find(lines, r"^\[mon\] RAM: 0x40000000-0xbfffffff \(2048 MiB\)")
 
 
+@GATE_INDEPENDENT
 def test_tables_it_cannot_read_are_refused_by_name():
     """Five NUMA nodes: more proximity domains than the reader takes."""
     status, lines = boot("--numa", "5", "--mem", "1280M")
@@ -79,6 +80,7 @@ def test_acpi_and_device_tree_describe_the_same_machine(shape):
             "uart=0x9000000") in runs["acpi"]
 
 
+@GATE_INDEPENDENT
 def test_acpi_requested_without_tables_is_a_clear_error():
     status, lines = boot("--numa", "5", "--mem", "1280M", "--firmware-tables", "acpi")
     assert status != 0

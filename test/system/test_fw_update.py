@@ -17,7 +17,7 @@ import pexpect
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conftest import BUILD, OWNER_KEY, ROOT, find
+from conftest import BUILD, OWNER_KEY, ROOT, find, GATE_INDEPENDENT
 import vtz_fwbundle  # scripts/, on the path through conftest
 import vtz_run
 import vtz_sign
@@ -136,6 +136,7 @@ def refused(case):
     return flash
 
 
+@GATE_INDEPENDENT
 def test_bad_bundles_refused():
     """Each bad bundle delivered (the three runs in parallel) is refused at
     COMMIT with its own reason, the metadata untouched; the old slot
@@ -145,6 +146,7 @@ def test_bad_bundles_refused():
     assert_boots(flashes["tampered-byte"], "A", 1)
 
 
+@GATE_INDEPENDENT
 def test_power_cut_mid_write():
     """QEMU killed while the slot is half written (the hypervisor stops
     after 64 KiB and the test pulls the plug): the old slot boots."""
@@ -176,6 +178,7 @@ def crafted(name, meta1, slot_b):
     return flash
 
 
+@GATE_INDEPENDENT
 def test_torn_metadata_write():
     """The new record names slot B, but the power went before its last
     bytes (the CRC) were written: the old record decides."""
@@ -185,6 +188,7 @@ def test_torn_metadata_write():
     find(lines, r"\[mon\] firmware: metadata copy 1 ignored: checksum mismatch")
 
 
+@GATE_INDEPENDENT
 def test_bad_active_slot_falls_back():
     """A valid record names slot B, whose bytes no longer verify: slot B
     is refused at boot with its reason, and slot A (not below the counter)
@@ -198,6 +202,7 @@ def test_bad_active_slot_falls_back():
 LINUX = os.path.join(os.path.dirname(BUILD), "linux")
 
 
+@GATE_INDEPENDENT
 def test_linux_guest_delivers_update(tmp_path):
     """A Linux VM's program hands the bundle over (vtz-client fw-update
     through the VM's firmware mailbox); the next boot runs the new
