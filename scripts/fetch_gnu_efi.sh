@@ -26,38 +26,9 @@ if [ -f "$OUT/.fetched-$VERSION" ]; then
 	exit 0
 fi
 
-apt_arm64() {
-	tool=$1
-	shift
-	"$tool" -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
-		-o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APT/sources.list.d" \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts="$APT/preferences.d" \
-		-o Dir::State::Lists="$APT/lists" \
-		-o Dir::State::status="$APT/status" \
-		-o Dir::Cache="$APT/cache" \
-		-o Debug::NoLocking=1 "$@"
-}
-
-if ! ls "$APT/lists" 2>/dev/null | grep -q '_Packages'; then
-	mkdir -p "$APT/sources.list.d" "$APT/preferences.d" "$APT/lists/partial" \
-		"$APT/cache/archives/partial"
-	: >"$APT/status"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		grep -q 'debian\.org' "$f" || continue
-		cat "$f" >>"$APT/sources.list.d/vtz-arm64.sources"
-		echo >>"$APT/sources.list.d/vtz-arm64.sources"
-	done
-	if [ -f /etc/apt/sources.list ]; then
-		grep -E '^deb .*debian\.org' /etc/apt/sources.list \
-			>"$APT/sources.list.d/vtz-arm64.list" || true
-	fi
-	say "reading Debian's arm64 package lists"
-	apt_arm64 apt-get update >"$APT/update.log" 2>&1 ||
-		die "could not read Debian's arm64 package lists; see $APT/update.log"
-fi
+# shellcheck source=scripts/apt_arm64.sh
+. "$(dirname "$0")/apt_arm64.sh"
+apt_arm64_lists
 
 rm -rf "$OUT"
 mkdir -p "$OUT/deb"

@@ -42,48 +42,9 @@ if [ -f "$done_stamp" ] && [ -f "$OUT/VERSIONS" ] && [ -f "$OUT/Image" ] &&
 	exit 0
 fi
 
-# apt_arm64 TOOL ARGS...: apt-get or apt-cache with the private configuration.
-apt_arm64() {
-	tool=$1
-	shift
-	"$tool" -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
-		-o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APT/sources.list.d" \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts="$APT/preferences.d" \
-		-o Dir::State::Lists="$APT/lists" \
-		-o Dir::State::status="$APT/status" \
-		-o Dir::Cache="$APT/cache" \
-		-o Debug::NoLocking=1 "$@"
-}
-
-# --- private apt configuration: the host's Debian sources only ----------
-if ! ls "$APT/lists" 2>/dev/null | grep -q '_Packages'; then
-	mkdir -p "$APT/sources.list.d" "$APT/preferences.d" "$APT/lists/partial" \
-		"$APT/cache/archives/partial"
-	: >"$APT/status"
-	out="$APT/sources.list.d/vtz-arm64.sources"
-	: >"$out"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		# Only Debian's own archive: other vendors' repositories
-		# (nodesource, google, ...) have no arm64 guest packages for us.
-		grep -q 'debian\.org' "$f" || continue
-		cat "$f" >>"$out"
-		echo >>"$out"
-	done
-	if [ -f /etc/apt/sources.list ]; then
-		grep -E '^deb .*debian\.org' /etc/apt/sources.list \
-			>"$APT/sources.list.d/vtz-arm64.list" || true
-	fi
-	[ -s "$out" ] || [ -s "$APT/sources.list.d/vtz-arm64.list" ] ||
-		die "no Debian archive found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
-	say "updating Debian arm64 package lists (private to $APT)"
-	apt_arm64 apt-get update >"$APT/update.log" 2>&1 || {
-		cat "$APT/update.log" >&2
-		die "could not read Debian's arm64 package lists (network access to deb.debian.org?); see $APT/update.log"
-	}
-fi
+# shellcheck source=scripts/apt_arm64.sh
+. "$(dirname "$0")/apt_arm64.sh"
+apt_arm64_lists
 
 # --- resolve the kernel metapackage to the real image package -----------
 candidate() {
