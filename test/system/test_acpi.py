@@ -43,8 +43,12 @@ def test_monitor_installs_tables_and_hands_on_the_rsdp(numa_run):
 
 @GATE_INDEPENDENT
 def test_tables_it_cannot_read_are_refused_by_name():
-    """Five NUMA nodes: more proximity domains than the reader takes."""
-    status, lines = boot("--numa", "5", "--mem", "1280M")
+    """Five NUMA nodes: more proximity domains than the reader takes. One
+    small VM (vms/firmware.dts): on five nodes and two CPUs, placement would
+    give the default scenario's two-vCPU VMs one CPU each, and their guest
+    bounds its wait for the second vCPU in time."""
+    status, lines = boot("--numa", "5", "--mem", "1280M",
+                         "--vms", os.path.join(ROOT, "vms", "firmware.dts"))
     assert status == 0, "\n".join(lines)
     i = find(lines, r"^\[mon\] ACPI: tables refused: SRAT: proximity domain not below "
                     r"ACPI_MAX_NODES$")
