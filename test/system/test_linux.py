@@ -11,6 +11,12 @@ from conftest import BUILD, find, GATE_INDEPENDENT
 
 import vtz_run
 
+# With GATE=el3, Linux VMs are tested under the attack suite
+# (test_attacks.py: two Linux VMs load their TEEs while every attack runs);
+# what these tests add (the driver, libteec, load, FP/SIMD, lifecycle) goes
+# through the CIEE's world switch and the hypervisor, the same in both gates.
+pytestmark = GATE_INDEPENDENT
+
 TIMEOUT = 200
 
 
@@ -218,7 +224,6 @@ def test_client_sized_buffers_and_64_sessions(workload):
     find(out, r"vtz-linux: done \(13 commands, 2 failed\)$")
 
 
-@GATE_INDEPENDENT
 @pytest.mark.parametrize("how", ["kernel-crash", "forced-system-off"])
 def test_one_vm_dying_does_not_disturb_the_other(how):
     """vm0 stores a secret, then dies (its kernel crashes, or it forces PSCI
@@ -245,7 +250,6 @@ def test_one_vm_dying_does_not_disturb_the_other(how):
     assert not [l for l in lines if l.startswith("[vm1]") and ("Oops" in l or "BUG:" in l)]
 
 
-@GATE_INDEPENDENT
 def test_a_person_types_into_each_vms_console():
     """make run SCENARIO=linux VM_SHELL=1: a shell on each VM's console; what
     is typed goes to vm0, Ctrl-] 1 sends it to vm1; both VMs power off when
@@ -282,7 +286,6 @@ def test_a_person_types_into_each_vms_console():
         c.close(force=True)
 
 
-@GATE_INDEPENDENT
 def test_a_vm_reset_reboots_it_with_its_tee_reset():
     """PSCI SYSTEM_RESET from vm0 (reboot -f) boots it again (vtz.boot=2), its
     TEE entered at its system_reset vector first: boot 1's item is gone, the

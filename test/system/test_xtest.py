@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT
+from conftest import BUILD, GATE_INDEPENDENT, ROOT
 
 OPTEE_OS_BIN = os.environ.get(
     "VTZ_OPTEE_OS_BIN", os.path.join(os.path.dirname(BUILD), "optee", "out", "core",
@@ -32,6 +32,7 @@ SUBSET = os.environ.get("VTZ_XTEST_SUBSET", "").split() or (
      "6002", "6004", "6006", "6009"])
 
 
+@GATE_INDEPENDENT
 def test_xtest_subset_in_every_home_as_native():
     if not os.path.exists(OPTEE_OS_BIN):
         pytest.skip("no OP-TEE OS build at %s (make optee-os)" % OPTEE_OS_BIN)
