@@ -229,21 +229,37 @@ enum ebc_status ebc_exec_movi_family(struct ebc_vm *vm, unsigned op, uint8_t b0,
 
 /* ------------------------------------------------------- stack and flags */
 
-enum ebc_status ebc_exec_push(struct ebc_vm *vm, uint8_t b0, uint8_t b1, unsigned size)
+/*
+ * PUSH and POP's one operand: reserved bits clear, then its optional
+ * 16-bit index (indirect) or immediate (direct); *len is the length.
+ */
+static enum ebc_status stack_operand(struct ebc_vm *vm, uint8_t b0, uint8_t b1, unsigned *len,
+				     int64_t *idx, uint64_t *imm)
 {
-	unsigned len = 2;
-	uint64_t val, imm = 0;
-	int64_t idx = 0;
 	enum ebc_status st;
 
+	*len = 2;
+	*idx = 0;
+	*imm = 0;
 	if (b1 & 0xf0)
 		return fault(vm, EBC_ERR_BAD_ENCODING, vm->ip);
-	if (b0 & 0x80) {
-		st = OP1_IND(b1) ? fetch_index(vm, 2, 2, &idx) : fetch_imm(vm, 2, 2, &imm);
-		if (st)
-			return st;
-		len = 4;
-	}
+	if (!(b0 & 0x80))
+		return EBC_OK;
+	st = OP1_IND(b1) ? fetch_index(vm, 2, 2, idx) : fetch_imm(vm, 2, 2, imm);
+	if (!st)
+		*len = 4;
+	return st;
+}
+
+enum ebc_status ebc_exec_push(struct ebc_vm *vm, uint8_t b0, uint8_t b1, unsigned size)
+{
+	unsigned len;
+	uint64_t val, imm;
+	int64_t idx;
+	enum ebc_status st = stack_operand(vm, b0, b1, &len, &idx, &imm);
+
+	if (st)
+		return st;
 	if (OP1_IND(b1)) {
 		st = mem_read(vm, vm->r[OP1_REG(b1)] + (uint64_t)idx, size, &val);
 		if (st)
@@ -260,19 +276,13 @@ enum ebc_status ebc_exec_push(struct ebc_vm *vm, uint8_t b0, uint8_t b1, unsigne
 
 enum ebc_status ebc_exec_pop(struct ebc_vm *vm, uint8_t b0, uint8_t b1, unsigned size)
 {
-	unsigned len = 2;
-	uint64_t val, imm = 0;
-	int64_t idx = 0;
-	enum ebc_status st;
+	unsigned len;
+	uint64_t val, imm;
+	int64_t idx;
+	enum ebc_status st = stack_operand(vm, b0, b1, &len, &idx, &imm);
 
-	if (b1 & 0xf0)
-		return fault(vm, EBC_ERR_BAD_ENCODING, vm->ip);
-	if (b0 & 0x80) {
-		st = OP1_IND(b1) ? fetch_index(vm, 2, 2, &idx) : fetch_imm(vm, 2, 2, &imm);
-		if (st)
-			return st;
-		len = 4;
-	}
+	if (st)
+		return st;
 	st = stack_check_pop(vm, size);
 	if (st)
 		return st;
