@@ -36,6 +36,26 @@ enum tee_job {
 	TEE_JOB_BOOT = 0, /* image entry (vCPU 0) or cpu_on, until ENTRY_DONE / ON_DONE */
 	TEE_JOB_CALL,     /* a call from its VM vCPU, until CALL_DONE */
 	TEE_JOB_RESET,    /* vCPU 0 at system_reset, until SYSTEM_RESET_DONE */
+	TEE_JOB_FIQ,      /* at fiq_entry for a secure interrupt of its own, until FIQ_DONE */
+};
+
+/*
+ * A TEE vCPU's virtual CPU interface (tee_virq.c): the GIC list register
+ * the CIEE signals its secure interrupts in, its VMCR (priority mask and
+ * group enables, which it writes as ICC_PMR_EL1, ICC_IGRPEN1_EL1) and
+ * active priorities. Loaded for every run but the fast call's.
+ */
+struct tee_vgic {
+	uint64_t lr0, vmcr, ap0r0, ap1r0;
+};
+
+/* The secure UART as a TEE sees it (tee_console.c): its receive side. */
+#define TEE_UART_RX_SIZE 64
+struct tee_uart {
+	uint32_t imsc;             /* the interrupt mask it set */
+	unsigned int rx_head, rx_len;
+	char rx[TEE_UART_RX_SIZE]; /* typed for it on the secure console, not read yet */
+	uint32_t rx_dropped;
 };
 
 /* FP/SIMD registers as ciee/fpsimd.S stores them: q0..q31, FPSR, FPCR. */
@@ -61,6 +81,7 @@ struct ciee_tee_vcpu {
 	/* Its console line so far (tee_console.c). */
 	unsigned int con_len;
 	char con[VTZ_MON_CONSOLE_LINE];
+	struct tee_vgic vgic;
 };
 
 struct ciee_tee {
@@ -71,9 +92,13 @@ struct ciee_tee {
 	uint64_t image_size;      /* bytes measured, from its entry */
 	char name[8];             /* its console's prefix, from TEE_BOOT (checked) */
 	struct ciee_tee_vcpu vcpu[CIEE_MAX_VCPUS];
-	/* Its GIC (tee_gic.c): set up at its first entry, under gic_lock. */
+	/* Its GIC (tee_gic.c) and secure UART: set up at its first entry, under gic_lock. */
 	struct spinlock gic_lock;
 	struct tee_gic gic;
+	struct tee_uart uart;
+	/* Bit n: a secure interrupt waits for vCPU n (tee_gic_secure_cpus()), read without the lock. */
+	uint32_t virq_cpus;
+	uint64_t virq_delivered; /* secure interrupts it was entered at fiq_entry for */
 };
 
 /* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
@@ -113,7 +138,32 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio);
 long ciee_tee_resume(uint64_t tee_id, struct ciee_mmio *mmio, uint64_t vcpu);
 long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio);
 /* tee_console.c: a TEE's access to the secure UART, answered here (true) */
-bool tee_console_access(const struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
+bool tee_console_access(struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
+/* A byte typed for t (tee_input.c), under t->gic_lock; false: its receive buffer is full. */
+bool tee_uart_rx_put(struct ciee_tee *t, char c);
+/* Call under t->gic_lock after any change to its view: the UART's line and virq_cpus. */
+void tee_gic_update(struct ciee_tee *t);
+/*
+ * tee_input.c: what the monitor took from the secure UART (struct
+ * tee_input_ring), handed to one TEE at a time. tee_input_waiting() is
+ * the cheap test VCPU_RUN makes; tee_input_pull() hands it out.
+ */
+bool tee_input_waiting(void);
+void tee_input_pull(void);
+/*
+ * tee_virq.c: a TEE's secure interrupts. ciee_tee_deliver(): VCPU_RUN of
+ * VM vCPU vcpu found one due for its TEE's vCPU of that index: enter it
+ * at fiq_entry (CIEE_EXIT_TEE_DONE when it answered FIQ_DONE, a stop as
+ * after TEE_CALL, or CIEE_OK when nothing was entered). TEE_IRQ_DUE.
+ */
+long ciee_tee_deliver(const struct ciee_vm *vm, uint64_t vcpu, struct ciee_mmio *mmio);
+long ciee_tee_irq_due(uint64_t vm_id);
+/* One run of a held TEE vCPU (not the fast call's) with its own virtual CPU interface. */
+uint64_t tee_run_slow(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_tee_vcpu *tv);
+/* Put the secure interrupt due for TEE vCPU vcpu in its list register (true), if any. */
+bool tee_virq_load(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int vcpu);
+/* FIQ_DONE: what became of the interrupt it was entered for. */
+void tee_virq_fiq_done(struct ciee_tee *t, struct ciee_tee_vcpu *tv);
 /*
  * tee_gic.c: a TEE's access at ipa to its GIC, answered here and the PC
  * moved past it (TEE_GIC_DONE, or TEE_GIC_RAISED when it raised an SPI

@@ -251,6 +251,18 @@ static long tee_irq_take(uint64_t vm_id)
 	return r;
 }
 
+/* TEE_IRQ_DUE: the pair stays while its TEE's view is read. */
+static long tee_irq_due(uint64_t vm_id)
+{
+	long pair = ciee_pair_enter(vm_id), r;
+
+	if (pair < 0)
+		return pair;
+	r = ciee_tee_irq_due(vm_id);
+	ciee_pair_exit(pair);
+	return r;
+}
+
 /* Every call but the SMM calls: kept out of ciee_dispatch, with its stack frame. */
 static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uint64_t a2,
 						 uint64_t a3, uint64_t a4, uint64_t a5)
@@ -274,6 +286,8 @@ static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uin
 		return tee_irq_take(a1);
 	case CIEE_CALL_VM_PLACEMENT:
 		return ciee_vm_placement(a1);
+	case CIEE_CALL_TEE_IRQ_DUE:
+		return tee_irq_due(a1);
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}

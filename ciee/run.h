@@ -89,17 +89,19 @@ static inline __attribute__((always_inline)) uint64_t ciee_run_vm(struct ciee_vm
  */
 static inline __attribute__((always_inline)) uint64_t
 ciee_run_tee_then(struct ciee_vm *vm, struct vcpu_ctx *ctx, struct ciee_fpsimd *tee_fp,
-		  uint64_t vttbr_after)
+		  uint64_t vttbr_after, uint64_t tee_ich_hcr)
 {
 	/*
 	 * The VM's virtual GIC interface (ICH_HCR_EL2, set by the hypervisor
-	 * for the VM) is off while a TEE runs, on every path into one: a TEE
-	 * gets none of its VM's virtual interrupts and its list registers.
+	 * for the VM) is off while a TEE runs on the fast call's path
+	 * (tee_ich_hcr 0): a TEE gets none of its VM's virtual interrupts and
+	 * its list registers. Every other run loads the TEE's own list
+	 * registers first (tee_virq.c) and turns it on (tee_ich_hcr).
 	 */
 	uint64_t ich_hcr = read_sysreg(S3_4_C12_C11_0);
 	uint64_t kind;
 
-	write_sysreg(S3_4_C12_C11_0, 0);
+	write_sysreg(S3_4_C12_C11_0, tee_ich_hcr);
 	el1_load(&ctx->el1);
 	write_sysreg_pair_checked(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP, vttbr_el2, ciee_vm_vttbr(vm));
 	write_sysreg(vmpidr_el2, ctx->vmpidr);
@@ -122,7 +124,7 @@ static inline __attribute__((always_inline)) uint64_t ciee_run_tee(struct ciee_v
 								   struct vcpu_ctx *ctx,
 								   struct ciee_fpsimd *tee_fp)
 {
-	return ciee_run_tee_then(vm, ctx, tee_fp, 0);
+	return ciee_run_tee_then(vm, ctx, tee_fp, 0, 0);
 }
 
 #endif

@@ -98,6 +98,25 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 		return CIEE_ERR_BAD_STATE;
 	}
 	v = &ciee_vcpus[id][vcpu];
+	/*
+	 * Typed on the secure console since: to its TEE (tee_input.c). Then a
+	 * secure interrupt its TEE has for this vCPU's index: the TEE first
+	 * (tee_virq.c), as a secure interrupt preempts the normal world.
+	 * Two loads when there is neither; the fast call's loop below never
+	 * comes back here.
+	 */
+	if (__builtin_expect(tee_input_waiting(), 0))
+		tee_input_pull();
+	if (__builtin_expect(mmio && vm->partner < CIEE_MAX_VMS &&
+				     ((__atomic_load_n(&ciee_tees[vm->partner].virq_cpus,
+						       __ATOMIC_ACQUIRE) >> vcpu) & 1),
+			     0)) {
+		long r = ciee_tee_deliver(vm, vcpu, mmio);
+
+		if (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED ||
+		    r == CIEE_EXIT_TEE_RAISED)
+			return r;
+	}
 	vttbr = ciee_vm_vttbr(vm);
 	write_sysreg_checked(vttbr_el2, vttbr);
 again:

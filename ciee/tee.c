@@ -15,6 +15,7 @@
  * Each TEE vCPU is a state machine (enum tee_state, docs/security.md):
  *   NONE -BOOT-> RUNNING(boot) -ENTRY_DONE/ON_DONE-> READY
  *   READY -CALL-> RUNNING(call) -CALL_DONE-> READY
+ *   READY -secure interrupt due (tee_virq.c)-> RUNNING(fiq) -FIQ_DONE-> READY
  *   RUNNING -interrupt-> PREEMPTED -RESUME-> RUNNING (same job)
  *   RUNNING -MMIO abort-> MMIO -RESUME-> RUNNING (same job)
  *   RUNNING -raises an SPI for its VM (tee_gic.c)-> PREEMPTED, past the store
@@ -231,6 +232,7 @@ void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
+	memset(&tv->vgic, 0, sizeof(tv->vgic));
 	tv->smc_pstate = 0;
 	tee_set(tv, TEE_VCPU_DEAD);
 }
@@ -406,6 +408,13 @@ static bool tee_exit(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv, uint64_t 
 			*res = CIEE_EXIT_TEE_DONE;
 			return false;
 		}
+		if (tv->job == TEE_JOB_FIQ && fid == TEESMC_OPTEED_RETURN_FIQ_DONE) {
+			/* Its interrupt handled: the VM vCPU that was to run runs. */
+			tee_virq_fiq_done(t, tv);
+			tee_set(tv, TEE_VCPU_READY);
+			*res = CIEE_EXIT_TEE_DONE;
+			return false;
+		}
 		if (tv->job == TEE_JOB_CALL && fid == VTZ_SMC_TEE_ATTEST) {
 			/* Answered here too; a refusal is the TEE's to handle. */
 			tee_serve_attest(tee_vm, t, tv);
@@ -485,7 +494,7 @@ static long tee_run_keep_el1(struct ciee_vm *tee_vm, struct ciee_tee_vcpu *tv,
 {
 	long r;
 
-	while (tee_exit(tee_vm, tv, ciee_run(tee_vm, &tv->ctx, &tv->fp), mmio, &r))
+	while (tee_exit(tee_vm, tv, tee_run_slow(tee_vm, tee_of_vm(tee_vm), tv), mmio, &r))
 		;
 	return r;
 }
@@ -511,6 +520,7 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
+	memset(&tv->vgic, 0, sizeof(tv->vgic));
 	tv->ctx.pc = pc;
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	tv->smc_pstate = tv->ctx.pstate;
@@ -681,7 +691,7 @@ __attribute__((noinline, cold)) long tee_call_fast_slow(struct ciee_vm *tee_vm,
 	/* The TEE left with its VM's stage 2 loaded (for the VM), and may run again. */
 	write_sysreg_checked(vttbr_el2, 0);
 	while (tee_exit(tee_vm, tv, kind, mmio, &r))
-		kind = ciee_run(tee_vm, &tv->ctx, &tv->fp);
+		kind = tee_run_slow(tee_vm, tee_of_vm(tee_vm), tv);
 	/* Answered: the VM runs next, on its stage 2; else the hypervisor, on none. */
 	if (r == CIEE_EXIT_TEE_DONE)
 		write_sysreg_checked(vttbr_el2, vm_vttbr);
@@ -740,6 +750,41 @@ long ciee_tee_call(uint64_t vm_id, uint64_t vcpu, struct ciee_mmio *mmio)
 	tv->ctx.pc = t->vectors + ((fid & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	tv->ctx.pstate = tv->smc_pstate;
 	tv->job = TEE_JOB_CALL;
+	return tee_run(tee_vm, tv, mmio);
+}
+
+/*
+ * From VCPU_RUN (switch.c), before VM vCPU vcpu runs: its TEE's vCPU of
+ * that index has a secure interrupt due (virq_cpus). As TF-A's opteed
+ * does for a secure interrupt taken while the normal world runs: the TEE
+ * vCPU, if idle, is entered at its fiq_entry slot (only the PC changes),
+ * the interrupt in its list register (tee_virq.c), until FIQ_DONE. A
+ * vCPU that is not idle (in a call, stopped, held) gets it at a later
+ * run. Returns CIEE_OK when nothing ran, CIEE_EXIT_TEE_DONE when the TEE
+ * answered, or a stop the hypervisor serves as after TEE_CALL (TEE_RESUME
+ * then carries it to FIQ_DONE; nothing of the VM vCPU is touched).
+ */
+long ciee_tee_deliver(const struct ciee_vm *vm, uint64_t vcpu, struct ciee_mmio *mmio)
+{
+	struct ciee_vm *tee_vm = &smm->vms[vm->partner];
+	struct ciee_tee *t = &ciee_tees[vm->partner];
+	struct ciee_tee_vcpu *tv = &t->vcpu[vcpu];
+
+	if (!__atomic_load_n(&t->booted, __ATOMIC_ACQUIRE) ||
+	    !tee_claim(tv, TEE_VCPU_READY, TEE_VCPU_RUNNING))
+		return CIEE_OK;
+	if (tee_is_dead(t)) {
+		tee_vcpu_clear(tv);
+		return CIEE_OK;
+	}
+	if (!tee_virq_load(t, tv, (unsigned int)vcpu)) {
+		tee_set(tv, TEE_VCPU_READY);
+		return CIEE_OK;
+	}
+	__atomic_add_fetch(&t->virq_delivered, 1, __ATOMIC_RELAXED);
+	tv->ctx.pc = t->vectors + OPTEE_VEC_FIQ;
+	tv->ctx.pstate = tv->smc_pstate;
+	tv->job = TEE_JOB_FIQ;
 	return tee_run(tee_vm, tv, mmio);
 }
 

@@ -102,7 +102,7 @@ ciee_tee_call_fast(const struct ciee_vm *vm, uint64_t vcpu, struct vcpu_ctx *ctx
 		     (((uint32_t)a0 & SMCCC_FAST_CALL) ? OPTEE_VEC_FAST_SMC : OPTEE_VEC_YIELD_SMC);
 	tv->ctx.pstate = tv->smc_pstate;
 	tv->job = TEE_JOB_CALL;
-	kind = ciee_run_tee_then(tee_vm, &tv->ctx, &tv->fp, vm_vttbr);
+	kind = ciee_run_tee_then(tee_vm, &tv->ctx, &tv->fp, vm_vttbr, 0);
 	/* The answer, tee_exit()'s CALL_DONE case without the round trip through reply[]. */
 	if (kind == 0 && ((tv->ctx.esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64 &&
 	    (uint32_t)tv->ctx.x[0] == TEESMC_OPTEED_RETURN_CALL_DONE && !tee_is_dead(t)) {

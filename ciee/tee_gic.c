@@ -11,6 +11,8 @@
  * and the hypervisor takes the INTIDs with TEE_IRQ_TAKE, naming the VM,
  * to inject them into that VM's vGIC.
  */
+#include <string.h>
+
 #include <arch/sysreg.h>
 #include <vtz/platform.h>
 
@@ -20,6 +22,8 @@ void tee_gic_reset(struct ciee_tee *t)
 {
 	spin_lock(&t->gic_lock);
 	tee_gic_init(&t->gic, CIEE_MAX_VCPUS);
+	memset(&t->uart, 0, sizeof(t->uart));
+	tee_gic_update(t);
 	spin_unlock(&t->gic_lock);
 }
 
@@ -45,6 +49,9 @@ int tee_gic_mmio(struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa)
 	spin_lock(&t->gic_lock);
 	v = tee_gic_access(&t->gic, ipa, size, is_write, v);
 	raised = tee_gic_raised_new(&t->gic);
+	/* An enable, a group, a route or a pending bit may have made a secure interrupt due. */
+	if (is_write)
+		tee_gic_update(t);
 	spin_unlock(&t->gic_lock);
 	/* Every register is 32 or 64 bits: a read zero-extends (no sign, no W/X split). */
 	if (!is_write && srt != 31)

@@ -236,5 +236,14 @@ bool gicv_should_wake(struct vcpu *v)
 	vtimer_sample(v);
 	wake = vgic_vcpu_pending(vm->vgic, v->index);
 	spin_unlock(&vm->lock);
+	/*
+	 * Or its TEE has a secure interrupt for it (typed on the secure
+	 * console): only the CIEE knows, and delivers it when this vCPU runs.
+	 */
+	if (!wake && vm->partner) {
+		long due = ciee_call(CIEE_CALL_TEE_IRQ_DUE, vm->id, 0, 0, 0, 0);
+
+		wake = due > 0 && ((unsigned long)due >> v->index) & 1;
+	}
 	return wake;
 }

@@ -3,7 +3,7 @@ IMAGE_NAMES += monitor
 # both monitors; attest.c: the attestation key and signed reports.
 MONITOR_KEYS_SRCS := monitor/keys.c lib/crypto/crypto.c monitor/attest.c policy/attest.c
 monitor_SRCS := monitor/entry.S monitor/vectors.S monitor/main.c monitor/ram.c monitor/psci.c \
-	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c lib/exc_report.c policy/insn_scan.c \
+	monitor/power.c monitor/scrub.c monitor/park.c monitor/gic.c monitor/tee_console.c monitor/tee_input.c lib/exc_report.c policy/insn_scan.c \
 	$(LIB_SRCS) $(MONITOR_KEYS_SRCS)
 # The signed CIEE and hypervisor images (verify.c, over the TLV parser).
 monitor_SRCS += monitor/verify.c policy/signed_image.c

@@ -216,6 +216,8 @@ void monitor_main(void)
 	ciee_mmu_build(monitor_ram_size());
 #endif
 	gic_secure_init();
+	/* What is typed on the secure UART, for the guest TEEs (tee_input.c). */
+	tee_input_init();
 	con_printf("CIEE at 0x%lx, hypervisor at 0x%lx: entering the CIEE at EL2\n",
 		   PLAT_CIEE_BASE, PLAT_HYP_BASE);
 	/* The boot interface (ciee/entry.S): x0 = DTB, x1 = RAM size, x2 = RSDP or 0. */

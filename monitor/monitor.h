@@ -196,7 +196,10 @@ void tee_console_smc(struct smc_frame *f);
 bool monitor_park_others(void);
 /* Every other CPU, at each EL3 boundary: park here if a reset is under way. */
 void monitor_park_check(void);
-void monitor_park_fiq(void) __attribute__((noreturn));
+void monitor_fiq(void);
+/* tee_input.c: the secure UART's input for guest TEEs (not natively). */
+void tee_input_init(void);
+void tee_input_fiq(void);
 /* Could this CPU be running outside the pen (PSCI ON or ON_PENDING)? */
 bool psci_cpu_may_run(unsigned int cpu);
 

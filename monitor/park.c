@@ -45,6 +45,7 @@
 #include <arch/sysreg.h>
 #include <lib/console.h>
 #include <vtz/platform.h>
+#include <vtz/tee_input.h>
 
 #include "monitor.h"
 
@@ -83,15 +84,29 @@ void monitor_park_check(void)
 		park_self();
 }
 
-/* The FIQ vector (vectors.S): PARK_SGI, from whatever this CPU ran below EL3. */
-void monitor_park_fiq(void)
+/*
+ * The FIQ vector (vectors.S), from whatever this CPU ran below EL3: the
+ * secure UART's receive interrupt (tee_input.c), after which the CPU goes
+ * back to what it ran, or PARK_SGI, after which it never does.
+ */
+void monitor_fiq(void)
 {
 	uint64_t intid = read_sysreg(ICC_IAR0_EL1) & 0xffffff;
 
+	if (intid == PLAT_UART1_INTID) {
+		tee_input_fiq();
+		write_sysreg(ICC_EOIR0_EL1, intid);
+		isb();
+		monitor_park_check();
+		return;
+	}
 	/* Acknowledged and ended, so WFI is not woken by it again and again. */
 	if (intid < 1020)
 		write_sysreg(ICC_EOIR0_EL1, intid);
 	if (!park_requested()) {
+		/* Nothing pending after all (another CPU's SGI was withdrawn): carry on. */
+		if (intid >= 1020)
+			return;
 		/* Not ours to stop: nothing else is Group 0. Report, as for any surprise. */
 		con_printf("cpu%u: FIQ (INTID %lu) with no reset pending: stopping\n",
 			   this_cpu_index(), intid);

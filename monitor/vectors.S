@@ -36,9 +36,9 @@ ENTRY(monitor_vectors)
 #ifdef VTZ_NATIVE
 	unexpected 10
 #else
-	/* FIQ: PARK_SGI, a reset stopping this CPU (park.c). Never returns. */
+	/* FIQ: the secure UART's input, or PARK_SGI, a reset stopping this CPU (park.c). */
 	.balign 0x80
-	bl	monitor_park_fiq
+	b	monitor_lower_fiq
 #endif
 	unexpected 11
 	/* lower EL, AArch32 */
@@ -114,6 +114,42 @@ ENTRY(monitor_lower_sync)
 	add	sp, sp, #FRAME
 	eret
 END(monitor_lower_sync)
+
+#ifndef VTZ_NATIVE
+/*
+ * A FIQ from a lower EL (park.c): the C handler keeps x19..x29, and ELR_EL3
+ * and SPSR_EL3 stay as they are (EL3 runs with FIQs masked, and takes no
+ * other exception), so the interrupted code goes on as if nothing happened.
+ */
+ENTRY(monitor_lower_fiq)
+	sub	sp, sp, #FRAME
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	str	x18, [sp, #144]
+	str	x30, [sp, #240]
+	bl	monitor_fiq
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldr	x18, [sp, #144]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #FRAME
+	eret
+END(monitor_lower_fiq)
+#endif
 
 ENTRY(monitor_unexpected_entry)
 	mrs	x1, esr_el3

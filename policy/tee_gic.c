@@ -57,7 +57,7 @@ static uint32_t spi_pending(struct tee_gic *g, unsigned int n, bool is_write, bo
 	uint32_t ns = g->group[n] & ~g->grpmod[n];
 
 	if (!is_write)
-		return g->pending[n] | g->ns_raised[n];
+		return g->pending[n] | g->ns_raised[n] | g->line[n];
 	if (!set) {
 		g->pending[n] &= ~v;
 		g->ns_raised[n] &= ~v;
@@ -97,6 +97,117 @@ void tee_gic_drop_raised(struct tee_gic *g)
 {
 	memset(g->ns_raised, 0, sizeof(g->ns_raised));
 	g->raised_new = false;
+}
+
+void tee_gic_set_line(struct tee_gic *g, unsigned int intid, bool level)
+{
+	if (intid < 32 || intid >= TEE_GIC_NIRQ)
+		return;
+	if (level)
+		g->line[intid / 32] |= 1U << (intid % 32);
+	else
+		g->line[intid / 32] &= ~(1U << (intid % 32));
+}
+
+/* GICD_CTLR's group enables, Secure view: EnableGrp0 (bit 0), EnableGrp1S (bit 2). */
+#define CTLR_GRP0 (1U << 0)
+#define CTLR_GRP1S (1U << 2)
+#define IROUTER_IRM (1ULL << 31)
+
+/* SPIs of word n that are secure, enabled with their group, pending and with no vCPU yet. */
+static uint32_t secure_due(const struct tee_gic *g, unsigned int n)
+{
+	uint32_t secure = ~g->group[n], g1s = secure & g->grpmod[n], g0 = secure & ~g->grpmod[n];
+	uint32_t on = ((g->ctlr & CTLR_GRP1S) ? g1s : 0) | ((g->ctlr & CTLR_GRP0) ? g0 : 0);
+
+	return on & g->enable[n] & (g->pending[n] | g->line[n]) & ~g->in_lr[n] & ~g->active[n];
+}
+
+/* The vCPU an SPI is routed to: Aff0 of GICD_IROUTER (the others 0), vCPU 0 with IRM. */
+static unsigned int spi_target(const struct tee_gic *g, unsigned int intid)
+{
+	uint64_t r = g->irouter[intid];
+
+	if (r & IROUTER_IRM)
+		return 0;
+	if (r & ~0xffULL)
+		return TEE_GIC_MAX_CPUS; /* an affinity this view has no vCPU at */
+	return (unsigned int)r;
+}
+
+bool tee_gic_secure_next(const struct tee_gic *g, unsigned int cpu, struct tee_gic_irq *irq)
+{
+	unsigned int n, best = 0;
+	int best_prio = 0x100;
+
+	for (n = 1; n < TEE_GIC_NREG; n++) {
+		uint32_t due = secure_due(g, n);
+
+		while (due) {
+			unsigned int bit = (unsigned int)__builtin_ctz(due), intid = n * 32 + bit;
+
+			due &= due - 1;
+			if (spi_target(g, intid) == cpu && g->prio[intid] < best_prio) {
+				best = intid;
+				best_prio = g->prio[intid];
+			}
+		}
+	}
+	if (!best)
+		return false;
+	irq->intid = best;
+	irq->prio = (uint8_t)best_prio;
+	irq->group1 = (g->grpmod[best / 32] >> (best % 32)) & 1;
+	return true;
+}
+
+uint32_t tee_gic_secure_cpus(const struct tee_gic *g)
+{
+	uint32_t cpus = 0;
+	unsigned int n;
+
+	for (n = 1; n < TEE_GIC_NREG; n++) {
+		uint32_t due = secure_due(g, n);
+
+		while (due) {
+			unsigned int bit = (unsigned int)__builtin_ctz(due);
+			unsigned int cpu = spi_target(g, n * 32 + bit);
+
+			due &= due - 1;
+			if (cpu < g->n_cpus)
+				cpus |= 1U << cpu;
+		}
+	}
+	return cpus;
+}
+
+void tee_gic_secure_load(struct tee_gic *g, unsigned int intid)
+{
+	if (intid >= 32 && intid < TEE_GIC_NIRQ)
+		g->in_lr[intid / 32] |= 1U << (intid % 32);
+}
+
+void tee_gic_secure_unload(struct tee_gic *g, unsigned int intid, unsigned int lr_state)
+{
+	unsigned int n = intid / 32;
+	uint32_t bit = 1U << (intid % 32);
+
+	if (intid < 32 || intid >= TEE_GIC_NIRQ)
+		return;
+	switch (lr_state) {
+	case 0:
+		g->in_lr[n] &= ~bit;
+		g->active[n] &= ~bit;
+		g->pending[n] &= ~bit;
+		break;
+	case 1:
+		g->in_lr[n] &= ~bit;
+		break;
+	default:
+		g->in_lr[n] |= bit;
+		g->active[n] |= bit;
+		break;
+	}
 }
 
 bool tee_gic_claims(const struct tee_gic *g, uint64_t ipa)

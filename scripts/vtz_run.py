@@ -740,27 +740,45 @@ def secure_uart_file(cmd):
     return None
 
 
-def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None):
+def parse_tee_input(spec):
+    """--tee-input AFTER::TEXT: (AFTER, bytes of TEXT with Python escapes
+    decoded, e.g. \\n, \\x14 for Ctrl-T)."""
+    after, sep, text = spec.partition("::")
+    if not sep or not after:
+        raise ValueError("--tee-input %r: give AFTER::TEXT (a console line's text, then what "
+                         "to type on the secure console once it appears)" % spec)
+    return after, text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode(
+        "latin-1")
+
+
+def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None, tee_input=None):
     """Run QEMU, echo its output (unless echo is False), return (exit_status, lines).
 
-    If cmd gives UART1 a file (native scenarios), that file is replaced by
-    a FIFO the runner reads as QEMU writes it: its lines are shown as they
-    come, prefixed with SECURE_UART_PREFIX. With ns_prefix (a scenario's,
-    see scenario_ns_prefix()), UART0's lines that are not the monitor's
-    get it: natively Linux writes UART0 itself, with no prefix of its
-    own."""
+    If cmd gives UART1 a file, that file is replaced by a pair of FIFOs
+    (QEMU's pipe chardev): the runner reads what QEMU writes there as it
+    comes (natively prefixed with SECURE_UART_PREFIX; under vTZ the
+    monitor names each TEE's lines itself) and can type into it:
+    tee_input, a list of (AFTER, bytes), types each bytes on the secure
+    UART once a console line containing AFTER appeared (in order). With
+    ns_prefix (a scenario's, see scenario_ns_prefix()), UART0's lines that
+    are not the monitor's get it: natively Linux writes UART0 itself, with
+    no prefix of its own."""
     tmpdir = None
     streams = {}  # fd -> [prefix, pending bytes]
+    uart1_in = None
+    pending_input = list(tee_input or [])
     i = secure_uart_file(cmd)
     if i is not None:
         tmpdir = tempfile.mkdtemp(prefix="vtz-uart1-")
         fifo = os.path.join(tmpdir, "uart1")
-        os.mkfifo(fifo)
-        # Read-write, so the FIFO never reads as closed before QEMU opens it.
+        os.mkfifo(fifo + ".out")
+        os.mkfifo(fifo + ".in")
+        # Read-write, so neither FIFO reads as closed, nor blocks QEMU's open.
         vtz = any(a.endswith("/" + VTZ_FLASH) for a in cmd)
-        streams[os.open(fifo, os.O_RDWR | os.O_NONBLOCK)] = ["" if vtz else SECURE_UART_PREFIX,
-                                                             b""]
-        cmd = cmd[:i] + ["file:" + fifo] + cmd[i + 1:]
+        streams[os.open(fifo + ".out", os.O_RDWR | os.O_NONBLOCK)] = [
+            "" if vtz else SECURE_UART_PREFIX, b""]
+        uart1_in = os.open(fifo + ".in", os.O_RDWR | os.O_NONBLOCK)
+        cmd = cmd[:i] + ["pipe:" + fifo] + cmd[i + 1:]
     # Interactive: QEMU reads the terminal (it puts it in raw mode, so our
     # lines need their carriage return); the hypervisor routes what is typed
     # to one VM at a time (Ctrl-] and a digit switches).
@@ -774,6 +792,9 @@ def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None):
 
     def say(msg):
         lines.append(msg)
+        # Typed on the secure console once its cue appeared (one per line, in order).
+        if pending_input and uart1_in is not None and pending_input[0][0] in msg:
+            os.write(uart1_in, pending_input.pop(0)[1])
         # The measured-boot log in hex: kept for --event-log, not shown.
         if echo and not vtz_evlog.CONSOLE_LINE.match(msg):
             print(msg + eol, flush=True)
@@ -808,6 +829,8 @@ def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None):
                 drain(fd)
                 take(fd, b"", final=True)
                 os.close(fd)
+        if uart1_in is not None:
+            os.close(uart1_in)
         if tmpdir:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -910,6 +933,10 @@ def main():
     ap.add_argument("--numa", default=None, type=int, metavar="N",
                     help="N NUMA nodes: RAM and CPUs split evenly, distance 20 between nodes "
                          "(ACPI SRAT and SLIT)")
+    ap.add_argument("--tee-input", action="append", default=None, metavar="AFTER::TEXT",
+                    help="type TEXT on the secure console (the TEEs' UART) once a console "
+                         "line containing AFTER appeared; Python escapes (\\n, \\x14 = "
+                         "Ctrl-T: input to the next TEE); repeatable, in order")
     ap.add_argument("--firmware-tables", default=None, choices=("dt", "acpi"),
                     help="where the hypervisor learns the machine: QEMU's device tree (dt, "
                          "default) or the ACPI tables the monitor installs (acpi)")
@@ -944,9 +971,14 @@ def main():
             print("[run] the TEE's console (secure UART1) goes to %s" % cmd[i][len("file:"):],
                   flush=True)
         return subprocess.call(cmd)
+    try:
+        tee_input = [parse_tee_input(t) for t in args.tee_input or []]
+    except ValueError as e:
+        print("[run] error: %s" % e, file=sys.stderr)
+        return 2
     status, lines = run(cmd, 0 if args.shell else args.timeout,
                         interactive=args.shell or args.console,
-                        ns_prefix=scenario_ns_prefix(args.scenario))
+                        ns_prefix=scenario_ns_prefix(args.scenario), tee_input=tee_input)
     if args.event_log:
         try:
             data = vtz_evlog.from_console(lines)

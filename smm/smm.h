@@ -78,7 +78,8 @@ struct smm_state {
 _Static_assert(__builtin_offsetof(struct ciee_vm, dying) ==
 		       __builtin_offsetof(struct ciee_vm, live) + 1 && sizeof(bool) == 1,
 	       "vm_still() reads live and dying as one halfword");
-_Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - PLAT_SMM_STATE_BASE,
+/* Below the page of secure-console input (include/vtz/tee_input.h). */
+_Static_assert(sizeof(struct smm_state) <= PLAT_MAP_COUNT_BASE - 0x1000UL - PLAT_SMM_STATE_BASE,
 	       "SMM state overflows its place");
 
 /* mmu.c */

@@ -1,5 +1,5 @@
 IMAGE_NAMES += tee
-tee_SRCS := tee/entry.S tee/main.c tee/thread.c tee/msg.c tee/ta_echo.c tee/ta_store.c \
+tee_SRCS := tee/entry.S tee/main.c tee/thread.c tee/console_in.c tee/msg.c tee/ta_echo.c tee/ta_store.c \
 	tee/ta_key.c tee/ta_attest.c lib/uart_printf.c lib/fmt.c lib/pl011.c lib/string.c \
 	lib/crypto/crypto.c
 # mbedTLS for the TEE's own key derivations (mk/mbedtls.mk), through the

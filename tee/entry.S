@@ -82,7 +82,7 @@ ENTRY(tee_vector_table)
 	b	tee_dead		/* cpu_off_entry */
 	b	tee_dead		/* cpu_resume_entry */
 	b	tee_dead		/* cpu_suspend_entry */
-	b	tee_dead		/* fiq_entry */
+	b	tee_fiq_entry		/* fiq_entry */
 	b	tee_dead		/* system_off_entry */
 	b	tee_system_reset_entry	/* system_reset_entry */
 END(tee_vector_table)
@@ -104,6 +104,20 @@ ENTRY(tee_cpu_on_entry)
 	smc	#0
 	b	tee_dead
 END(tee_cpu_on_entry)
+
+/*
+ * A secure interrupt of ours arrived while the normal world ran (TF-A
+ * opteed: taken at EL3 and handed to us here; as a guest TEE, by the
+ * CIEE before our VM's vCPU runs): handle it, then FIQ_DONE.
+ */
+ENTRY(tee_fiq_entry)
+	cpu_stack x9, x10
+	mov	sp, x9
+	bl	tee_fiq
+	mov_imm64 x0, TEESMC_OPTEED_RETURN_FIQ_DONE
+	smc	#0
+	b	tee_dead
+END(tee_fiq_entry)
 
 /*
  * Our normal world is being reset (TF-A opteed: before PSCI SYSTEM_RESET;

@@ -98,6 +98,7 @@ void tee_init(uint64_t ns_size)
 		ns_size = TEE_NS_RAM_MAX;
 	boot_ns_size = ns_size;
 	tee_thread_init(ns_size);
+	tee_console_in_init();
 	tee_log("vTZ TEE kernel: initialised, registering vectors\n");
 	tee_log("normal-world memory for messages: 0x%llx-0x%llx\n",
 		    (unsigned long long)TEE_NS_RAM_BASE,
@@ -115,6 +116,7 @@ void tee_system_reset(void)
 /* Another CPU (vCPU) came up: nothing of ours is per CPU but its stack. */
 void tee_cpu_on(void)
 {
+	tee_console_in_cpu();
 	tee_log("vTZ TEE kernel: cpu%u on\n", tee_cpu());
 }
 

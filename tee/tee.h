@@ -37,6 +37,11 @@ static inline unsigned int tee_cpu(void)
  */
 extern struct spinlock tee_lock;
 
+/* console_in.c: the secure UART's input, a secure interrupt of ours. */
+void tee_console_in_init(void);
+void tee_console_in_cpu(void);
+void tee_fiq(void);
+
 /* In: x0..x7 of the caller. Out: a[0..3] become the caller's x0..x3. */
 struct tee_call_args {
 	uint64_t a[8];

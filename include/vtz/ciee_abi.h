@@ -105,7 +105,17 @@
 #define CIEE_CALL_VM_PLACEMENT 15
 #define CIEE_PLACEMENT_NODES_SHIFT 16
 #define CIEE_PLACEMENT_OUTSIDE_SHIFT 24
-#define CIEE_CALL_MAX 15
+/*
+ * TEE_IRQ_DUE: x1 = guest VM id. Bit n set: its own TEE has a secure
+ * interrupt of its own (its secure UART's input, ...) waiting for the TEE
+ * vCPU n, which VCPU_RUN of the VM's vCPU n delivers first
+ * (docs/architecture.md, "Secure interrupts"); 0 when none. For a
+ * scheduler that parks idle vCPUs: such a vCPU is to run. Hands out what
+ * was typed on the secure console first. A TEE id is BAD_KIND, a VM
+ * without a TEE NO_TEE.
+ */
+#define CIEE_CALL_TEE_IRQ_DUE 16
+#define CIEE_CALL_MAX 16
 
 /*
  * GATE=el3: the memory-mapping calls (VM_CREATE, S2_MAP, S2_UNMAP, DONATE,

@@ -242,6 +242,128 @@ static void test_raise_withdrawn_and_dropped(void **state)
 	assert_int_equal(tee_gic_take_raised(&gic), 0);
 }
 
+/* The secure UART's receive interrupt as OP-TEE and our TEE set it up: secure group 1. */
+#define UART1 40
+#define BIT40 (1U << (UART1 % 32))
+static void setup_uart1_secure(void)
+{
+	wr(D(0x80 + 4), 4, ~BIT40);      /* IGROUPR1: group 0 ... */
+	wr(D(0xd00 + 4), 4, BIT40);      /* ... IGRPMODR1: secure group 1 */
+	wr(D(0x400 + UART1), 1, 0x10);   /* priority */
+	wr(D(0x100 + 4), 4, BIT40);      /* enabled */
+	wr(D(0x0), 4, 0x4);              /* EnableGrp1S */
+}
+
+static void test_secure_line_signalled(void **state)
+{
+	struct tee_gic_irq irq;
+
+	(void)state;
+	setup_uart1_secure();
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	assert_int_equal(tee_gic_secure_cpus(&gic), 0);
+	tee_gic_set_line(&gic, UART1, true);
+	assert_int_equal(rd(D(0x200 + 4), 4) & BIT40, BIT40); /* a level shows as pending */
+	assert_int_equal(tee_gic_secure_cpus(&gic), 1);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	assert_int_equal(irq.intid, UART1);
+	assert_int_equal(irq.prio, 0x10);
+	assert_true(irq.group1);
+	assert_false(tee_gic_secure_next(&gic, 1, &irq)); /* routed to vCPU 0 */
+	/* Nothing of it is the normal world's. */
+	assert_false(tee_gic_raised_new(&gic));
+	assert_int_equal(tee_gic_take_raised(&gic), 0);
+}
+
+/* Every condition of a GIC's CPU interface, one at a time: none signals it. */
+static void test_secure_line_conditions(void **state)
+{
+	struct tee_gic_irq irq;
+
+	(void)state;
+	setup_uart1_secure();
+	tee_gic_set_line(&gic, UART1, true);
+	wr(D(0x180 + 4), 4, BIT40); /* disabled */
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	wr(D(0x100 + 4), 4, BIT40);
+	wr(D(0x0), 4, 0x1); /* secure group 1 off in the distributor (group 0 on) */
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	wr(D(0xd00 + 4), 4, 0); /* group 0: on with EnableGrp0, signalled as group 0 */
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	assert_false(irq.group1);
+	wr(D(0x0), 4, 0x4);
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	wr(D(0xd00 + 4), 4, BIT40);
+	wr(D(0x80 + 4), 4, 0xffffffff); /* non-secure group 1: the VM's, never the TEE's */
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	wr(D(0x80 + 4), 4, ~BIT40);
+	wr(D(0x6000 + 8 * UART1), 8, 1); /* to vCPU 1 */
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	assert_true(tee_gic_secure_next(&gic, 1, &irq));
+	assert_int_equal(tee_gic_secure_cpus(&gic), 2);
+	wr(D(0x6000 + 8 * UART1), 8, 0x100); /* an affinity with no vCPU: nowhere */
+	assert_int_equal(tee_gic_secure_cpus(&gic), 0);
+	wr(D(0x6000 + 8 * UART1), 8, 1ULL << 31); /* IRM: any, here vCPU 0 */
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	tee_gic_set_line(&gic, UART1, false);
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+}
+
+static void test_secure_list_register_states(void **state)
+{
+	struct tee_gic_irq irq;
+
+	(void)state;
+	setup_uart1_secure();
+	tee_gic_set_line(&gic, UART1, true);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	tee_gic_secure_load(&gic, UART1);
+	assert_false(tee_gic_secure_next(&gic, 0, &irq)); /* with the vCPU: not twice */
+	tee_gic_secure_unload(&gic, UART1, 1);             /* never acknowledged */
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	tee_gic_secure_load(&gic, UART1);
+	tee_gic_secure_unload(&gic, UART1, 2); /* acknowledged, not ended: active */
+	assert_int_equal(rd(D(0x300 + 4), 4) & BIT40, BIT40);
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	tee_gic_secure_unload(&gic, UART1, 0); /* ended; the line is still high */
+	assert_int_equal(rd(D(0x300 + 4), 4) & BIT40, 0);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	tee_gic_set_line(&gic, UART1, false);
+	assert_false(tee_gic_secure_next(&gic, 0, &irq));
+	/* Out-of-range INTIDs are ignored. */
+	tee_gic_set_line(&gic, 5, true);
+	tee_gic_set_line(&gic, TEE_GIC_NIRQ, true);
+	tee_gic_secure_load(&gic, 3);
+	tee_gic_secure_unload(&gic, TEE_GIC_NIRQ, 0);
+	assert_int_equal(tee_gic_secure_cpus(&gic), 0);
+}
+
+/* Its own ISPENDR write to a secure SPI: pending for itself, until ended. Priority decides. */
+static void test_secure_self_raise_and_priority(void **state)
+{
+	struct tee_gic_irq irq;
+
+	(void)state;
+	setup_uart1_secure();
+	wr(D(0x80 + 4 * 6), 4, ~BIT219);
+	wr(D(0xd00 + 4 * 6), 4, BIT219);
+	wr(D(0x400 + 219), 1, 0x08);
+	wr(D(0x100 + 4 * 6), 4, BIT219);
+	tee_gic_set_line(&gic, UART1, true);
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	assert_int_equal(irq.intid, 219); /* 0x08 before 0x10 */
+	tee_gic_secure_load(&gic, 219);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	assert_int_equal(irq.intid, UART1);
+	tee_gic_secure_unload(&gic, 219, 0);
+	assert_int_equal(rd(D(0x200 + 4 * 6), 4) & BIT219, 0); /* edge: done */
+	wr(D(0x400 + 219), 1, 0x10);                          /* same priority: lower INTID */
+	wr(D(0x200 + 4 * 6), 4, BIT219);
+	assert_true(tee_gic_secure_next(&gic, 0, &irq));
+	assert_int_equal(irq.intid, UART1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +377,10 @@ int main(void)
 		cmocka_unit_test_setup(test_ns_spi_raised_for_the_vm, setup),
 		cmocka_unit_test_setup(test_secure_spi_not_raised, setup),
 		cmocka_unit_test_setup(test_raise_withdrawn_and_dropped, setup),
+		cmocka_unit_test_setup(test_secure_line_signalled, setup),
+		cmocka_unit_test_setup(test_secure_line_conditions, setup),
+		cmocka_unit_test_setup(test_secure_list_register_states, setup),
+		cmocka_unit_test_setup(test_secure_self_raise_and_priority, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,9 +19,19 @@
  * An ISPENDR write to an SPI the TEE has in non-secure group 1 makes it
  * pending for the normal world, as on the real GIC: here it is recorded
  * as raised (ns_raised) for the TEE's own VM, and taken from there one
- * INTID at a time (tee_gic_take_raised()). An ISPENDR write to a secure
- * SPI stays in the TEE's own view and never leaves it. Hardware-free:
- * linked into the CIEE and the host tests.
+ * INTID at a time (tee_gic_take_raised()).
+ *
+ * The TEE's own (secure) interrupts: an SPI in group 0 or secure group 1
+ * is pending when the TEE wrote its ISPENDR bit or when the device line
+ * the CIEE drives into the view is high (tee_gic_set_line(): the secure
+ * UART's receive interrupt). tee_gic_secure_next() picks the one a vCPU
+ * is to be signalled, as a GIC's CPU interface would: enabled, its
+ * group enabled in GICD_CTLR, routed to that vCPU (GICD_IROUTER Aff0, or
+ * any vCPU with IRM), not already with the vCPU, highest priority first
+ * (lowest value; the lowest INTID on a tie). The CIEE puts it in a list
+ * register (tee_gic_secure_load()) and tells the view what the TEE made
+ * of it (tee_gic_secure_unload()). Hardware-free: linked into the CIEE
+ * and the host tests.
  */
 #ifndef POLICY_TEE_GIC_H
 #define POLICY_TEE_GIC_H
@@ -53,6 +63,9 @@ struct tee_gic {
 	struct tee_gic_cpu cpu[TEE_GIC_MAX_CPUS];
 	/* SPIs raised for the normal world (non-secure group 1), not yet taken. */
 	uint32_t ns_raised[TEE_GIC_NREG];
+	/* Device lines into the view (SPIs), and secure SPIs now in a vCPU's list register. */
+	uint32_t line[TEE_GIC_NREG];
+	uint32_t in_lr[TEE_GIC_NREG];
 	/* An access since the last tee_gic_raised_new() raised one anew. */
 	bool raised_new;
 };
@@ -83,5 +96,33 @@ unsigned int tee_gic_take_raised(struct tee_gic *g);
 
 /* Forget every raise not yet taken (its normal world is being reset). */
 void tee_gic_drop_raised(struct tee_gic *g);
+
+/* A device's interrupt line into SPI intid (32..287): high (true) or low. */
+void tee_gic_set_line(struct tee_gic *g, unsigned int intid, bool level);
+
+/* A secure interrupt to signal: its INTID, priority and group (1: secure group 1, 0: group 0). */
+struct tee_gic_irq {
+	unsigned int intid;
+	uint8_t prio;
+	bool group1;
+};
+
+/* The secure interrupt to signal to vCPU cpu now (true), if any. */
+bool tee_gic_secure_next(const struct tee_gic *g, unsigned int cpu, struct tee_gic_irq *irq);
+
+/* Bit n set: vCPU n (< n_cpus) has a secure interrupt to be signalled. */
+uint32_t tee_gic_secure_cpus(const struct tee_gic *g);
+
+/* intid (from tee_gic_secure_next()) is now in a list register: not signalled twice. */
+void tee_gic_secure_load(struct tee_gic *g, unsigned int intid);
+
+/*
+ * What became of intid in its list register, by the register's state
+ * field: 0 (the TEE acknowledged and ended it: it is done, its ISPENDR
+ * latch cleared; a line still high makes it pending again), 1 (never
+ * acknowledged: back to pending, the list register is free again), 2 or
+ * 3 (acknowledged, not ended: active, and it stays in the list register).
+ */
+void tee_gic_secure_unload(struct tee_gic *g, unsigned int intid, unsigned int lr_state);
 
 #endif
