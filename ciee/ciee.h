@@ -48,6 +48,8 @@ enum tee_job {
 struct tee_vgic {
 	uint64_t lr0, vmcr, ap0r0, ap1r0;
 };
+/* ICH_VMCR_EL2: VPMR 0xff, VENG1, VENG0. */
+#define TEE_VMCR_AT_ENTRY ((0xffULL << 24) | 0x3ULL)
 
 /* The secure UART as a TEE sees it (tee_console.c): its receive side. */
 #define TEE_UART_RX_SIZE 64

@@ -521,6 +521,12 @@ static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
 	memset(&tv->vgic, 0, sizeof(tv->vgic));
+	/*
+	 * Its CPU interface as TF-A leaves it for a secure OS
+	 * (gicv3_cpuif_enable()): priority mask 0xff, group 0 and group 1
+	 * enabled. OP-TEE built for TF-A sets neither itself.
+	 */
+	tv->vgic.vmcr = TEE_VMCR_AT_ENTRY;
 	tv->ctx.pc = pc;
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	tv->smc_pstate = tv->ctx.pstate;

@@ -39,6 +39,8 @@ void tee_gic_init(struct tee_gic *g, unsigned int n_cpus)
 
 	memset(g, 0, sizeof(*g));
 	g->n_cpus = n_cpus > TEE_GIC_MAX_CPUS ? TEE_GIC_MAX_CPUS : n_cpus;
+	/* TF-A's gicv3_distif_init(): every group enabled (a secure OS relies on it). */
+	g->ctlr = CTLR_ENABLES;
 	for (i = 1; i < TEE_GIC_NREG; i++)
 		g->group[i] = 0xffffffffU;
 	for (i = 0; i < TEE_GIC_MAX_CPUS; i++) {

@@ -24,6 +24,7 @@
 #include <vtz/fw_update.h>
 #include <vtz/platform.h>
 #include <vtz/smccc.h>
+#include <vtz/tee_input.h>
 
 #include "../hyp.h"
 #include "attack.h"
@@ -198,6 +199,34 @@ static void attack_write_flash0(void)
 		SMM_BY " %s mapping flash0: %s; a write %s, a read %s (%s)",
 		r < 0 ? "refused" : "ACCEPTED", ciee_strerror(r),
 		wfault ? "faulted" : "WENT THROUGH", rfault ? "faulted" : "WORKED",
+		fault_text(f, sizeof(f)));
+}
+
+/*
+ * What is typed on the secure console is for a TEE alone (docs/security.md,
+ * "Secure interrupts"): read it, or type into a TEE ourselves. The bytes
+ * sit in the monitor's ring in CIEE memory until the CIEE hands them out:
+ * write a byte and move the monitor's counter there; read the secure UART
+ * where it arrives, after asking the CIEE to map it for us. Blocked only if
+ * every access faults and the mapping is refused.
+ */
+static void attack_type_into_tee_console(void)
+{
+	uint64_t head = PLAT_TEE_INPUT_BASE + __builtin_offsetof(struct tee_input_ring, head);
+	uint64_t buf = PLAT_TEE_INPUT_BASE + __builtin_offsetof(struct tee_input_ring, buf);
+	int wbuf = hyp_probe_write(buf, 'n');
+	int whead = hyp_probe_write(head, 1);
+	long r = ciee_call(CIEE_CALL_HYP_MAP, PLAT_UART1_BASE, PAGE_SIZE_4K,
+			   CIEE_MAP_R | CIEE_MAP_W, 0, 0);
+	uint64_t v = 0;
+	int rdr = hyp_probe_read(PLAT_UART1_BASE, &v);
+	char f[64];
+
+	verdict("type-into-tee-console", wbuf && whead && r < 0 && rdr,
+		"a byte into the input ring: %s; its counter: %s; " SMM_BY " %s mapping the "
+		"secure UART: %s; a read of its data register %s (%s)",
+		wbuf ? "faulted" : "WRITTEN", whead ? "faulted" : "WRITTEN",
+		r < 0 ? "refused" : "ACCEPTED", ciee_strerror(r), rdr ? "faulted" : "WORKED",
 		fault_text(f, sizeof(f)));
 }
 
@@ -1728,6 +1757,7 @@ void hyp_attacks_run(struct vm *vm0, struct vm *tee0, struct vm *vm1,
 	attack_write_protected("write-ciee-data", PLAT_CIEE_BASE + PLAT_CIEE_SIZE - 0x1000,
 			       "CIEE data");
 	attack_write_flash0();
+	attack_type_into_tee_console();
 	attack_tamper_acpi_tables(vm1);
 	attack_dc_isw(vm1);
 	attack_reclaim_and_read(tee0);

@@ -37,6 +37,10 @@ EXPECTED_MECHANISM = {
     # flash0: firmware slots, their metadata, the anti-rollback counter.
     "write-flash0-firmware-metadata": SMM + r" refused mapping flash0: .*; a write faulted, a "
                                       r"read faulted \(EC=0x25 FAR=0x1000000\)",
+    # Input typed on the secure console (include/vtz/tee_input.h): the TEE's alone.
+    "type-into-tee-console": r"a byte into the input ring: faulted; its counter: faulted; "
+                             + SMM + r" refused mapping the secure UART: .*; a read of its data "
+                             r"register faulted \(EC=0x25 FAR=0x9040000\)",
     # The firmware's ACPI tables (monitor/acpi.c): read-only, the CIEE's, never a VM's.
     "tamper-acpi-tables": r"RSDP page: write faulted; HYP_MAP RW: page belongs to the "
                           r"CIEE/monitor; write faulted; DONATE: page not owned by the right "

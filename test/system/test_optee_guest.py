@@ -23,8 +23,14 @@ PTA_INVOKE_TESTS = "d96a5b40-c3e5-21e3-8794-1002a5d5c61b"
 # A user TA no one installed: OP-TEE asks tee-supplicant (an RPC to Linux)
 # to load it from the file system, which answers that it is not there.
 MISSING_TA = "7ee0ec40-0000-4000-8000-0000000000ff"
-RUN = ("vtz-client:uuid:%s,vtz-client:uuid:%s,grep:optee_notification:/proc/interrupts"
-       % (PTA_INVOKE_TESTS, MISSING_TA))
+# Then, while each VM sleeps, "n" is typed on the secure console, which goes
+# to tee0 (vm0's OP-TEE): its console's receive interrupt (INTID 40, which it
+# made secure) is delivered to it at fiq_entry, and it raises its notification
+# for vm0's Linux, whose driver runs OP-TEE's bottom half (which reads the
+# UART): vm0's count of SPI 219 goes up, vm1's does not.
+RUN = ("vtz-client:uuid:%s,vtz-client:uuid:%s,grep:optee_notification:/proc/interrupts,"
+       "sleep:3,grep:optee_notification:/proc/interrupts" % (PTA_INVOKE_TESTS, MISSING_TA))
+TYPED_AFTER = "[vm0] [linux] run sleep 3"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,7 @@ def optee_vms():
         pytest.fail("%s (make test builds it with `make linux-guest`)" % e)
     lines = [vtz_run.LINUX_CMDLINE + " vtz.vm=%d vtz.run=%s" % (i, RUN) for i in range(2)]
     cmd = vtz_run.qemu_command(BUILD, "linux", linux_cmdlines=lines, tee=OPTEE_OS_BIN)
-    return vtz_run.run(cmd, TIMEOUT, echo=False)
+    return vtz_run.run(cmd, TIMEOUT, echo=False, tee_input=[(TYPED_AFTER, b"n\r")])
 
 
 def of(lines, name):
@@ -82,11 +88,10 @@ def test_linux_driver_and_supplicant_use_optee(optee_vms):
                     # did not find it.
                     r"vtz-client: error: .*TEEC_ERROR_ITEM_NOT_FOUND, origin TEE",
                     # Built with CFG_CORE_ASYNC_NOTIF=y: the driver took SPI 219
-                    # from the optee node the hypervisor wrote (nothing raises
-                    # it: CFG_CALLOUT=n, no secure interrupt reaches OP-TEE).
+                    # from the optee node the hypervisor wrote.
                     r"optee: Asynchronous notifications enabled",
                     r"^\[vm\d\] +\d+: .* GICv3 219 Edge +optee_notification$",
-                    r"vtz-linux: done \(3 commands, 1 failed\)"):
+                    r"vtz-linux: done \(5 commands, 1 failed\)"):
             assert any(re.search(pat, l) for l in v), "%s: no %r in\n%s" % (vm, pat,
                                                                          "\n".join(v))
 
@@ -97,3 +102,27 @@ def test_the_hypervisor_never_carries_optee_log(optee_vms):
     _, lines = optee_vms
     assert not any(l.startswith("[hyp]") and "I/TC" in l for l in lines)
     assert not any(re.search(r"^\[hyp\].*0x9040", l) for l in lines)
+
+
+def notifications(lines, vm):
+    """vm's count of OP-TEE's notification interrupt at each of its greps."""
+    counts = []
+    for l in of(lines, vm):
+        m = re.match(r"^\[vm\d\] +\d+:((?: +\d+)+) +GICv3 219 Edge +optee_notification$", l)
+        if m:
+            counts.append(sum(map(int, m.group(1).split())))
+    return counts
+
+
+def test_input_typed_for_optee_reaches_it_as_its_own_interrupt(optee_vms):
+    """Issue 10: a secure interrupt of OP-TEE's own, delivered by the CIEE.
+    Typed on the secure console, the byte goes to tee0 only; OP-TEE takes
+    its UART's interrupt at fiq_entry and raises its notification, which
+    reaches vm0's Linux and nobody else."""
+    _, lines = optee_vms
+    find(lines, r"^\[ciee\] secure console input: to tee0 \(Ctrl-T: the next TEE\)$")
+    vm0, vm1 = notifications(lines, "vm0"), notifications(lines, "vm1")
+    assert len(vm0) == 2 and len(vm1) == 2, (vm0, vm1)
+    assert vm0[1] > vm0[0], "vm0's OP-TEE raised nothing for the byte typed to it: %s" % vm0
+    assert vm1[1] == vm1[0], "vm1 was notified of tee0's input: %s" % vm1
+    find(lines, r"^\[hyp\] vm0: [1-9]\d* interrupts? raised by tee0 injected")

@@ -45,7 +45,7 @@ static void test_identification(void **state)
 	assert_int_equal((rd(D(0xffe8), 4) >> 4) & 0xf, 3);  /* PIDR2.ArchRev: GICv3 */
 	assert_int_equal(rd(D(0x4), 4) & 0x1f, 8);           /* ITLinesNumber: 288 IDs */
 	assert_true(rd(D(0x4), 4) & (1U << 10));             /* SecurityExtn */
-	assert_int_equal(rd(D(0x0), 4) & 0x30, 0x30);        /* ARE_S, ARE_NS */
+	assert_int_equal(rd(D(0x0), 4), 0x37); /* ARE_S, ARE_NS; every group on, as TF-A leaves it */
 	wr(D(0x0), 4, 0x4);                                  /* EnableGrp1S */
 	assert_int_equal(rd(D(0x0), 4), 0x34);
 	wr(D(0x0), 4, 0);                                    /* ARE stays on (RAO/WI) */

@@ -14,7 +14,8 @@
  * At reset it is as TF-A leaves the GIC for a secure OS on this machine
  * (gicv3_spis_config_defaults(), gicv3_ppi_sgi_config_defaults() and
  * QEMU's secure SGIs 8..15): every SPI and PPI non-secure group 1, SGIs
- * 8..15 secure group 1.
+ * 8..15 secure group 1, and GICD_CTLR with group 0, secure and
+ * non-secure group 1 enabled (gicv3_distif_init()).
  *
  * An ISPENDR write to an SPI the TEE has in non-secure group 1 makes it
  * pending for the normal world, as on the real GIC: here it is recorded
