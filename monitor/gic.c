@@ -33,6 +33,7 @@
 #define GICD_CTLR 0x0000
 #define GICD_CTLR_ENABLE_G0 (1U << 0)
 #define GICD_CTLR_ENABLE_G1NS (1U << 1)
+#define GICD_CTLR_ENABLE_G1S (1U << 2)
 #define GICD_CTLR_ARE_S (1U << 4)
 #define GICD_CTLR_ARE_NS (1U << 5)
 #define GICD_CTLR_RWP (1U << 31)
@@ -64,8 +65,16 @@ void gic_secure_init(void)
 {
 	unsigned int i;
 
+	/*
+	 * Natively the secure OS's interrupts are secure group 1, enabled here
+	 * as TF-A's gicv3_distif_init() does (OP-TEE built for TF-A relies on it).
+	 */
 	*reg32(PLAT_GICD_BASE + GICD_CTLR) = GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS |
-					     GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1NS;
+					     GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1NS
+#ifdef VTZ_NATIVE
+					     | GICD_CTLR_ENABLE_G1S
+#endif
+		;
 	for (i = 0; i < POLL_LIMIT && (*reg32(PLAT_GICD_BASE + GICD_CTLR) & GICD_CTLR_RWP); i++)
 		;
 #ifdef VTZ_NATIVE

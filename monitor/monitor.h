@@ -87,7 +87,13 @@ struct native_tee_hdr {
 };
 
 /* SCR_EL3 for each world, natively. No HCE: nothing at EL2 answers HVC. */
-#define NATIVE_SCR_NS (SCR_RES1 | SCR_NS | SCR_RW)
+/*
+ * While the normal world runs, FIQs come to EL3 (SCR_EL3.FIQ): with a
+ * GICv3 a secure interrupt is signalled as FIQ in the non-secure state,
+ * and TF-A's opteed takes it there and hands it to the TEE's fiq_entry.
+ * While the TEE runs they stay at S-EL1 (its foreign interrupts).
+ */
+#define NATIVE_SCR_NS (SCR_RES1 | SCR_NS | SCR_RW | SCR_FIQ)
 #define NATIVE_SCR_SECURE (SCR_RES1 | SCR_RW)
 
 /*
@@ -99,6 +105,7 @@ struct native_tee_hdr {
 int tee_dispatch_boot(uint64_t base, uint64_t size, const uint8_t measurement[32], uint64_t dtb);
 int tee_dispatch_cpu_on(void);
 void tee_dispatch_call(struct smc_frame *f);
+void tee_dispatch_fiq(void);
 /* A CPU released from the pen by CPU_ON, natively (native.c). */
 void native_secondary_start(uint64_t entry, uint64_t context) __attribute__((noreturn));
 uint64_t tee_world_enter(uint64_t *gprs);

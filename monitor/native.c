@@ -40,6 +40,16 @@ void monitor_el3_init(void)
 	write_sysreg(cptr_el3, 0);
 	write_sysreg(S3_6_C12_C12_5, 0xf); /* ICC_SRE_EL3: SRE, DFB, DIB, Enable */
 	isb();
+	/*
+	 * The CPU interface as TF-A's gicv3_cpuif_enable() leaves it: the
+	 * priority mask open (from its reset value 0: with SCR_EL3.FIQ set a
+	 * non-secure write cannot move it out of the secure range, so Linux
+	 * could never unmask its interrupts), secure and non-secure group 1 on
+	 * (a secure OS built for TF-A sets neither itself).
+	 */
+	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(S3_6_C12_C12_7, 0x3); /* ICC_IGRPEN1_EL3: EnableGrp1NS, EnableGrp1S */
+	isb();
 	tee_switch_init_cpu();
 }
 
@@ -254,6 +264,33 @@ void monitor_handle_lower_sync(struct smc_frame *f)
 		con_printf("refused SMC 0x%lx from the normal world: not a monitor or TEE "
 			   "service\n", f->x[0]);
 	f->x[0] = (uint64_t)ret;
+}
+
+#define ICC_HPPIR0_EL1 S3_0_C12_C8_2
+#define ICC_IAR0_EL1 S3_0_C12_C8_0
+#define ICC_EOIR0_EL1 S3_0_C12_C8_1
+#define INTID_SECURE_GROUP1 1020 /* ICC_HPPIR0_EL1 at EL3: a secure group 1 one is next */
+
+/*
+ * A FIQ while the normal world ran (SCR_EL3.FIQ, vectors.S): a secure
+ * group 1 interrupt is the TEE's (tee_dispatch_fiq()), as TF-A's opteed
+ * routes it; nothing else is in group 0 natively, so anything there is
+ * ended and reported.
+ */
+void monitor_fiq(void)
+{
+	uint64_t hppi = read_sysreg(ICC_HPPIR0_EL1) & 0xffffff, intid;
+
+	if (hppi == INTID_SECURE_GROUP1) {
+		tee_dispatch_fiq();
+		return;
+	}
+	intid = read_sysreg(ICC_IAR0_EL1) & 0xffffff;
+	if (intid < 1020) {
+		write_sysreg(ICC_EOIR0_EL1, intid);
+		con_printf("cpu%u: group 0 interrupt %lu: no one takes it here\n",
+			   this_cpu_index(), intid);
+	}
 }
 
 void monitor_unexpected(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr)

@@ -8,9 +8,12 @@
  *      cpu_on slot, until ON_DONE, and
  *  (c) at that table's fast or yield slot for a trusted-OS SMC of the
  *      normal world, with the caller's x0..x7, until it answers
- *      CALL_DONE; its x1..x4 become the caller's x0..x3. Only the PC is
- *      chosen: the PSTATE is that of its last SMC (opteed's
- *      cm_set_elr_el3()).
+ *      CALL_DONE; its x1..x4 become the caller's x0..x3, and
+ *  (d) at its fiq_entry slot when one of its secure interrupts fires
+ *      while the normal world runs on that CPU (taken at EL3 as FIQ),
+ *      until FIQ_DONE; the normal world then goes on where it was.
+ * Only the PC is chosen: the PSTATE is that of its last SMC (opteed's
+ * cm_set_elr_el3()).
  * Its SMCCC Arm Architecture calls are answered as TF-A answers them on
  * a Cortex-A57 (policy/smccc_arch.c), and it goes on.
  * Any other exit (another SMC, TEESMC_VTZ_TEE_DEAD included, or any other
@@ -319,6 +322,57 @@ static void serve_attest(struct tee_cpu *c)
 		attest_copy_out(dst, &r);
 	c->x[0] = (uint64_t)err;
 	c->x[1] = err ? 0 : VTZ_ATTEST_REPORT_LEN;
+}
+
+#define GICD_ICENABLER 0x0180
+#define ICC_IAR1_EL1 S3_0_C12_C12_0
+#define ICC_EOIR1_EL1 S3_0_C12_C12_1
+
+/*
+ * A secure interrupt the TEE cannot take on this CPU (dead, or never
+ * started here): taken and ended here, and disabled, so the normal world
+ * is not stopped by it again and again. Reported once per INTID.
+ */
+static void fiq_nobody_takes(void)
+{
+	uint64_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+
+	if (intid >= 1020)
+		return;
+	*(volatile uint32_t *)(PLAT_GICD_BASE + GICD_ICENABLER + 4 * (intid / 32)) =
+		1U << (intid % 32);
+	write_sysreg(ICC_EOIR1_EL1, intid);
+	isb();
+	con_printf("cpu%u: secure interrupt %lu with no TEE to take it: disabled\n",
+		   this_cpu_index(), intid);
+}
+
+/*
+ * A secure (group 1) interrupt while the normal world ran on this CPU
+ * (native.c: FIQ at EL3): the TEE at its fiq_entry slot, as opteed's
+ * opteed_sel1_interrupt_handler() does, until FIQ_DONE. The TEE
+ * acknowledges and ends the interrupt itself, at its CPU interface.
+ */
+void tee_dispatch_fiq(void)
+{
+	struct tee_cpu *c = this_tee_cpu();
+	uint64_t esr;
+
+	if (tee_is_dead() || c->state != TEE_CPU_READY) {
+		fiq_nobody_takes();
+		return;
+	}
+	c->state = TEE_CPU_IN_CALL;
+	esr = tee_run_served(c, tee.vectors + OPTEE_VEC_FIQ, c->spsr, false);
+	if (!exit_is_smc(c, esr, TEESMC_OPTEED_RETURN_FIQ_DONE)) {
+		tee_kill(c, bad_exit(c, esr), esr);
+		return;
+	}
+	if (tee_is_dead()) {
+		tee_cpu_clear(c);
+		return;
+	}
+	c->state = TEE_CPU_READY;
 }
 
 /* A trusted-OS SMC of the normal world; f is its EL3 frame. */

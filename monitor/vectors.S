@@ -33,13 +33,13 @@ ENTRY(monitor_vectors)
 	.balign 0x80
 	b	monitor_lower_sync
 	unexpected 9
-#ifdef VTZ_NATIVE
-	unexpected 10
-#else
-	/* FIQ: the secure UART's input, or PARK_SGI, a reset stopping this CPU (park.c). */
+	/*
+	 * FIQ: under vTZ the secure UART's input, or PARK_SGI, a reset
+	 * stopping this CPU (park.c); natively a secure interrupt of the TEE's
+	 * while the normal world runs (tee_dispatch.c, TF-A's opteed rule).
+	 */
 	.balign 0x80
 	b	monitor_lower_fiq
-#endif
 	unexpected 11
 	/* lower EL, AArch32 */
 	unexpected 12
@@ -115,11 +115,11 @@ ENTRY(monitor_lower_sync)
 	eret
 END(monitor_lower_sync)
 
-#ifndef VTZ_NATIVE
 /*
- * A FIQ from a lower EL (park.c): the C handler keeps x19..x29, and ELR_EL3
- * and SPSR_EL3 stay as they are (EL3 runs with FIQs masked, and takes no
- * other exception), so the interrupted code goes on as if nothing happened.
+ * A FIQ from a lower EL (park.c; natively native.c): the C handler keeps
+ * x19..x29, and ELR_EL3 and SPSR_EL3 are as they were when it returns (EL3
+ * runs with FIQs masked; natively a TEE run in between puts them back), so
+ * the interrupted code goes on as if nothing happened.
  */
 ENTRY(monitor_lower_fiq)
 	sub	sp, sp, #FRAME
@@ -149,7 +149,6 @@ ENTRY(monitor_lower_fiq)
 	add	sp, sp, #FRAME
 	eret
 END(monitor_lower_fiq)
-#endif
 
 ENTRY(monitor_unexpected_entry)
 	mrs	x1, esr_el3

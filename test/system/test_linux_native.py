@@ -12,6 +12,7 @@ only among themselves."""
 import hashlib
 import hmac
 import os
+import re
 import struct
 
 import pytest
@@ -36,9 +37,11 @@ RUN = ("/etc/vtz/demo.sh,vtz-client:put:secret:native-own,vtz-client:get:secret,
        "vtz-client:notify,vtz-client:notify,grep:optee_notification:/proc/interrupts")
 
 
-def boot(run, tee=None):
+def boot(run, tee=None, tee_input=None):
     """Boot linux-native with /init running `run`; tee: a TEE image path
-    (the flash carries it) or None for ours. Returns (status, lines)."""
+    (the flash carries it) or None for ours; tee_input: what to type on
+    the secure console, and after which line (vtz_run.run()). Returns
+    (status, lines)."""
     try:
         vtz_run.linux_files(BUILD)
     except FileNotFoundError as e:
@@ -47,7 +50,8 @@ def boot(run, tee=None):
     cmd = vtz_run.qemu_command(BUILD, "linux-native", tee=tee,
                                linux_cmdlines=[vtz_run.linux_cmdline(sc, 0, run)])
     return vtz_run.run(cmd, TIMEOUT, echo=False,
-                       ns_prefix=vtz_run.scenario_ns_prefix("linux-native"))
+                       ns_prefix=vtz_run.scenario_ns_prefix("linux-native"),
+                       tee_input=tee_input)
 
 
 @pytest.fixture(scope="module")
@@ -226,11 +230,17 @@ def test_optee_os_unmodified_probes_natively():
     opteed with the device tree in x2, which it extends with its own
     /firmware/optee node and reserved memory: Linux's stock driver probes
     it, tee-supplicant serves it (a session to a TA it does not have goes
-    to tee-supplicant to load it, and fails cleanly), on 2 CPUs."""
+    to tee-supplicant to load it, and fails cleanly), on 2 CPUs. A byte
+    typed on the secure UART (its console, which it owns natively) reaches
+    it as its console's secure interrupt, which the monitor hands to its
+    fiq_entry while Linux runs, as TF-A's opteed does; it raises its
+    notification, so Linux's count of SPI 219 goes up."""
     if not os.path.exists(OPTEE_OS_BIN):
         pytest.skip("%s is missing: OP-TEE OS is not built (make optee-os)" % OPTEE_OS_BIN)
     status, lines = boot("vtz-client:ping,ls:/proc/device-tree/reserved-memory,"
-                         "grep:optee_notification:/proc/interrupts", tee=OPTEE_OS_BIN)
+                         "grep:optee_notification:/proc/interrupts,sleep:3,"
+                         "grep:optee_notification:/proc/interrupts", tee=OPTEE_OS_BIN,
+                         tee_input=[("[linux] run sleep 3", b"n\r")])
     assert status == 0, "\n".join(lines)
     size = os.path.getsize(OPTEE_OS_BIN)
     find(lines, r"^\[mon\] TEE measured: sha256 %s \(%d bytes at 0xe100000\)$"
@@ -244,11 +254,14 @@ def test_optee_os_unmodified_probes_natively():
     find(lines, r"^\[ns\] \[linux\] insmod optee\.ko: ok$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] optee: revision 4\.9\b")
     # Built with CFG_CORE_ASYNC_NOTIF=y: it added SPI 219 to its own node,
-    # and the driver took it (nothing raises it here: CFG_CALLOUT=n, and
-    # no secure interrupt reaches it: docs/architecture.md).
+    # and the driver took it; its console's interrupt raises it.
     find(lines, r"^\[tee\] I/TC: Asynchronous notifications are enabled$")
     find(lines, r"^\[ns\] \[ +[\d.]+\] optee: Asynchronous notifications enabled$")
-    find(lines, r"^\[ns\] +\d+: .* GICv3 219 Edge +optee_notification$")
+    counts = [sum(map(int, m.group(1).split())) for m in (
+        re.match(r"^\[ns\] +\d+:((?: +\d+)+) +GICv3 219 Edge +optee_notification$", l)
+        for l in lines) if m]
+    assert len(counts) == 2 and counts[1] > counts[0], \
+        "OP-TEE raised no notification for the byte typed to it: %s" % counts
     find(lines, r"^\[ns\] \[ +[\d.]+\] optee: initialized driver$")
     find(lines, r"^\[ns\] \[linux\] /dev/tee0: present$")
     find(lines, r"^\[ns\] \[linux\] tee-supplicant: started$")

@@ -3,9 +3,8 @@ console reaches one TEE at a time, as its secure UART's receive interrupt,
 delivered by the CIEE at the TEE's fiq_entry (docs/architecture.md,
 "Secure interrupts"). Our TEE logs each line it reads. OP-TEE's side is in
 test_optee_guest.py (its notification for its VM's Linux)."""
-import os
 
-from conftest import BUILD, ROOT, find
+from conftest import BUILD, NATIVE_ONCE, find
 
 import vtz_run
 
@@ -45,3 +44,16 @@ def test_nothing_typed_nothing_delivered():
     status, lines = boot()
     assert status == 0, "\n".join(lines)
     assert not any("secure console input" in l or "] input:" in l for l in lines)
+
+
+@NATIVE_ONCE
+def test_native_tee_gets_its_console_interrupt_from_the_monitor():
+    """Natively the TEE owns the secure UART; its receive interrupt, secure
+    group 1, fires while the normal world runs: the monitor takes it at EL3
+    (SCR_EL3.FIQ) and enters the TEE at fiq_entry, as TF-A's opteed does."""
+    cmd = vtz_run.qemu_command(BUILD, "native")
+    status, lines = vtz_run.run(cmd, 60, echo=False,
+                                tee_input=[("registering vectors", b"native line\n")])
+    assert status == 0, "\n".join(lines)
+    find(lines, r"^\[tee\] input: native line \(line 1\)$")
+    assert not any("no TEE to take it" in l or "TEE stopped" in l for l in lines)
