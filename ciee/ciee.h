@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <vtz/ciee_abi.h>
 #include <vtz/monitor_abi.h>
+#include <vtz/tee_input.h>
 #include <vtz/vcpu_ctx.h>
 
 #include <policy/tee_gic.h>
@@ -83,7 +84,6 @@ struct ciee_tee_vcpu {
 	/* Its console line so far (tee_console.c). */
 	unsigned int con_len;
 	char con[VTZ_MON_CONSOLE_LINE];
-	struct tee_vgic vgic;
 };
 
 struct ciee_tee {
@@ -101,7 +101,17 @@ struct ciee_tee {
 	/* Bit n: a secure interrupt waits for vCPU n (tee_gic_secure_cpus()), read without the lock. */
 	uint32_t virq_cpus;
 	uint64_t virq_delivered; /* secure interrupts it was entered at fiq_entry for */
-};
+	/*
+	 * Each vCPU's virtual CPU interface (tee_virq.c), apart from struct
+	 * ciee_tee_vcpu, whose size the fast call's address arithmetic likes.
+	 */
+	struct tee_vgic vgic[CIEE_MAX_VCPUS];
+} __attribute__((aligned(16384))); /* a power of two: the fast call finds one with a shift */
+
+static inline struct tee_vgic *tee_vgic_of(struct ciee_tee *t, const struct ciee_tee_vcpu *tv)
+{
+	return &t->vgic[tv - t->vcpu];
+}
 
 /* What the CIEE keeps of a guest VM's vCPU: its pending TEE call and reply. */
 struct ciee_vcpu {
@@ -150,7 +160,13 @@ void tee_gic_update(struct ciee_tee *t);
  * tee_input_ring), handed to one TEE at a time. tee_input_waiting() is
  * the cheap test VCPU_RUN makes; tee_input_pull() hands it out.
  */
-bool tee_input_waiting(void);
+static inline bool tee_input_waiting(void)
+{
+	const volatile struct tee_input_ring *r =
+		(const volatile struct tee_input_ring *)phys_to_virt(PLAT_TEE_INPUT_BASE);
+
+	return r->head != r->tail;
+}
 void tee_input_pull(void);
 /*
  * tee_virq.c: a TEE's secure interrupts. ciee_tee_deliver(): VCPU_RUN of

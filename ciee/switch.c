@@ -69,6 +69,30 @@ static bool is_trusted_os_call(uint64_t x0)
 }
 
 /*
+ * Before a VM vCPU runs: what was typed on the secure console goes to its
+ * TEE (tee_input.c), and a secure interrupt its TEE has due for the TEE
+ * vCPU of this index is delivered (tee_virq.c), as a secure interrupt
+ * preempts the normal world. Returns a TEE stop for the hypervisor to
+ * serve (as after TEE_CALL), or 0: run the VM vCPU. Out of line: the
+ * VCPU_RUN loop keeps its registers for the fast TEE call.
+ */
+static __attribute__((noinline, cold)) long tee_first(const struct ciee_vm *vm, uint64_t vcpu,
+						      struct ciee_mmio *mmio)
+{
+	long r;
+
+	if (tee_input_waiting())
+		tee_input_pull();
+	if (!mmio || vm->partner >= CIEE_MAX_VMS ||
+	    !((__atomic_load_n(&ciee_tees[vm->partner].virq_cpus, __ATOMIC_ACQUIRE) >> vcpu) & 1))
+		return 0;
+	r = ciee_tee_deliver(vm, vcpu, mmio);
+	if (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED || r == CIEE_EXIT_TEE_RAISED)
+		return r;
+	return 0;
+}
+
+/*
  * ctx and mmio are the CIEE's per-CPU copies (main.c, hyp_args.c): nothing
  * here reads hypervisor memory, however often the loop below goes round.
  */
@@ -99,22 +123,18 @@ long ciee_vcpu_run(uint64_t id, struct vcpu_ctx *ctx, uint64_t vcpu, struct ciee
 	}
 	v = &ciee_vcpus[id][vcpu];
 	/*
-	 * Typed on the secure console since: to its TEE (tee_input.c). Then a
-	 * secure interrupt its TEE has for this vCPU's index: the TEE first
-	 * (tee_virq.c), as a secure interrupt preempts the normal world.
-	 * Two loads when there is neither; the fast call's loop below never
-	 * comes back here.
+	 * Typed on the secure console since, or a secure interrupt its TEE
+	 * has for this vCPU's index: the TEE first (tee_first()). Two loads
+	 * when there is neither; the fast call's loop never comes back here.
 	 */
-	if (__builtin_expect(tee_input_waiting(), 0))
-		tee_input_pull();
-	if (__builtin_expect(mmio && vm->partner < CIEE_MAX_VMS &&
-				     ((__atomic_load_n(&ciee_tees[vm->partner].virq_cpus,
-						       __ATOMIC_ACQUIRE) >> vcpu) & 1),
+	if (__builtin_expect(tee_input_waiting() ||
+				     (mmio && vm->partner < CIEE_MAX_VMS &&
+				      ((__atomic_load_n(&ciee_tees[vm->partner].virq_cpus,
+							__ATOMIC_ACQUIRE) >> vcpu) & 1)),
 			     0)) {
-		long r = ciee_tee_deliver(vm, vcpu, mmio);
+		long r = tee_first(vm, vcpu, mmio);
 
-		if (r == CIEE_EXIT_TEE_MMIO || r == CIEE_EXIT_TEE_PREEMPTED ||
-		    r == CIEE_EXIT_TEE_RAISED)
+		if (r)
 			return r;
 	}
 	vttbr = ciee_vm_vttbr(vm);

@@ -232,7 +232,6 @@ void tee_vcpu_clear(struct ciee_tee_vcpu *tv)
 {
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
-	memset(&tv->vgic, 0, sizeof(tv->vgic));
 	tv->smc_pstate = 0;
 	tee_set(tv, TEE_VCPU_DEAD);
 }
@@ -516,17 +515,20 @@ static struct ciee_vm *tee_vm_of(uint64_t id)
 }
 
 /* A fresh vCPU context: EL1h, interrupts masked, MMU off, Aff0 = its index. */
-static void tee_vcpu_reset(struct ciee_tee_vcpu *tv, unsigned int index, uint64_t pc)
+static void tee_vcpu_reset(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int index,
+			   uint64_t pc)
 {
+	struct tee_vgic *g = tee_vgic_of(t, tv);
+
 	memset(&tv->ctx, 0, sizeof(tv->ctx));
 	memset(&tv->fp, 0, sizeof(tv->fp));
-	memset(&tv->vgic, 0, sizeof(tv->vgic));
+	memset(g, 0, sizeof(*g));
 	/*
 	 * Its CPU interface as TF-A leaves it for a secure OS
 	 * (gicv3_cpuif_enable()): priority mask 0xff, group 0 and group 1
 	 * enabled. OP-TEE built for TF-A sets neither itself.
 	 */
-	tv->vgic.vmcr = TEE_VMCR_AT_ENTRY;
+	g->vmcr = TEE_VMCR_AT_ENTRY;
 	tv->ctx.pc = pc;
 	tv->ctx.pstate = SPSR_EL1H | SPSR_DAIF_MASKED;
 	tv->smc_pstate = tv->ctx.pstate;
@@ -631,7 +633,7 @@ static long tee_boot_first(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ci
 		   (unsigned long long)ciee_tables_used());
 	memcpy(t->name, cfg.name, sizeof(t->name));
 	tee_gic_reset(t);
-	tee_vcpu_reset(tv, 0, entry);
+	tee_vcpu_reset(t, tv, 0, entry);
 	/*
 	 * Boot arguments, as TF-A's opteed passes them (opteed_init_optee_ep_state()):
 	 * x0 = the pageable part's address, 0: no pager image was loaded;
@@ -661,7 +663,7 @@ static long tee_boot_secondary(struct ciee_vm *tee_vm, struct ciee_tee *t,
 		return CIEE_ERR_TEE_STATE;
 	if (!tee_claim(tv, TEE_VCPU_NONE, TEE_VCPU_RUNNING))
 		return tee_state_err(t, tv);
-	tee_vcpu_reset(tv, index, t->vectors + OPTEE_VEC_CPU_ON);
+	tee_vcpu_reset(t, tv, index, t->vectors + OPTEE_VEC_CPU_ON);
 	return tee_run(tee_vm, tv, mmio);
 }
 

@@ -29,13 +29,6 @@ static volatile struct tee_input_ring *ring(void)
 	return (volatile struct tee_input_ring *)phys_to_virt(PLAT_TEE_INPUT_BASE);
 }
 
-bool tee_input_waiting(void)
-{
-	volatile struct tee_input_ring *r = ring();
-
-	return r->head != r->tail;
-}
-
 static bool tee_takes_input(unsigned int id)
 {
 	const struct ciee_vm *vm = &smm->vms[id];

@@ -60,6 +60,7 @@ struct vgic_other {
  */
 uint64_t tee_run_slow(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 {
+	struct tee_vgic *g = tee_vgic_of(t, tv);
 	struct vgic_other o;
 	uint64_t kind;
 
@@ -72,18 +73,18 @@ uint64_t tee_run_slow(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_te
 	o.ap0r0 = read_sysreg(ICH_AP0R0_EL2);
 	o.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
 	write_sysreg(ICH_HCR_EL2, 0);
-	write_sysreg(ICH_VMCR_EL2, tv->vgic.vmcr);
-	write_sysreg(ICH_LR0_EL2, tv->vgic.lr0);
+	write_sysreg(ICH_VMCR_EL2, g->vmcr);
+	write_sysreg(ICH_LR0_EL2, g->lr0);
 	write_sysreg(ICH_LR1_EL2, 0);
 	write_sysreg(ICH_LR2_EL2, 0);
 	write_sysreg(ICH_LR3_EL2, 0);
-	write_sysreg(ICH_AP0R0_EL2, tv->vgic.ap0r0);
-	write_sysreg(ICH_AP1R0_EL2, tv->vgic.ap1r0);
+	write_sysreg(ICH_AP0R0_EL2, g->ap0r0);
+	write_sysreg(ICH_AP1R0_EL2, g->ap1r0);
 	kind = ciee_run_tee_then(tee_vm, &tv->ctx, &tv->fp, 0, ICH_HCR_EN);
-	tv->vgic.vmcr = read_sysreg(ICH_VMCR_EL2);
-	tv->vgic.lr0 = read_sysreg(ICH_LR0_EL2);
-	tv->vgic.ap0r0 = read_sysreg(ICH_AP0R0_EL2);
-	tv->vgic.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
+	g->vmcr = read_sysreg(ICH_VMCR_EL2);
+	g->lr0 = read_sysreg(ICH_LR0_EL2);
+	g->ap0r0 = read_sysreg(ICH_AP0R0_EL2);
+	g->ap1r0 = read_sysreg(ICH_AP1R0_EL2);
 	write_sysreg(ICH_LR0_EL2, o.lr[0]);
 	write_sysreg(ICH_LR1_EL2, o.lr[1]);
 	write_sysreg(ICH_LR2_EL2, o.lr[2]);
@@ -93,43 +94,45 @@ uint64_t tee_run_slow(struct ciee_vm *tee_vm, struct ciee_tee *t, struct ciee_te
 	write_sysreg(ICH_VMCR_EL2, o.vmcr);
 	write_sysreg(ICH_HCR_EL2, o.hcr);
 	isb();
-	if (tv->vgic.lr0 && !(tv->vgic.lr0 >> LR_STATE_SHIFT)) {
+	if (g->lr0 && !(g->lr0 >> LR_STATE_SHIFT)) {
 		/* Acknowledged and ended: done in the view; a line still high is pending again. */
 		spin_lock(&t->gic_lock);
-		tee_gic_secure_unload(&t->gic, (unsigned int)(tv->vgic.lr0 & LR_INTID_MASK), 0);
+		tee_gic_secure_unload(&t->gic, (unsigned int)(g->lr0 & LR_INTID_MASK), 0);
 		tee_gic_update(t);
 		spin_unlock(&t->gic_lock);
-		tv->vgic.lr0 = 0;
+		g->lr0 = 0;
 	}
 	return kind;
 }
 
 void tee_virq_fiq_done(struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 {
-	unsigned int state = (unsigned int)(tv->vgic.lr0 >> LR_STATE_SHIFT);
+	struct tee_vgic *g = tee_vgic_of(t, tv);
+	unsigned int state = (unsigned int)(g->lr0 >> LR_STATE_SHIFT);
 
-	if (!tv->vgic.lr0)
+	if (!g->lr0)
 		return;
 	spin_lock(&t->gic_lock);
-	tee_gic_secure_unload(&t->gic, (unsigned int)(tv->vgic.lr0 & LR_INTID_MASK), state);
+	tee_gic_secure_unload(&t->gic, (unsigned int)(g->lr0 & LR_INTID_MASK), state);
 	tee_gic_update(t);
 	spin_unlock(&t->gic_lock);
 	/* Never acknowledged: taken back, and signalled again at a later entry. */
 	if (state == 1)
-		tv->vgic.lr0 = 0;
+		g->lr0 = 0;
 }
 
 bool tee_virq_load(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int vcpu)
 {
+	struct tee_vgic *g = tee_vgic_of(t, tv);
 	struct tee_gic_irq irq;
 	bool due = false;
 
 	spin_lock(&t->gic_lock);
 	/* One list register: one interrupt with the vCPU at a time. */
-	if (!(tv->vgic.lr0 >> LR_STATE_SHIFT) && tee_gic_secure_next(&t->gic, vcpu, &irq)) {
+	if (!(g->lr0 >> LR_STATE_SHIFT) && tee_gic_secure_next(&t->gic, vcpu, &irq)) {
 		tee_gic_secure_load(&t->gic, irq.intid);
 		tee_gic_update(t);
-		tv->vgic.lr0 = (1ULL << LR_STATE_SHIFT) | (irq.group1 ? LR_GROUP : 0) |
+		g->lr0 = (1ULL << LR_STATE_SHIFT) | (irq.group1 ? LR_GROUP : 0) |
 			       ((uint64_t)irq.prio << LR_PRIO_SHIFT) | irq.intid;
 		due = true;
 	}
