@@ -139,8 +139,12 @@ MEM ?=
 SMP ?=
 NUMA ?=
 FIRMWARE_TABLES ?=
+# TEE_INPUT='AFTER::TEXT': type TEXT on the secure console (the TEEs') once a
+# console line containing AFTER appeared (\n a newline, \x14 Ctrl-T: the next TEE).
+TEE_INPUT ?=
 RUN_VMS := $(if $(VMS),--vms $(VMS)) $(if $(MEM),--mem $(MEM)) $(if $(SMP),--smp $(SMP)) \
-	$(if $(NUMA),--numa $(NUMA)) $(if $(FIRMWARE_TABLES),--firmware-tables $(FIRMWARE_TABLES))
+	$(if $(NUMA),--numa $(NUMA)) $(if $(FIRMWARE_TABLES),--firmware-tables $(FIRMWARE_TABLES)) \
+	$(if $(TEE_INPUT),--tee-input '$(TEE_INPUT)')
 VMS_LINUX := $(if $(VMS),$(if $(shell grep -ls '"linux"' $(VMS)),linux-guest))
 run: all $(if $(filter linux linux-native,$(SCENARIO)),linux-guest) $(VMS_LINUX)
 	$(Q)$(RUN) --scenario $(SCENARIO) $(RUN_VMS) $(if $(filter 1,$(VM_SHELL)),--shell) $(RUN_TEE)

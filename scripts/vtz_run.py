@@ -779,6 +779,10 @@ def run(cmd, timeout, echo=True, interactive=False, ns_prefix=None, tee_input=No
             "" if vtz else SECURE_UART_PREFIX, b""]
         uart1_in = os.open(fifo + ".in", os.O_RDWR | os.O_NONBLOCK)
         cmd = cmd[:i] + ["pipe:" + fifo] + cmd[i + 1:]
+        if interactive:
+            # The keyboard is the normal world's (UART0); the TEEs' is this FIFO.
+            print("[run] to type to the TEEs (the secure console): `cat > %s.in` in another "
+                  "terminal; Ctrl-T there moves on to the next TEE" % fifo, flush=True)
     # Interactive: QEMU reads the terminal (it puts it in raw mode, so our
     # lines need their carriage return); the hypervisor routes what is typed
     # to one VM at a time (Ctrl-] and a digit switches).
