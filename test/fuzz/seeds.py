@@ -259,6 +259,18 @@ def acpi():
         yield shape, u32s(0) + win
 
 
+def tee_gic():
+    """fuzz_tee_gic: OP-TEE's set-up of its console interrupt (INTID 40
+    secure group 1, enabled), the UART's line high, then the CIEE's round."""
+    def step(op, off, v, cpu=0):
+        return bytes([op]) + struct.pack("<IQB", off, v, cpu)
+    w4 = 2 << 6  # a 4-byte distributor write
+    base = bytes([2]) + step(w4, 0x84, 0xfffffeff) + step(w4, 0xd04, 0x100) + \
+        step(w4, 0x104, 0x100) + step(4, 0, 340)
+    yield "uart1", base + step(6, 0, 0) + step(6, 0, 2) + step(6, 0, 1)
+    yield "self-raise", base + step(w4, 0x204, 0x100) + step(6, 0, 0, 1)
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     gen = {"fuzz_insn_scan": insn_scan, "fuzz_smc_class": smc_class,
@@ -266,7 +278,8 @@ def main():
            "fuzz_optee_msg": optee_msg, "fuzz_signed_image": signed_image,
            "fuzz_ebc_vm": ebc_vm, "fuzz_ebc_pe": ebc_pe,
            "fuzz_fw_update": fw_update,
-           "fuzz_acpi": acpi, "fuzz_acpi_loader": acpi_loader}.get(name)
+           "fuzz_acpi": acpi, "fuzz_acpi_loader": acpi_loader,
+           "fuzz_tee_gic": tee_gic}.get(name)
     if gen is None:
         return  # no seeds: the fuzzer starts from nothing
     for seed, blob in gen():
