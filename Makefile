@@ -34,6 +34,9 @@ endif
 .DELETE_ON_ERROR:
 
 LIBFDT := $(BUILD)/src/libfdt
+# Builds use every CPU (images, unit tests, fuzz targets, OP-TEE, xtest);
+# the system tests run one QEMU at a time.
+JOBS := -j$(shell nproc 2>/dev/null || echo 1)
 
 # ---------------------------------------------------------------- set-up
 # Every user-facing goal first runs the set-up script (quick when nothing
@@ -109,7 +112,7 @@ $(foreach img,$(IMAGE_NAMES),$(eval $(call image,$(img))))
 .PHONY: images all
 images: $(IMAGES)
 all: setup
-	$(Q)$(MAKE) --no-print-directory images
+	$(Q)$(MAKE) --no-print-directory $(JOBS) images
 
 # --------------------------------------------------------- host unit tests
 include mk/host.mk
@@ -157,13 +160,14 @@ debug: all
 # the Linux guest (fetched from Debian, built) checked on plain QEMU;
 # system tests (Linux VMs included) and the attack suite for both gates.
 test: all
-	$(Q)$(MAKE) --no-print-directory unit
-	$(Q)$(MAKE) --no-print-directory fuzz-smoke
+	$(Q)$(MAKE) --no-print-directory $(JOBS) unit
+	$(Q)$(MAKE) --no-print-directory $(JOBS) fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory ebc-test
 	$(Q)$(MAKE) --no-print-directory linux-smoke XTEST=1
 	$(Q)$(MAKE) --no-print-directory optee-os
-	$(Q)$(MAKE) --no-print-directory GATE=ciee images system-test
-	$(Q)$(MAKE) --no-print-directory GATE=el3 images system-test
+	$(Q)$(MAKE) --no-print-directory GATE=ciee system-test
+	$(Q)$(MAKE) --no-print-directory $(JOBS) GATE=el3 images
+	$(Q)$(MAKE) --no-print-directory GATE=el3 system-test
 
 system-test: images
 	@echo "[test] system tests and the attack suite, GATE=$(GATE) (pytest, boots QEMU)"

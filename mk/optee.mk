@@ -76,7 +76,7 @@ $(OPTEE_OS_BIN): $(OPTEE_OS_STAMP) FORCE_OPTEE
 	$(Q)ln -sf $(PYTHON) $(OPTEE_DIR)/bin/python3
 	$(Q)PATH=$(abspath $(OPTEE_DIR)/bin):$$PATH \
 		GIT_CEILING_DIRECTORIES=$(abspath $(dir $(OPTEE_OS_TREE))) \
-		$(MAKE) --no-print-directory -C $(OPTEE_OS_TREE) $(OPTEE_OS_FLAGS) \
+		$(MAKE) --no-print-directory $(JOBS) -C $(OPTEE_OS_TREE) $(OPTEE_OS_FLAGS) \
 		$(if $(filter 1,$(V)),,-s) >$(OPTEE_OS_OUT)/build.log 2>&1 || \
 		{ tail -30 $(OPTEE_OS_OUT)/build.log; echo "[optee] build failed, see $(OPTEE_OS_OUT)/build.log"; exit 1; }
 	$(Q)echo "$(OPTEE_OS_FLAGS)" >$(OPTEE_OS_OUT)/vtz-flags

@@ -84,7 +84,7 @@ XTEST_HOST_CFLAGS := -I$(abspath $(dir $(XTEST_TEEC_H))) -I$(CURDIR)/guests/linu
 XTEST_HOST_LDFLAGS := $(addprefix -L,$(abspath $(LINUX_LIBDIRS))) \
 	$(addprefix -Wl$(comma)-rpath-link$(comma),$(abspath $(LINUX_LIBDIRS)))
 
-XTEST_MAKE_OPTS := --no-print-directory $(if $(filter 1,$(V)),,-s)
+XTEST_MAKE_OPTS := --no-print-directory $(JOBS) $(if $(filter 1,$(V)),,-s)
 
 .PHONY: xtest-files xtest-stage xtest-build
 ifneq ($(XTEST_SKIP),)
