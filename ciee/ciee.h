@@ -183,6 +183,12 @@ bool tee_virq_load(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int vc
 /* FIQ_DONE: what became of the interrupt it was entered for. */
 void tee_virq_fiq_done(struct ciee_tee *t, struct ciee_tee_vcpu *tv);
 /*
+ * A reset discards a stopped fiq job: its interrupt goes back to pending
+ * in the view, and the list register and active priorities are cleared
+ * (the handler that would have ended it will never run).
+ */
+void tee_virq_abandon(struct ciee_tee *t, struct ciee_tee_vcpu *tv);
+/*
  * tee_gic.c: a TEE's access at ipa to its GIC, answered here and the PC
  * moved past it (TEE_GIC_DONE, or TEE_GIC_RAISED when it raised an SPI
  * for its VM anew), or TEE_GIC_NOT_MINE (not a GIC address: nothing done).

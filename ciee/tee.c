@@ -909,6 +909,10 @@ long ciee_tee_reset(uint64_t tee_id, struct ciee_mmio *mmio)
 	for (i = 0; i < CIEE_MAX_VCPUS; i++) {
 		__atomic_store_n(&vcpus[i].smc_pending, false, __ATOMIC_RELEASE);
 		vcpus[i].reply_ready = false;
+		/* A secure interrupt it was handling when stopped: pending again. */
+		if (prev[i] != TEE_VCPU_READY && prev[i] != TEE_VCPU_NONE &&
+		    t->vcpu[i].job == TEE_JOB_FIQ)
+			tee_virq_abandon(t, &t->vcpu[i]);
 	}
 	/* Interrupts it raised for the Linux that is going away are not the next one's. */
 	tee_gic_vm_reset(t);

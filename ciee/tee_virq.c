@@ -121,6 +121,21 @@ void tee_virq_fiq_done(struct ciee_tee *t, struct ciee_tee_vcpu *tv)
 		g->lr0 = 0;
 }
 
+void tee_virq_abandon(struct ciee_tee *t, struct ciee_tee_vcpu *tv)
+{
+	struct tee_vgic *g = tee_vgic_of(t, tv);
+
+	if (g->lr0) {
+		spin_lock(&t->gic_lock);
+		tee_gic_secure_unload(&t->gic, (unsigned int)(g->lr0 & LR_INTID_MASK), 1);
+		tee_gic_update(t);
+		spin_unlock(&t->gic_lock);
+	}
+	g->lr0 = 0;
+	g->ap0r0 = 0;
+	g->ap1r0 = 0;
+}
+
 bool tee_virq_load(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int vcpu)
 {
 	struct tee_vgic *g = tee_vgic_of(t, tv);

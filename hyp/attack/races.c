@@ -132,8 +132,9 @@ static void rc_rewrite_loop(void)
 		m->size = (n & 8) ? 8 : 1;
 		m->is_write = (n >> 4) & 1;
 		n++;
+		/* Shown as it goes: cpu0 starts its call only once the rewriting has begun. */
+		__atomic_store_n(&rc_rewrites, n, __ATOMIC_RELEASE);
 	}
-	rc_rewrites = n;
 }
 
 /* Watch the shared record: every distinct (ipa, value, size|is_write) seen. */
@@ -219,6 +220,20 @@ static bool rc_wait(volatile uint64_t *step, uint64_t g)
 	uint64_t end = deadline_in(RC_ROUND_S);
 
 	while (__atomic_load_n(step, __ATOMIC_ACQUIRE) != g)
+		if (now() > end)
+			return false;
+	return true;
+}
+
+/*
+ * cpu0: until cpu4's first rewrite is visible. Armed is not enough: under
+ * load its host thread may not run again before a whole call is over.
+ */
+static bool rc_wait_rewriting(void)
+{
+	uint64_t end = deadline_in(RC_ROUND_S);
+
+	while (!__atomic_load_n(&rc_rewrites, __ATOMIC_ACQUIRE))
 		if (now() > end)
 			return false;
 	return true;
@@ -581,8 +596,9 @@ static void attack_rewrite_mmio(void)
 		return;
 	}
 	memset(&rc_shared, 0, sizeof(rc_shared));
+	rc_rewrites = 0;
 	g = rc_post(JOB_REWRITE);
-	if (!rc_wait(&rc_armed, g)) {
+	if (!rc_wait(&rc_armed, g) || !rc_wait_rewriting()) {
 		not_run("rewrite-mmio-during-tee-resume", "cpu4 did not take the job");
 		return;
 	}
