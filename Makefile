@@ -10,7 +10,7 @@
 # VMS=file.dts (make run: a VM configuration of yours; README),
 # SMP=N, NUMA=N, FIRMWARE_TABLES=dt|acpi (make run: CPUs, NUMA nodes, where
 # the hypervisor learns the machine; README "Platform discovery"),
-# BUILD=dir, V=1 (verbose).
+# TEE_INPUT='AFTER::TEXT' (make run: type TEXT to the TEEs), BUILD=dir, V=1 (verbose).
 
 BUILD ?= build
 GATE ?= ciee
@@ -178,7 +178,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '1,10p' Makefile
+	@sed -n '1,14p' Makefile
 
 # ------------------------------------------------------ trusted base size
 # The TCB is the monitor plus the CIEE, and the shared code linked into
