@@ -201,6 +201,8 @@ void tee_virq_abandon(struct ciee_tee *t, struct ciee_tee_vcpu *tv);
 int tee_gic_mmio(struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa);
 void tee_gic_reset(struct ciee_tee *t);
 void tee_gic_vm_reset(struct ciee_tee *t);
+/* A live guest VM's own TEE (CIEE_OK), or BAD_VM, BAD_KIND (a TEE's id), NO_TEE. */
+long ciee_guest_tee(uint64_t vm_id, struct ciee_tee **t);
 /* TEE_IRQ_TAKE: the next INTID vm_id's TEE raised for it (0: none), or CIEE_ERR_*. */
 long ciee_tee_irq_take(uint64_t vm_id);
 

@@ -239,26 +239,17 @@ static long tee_op(uint64_t call, uint64_t a1, uint64_t ummio, uint64_t a3, uint
 	return w == CIEE_OK ? r : w;
 }
 
-/* TEE_IRQ_TAKE: the pair stays while its TEE's view is read (VM_DESTROY wipes it). */
-static long tee_irq_take(uint64_t vm_id)
+/*
+ * TEE_IRQ_TAKE, TEE_IRQ_DUE: the pair stays while its TEE's view is read
+ * (VM_DESTROY wipes it).
+ */
+static long with_pair(uint64_t vm_id, long (*fn)(uint64_t))
 {
 	long pair = ciee_pair_enter(vm_id), r;
 
 	if (pair < 0)
 		return pair;
-	r = ciee_tee_irq_take(vm_id);
-	ciee_pair_exit(pair);
-	return r;
-}
-
-/* TEE_IRQ_DUE: the pair stays while its TEE's view is read. */
-static long tee_irq_due(uint64_t vm_id)
-{
-	long pair = ciee_pair_enter(vm_id), r;
-
-	if (pair < 0)
-		return pair;
-	r = ciee_tee_irq_due(vm_id);
+	r = fn(vm_id);
 	ciee_pair_exit(pair);
 	return r;
 }
@@ -283,11 +274,11 @@ static __attribute__((noinline)) long other_call(uint64_t call, uint64_t a1, uin
 	case CIEE_CALL_VM_DESTROY:
 		return ciee_vm_destroy(a1);
 	case CIEE_CALL_TEE_IRQ_TAKE:
-		return tee_irq_take(a1);
+		return with_pair(a1, ciee_tee_irq_take);
 	case CIEE_CALL_VM_PLACEMENT:
 		return ciee_vm_placement(a1);
 	case CIEE_CALL_TEE_IRQ_DUE:
-		return tee_irq_due(a1);
+		return with_pair(a1, ciee_tee_irq_due);
 	default:
 		return CIEE_ERR_BAD_CALL;
 	}

@@ -60,11 +60,9 @@ int tee_gic_mmio(struct ciee_tee *t, struct ciee_tee_vcpu *tv, uint64_t ipa)
 	return raised ? TEE_GIC_RAISED : TEE_GIC_DONE;
 }
 
-long ciee_tee_irq_take(uint64_t vm_id)
+long ciee_guest_tee(uint64_t vm_id, struct ciee_tee **t)
 {
 	struct ciee_vm *vm = ciee_vm_get(vm_id);
-	struct ciee_tee *t;
-	unsigned int intid;
 
 	if (!vm)
 		return CIEE_ERR_BAD_VM;
@@ -72,8 +70,19 @@ long ciee_tee_irq_take(uint64_t vm_id)
 		return CIEE_ERR_BAD_KIND;
 	if (vm->partner >= CIEE_MAX_VMS)
 		return CIEE_ERR_NO_TEE;
+	*t = &ciee_tees[vm->partner];
+	return CIEE_OK;
+}
+
+long ciee_tee_irq_take(uint64_t vm_id)
+{
+	struct ciee_tee *t;
+	unsigned int intid;
+	long r = ciee_guest_tee(vm_id, &t);
+
 	/* Only this VM's own TEE's raises, whatever the hypervisor would rather. */
-	t = &ciee_tees[vm->partner];
+	if (r != CIEE_OK)
+		return r;
 	spin_lock(&t->gic_lock);
 	intid = tee_gic_take_raised(&t->gic);
 	spin_unlock(&t->gic_lock);

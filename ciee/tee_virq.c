@@ -157,16 +157,14 @@ bool tee_virq_load(struct ciee_tee *t, struct ciee_tee_vcpu *tv, unsigned int vc
 
 long ciee_tee_irq_due(uint64_t vm_id)
 {
-	struct ciee_vm *vm = ciee_vm_get(vm_id);
+	struct ciee_tee *t;
+	long r;
 
 	if (tee_input_waiting())
 		tee_input_pull();
-	if (!vm)
-		return CIEE_ERR_BAD_VM;
-	if (vm->kind != CIEE_VM_KIND_GUEST)
-		return CIEE_ERR_BAD_KIND;
-	if (vm->partner >= CIEE_MAX_VMS)
-		return CIEE_ERR_NO_TEE;
-	return (long)(__atomic_load_n(&ciee_tees[vm->partner].virq_cpus, __ATOMIC_ACQUIRE) &
+	r = ciee_guest_tee(vm_id, &t);
+	if (r != CIEE_OK)
+		return r;
+	return (long)(__atomic_load_n(&t->virq_cpus, __ATOMIC_ACQUIRE) &
 		      ((1U << CIEE_MAX_VCPUS) - 1));
 }

@@ -8,6 +8,30 @@
 
 #define FRAME 272 /* x0..x30 + elr + spsr, 16-byte aligned */
 
+/* x0..x17 into / out of the frame at sp (every handler's caller-saved pairs). */
+.macro save_x0_x17
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+.endm
+.macro restore_x0_x17
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+.endm
+
 .macro unexpected kind
 	.balign 0x80
 	sub	sp, sp, #FRAME
@@ -57,15 +81,7 @@ END(monitor_vectors)
  */
 ENTRY(monitor_lower_sync)
 	sub	sp, sp, #FRAME
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
+	save_x0_x17
 #ifdef VTZ_NATIVE
 	stp	x18, x19, [sp, #144]
 	stp	x20, x21, [sp, #160]
@@ -91,15 +107,7 @@ ENTRY(monitor_lower_sync)
 	/* A reset claimed while we served this SMC: park before leaving EL3. */
 	bl	monitor_park_check
 #endif
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	restore_x0_x17
 #ifdef VTZ_NATIVE
 	ldp	x18, x19, [sp, #144]
 	ldp	x20, x21, [sp, #160]
@@ -123,27 +131,11 @@ END(monitor_lower_sync)
  */
 ENTRY(monitor_lower_fiq)
 	sub	sp, sp, #FRAME
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
+	save_x0_x17
 	str	x18, [sp, #144]
 	str	x30, [sp, #240]
 	bl	monitor_fiq
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	restore_x0_x17
 	ldr	x18, [sp, #144]
 	ldr	x30, [sp, #240]
 	add	sp, sp, #FRAME
