@@ -23,6 +23,8 @@
 static struct spinlock input_lock = SPINLOCK_INIT;
 /* The TEE (its id) typed input goes to; CIEE_MAX_VMS until there is one. */
 static unsigned int focus = CIEE_MAX_VMS;
+/* The monitor's count of bytes it dropped (ring full), as last reported. */
+static uint32_t ring_dropped_said;
 
 static volatile struct tee_input_ring *ring(void)
 {
@@ -84,6 +86,9 @@ static void focus_next(void)
 /* One byte to the TEE in focus, with its pair held: VM_DESTROY waits, and wipes it after. */
 static void give(char c)
 {
+	char name[9] = { 0 };
+	uint32_t dropped;
+	bool full;
 	long pair;
 
 	if (focus >= CIEE_MAX_VMS || !tee_takes_input(focus))
@@ -94,9 +99,15 @@ static void give(char c)
 	if (pair < 0)
 		return;
 	spin_lock(&ciee_tees[focus].gic_lock);
-	(void)tee_uart_rx_put(&ciee_tees[focus], c);
+	full = !tee_uart_rx_put(&ciee_tees[focus], c);
+	dropped = ciee_tees[focus].uart.rx_dropped;
+	memcpy(name, ciee_tees[focus].name, 8);
 	spin_unlock(&ciee_tees[focus].gic_lock);
 	ciee_pair_exit(pair);
+	/* Said at the first byte lost, and every 256th after: nothing vanishes unsaid. */
+	if (full && dropped % 256 == 1)
+		say("input for ", name, ": it reads none of it, its 64-byte buffer is full: "
+		    "bytes dropped");
 }
 
 void tee_input_pull(void)
@@ -120,5 +131,10 @@ void tee_input_pull(void)
 			give(c);
 	}
 	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
+	if (r->dropped != ring_dropped_said) {
+		ring_dropped_said = r->dropped;
+		say("the secure console's input came faster than the TEEs were run: bytes "
+		    "dropped by the monitor", "", "");
+	}
 	spin_unlock(&input_lock);
 }
