@@ -482,7 +482,13 @@ went from 14 995 to about 5 740 instructions, OP-TEE's from 28 348 to about
 work (arguments and reply copied twice, repeated checks, out-of-line
 entry) and `ciee_tee_call_fast()` removed it: 954 -> 695 instructions;
 inlining it into `VCPU_RUN` and loading the VM's stage 2 in the same
-checked write that takes the TEE's away made it 666 (native 671).
+checked write that takes the TEE's away made it 666 (native 671). Secure
+interrupts for TEEs (issue 10) first cost it 2 instructions (668): `struct
+ciee_tee` grew to a size whose multiple the fast call computes with more
+instructions. Aligned to 16 KiB, `&ciee_tees[partner]` is one shifted add,
+and the call is 657 (the per-TEE state: 1 MiB for 64 TEEs). What the secure
+interrupts add to `VCPU_RUN` (two loads before the fast call's loop, an
+out-of-line `tee_first()` when something is due) is outside that loop.
 
 ## Targets
 
