@@ -364,6 +364,18 @@ static void tee_handle_fast_locked(struct tee_call_args *c, uint64_t fid, uint64
 		c->a[2] = c->a[3] = 0;
 		break;
 	}
+	case VTZ_SMC_TEE_TEST_ACK: {
+		uint64_t intid;
+
+		__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(intid)); /* ICC_IAR1_EL1 */
+		intid &= 0xffffff;
+		if (intid < 1020)
+			__asm__ volatile("msr S3_0_C12_C12_1, %0\n\tisb" ::"r"(intid)); /* EOIR1 */
+		c->a[0] = OPTEE_SMC_RETURN_OK;
+		c->a[1] = intid;
+		c->a[2] = c->a[3] = 0;
+		break;
+	}
 	case VTZ_SMC_TEE_TEST_PEEK:
 		/* Its own window only (the MMU is off: an IPA is a pointer). */
 		if ((x1 & 7) || x1 < VTZ_TEE_TEST_PEEK_BASE ||

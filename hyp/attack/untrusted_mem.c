@@ -889,6 +889,60 @@ static void attack_tee_irqs(struct vm *vm0)
 }
 
 /*
+ * A TEE's interrupts are the CIEE's to signal (docs/security.md, "Secure
+ * interrupts and console input"): we, the hypervisor, fill every list
+ * register of the GIC's virtual CPU interface with a pending group 1
+ * interrupt of the highest priority (INTIDs 40..43: tee4's console and
+ * its neighbours), open the priority mask and turn the interface on, then
+ * have tee4 acknowledge whatever its CPU interface offers, in a call
+ * through TEE_CALL (every run but the fast call's switches in the TEE's
+ * own interface) and in the fast call of VCPU_RUN (the interface is off).
+ * Blocked only if tee4 gets nothing (1023) both times.
+ */
+#define ICH_HCR_EL2 S3_4_C12_C11_0
+#define ICH_VMCR_EL2 S3_4_C12_C11_7
+static void forge_list_registers(void)
+{
+	const uint64_t lr = (1ULL << 62) | (1ULL << 60); /* pending, group 1, priority 0 */
+
+	write_sysreg(S3_4_C12_C12_0, lr | 40);
+	write_sysreg(S3_4_C12_C12_1, lr | 41);
+	write_sysreg(S3_4_C12_C12_2, lr | 42);
+	write_sysreg(S3_4_C12_C12_3, lr | 43);
+	write_sysreg(ICH_VMCR_EL2, (0xffULL << 24) | 0x3);
+	write_sysreg(ICH_HCR_EL2, 1);
+	isb();
+}
+
+static void attack_forge_tee_interrupt(void)
+{
+	uint64_t slow = ~0UL, fast = ~0UL, x0 = ~0UL;
+	struct vcpu_ctx *c = &call_ctx[0][1];
+	static const uint32_t stub[2] = { SMC_INSN, HVC_INSN };
+	long r1, r2;
+
+	forge_list_registers();
+	r1 = um_call(1, VTZ_SMC_TEE_TEST_ACK, 0, &x0, &slow, NULL, NULL);
+	forge_list_registers();
+	guest_ctx(c, put_stub(um_vm, UM_STUB_CALL(1), stub, stub + 2), 1);
+	c->x[0] = VTZ_SMC_TEE_TEST_ACK;
+	r2 = ciee_call(CIEE_CALL_VCPU_RUN, um_vm->id, (unsigned long)c, 1, (unsigned long)&um_mmio,
+		       0);
+	if (r2 == CIEE_EXIT_GUEST_TRAP && exit_ec(c) == EC_HVC64)
+		fast = c->x[1];
+	write_sysreg(ICH_HCR_EL2, 0);
+	write_sysreg(S3_4_C12_C12_0, 0);
+	write_sysreg(S3_4_C12_C12_1, 0);
+	write_sysreg(S3_4_C12_C12_2, 0);
+	write_sysreg(S3_4_C12_C12_3, 0);
+	isb();
+	verdict("forge-tee-interrupt", r1 == CIEE_EXIT_TEE_DONE && slow == 1023 && fast == 1023,
+		"our four list registers pending for tee4: in a call through TEE_CALL it "
+		"acknowledged %lu (the call %s), in the fast call %lu (VCPU_RUN %s)",
+		(unsigned long)slow, ciee_strerror(r1), (unsigned long)fast, ciee_strerror(r2));
+}
+
+/*
  * Around the CIEE's view: the real distributor mapped into tee4 where its
  * GIC is (its writes would reach the real GIC, its reads of which
  * interrupts are secure would be ours), or another device there. Then
@@ -954,6 +1008,7 @@ void um_attacks_run(struct vm *vm0, const struct fdt_info *info)
 		attack_replace_tee_page();
 		attack_race_vcpu_ctx(info);
 		attack_tee_irqs(vm0);
+		attack_forge_tee_interrupt();
 		attack_map_gic_into_tee(vm0);
 		/* Last on tee4: a defence may stop the TEE. */
 		attack_tee_ram_as_mmio();

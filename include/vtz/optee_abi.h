@@ -172,6 +172,14 @@
  * into memory it does not own (tee-attest-into-foreign-page).
  */
 #define VTZ_SMC_TEE_TEST_ATTEST OPTEE_SMC_FAST_CALL_VAL(0xf0f9)
+/*
+ * Test builds only: the TEE acknowledges whatever interrupt its GIC CPU
+ * interface offers (ICC_IAR1_EL1), ends it if it is one, and returns
+ * x0 = OK, x1 = the INTID (1023: none). The attack suite's way to see
+ * whether list registers the hypervisor filled reach a TEE
+ * (forge-tee-interrupt).
+ */
+#define VTZ_SMC_TEE_TEST_ACK OPTEE_SMC_FAST_CALL_VAL(0xf0f8)
 
 /*
  * opteed protocol: the secure OS reports back with these function IDs
